@@ -1,0 +1,156 @@
+// Package app wires the program together: configuration, the database, each module's
+// migrations and routes, and the HTTP server's life (start, graceful shutdown).
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"tongcheng/internal/auth"
+	"tongcheng/internal/platform"
+	"tongcheng/internal/shell"
+	"tongcheng/internal/store"
+	"tongcheng/internal/web"
+)
+
+// Config is read from flags and TONGCHENG_* environment variables.
+type Config struct {
+	DB            string // SQLite path or postgres:// URL
+	Addr          string
+	SecureCookies bool
+	LogLevel      slog.Level
+}
+
+// DefaultDB is the embedded database's default path.
+const DefaultDB = "data/tongcheng.db"
+
+// Env returns the environment value of key or def.
+func Env(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// App is a running configuration: database, modules, web server.
+type App struct {
+	Deps    *platform.Deps
+	Shell   *shell.Shell
+	Modules []platform.Module
+}
+
+// Modules returns every module the program has, in navigation order.
+// New modules are added here (and nowhere else).
+func Modules() []platform.Module {
+	return registered
+}
+
+var registered []platform.Module
+
+// Register adds a module; called from modules.go.
+func Register(m platform.Module) { registered = append(registered, m) }
+
+// Open opens the database, applies migrations and mounts every module.
+func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
+	db, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	a, err := Build(ctx, db, log, cfg.SecureCookies)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// Migrations returns every schema step set, the shell's first.
+func (a *App) Migrations() []store.Migrations {
+	sets := a.Shell.Migrations()
+	for _, m := range a.Modules {
+		sets = append(sets, m.Migrations()...)
+	}
+	return sets
+}
+
+// Build migrates db and mounts the shell and the modules on a new web server.
+func Build(ctx context.Context, db *store.DB, log *slog.Logger, secure bool) (*App, error) {
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	as := auth.New(db)
+	ws := web.NewServer(as, db, log)
+	ws.SecureCookies = secure
+	d := &platform.Deps{DB: db, Auth: as, Web: ws, Log: log}
+	a := &App{Deps: d, Modules: Modules(), Shell: &shell.Shell{}}
+	a.Shell.Modules = a.Modules
+	applied, err := db.Migrate(ctx, a.Migrations()...)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range applied {
+		log.Info("migration applied", "step", s)
+	}
+	a.Shell.Mount(d)
+	for _, m := range a.Modules {
+		m.Mount(d)
+	}
+	ws.AddNav(
+		web.NavItem{Title: "账号管理", Path: "/users", Admin: true},
+		web.NavItem{Title: "审计日志", Path: "/audit", Admin: true},
+		web.NavItem{Title: "接口令牌", Path: "/tokens"},
+	)
+	a.Shell.MountFallback()
+	return a, nil
+}
+
+// Close closes the database.
+func (a *App) Close() error { return a.Deps.DB.Close() }
+
+// Module returns the module with key, or nil.
+func (a *App) Module(key string) platform.Module {
+	for _, m := range a.Modules {
+		if m.Key() == key {
+			return m
+		}
+	}
+	return nil
+}
+
+// Serve runs the HTTP server on ln until ctx ends, then finishes requests in flight
+// (up to 20 seconds) before returning.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.Deps.Web,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // uploads of large Excel files
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Deps.Log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Deps.Log.Info("shutting down: finishing requests in flight")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("graceful shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

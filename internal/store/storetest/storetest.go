@@ -1,0 +1,109 @@
+// Package storetest gives tests a fresh database on each engine: a SQLite file in a
+// temporary folder always, and a private PostgreSQL schema when TONGCHENG_TEST_POSTGRES
+// holds a URL, so test runs never see each other's data.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"tongcheng/internal/store"
+)
+
+// PostgresURL is the test server's URL, or "".
+func PostgresURL() string { return os.Getenv("TONGCHENG_TEST_POSTGRES") }
+
+// Engines lists the engines a test suite runs on here.
+func Engines() []string {
+	if PostgresURL() != "" {
+		return []string{"sqlite", "postgres"}
+	}
+	return []string{"sqlite"}
+}
+
+// Each runs fn once per engine as a subtest, each with a fresh, migrated database.
+func Each(t *testing.T, sets []store.Migrations, fn func(t *testing.T, db *store.DB)) {
+	t.Helper()
+	for _, eng := range Engines() {
+		t.Run(eng, func(t *testing.T) {
+			db := Open(t, eng)
+			if len(sets) > 0 {
+				if _, err := db.Migrate(context.Background(), sets...); err != nil {
+					t.Fatalf("migrate: %v", err)
+				}
+			}
+			fn(t, db)
+		})
+	}
+}
+
+// Open returns a fresh, empty database of the engine ("sqlite" or "postgres"), removed at the end of the test.
+func Open(t testing.TB, engine string) *store.DB {
+	t.Helper()
+	ctx := context.Background()
+	if engine == "postgres" {
+		dsn, schema := NewSchema(t)
+		db, err := store.Open(ctx, dsn)
+		if err != nil {
+			t.Fatalf("open postgres: %v", err)
+		}
+		t.Cleanup(func() {
+			db.Close()
+			dropSchema(schema)
+		})
+		return db
+	}
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatalf("open sqlite: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// NewSchema creates a private schema on the test PostgreSQL and returns a URL whose
+// search_path points at it (for tests that start a server process of their own).
+func NewSchema(t testing.TB) (dsn, schema string) {
+	t.Helper()
+	base := PostgresURL()
+	if base == "" {
+		t.Skip("TONGCHENG_TEST_POSTGRES 未设置：跳过 PostgreSQL 测试")
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema = "t_" + hex.EncodeToString(b)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	if tt, ok := t.(*testing.T); ok {
+		tt.Cleanup(func() { dropSchema(schema) })
+	}
+	return u.String(), schema
+}
+
+func dropSchema(schema string) {
+	admin, err := sql.Open("pgx", PostgresURL())
+	if err != nil {
+		return
+	}
+	defer admin.Close()
+	admin.Exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE")
+}

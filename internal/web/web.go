@@ -1,0 +1,659 @@
+// Package web is the shared HTTP layer: the page layout and static files embedded in the
+// binary, sessions and CSRF on every request, one JSON error shape for the API, and the
+// helpers modules use to render pages and answer JSON.
+package web
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+
+	"sort"
+	"strings"
+	"time"
+
+	"tongcheng/internal/audit"
+	"tongcheng/internal/auth"
+	"tongcheng/internal/region"
+	"tongcheng/internal/store"
+)
+
+//go:embed templates/*.html
+var layoutFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// NavItem is one entry of the navigation bar.
+type NavItem struct {
+	Module string // module key; the item shows to users with a role in it ("" = everyone)
+	Title  string
+	Path   string
+	Admin  bool // only for administrators
+}
+
+// Server is the HTTP side of the program.
+type Server struct {
+	Auth          *auth.Service
+	DB            *store.DB
+	Log           *slog.Logger
+	SecureCookies bool
+	// MaxBody is the default request body limit (bytes).
+	MaxBody int64
+
+	mux      *http.ServeMux
+	base     *template.Template
+	pages    map[string]*template.Template
+	nav      []NavItem
+	titles   map[string]string
+	metrics  *metrics
+	specs    []map[string]any
+}
+
+// NewServer creates the server with the shared layout.
+func NewServer(a *auth.Service, db *store.DB, log *slog.Logger) *Server {
+	s := &Server{Auth: a, DB: db, Log: log, MaxBody: 2 << 20, mux: http.NewServeMux(),
+		pages: map[string]*template.Template{}, titles: map[string]string{}, metrics: newMetrics()}
+	s.base = template.Must(template.New("layout").Funcs(Funcs()).ParseFS(layoutFS, "templates/layout.html"))
+	s.pages["web/error.html"] = template.Must(template.Must(s.base.Clone()).ParseFS(layoutFS, "templates/error.html"))
+	static, _ := fs.Sub(staticFS, "static")
+	fileServer := http.FileServer(http.FS(static))
+	s.mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(fileServer)))
+	return s
+}
+
+func cacheStatic(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// AddNav adds navigation entries and remembers module titles.
+func (s *Server) AddNav(items ...NavItem) {
+	for _, it := range items {
+		s.nav = append(s.nav, it)
+		if it.Module != "" && s.titles[it.Module] == "" {
+			s.titles[it.Module] = it.Title
+		}
+	}
+}
+
+// ModuleTitle returns a module's Chinese title.
+func (s *Server) ModuleTitle(m string) string {
+	if t := s.titles[m]; t != "" {
+		return t
+	}
+	return m
+}
+
+// Templates registers a module's page templates: every *.html file of fsys becomes the
+// page "prefix/file.html", rendered inside the layout (the file defines "content" and may define "scripts").
+func (s *Server) Templates(prefix string, fsys fs.FS, funcs template.FuncMap) {
+	names, err := fs.Glob(fsys, "*.html")
+	if err != nil {
+		panic(err)
+	}
+	for _, n := range names {
+		t := template.Must(s.base.Clone())
+		if funcs != nil {
+			t.Funcs(funcs)
+		}
+		template.Must(t.ParseFS(fsys, n))
+		s.pages[prefix+"/"+n] = t
+	}
+}
+
+// OpenAPI adds a module's OpenAPI "paths" object to the served document.
+func (s *Server) OpenAPI(paths map[string]any) { s.specs = append(s.specs, paths) }
+
+// OpenAPIPaths returns every registered path, merged.
+func (s *Server) OpenAPIPaths() map[string]any {
+	out := map[string]any{}
+	for _, p := range s.specs {
+		for k, v := range p {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// Option changes how a route is served.
+type Option func(*route)
+
+type route struct {
+	public  bool
+	maxBody int64
+}
+
+// Public lets anonymous visitors in.
+func Public() Option { return func(r *route) { r.public = true } }
+
+// MaxBody sets the request body limit of one route (uploads).
+func MaxBody(n int64) Option { return func(r *route) { r.maxBody = n } }
+
+// Handle registers h at pattern (Go ServeMux syntax, e.g. "GET /credit/{id}").
+// Routes need a logged-in user (session or Bearer token) unless Public is given;
+// unsafe methods need a CSRF token unless a Bearer token authenticates them.
+func (s *Server) Handle(pattern string, h http.HandlerFunc, opts ...Option) {
+	rt := route{maxBody: s.MaxBody}
+	for _, o := range opts {
+		o(&rt)
+	}
+	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, rt.maxBody)
+		}
+		if !rt.public && User(r) == nil {
+			if IsAPI(r) {
+				APIError(w, http.StatusUnauthorized, "unauthenticated", "请先登录，或在 Authorization 头中提供有效的接口令牌（Bearer）", "")
+				return
+			}
+			target := "/login"
+			if r.Method == http.MethodGet && r.URL.Path != "/" {
+				target += "?next=" + template.URLQueryEscaper(r.URL.RequestURI())
+			}
+			if expired(r) {
+				target = addQuery(target, "expired=1")
+			}
+			http.Redirect(w, r, target, http.StatusSeeOther)
+			return
+		}
+		h(w, r)
+	}))
+}
+
+func addQuery(u, kv string) string {
+	if strings.Contains(u, "?") {
+		return u + "&" + kv
+	}
+	return u + "?" + kv
+}
+
+// IsAPI reports whether the request is for the JSON API.
+func IsAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+type ctxKey int
+
+const (
+	userKey ctxKey = iota
+	sessionKey
+	anonCSRFKey
+	expiredKey
+	viaTokenKey
+)
+
+// User returns the logged-in user of r, or nil.
+func User(r *http.Request) *auth.User {
+	u, _ := r.Context().Value(userKey).(*auth.User)
+	return u
+}
+
+// CSRF returns the token forms of this request must carry.
+func CSRF(r *http.Request) string {
+	if s, ok := r.Context().Value(sessionKey).(*auth.Session); ok {
+		return s.CSRF
+	}
+	t, _ := r.Context().Value(anonCSRFKey).(string)
+	return t
+}
+
+func expired(r *http.Request) bool { v, _ := r.Context().Value(expiredKey).(bool); return v }
+
+// ClientIP is the remote address without port.
+func ClientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+const (
+	sessionCookie = "tc_session"
+	csrfCookie    = "tc_csrf"
+)
+
+// ServeHTTP runs the shared middleware, then the route.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w, status: 200}
+	defer func() {
+		if p := recover(); p != nil {
+			s.Log.Error("panic", "path", r.URL.Path, "panic", fmt.Sprint(p))
+			if !rec.wrote {
+				s.Fail(rec, r, fmt.Errorf("panic: %v", p))
+			}
+		}
+		s.metrics.observe(r, rec.status, time.Since(start))
+		if rec.status >= 500 {
+			s.Log.Error("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "ms", time.Since(start).Milliseconds())
+		} else {
+			s.Log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "ms", time.Since(start).Milliseconds())
+		}
+	}()
+	h := rec.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'")
+
+	ctx := r.Context()
+	ip := ClientIP(r)
+	var viaToken bool
+	if authz := r.Header.Get("Authorization"); strings.HasPrefix(authz, "Bearer ") {
+		u, err := s.Auth.AuthenticateToken(ctx, strings.TrimSpace(strings.TrimPrefix(authz, "Bearer ")))
+		if err != nil {
+			APIError(rec, http.StatusUnauthorized, "bad_token", "接口令牌无效或已吊销，请向管理员申请新的令牌", "")
+			return
+		}
+		ctx = context.WithValue(ctx, userKey, u)
+		ctx = context.WithValue(ctx, viaTokenKey, true)
+		ctx = audit.WithActor(ctx, audit.Actor{UserID: u.ID, Username: u.Username, IP: ip})
+		viaToken = true
+	} else if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		u, sess, err := s.Auth.Authenticate(ctx, c.Value)
+		if err == nil {
+			ctx = context.WithValue(ctx, userKey, u)
+			ctx = context.WithValue(ctx, sessionKey, sess)
+			ctx = audit.WithActor(ctx, audit.Actor{UserID: u.ID, Username: u.Username, IP: ip})
+		} else {
+			ctx = context.WithValue(ctx, expiredKey, true)
+			http.SetCookie(rec, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+		}
+	}
+	if ctx.Value(sessionKey) == nil && !viaToken {
+		tok := ""
+		if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 20 {
+			tok = c.Value
+		} else {
+			tok = auth.RandomSecret(24)
+			http.SetCookie(rec, &http.Cookie{Name: csrfCookie, Value: tok, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.SecureCookies})
+		}
+		ctx = context.WithValue(ctx, anonCSRFKey, tok)
+		if ctx.Value(audit.Actor{}) == nil {
+			ctx = audit.WithActor(ctx, audit.Actor{IP: ip})
+		}
+	}
+	r = r.WithContext(ctx)
+
+	if !viaToken && unsafeMethod(r.Method) && !s.csrfOK(r) {
+		if IsAPI(r) {
+			APIError(rec, http.StatusForbidden, "csrf", "请求缺少有效的 CSRF 令牌（X-CSRF-Token 头或 csrf 表单字段），请刷新页面后重试", "csrf")
+		} else {
+			s.ErrorPage(rec, r, http.StatusForbidden, "表单已失效", "表单缺少有效的安全令牌（可能停留太久或在别的窗口退出了登录）。请刷新页面后重新提交，已保存的数据没有变化。")
+		}
+		return
+	}
+	s.mux.ServeHTTP(rec, r)
+}
+
+func unsafeMethod(m string) bool {
+	return m == http.MethodPost || m == http.MethodPut || m == http.MethodPatch || m == http.MethodDelete
+}
+
+func (s *Server) csrfOK(r *http.Request) bool {
+	want := CSRF(r)
+	if want == "" {
+		return false
+	}
+	got := r.Header.Get("X-CSRF-Token")
+	if got == "" {
+		ct := r.Header.Get("Content-Type")
+		if strings.HasPrefix(ct, "multipart/form-data") {
+			// read only the small csrf field: the token must come first in upload forms
+			if err := r.ParseMultipartForm(32 << 20); err == nil {
+				got = r.FormValue("csrf")
+			}
+		} else if strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
+			got = r.PostFormValue("csrf")
+		}
+	}
+	return got != "" && subtleEq(got, want)
+}
+
+func subtleEq(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	var v byte
+	for i := 0; i < len(a); i++ {
+		v |= a[i] ^ b[i]
+	}
+	return v == 0
+}
+
+// SetSession sets the session cookie after login.
+func (s *Server) SetSession(w http.ResponseWriter, sess *auth.Session) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sess.Token, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: s.SecureCookies, Expires: sess.ExpiresAt})
+}
+
+// ClearSession removes the session cookie and returns its token.
+func (s *Server) ClearSession(w http.ResponseWriter, r *http.Request) string {
+	c, err := r.Cookie(sessionCookie)
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	if err != nil {
+		return ""
+	}
+	return c.Value
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.status = code
+		r.wrote = true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *statusRecorder) Flush() {
+	if f, ok := r.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// ---- JSON API ----
+
+// ErrorBody is the one error shape of the API.
+type ErrorBody struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+		Field   string `json:"field,omitempty"`
+	} `json:"error"`
+}
+
+// APIError writes {"error":{"code","message","field"}}.
+func APIError(w http.ResponseWriter, status int, code, message, field string) {
+	var b ErrorBody
+	b.Error.Code, b.Error.Message, b.Error.Field = code, message, field
+	WriteJSON(w, status, b)
+}
+
+// WriteJSON writes v as JSON.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// DecodeJSON reads the request body into v, explaining malformed or oversized bodies.
+func DecodeJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &mbe):
+			return &HTTPError{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large",
+				Message: fmt.Sprintf("请求体超过 %d 字节的上限，请分批提交", mbe.Limit)}
+		case errors.As(err, &se):
+			return &HTTPError{Status: http.StatusBadRequest, Code: "malformed_json",
+				Message: fmt.Sprintf("JSON 格式错误（第 %d 字节附近），请检查括号、引号和逗号", se.Offset)}
+		case errors.As(err, &te):
+			return &HTTPError{Status: http.StatusBadRequest, Code: "invalid_field", Field: te.Field,
+				Message: fmt.Sprintf("字段 %s 的类型不对，应为 %s", te.Field, te.Type)}
+		case errors.Is(err, io.EOF):
+			return &HTTPError{Status: http.StatusBadRequest, Code: "malformed_json", Message: "请求体为空，请提交 JSON 对象"}
+		case strings.HasPrefix(err.Error(), "json: unknown field"):
+			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return &HTTPError{Status: http.StatusBadRequest, Code: "unknown_field", Field: f, Message: "未知字段 " + f + "，请对照接口文档 /api/v1/openapi.json"}
+		default:
+			return &HTTPError{Status: http.StatusBadRequest, Code: "malformed_json", Message: "无法解析请求的 JSON：" + err.Error()}
+		}
+	}
+	return nil
+}
+
+// HTTPError is an error with its status, code and Chinese message.
+type HTTPError struct {
+	Status  int
+	Code    string
+	Message string
+	Field   string
+}
+
+func (e *HTTPError) Error() string { return e.Message }
+
+// Fail answers err: as JSON for the API, as a Chinese page otherwise.
+// Validation errors are 400, scope 403, missing 404, database trouble 503, the rest 500.
+func (s *Server) Fail(w http.ResponseWriter, r *http.Request, err error) {
+	he := Classify(err)
+	if he.Status >= 500 {
+		s.Log.Error("request failed", "path", r.URL.Path, "err", err)
+	}
+	if IsAPI(r) {
+		APIError(w, he.Status, he.Code, he.Message, he.Field)
+		return
+	}
+	s.ErrorPage(w, r, he.Status, http.StatusText(he.Status), he.Message)
+}
+
+// Classify maps an error to its HTTP status, code and message.
+func Classify(err error) *HTTPError {
+	var he *HTTPError
+	var fe *auth.FieldError
+	var le *auth.LockedError
+	var se *store.Error
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &he):
+		return he
+	case errors.As(err, &fe):
+		return &HTTPError{http.StatusBadRequest, "invalid_field", fe.Message, fe.Field}
+	case errors.As(err, &le):
+		return &HTTPError{http.StatusTooManyRequests, "too_many_attempts", le.Error(), ""}
+	case errors.Is(err, auth.ErrScope):
+		return &HTTPError{http.StatusForbidden, "out_of_scope", "无权修改本辖区以外的记录：您只能修改本人所属区划及下级区划的数据", ""}
+	case errors.Is(err, auth.ErrBadLogin):
+		return &HTTPError{http.StatusUnauthorized, "bad_login", err.Error(), "password"}
+	case errors.Is(err, auth.ErrDisabled):
+		return &HTTPError{http.StatusForbidden, "disabled", err.Error(), ""}
+	case errors.Is(err, store.ErrNotFound):
+		return &HTTPError{http.StatusNotFound, "not_found", "找不到该记录，它可能已被删除或编号有误", ""}
+	case errors.As(err, &mbe):
+		return &HTTPError{http.StatusRequestEntityTooLarge, "body_too_large", fmt.Sprintf("提交的内容超过 %d 字节的上限", mbe.Limit), ""}
+	case errors.As(err, &se):
+		return &HTTPError{http.StatusServiceUnavailable, se.Code, se.Message, ""}
+	case isDBBusy(err):
+		return &HTTPError{http.StatusServiceUnavailable, "db_busy", "数据库正忙或暂时不可写，请稍后重试；本次提交未保存", ""}
+	}
+	return &HTTPError{http.StatusInternalServerError, "internal", "服务器内部错误，已记录日志，请稍后重试或联系管理员", ""}
+}
+
+func isDBBusy(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "database is locked") || strings.Contains(s, "SQLITE_BUSY") ||
+		strings.Contains(s, "readonly") || strings.Contains(s, "connection refused")
+}
+
+// Forbidden answers a missing role.
+func (s *Server) Forbidden(w http.ResponseWriter, r *http.Request, what string) {
+	msg := "您没有" + what + "的权限，请联系本级管理员开通"
+	if IsAPI(r) {
+		APIError(w, http.StatusForbidden, "forbidden", msg, "")
+		return
+	}
+	s.ErrorPage(w, r, http.StatusForbidden, "没有权限", msg)
+}
+
+// ---- pages ----
+
+// Page is what every page template receives.
+type Page struct {
+	Title   string
+	User    *auth.User
+	CSRF    string
+	Nav     []NavItem
+	Active  string
+	Flash   string
+	Error   string
+	Data    any
+	Request *http.Request
+}
+
+// Render renders a registered page inside the layout.
+func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.Fail(w, r, fmt.Errorf("template %s not registered", name))
+		return
+	}
+	p := s.pageData(r, title, data)
+	var buf strings.Builder
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		s.Log.Error("render", "page", name, "err", err)
+		http.Error(w, "页面渲染失败", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	io.WriteString(w, buf.String())
+}
+
+func (s *Server) pageData(r *http.Request, title string, data any) *Page {
+	u := User(r)
+	p := &Page{Title: title, User: u, CSRF: CSRF(r), Data: data, Request: r, Flash: r.URL.Query().Get("ok")}
+	for _, it := range s.nav {
+		if u == nil {
+			continue
+		}
+		if it.Admin && !u.HasRole(AdminModule(it.Module), auth.Admin) {
+			continue
+		}
+		if it.Module != "" && !it.Admin && !u.InModule(it.Module) && !u.IsSystemAdmin() {
+			continue
+		}
+		p.Nav = append(p.Nav, it)
+		if it.Path != "/" && strings.HasPrefix(r.URL.Path, it.Path) {
+			p.Active = it.Path
+		}
+	}
+	if r.URL.Path == "/" {
+		p.Active = "/"
+	}
+	return p
+}
+
+// AdminModule maps a nav module to the module whose admin role opens admin items.
+func AdminModule(m string) string {
+	if m == "" {
+		return "platform"
+	}
+	return m
+}
+
+// ErrorPage renders a Chinese error page.
+func (s *Server) ErrorPage(w http.ResponseWriter, r *http.Request, status int, title, message string) {
+	s.Render(w, r, status, "web/error.html", title, message)
+}
+
+// ---- template helpers ----
+
+// Funcs are the helpers every template may call.
+func Funcs() template.FuncMap {
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	if sh == nil {
+		sh = time.FixedZone("CST", 8*3600)
+	}
+	return template.FuncMap{
+		"yuan":       Yuan,
+		"regionName": region.FullName,
+		"roleName":   func(r auth.Role) string { return auth.RoleNames[r] },
+		"datetime": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(sh).Format("2006-01-02 15:04:05")
+		},
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(sh).Format("2006-01-02")
+		},
+		"json": func(v any) template.JS {
+			b, _ := json.Marshal(v)
+			return template.JS(b)
+		},
+		"jsonAttr": func(v any) string {
+			b, _ := json.Marshal(v)
+			return string(b)
+		},
+		"pct": func(x float64) string { return fmt.Sprintf("%.1f%%", x*100) },
+		"add": func(a, b int) int { return a + b },
+		"cities": region.Cities,
+		"regions": region.All,
+	}
+}
+
+// Yuan formats 分 as 元 with two decimals and thousands separators: 123456 → "1,234.56".
+func Yuan(fen int64) string {
+	neg := fen < 0
+	if neg {
+		fen = -fen
+	}
+	whole, cents := fen/100, fen%100
+	s := fmt.Sprint(whole)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	out := fmt.Sprintf("%s.%02d", b.String(), cents)
+	if neg {
+		out = "-" + out
+	}
+	return out
+}
+
+// SortedKeys returns the keys of m in order (handy for stable JSON and charts).
+func SortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// StaticPaths lists the embedded static files (for tests).
+func StaticPaths() []string {
+	var out []string
+	fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			out = append(out, "/"+p)
+		}
+		return nil
+	})
+	return out
+}
+
+
