@@ -127,7 +127,7 @@ func (db *DB) check(ctx context.Context) error {
 		if db.Dialect == Postgres {
 			return &Error{"db_unavailable", "无法连接 PostgreSQL（" + db.Target + "），请确认数据库服务已启动、地址和账号正确", err}
 		}
-		return &Error{"db_unavailable", "无法打开数据库文件 " + db.Target, err}
+		return classifySQLiteOpen(db.Target, err)
 	}
 	if db.Dialect == SQLite {
 		var mode string
@@ -135,8 +135,10 @@ func (db *DB) check(ctx context.Context) error {
 			return classifySQLiteOpen(db.Target, err)
 		}
 		// A read-only or locked file shows itself on the first write.
-		if _, err := db.SQL.ExecContext(cctx, "CREATE TABLE IF NOT EXISTS store_probe (x INTEGER)"); err != nil {
-			return classifySQLiteOpen(db.Target, err)
+		for _, q := range []string{"CREATE TABLE IF NOT EXISTS store_probe (x INTEGER)", "INSERT INTO store_probe VALUES (1)", "DELETE FROM store_probe"} {
+			if _, err := db.SQL.ExecContext(cctx, q); err != nil {
+				return classifySQLiteOpen(db.Target, err)
+			}
 		}
 	}
 	return nil

@@ -1,0 +1,208 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"tongcheng/internal/store"
+	"tongcheng/internal/store/storetest"
+)
+
+func sets(files map[string]string) store.Migrations {
+	fsys := fstest.MapFS{}
+	for k, v := range files {
+		fsys[k] = &fstest.MapFile{Data: []byte(v)}
+	}
+	return store.Migrations{Module: "demo", FS: fsys}
+}
+
+var twoSteps = map[string]string{
+	"001_items.sql": "CREATE TABLE items (id {{autoid}}, name TEXT NOT NULL UNIQUE, fen BIGINT NOT NULL);",
+	"002_tags.sql":  "CREATE TABLE tags (id {{autoid}}, item_id BIGINT NOT NULL REFERENCES items(id), tag TEXT NOT NULL);\nCREATE INDEX tags_item ON tags(item_id);",
+}
+
+func TestMigrateRecordsAndIsIdempotent(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		done, err := db.Migrate(ctx, sets(twoSteps))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(done) != 2 || done[0] != "demo/001_items" || done[1] != "demo/002_tags" {
+			t.Fatalf("applied = %v", done)
+		}
+		again, err := db.Migrate(ctx, sets(twoSteps))
+		if err != nil || len(again) != 0 {
+			t.Fatalf("second run applied %v, err %v; want nothing", again, err)
+		}
+		v, err := db.Applied(ctx)
+		if err != nil || v["demo"] != 2 {
+			t.Fatalf("applied versions = %v, %v", v, err)
+		}
+	})
+}
+
+// A failing step is applied not at all: neither its first statement nor its version row.
+func TestMigrateFailureRollsBack(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		bad := map[string]string{
+			"001_items.sql": twoSteps["001_items.sql"],
+			"002_broken.sql": "CREATE TABLE half (x INTEGER);\nCREATE TABLE broken (x NOT_A_TYPE_AT_ALL(;",
+		}
+		_, err := db.Migrate(ctx, sets(bad))
+		if err == nil || !strings.Contains(err.Error(), "002_broken") {
+			t.Fatalf("err = %v, want failure naming 002_broken", err)
+		}
+		v, _ := db.Applied(ctx)
+		if v["demo"] != 1 {
+			t.Fatalf("version = %d, want 1", v["demo"])
+		}
+		if _, err := db.Exec(ctx, "SELECT x FROM half"); err == nil {
+			t.Fatal("table half exists: failed step was partly applied")
+		}
+	})
+}
+
+func TestDialectSpecificFiles(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		files := map[string]string{
+			"001_t.sql":          "CREATE TABLE t (id {{autoid}}, v TEXT);",
+			"002_x.sqlite.sql":   "CREATE TABLE only_sqlite (x INTEGER);",
+			"002_x.postgres.sql": "CREATE TABLE only_postgres (x INTEGER);",
+		}
+		if _, err := db.Migrate(ctx, sets(files)); err != nil {
+			t.Fatal(err)
+		}
+		mine, other := "only_sqlite", "only_postgres"
+		if db.Dialect == store.Postgres {
+			mine, other = other, mine
+		}
+		if _, err := db.Exec(ctx, "SELECT x FROM "+mine); err != nil {
+			t.Errorf("%s missing: %v", mine, err)
+		}
+		if _, err := db.Exec(ctx, "SELECT x FROM "+other); err == nil {
+			t.Errorf("%s exists on %s", other, db.Dialect)
+		}
+	})
+}
+
+func TestInsertRebindTxAndUnique(t *testing.T) {
+	storetest.Each(t, []store.Migrations{sets(twoSteps)}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		id1, err := store.InsertID(ctx, db, "INSERT INTO items (name, fen) VALUES (?, ?)", "罚款 ? 项", int64(123456))
+		if err != nil {
+			t.Fatal(err)
+		}
+		id2, err := store.InsertID(ctx, db, "INSERT INTO items (name, fen) VALUES (?, ?)", "b", int64(1))
+		if err != nil || id2 != id1+1 {
+			t.Fatalf("ids %d %d err %v", id1, id2, err)
+		}
+		var name string
+		var fen int64
+		// a literal '?' inside quotes is not a placeholder
+		if err := db.QueryRow(ctx, "SELECT name, fen FROM items WHERE id = ? AND name <> '?'", id1).Scan(&name, &fen); err != nil {
+			t.Fatal(err)
+		}
+		if name != "罚款 ? 项" || fen != 123456 {
+			t.Fatalf("got %q %d", name, fen)
+		}
+		_, err = db.Exec(ctx, "INSERT INTO items (name, fen) VALUES (?, ?)", "b", int64(2))
+		if !store.IsUniqueViolation(err) {
+			t.Fatalf("duplicate insert err = %v, want unique violation", err)
+		}
+		// a failing transaction leaves nothing behind
+		boom := errors.New("boom")
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			if _, err := tx.Exec(ctx, "INSERT INTO items (name, fen) VALUES (?, ?)", "c", int64(3)); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("InTx err = %v", err)
+		}
+		var n int
+		db.QueryRow(ctx, "SELECT COUNT(*) FROM items").Scan(&n)
+		if n != 2 {
+			t.Fatalf("items = %d after rolled-back tx, want 2", n)
+		}
+		// foreign keys are enforced on both engines
+		if _, err := db.Exec(ctx, "INSERT INTO tags (item_id, tag) VALUES (?, ?)", int64(999), "x"); err == nil {
+			t.Fatal("foreign key not enforced")
+		}
+	})
+}
+
+func TestSQLitePragmas(t *testing.T) {
+	db := storetest.Open(t, "sqlite")
+	ctx := context.Background()
+	var mode string
+	var fk, busy int
+	db.QueryRow(ctx, "PRAGMA journal_mode").Scan(&mode)
+	db.QueryRow(ctx, "PRAGMA foreign_keys").Scan(&fk)
+	db.QueryRow(ctx, "PRAGMA busy_timeout").Scan(&busy)
+	if mode != "wal" || fk != 1 || busy != 10000 {
+		t.Fatalf("journal_mode=%s foreign_keys=%d busy_timeout=%d", mode, fk, busy)
+	}
+}
+
+func TestReadOnlyFileGetsClearMessage(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "ro.db")
+	db, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	os.Remove(path + "-wal")
+	os.Remove(path + "-shm")
+	if os.Geteuid() == 0 {
+		// root ignores permission bits: make the file immutable instead
+		if out, err := exec.Command("chattr", "+i", path).CombinedOutput(); err != nil {
+			t.Skipf("以 root 运行且无法 chattr +i（%v %s）：跳过只读文件测试", err, out)
+		}
+		defer exec.Command("chattr", "-i", path).Run()
+	} else {
+		os.Chmod(path, 0o444)
+		os.Chmod(dir, 0o555)
+		defer os.Chmod(dir, 0o755)
+	}
+	_, err = store.Open(context.Background(), path)
+	var se *store.Error
+	if !errors.As(err, &se) || se.Code != "db_readonly" || !strings.Contains(se.Message, "只读") {
+		t.Fatalf("err = %v, want db_readonly with 只读", err)
+	}
+}
+
+func TestNotADatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	os.WriteFile(path, []byte(strings.Repeat("这不是数据库文件", 512)), 0o644)
+	_, err := store.Open(context.Background(), path)
+	var se *store.Error
+	if !errors.As(err, &se) || se.Code != "db_corrupt" {
+		t.Fatalf("err = %v, want db_corrupt", err)
+	}
+	if !strings.Contains(se.Message, "不是同城的数据库文件") {
+		t.Fatalf("message = %q", se.Message)
+	}
+}
+
+func TestPostgresDownAtStart(t *testing.T) {
+	// nothing listens on port 1
+	_, err := store.Open(context.Background(), "postgres://nobody:x@127.0.0.1:1/none?sslmode=disable&connect_timeout=2")
+	var se *store.Error
+	if !errors.As(err, &se) || se.Code != "db_unavailable" || !strings.Contains(se.Message, "无法连接 PostgreSQL") {
+		t.Fatalf("err = %v, want db_unavailable", err)
+	}
+	if strings.Contains(se.Message, ":x@") {
+		t.Fatalf("password leaked into message: %s", se.Message)
+	}
+}
