@@ -291,6 +291,17 @@ func TestCSRFAndScope(t *testing.T) {
 		if code != 200 || len(users) != 2 {
 			t.Fatalf("德阳 users = %d (%d), want dy-admin and dy-new", len(users), code)
 		}
+		// disabling an account ends its open sessions at once (the session cache included)
+		if code, _ := cl.api("GET", "/api/v1/me", "", nil); code != 200 {
+			t.Fatalf("clerk me before disable = %d", code)
+		}
+		code, out = prov.api("PATCH", fmt.Sprintf("/api/v1/users/%d", clerk.ID), `{"disabled":true}`, map[string]string{"X-CSRF-Token": prov.csrf})
+		if code != 200 {
+			t.Fatalf("disable: %d %v", code, out)
+		}
+		if code, out := cl.api("GET", "/api/v1/me", "", nil); code != 401 {
+			t.Fatalf("disabled clerk still served: %d %v", code, out)
+		}
 	})
 }
 

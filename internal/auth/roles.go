@@ -147,3 +147,13 @@ type FieldError struct {
 }
 
 func (e *FieldError) Error() string { return e.Message }
+
+// CanRead reports whether u may read a record owned by regionCode. Data a module
+// declares shared (credit records, decided penalty cases …) is readable across the
+// four cities; other records only inside the user's own region and below.
+func (u *User) CanRead(regionCode string, shared bool) bool {
+	if u == nil || u.Disabled {
+		return false
+	}
+	return shared || region.Within(regionCode, u.Region)
+}

@@ -38,6 +38,8 @@ type Service struct {
 	SessionMax  time.Duration
 	// Now is the clock (tests move it).
 	Now func() time.Time
+
+	cache sessionCache
 }
 
 // New returns a Service on db with the default session lifetimes (8 h idle, 7 days at most).
@@ -218,6 +220,7 @@ func (s *Service) Update(ctx context.Context, by *User, id int64, displayName, r
 	if err != nil {
 		return nil, err
 	}
+	s.cache.dropUser(id)
 	return s.Get(ctx, id)
 }
 
@@ -233,6 +236,7 @@ func (s *Service) SetPassword(ctx context.Context, id int64, pw string) error {
 	if err != nil {
 		return err
 	}
+	defer s.cache.dropUser(id)
 	return s.DB.InTx(ctx, func(tx *store.Tx) error {
 		res, err := tx.Exec(ctx, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash, store.Time(s.Now()), id)
 		if err != nil {
@@ -349,6 +353,10 @@ var ErrSessionExpired = errors.New("登录已过期，请重新登录")
 // The idle deadline moves forward at most once a minute, to keep reads cheap.
 func (s *Service) Authenticate(ctx context.Context, token string) (*User, *Session, error) {
 	th := hashToken(token)
+	now := s.Now()
+	if u, sess, ok := s.cache.get(th, now); ok {
+		return u, sess, nil
+	}
 	var sess Session
 	var expires, idle string
 	var u User
@@ -362,7 +370,6 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*User, *Sessi
 	if err != nil {
 		return nil, nil, err
 	}
-	now := s.Now()
 	sess.ExpiresAt = store.ParseTime(expires)
 	idleUntil := store.ParseTime(idle)
 	if now.After(sess.ExpiresAt) || now.After(idleUntil) || disabled != 0 {
@@ -375,11 +382,13 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*User, *Sessi
 	u.Grants, _ = ParseGrants(u.Roles)
 	sess.tokenHash = th
 	sess.Token = token
+	s.cache.put(th, &u, &sess, now)
 	return &u, &sess, nil
 }
 
 // Logout ends a session.
 func (s *Service) Logout(ctx context.Context, token string, u *User, ip string) error {
+	s.cache.drop(hashToken(token))
 	_, err := s.DB.Exec(ctx, "DELETE FROM sessions WHERE token_hash = ?", hashToken(token))
 	if err == nil && u != nil {
 		audit.Log(ctx, s.DB, audit.Entry{UserID: u.ID, Username: u.Username, IP: ip, Action: "logout", Module: "platform"})
