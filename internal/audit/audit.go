@@ -7,7 +7,6 @@ package audit
 import (
 	"context"
 	"embed"
-	"io/fs"
 	"strings"
 	"time"
 
@@ -18,10 +17,7 @@ import (
 var migrationFiles embed.FS
 
 // Migrations returns the audit log's schema steps.
-func Migrations() store.Migrations {
-	sub, _ := fs.Sub(migrationFiles, "migrations")
-	return store.Migrations{Module: "audit", FS: sub}
-}
+func Migrations() store.Migrations { return store.Embedded("audit", migrationFiles, "migrations") }
 
 // Entry is one audit record.
 type Entry struct {

@@ -11,7 +11,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -25,10 +24,7 @@ import (
 var migrationFiles embed.FS
 
 // Migrations returns the accounts schema steps.
-func Migrations() store.Migrations {
-	sub, _ := fs.Sub(migrationFiles, "migrations")
-	return store.Migrations{Module: "auth", FS: sub}
-}
+func Migrations() store.Migrations { return store.Embedded("auth", migrationFiles, "migrations") }
 
 // Service is the accounts store.
 type Service struct {

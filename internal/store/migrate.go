@@ -215,3 +215,13 @@ func splitStatements(sql string) []string {
 	}
 	return out
 }
+
+// Embedded returns the migrations of module kept in folder dir of fsys
+// (typically an embed.FS holding migrations/*.sql).
+func Embedded(module string, fsys fs.FS, dir string) Migrations {
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		panic(fmt.Sprintf("migrations of %s: %v", module, err))
+	}
+	return Migrations{Module: module, FS: sub}
+}
