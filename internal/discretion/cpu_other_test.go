@@ -1,0 +1,5 @@
+//go:build !unix
+
+package discretion
+
+func cpuSeconds() float64 { return 0 }

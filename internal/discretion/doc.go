@@ -1,0 +1,54 @@
+// Package discretion is the engine of 联合行政执法智慧裁量平台, the joint
+// penalty-discretion platform of the market regulators of 成都、德阳、眉山、资阳.
+//
+// The engine is pure: no database, no HTTP, no clock. Its only input besides
+// the arguments is the embedded reference data in data/:
+//
+//   - data/catalogue.json — the 裁量基准 catalogue: one item per violation
+//     (事项) with the violated provision, the penalty provision, the penalty
+//     kinds and the fine rule of every law version it knows;
+//   - data/indicators.json — the three indicator systems of the "1+3" method
+//     (个案 factor sets, 共性 statutory circumstances, 案件影响 factors), their
+//     weights, the tier split, the rounding rule and the procedural thresholds.
+//
+// Legal staff edit those files; code does not hold legal facts.
+//
+// The "1+3" formula (one formula, three indicator systems) as implemented:
+//
+//  1. limitation, 行政处罚法 第三十六条;
+//  2. 不予处罚 (第三十条、第三十一条、第三十三条);
+//  3. the law version, 从旧兼从轻 (第三十七条);
+//  4. the legal fine range of the penalty clause (fixed range, multiple of a
+//     base amount, switch on the base, cap only, fallback when the base
+//     cannot be determined);
+//  5. the tier (裁量阶次) from the 共性 circumstances: 减轻 / 从轻 / 一般 / 从重,
+//     where 从轻 is the lowest 30 % of the range, 一般 30–70 %, 从重 the top 30 %;
+//  6. the position inside the tier's band: the weighted mean of the 个案,
+//     共性 and 案件影响 scores (0–100), as a fraction of the band;
+//  7. the fine in 分, rounded as the data says and never outside the band;
+//  8. confiscations and other penalty kinds the clause requires;
+//  9. procedural consequences (听证, 法制审核, 集体讨论, 当场处罚).
+//
+// Every step is recorded in Result.Steps in Chinese so that a 法制审核员 can
+// check it by hand. Money is always an int64 number of 分.
+//
+// API for the handlers (a later phase wires storage and pages):
+//
+//	Compute(in Input) (Result, error)            // over the embedded data
+//	DefaultEngine() (*Engine, error); (*Engine).Compute(in Input) (Result, error)
+//	(*Engine).Quick(in Input) (Result, error)    // same numbers, no Steps (batch use)
+//	New(cat *Catalogue, ind *Indicators) (*Engine, error) // over edited data
+//	ParseCatalogue([]byte) (*Catalogue, error); ParseIndicators([]byte) (*Indicators, error)
+//	Default() (*Catalogue, *Indicators, error)
+//	Suggest(text string, n int) []Suggestion     // 法条智能引用
+//	NewIndex(*Catalogue) *Index; (*Index).Suggest(text string, n int) []Suggestion
+//	PriorViolationSource                          // consumer interface, satisfied by credit
+//	PriorFacts(in *Input, priors []PriorViolation, kind string, today time.Time)
+//	Yuan(fen int64) string                        // 分 → "1,234.56元"
+//
+// Compute never reads a clock or a store: the caller passes Input.Today and the
+// prior-violation facts (Input.PriorsKnown, PriorSameKind2Years,
+// PriorSameKind1Year), which it gets from a PriorViolationSource through
+// PriorFacts. Bad input gives an *InputError with the JSON field path of
+// Input, a stable code (ErrUnknownItem …) and a Chinese message.
+package discretion

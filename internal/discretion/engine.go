@@ -1,0 +1,1037 @@
+package discretion
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Engine computes penalty suggestions from a catalogue and indicator systems.
+// It is safe for concurrent use; it never changes its data.
+type Engine struct {
+	Cat *Catalogue
+	Ind *Indicators
+}
+
+// New returns an engine over the given data (e.g. an edited catalogue).
+func New(cat *Catalogue, ind *Indicators) (*Engine, error) {
+	if err := ind.checkAgainst(cat); err != nil {
+		return nil, err
+	}
+	return &Engine{Cat: cat, Ind: ind}, nil
+}
+
+// DefaultEngine returns the engine over the embedded data.
+func DefaultEngine() (*Engine, error) {
+	cat, ind, err := Default()
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{Cat: cat, Ind: ind}, nil
+}
+
+// Compute runs the "1+3" formula over the embedded data. See Engine.Compute.
+func Compute(in Input) (Result, error) {
+	e, err := DefaultEngine()
+	if err != nil {
+		return Result{}, err
+	}
+	return e.Compute(in)
+}
+
+// fineRange is the legal range of one fine rule for one case.
+type fineRange struct {
+	branch   *Branch
+	base     string
+	baseFen  int64
+	min, max int64 // 分
+	how      int   // which way the arm was chosen: howPlain, howUnknown …
+}
+
+const (
+	howPlain = iota
+	howUnknown
+	howUnknownAsZero
+	howZero
+	howSwitch
+)
+
+// explain writes which arm applies and why.
+func (fr *fineRange) explain(x *expl) {
+	name := BaseName(fr.base)
+	b := fr.branch
+	switch fr.how {
+	case howUnknown:
+		x.s(name).s("无法确定（或无法计算、明显偏低），适用「").s(b.Text).s("」")
+	case howUnknownAsZero:
+		x.s(name).s("无法确定，按没有").s(name).s("的规定处罚，适用「").s(b.Text).s("」")
+	case howZero:
+		x.s("没有").s(name).s("，适用「").s(b.Text).s("」")
+	case howSwitch:
+		x.s(name).yuan(fr.baseFen)
+		if b.Op != "" || b.Party != "" {
+			x.s("，属于「").s(b.condText(fr.base)).s("」")
+		}
+		x.s("，适用「").s(b.Text).s("」")
+	default:
+		x.s("适用「").s(b.Text).s("」")
+	}
+	if b.Multiple {
+		x.s("：").s(name).s(" ").yuan(fr.baseFen).s(" × ").dec(b.MinX, 1000).s("倍–").dec(b.MaxX, 1000).s("倍")
+	}
+}
+
+// caseState is the validated view of an input.
+type caseState struct {
+	item    *Item
+	actDay  time.Time
+	natural bool
+	circs   []*Circumstance
+	auto    []*Circumstance // added from prior-violation facts
+}
+
+// Compute runs the formula for one case. Bad input returns *InputError.
+// The result explains every step in Chinese.
+func (e *Engine) Compute(in Input) (Result, error) { return e.run(in, true) }
+
+// Quick runs the same formula and gives the same numbers, citations and
+// procedure as Compute but no Steps (no Chinese explanation): for batch work
+// such as re-scoring decided cases for 类案同罚 or generating demo data.
+func (e *Engine) Quick(in Input) (Result, error) { return e.run(in, false) }
+
+func (e *Engine) run(in Input, explain bool) (Result, error) {
+	var r Result
+	st, err := e.validate(&in)
+	if err != nil {
+		return r, err
+	}
+	it := st.item
+	r.ItemID, r.ItemName = it.ID, it.Name
+	r.CatalogueVersion, r.IndicatorsVersion = e.Cat.Version, e.Ind.Version
+	r.Citations = make([]Citation, 0, 5+len(st.circs))
+	r.Counted = make([]Counted, 0, len(st.circs)+1)
+	var x expl // stays on the stack: no write barriers while explaining
+	if explain {
+		x.b = make([]byte, 0, 3584)
+		x.marks = make([]mark, 0, 14)
+	} else {
+		x.off = true
+	}
+	r, err = e.compute(&in, st, &x, r)
+	r.Steps = x.steps()
+	return r, err
+}
+
+func (e *Engine) compute(in *Input, st *caseState, x *expl, r Result) (Result, error) {
+	// Step 1: the law version, 从旧兼从轻 (第三十七条).
+	v, err := e.chooseVersion(in, st, x, &r)
+	if err != nil {
+		return r, err
+	}
+	r.Version = v.Effective
+	r.Citations = append(r.Citations, Citation{"违反条款", v.Violated}, Citation{"处罚依据", v.Penalty})
+
+	// Step 2: limitation (第三十六条).
+	if e.limitation(in, st, x, &r) {
+		r.Barred, r.NoPenalty, r.Tier = true, true, TierNone
+		return r, nil
+	}
+
+	// Step 3: 不予处罚.
+	if e.exemption(in, st, x, &r) {
+		r.NoPenalty, r.Tier = true, TierNone
+		return r, nil
+	}
+
+	// Step 4: the fine rule and its legal range.
+	rule := v.Fine
+	kinds := v.Kinds
+	if in.Serious {
+		if v.Serious != nil {
+			if len(v.Serious.Kinds) > 0 {
+				kinds = append(append(make([]Kind, 0, len(v.Kinds)+len(v.Serious.Kinds)), v.Kinds...), v.Serious.Kinds...)
+			}
+			x.step("情节严重").s("情节严重：").s(v.Serious.Text)
+			if v.Serious.Basis != "" {
+				x.s("（认定依据：").s(v.Serious.Basis).s("）")
+			}
+			if v.Serious.Fine != nil {
+				rule = v.Serious.Fine
+				x.s("；适用情节严重的罚款幅度。")
+			} else {
+				x.s("。")
+			}
+		} else {
+			r.Warnings = append(r.Warnings, "本事项的处罚条款未对情节严重另设罚则，已在共性情节中考虑，请核对。")
+		}
+	}
+	r.Kinds = kinds
+	e.confiscations(in, kinds, x, &r)
+	if rule == nil {
+		r.Tier = TierNoFine
+		x.step("罚款").s("处罚依据未规定罚款，依法给予").s(kindList(kinds)).s("。")
+		e.procedure(in, st, x, &r)
+		return r, e.proposal(in, x, &r)
+	}
+	r.FineOptional = rule.Optional
+	if rule.Prerequisite != "" && !in.PrerequisiteMet {
+		r.Tier = TierNoFine
+		x.step("罚款").s("处罚依据以「").s(rule.Prerequisite).s("」为罚款前提，本案尚不具备，不处罚款；依法责令改正").s(maybeKinds(kinds)).s("。")
+		e.procedure(in, st, x, &r)
+		return r, e.proposal(in, x, &r)
+	}
+	fr, err := e.legalRange(in, st, rule)
+	if err != nil {
+		return r, err
+	}
+	r.LegalMin, r.LegalMax = fr.min, fr.max
+	x.step("法定幅度")
+	fr.explain(x)
+	x.s("；法定罚款幅度 ").yuan(fr.min).s(" 至 ").yuan(fr.max)
+	if fr.min == 0 {
+		x.s("（条文仅规定上限，下限按零计）")
+	}
+	if rule.Optional {
+		x.s("；条文为「可以并处/可以处」，罚款可由办案机构裁量是否适用。")
+	} else {
+		x.s("；条文为「并处/处」，应当处以罚款。")
+	}
+
+	// Step 5: tier.
+	tier, err := e.tier(in, st, v, x, &r)
+	if err != nil {
+		return r, err
+	}
+	r.Tier = tier
+
+	// Step 6: the tier's band.
+	e.band(fr, tier, x, &r)
+
+	// Step 7: position from the three indicator systems.
+	r.Score = e.score(in, st, x)
+
+	// Step 8: the fine.
+	e.fine(x, &r)
+
+	e.procedure(in, st, x, &r)
+	return r, e.proposal(in, x, &r)
+}
+
+// validate checks the input and returns its validated view.
+func (e *Engine) validate(in *Input) (*caseState, error) {
+	it, ok := e.Cat.Item(in.ItemID)
+	if !ok {
+		return nil, inErr("item_id", ErrUnknownItem, "裁量事项「"+in.ItemID+"」不在裁量基准目录中，请从目录中选择事项或使用法条智能引用。")
+	}
+	st := &caseState{item: it}
+	switch in.Party {
+	case Natural:
+		st.natural = true
+	case Organization:
+	default:
+		return nil, inErr("party", ErrBadParty, "请选择当事人类型：自然人（natural）或法人、其他组织（org）。")
+	}
+	if in.Today.IsZero() {
+		return nil, inErr("today", ErrBadDate, "请提供作出决定的日期。")
+	}
+	if in.ActDate.IsZero() {
+		return nil, inErr("act_date", ErrBadDate, "请填写违法行为发生日期。")
+	}
+	if in.DiscoveryDate.IsZero() {
+		return nil, inErr("discovery_date", ErrBadDate, "请填写违法行为被发现（立案或检查发现）的日期。")
+	}
+	if in.ActDate.After(in.Today) {
+		return nil, inErr("act_date", ErrFutureDate, "违法行为发生日期晚于决定日期，请核对日期。")
+	}
+	if in.DiscoveryDate.After(in.Today) {
+		return nil, inErr("discovery_date", ErrFutureDate, "发现日期晚于决定日期，请核对日期。")
+	}
+	if in.DiscoveryDate.Before(in.ActDate) {
+		return nil, inErr("discovery_date", ErrBadDate, "发现日期早于违法行为发生日期，请核对日期。")
+	}
+	st.actDay = in.ActDate
+	if !in.ActEndDate.IsZero() {
+		if in.ActEndDate.Before(in.ActDate) {
+			return nil, inErr("act_end_date", ErrBadDate, "违法行为终了日期早于发生日期，请核对日期。")
+		}
+		if in.ActEndDate.After(in.Today) {
+			return nil, inErr("act_end_date", ErrFutureDate, "违法行为终了日期晚于决定日期，请核对日期。")
+		}
+		st.actDay = in.ActEndDate
+	}
+	for _, a := range [...]struct {
+		v     Amount
+		field string
+	}{
+		{in.Amounts.GoodsValue, "amounts.goods_value"},
+		{in.Amounts.IllegalGains, "amounts.illegal_gains"},
+		{in.Amounts.AdFee, "amounts.ad_fee"},
+		{in.Amounts.IllegalTurnover, "amounts.illegal_turnover"},
+	} {
+		if a.v.Fen < 0 {
+			return nil, inErr(a.field, ErrNegativeAmount, "金额不能为负数，请填写不小于零的金额（单位：元，保留两位小数）。")
+		}
+		if a.v.Fen > MaxAmountFen {
+			return nil, inErr(a.field, ErrAmountTooLarge, "金额超过一万亿元，请核对金额单位。")
+		}
+	}
+	if in.Victims < 0 {
+		return nil, inErr("victims", ErrNegativeAmount, "受害人数不能为负数。")
+	}
+	if in.PriorSameKind2Years < 0 || in.PriorSameKind1Year < 0 {
+		return nil, inErr("prior_same_kind_2y", ErrNegativeAmount, "违法记录次数不能为负数。")
+	}
+	if in.PriorSameKind1Year > in.PriorSameKind2Years {
+		return nil, inErr("prior_same_kind_1y", ErrContradiction, "一年内同类违法次数不能多于两年内同类违法次数。")
+	}
+
+	// Circumstances: known, distinct, not contradictory, consistent with priors.
+	st.circs = make([]*Circumstance, 0, len(in.Circumstances)+1)
+	for i, id := range in.Circumstances {
+		c, ok := e.Ind.Circumstance(id)
+		if !ok {
+			return nil, inErr("circumstances["+strconv.Itoa(i)+"]", ErrUnknownCircumstance, "情节「"+id+"」不在共性情节评价标准中，请从清单中选择。")
+		}
+		if hasCirc(st.circs, id) {
+			continue
+		}
+		st.circs = append(st.circs, c)
+	}
+	for _, c := range st.circs {
+		for _, x := range c.Excludes {
+			if o := findCirc(st.circs, x); o != nil {
+				return nil, inErr("circumstances", ErrContradiction, "情节「"+c.Name+"」与「"+o.Name+"」相互矛盾，请核实后只保留符合事实的一项。")
+			}
+		}
+		if !in.PriorsKnown {
+			continue
+		}
+		switch {
+		case c.Role == "first_offence" && in.PriorSameKind2Years > 0:
+			return nil, inErr("circumstances", ErrContradiction, "已勾选「"+c.Name+"」，但信用记录显示当事人两年内有"+strconv.FormatInt(in.PriorSameKind2Years, 10)+"次同类违法，请核实。")
+		case c.Role == "repeat_2y" && in.PriorSameKind2Years == 0, c.Role == "repeat_1y" && in.PriorSameKind1Year == 0:
+			return nil, inErr("circumstances", ErrContradiction, "已勾选「"+c.Name+"」，但信用记录未显示相应期间的同类违法，请核实。")
+		}
+	}
+	if in.PriorsKnown {
+		role := ""
+		if in.PriorSameKind1Year > 0 {
+			role = "repeat_1y"
+		} else if in.PriorSameKind2Years > 0 {
+			role = "repeat_2y"
+		}
+		if role != "" && !hasRole(st.circs, role) {
+			for _, c := range e.Ind.Circumstances {
+				if c.Role == role {
+					st.circs = append(st.circs, c)
+					st.auto = append(st.auto, c)
+					break
+				}
+			}
+		}
+	}
+
+	set := e.Ind.FactorSets[it.FactorSet]
+	for id, opt := range in.CaseFactors {
+		if err := checkChoice(set, id, opt, "case_factors."+id, "个案"); err != nil {
+			return nil, err
+		}
+	}
+	for id, opt := range in.ImpactFactors {
+		if err := checkChoice(e.Ind.Impact, id, opt, "impact_factors."+id, "案件影响"); err != nil {
+			return nil, err
+		}
+	}
+	if in.Reduce && strings.TrimSpace(in.ReduceReason) == "" {
+		return nil, inErr("reduce_reason", ErrReasonMissing, "减轻处罚须写明理由（适用的法定情节和事实）。")
+	}
+	return st, nil
+}
+
+func checkChoice(fs []*Factor, id, opt, field, system string) error {
+	for _, f := range fs {
+		if f.ID != id {
+			continue
+		}
+		if f.Kind != "choice" {
+			return inErr(field, ErrUnknownFactor, system+"因素「"+f.Name+"」由案件数据自动计算，不能手工选择。")
+		}
+		if _, ok := f.option(opt); !ok {
+			return inErr(field, ErrUnknownFactor, system+"因素「"+f.Name+"」没有选项「"+opt+"」，请从清单中选择。")
+		}
+		return nil
+	}
+	return inErr(field, ErrUnknownFactor, system+"评价标准中没有因素「"+id+"」，请从清单中选择。")
+}
+
+func hasCirc(cs []*Circumstance, id string) bool { return findCirc(cs, id) != nil }
+
+func findCirc(cs []*Circumstance, id string) *Circumstance {
+	for _, c := range cs {
+		if c.ID == id {
+			return c
+		}
+	}
+	return nil
+}
+
+func hasRole(cs []*Circumstance, role string) bool {
+	for _, c := range cs {
+		if c.Role == role {
+			return true
+		}
+	}
+	return false
+}
+
+func day(t time.Time) string { return t.Format("2006-01-02") }
+
+var citeArt37 = Citation{"裁量依据", Provision{Law: "中华人民共和国行政处罚法", Article: "第三十七条", Text: "实施行政处罚，适用违法行为发生时的法律、法规、规章的规定。但是，作出行政处罚决定时，法律、法规、规章已被修改或者废止，且新的规定处罚较轻或者不认为是违法的，适用新的规定。"}}
+
+var citeArt36 = Citation{"裁量依据", Provision{Law: "中华人民共和国行政处罚法", Article: "第三十六条", Text: "违法行为在二年内未被发现的，不再给予行政处罚；涉及公民生命健康安全、金融安全且有危害后果的，上述期限延长至五年。法律另有规定的除外。前款规定的期限，从违法行为发生之日起计算；违法行为有连续或者继续状态的，从行为终了之日起计算。"}}
+
+// chooseVersion applies 第三十七条: the law at the time of the act, unless the
+// law in force at decision time punishes more lightly or no longer at all.
+func (e *Engine) chooseVersion(in *Input, st *caseState, x *expl, r *Result) (*Version, error) {
+	it := st.item
+	old := it.VersionAt(st.actDay)
+	if old == nil {
+		return nil, inErr("act_date", ErrNoVersion, "违法行为发生于"+day(st.actDay)+"，早于本目录收录的最早法律版本（"+it.Versions[0].Effective+"施行），请人工确定适用的法律。")
+	}
+	if p := it.PendingRevision; p != nil && !in.Today.Before(p.effective) {
+		r.Warnings = append(r.Warnings, "该事项所依据的法律已于"+p.Effective+"修订施行，目录尚未收录新条文（"+p.Note+"），请人工核对适用条款。")
+	}
+	now := it.VersionAt(in.Today)
+	x.step("适用法律")
+	if in.ActEndDate.IsZero() {
+		x.s("违法行为发生之日").day(in.ActDate)
+	} else {
+		x.s("违法行为连续或继续状态终了之日").day(in.ActEndDate)
+	}
+	if now == old {
+		x.s("与决定之日").day(in.Today).s("适用同一版本：").s(old.Penalty.Law).s("（").s(old.LawVersion).s("，").s(old.Effective).s("施行）。")
+		return old, nil
+	}
+	r.Citations = append(r.Citations, citeArt37)
+	x.s("适用").s(old.LawVersion).s("（").s(old.Effective).s("施行），决定之日适用").s(now.LawVersion).s("（").s(now.Effective).s("施行）。依行政处罚法第三十七条（从旧兼从轻）比较：")
+	if now.NotOffence {
+		x.s("新的规定不认为是违法，适用新的规定。")
+		return now, nil
+	}
+	oldR, errOld := e.versionRange(in, st, old)
+	newR, errNew := e.versionRange(in, st, now)
+	if errOld != nil {
+		return nil, errOld
+	}
+	if errNew != nil {
+		return nil, errNew
+	}
+	lighter := newR.max < oldR.max || newR.max == oldR.max && newR.min < oldR.min
+	x.s("旧法幅度 ").yuan(oldR.min).s("–").yuan(oldR.max).s("，新法幅度 ").yuan(newR.min).s("–").yuan(newR.max).s("；")
+	if lighter {
+		x.s("新的规定处罚较轻，适用新的规定。")
+		return now, nil
+	}
+	x.s("新的规定处罚不轻于旧法，适用违法行为发生时的规定。")
+	return old, nil
+}
+
+// versionRange is the legal range a version gives this case (for comparison).
+func (e *Engine) versionRange(in *Input, st *caseState, v *Version) (fineRange, error) {
+	rule := v.Fine
+	if in.Serious && v.Serious != nil && v.Serious.Fine != nil {
+		rule = v.Serious.Fine
+	}
+	if rule == nil {
+		return fineRange{}, nil
+	}
+	return e.legalRange(in, st, rule)
+}
+
+// limitation applies 第三十六条; it reports whether the act is time-barred.
+func (e *Engine) limitation(in *Input, st *caseState, x *expl, r *Result) bool {
+	years := 2
+	why := "二年"
+	if st.item.LifeHealthSafety && in.HarmOccurred {
+		years, why = 5, "五年（涉及公民生命健康安全且有危害后果）"
+	}
+	deadline := st.actDay.AddDate(years, 0, 0)
+	from := "违法行为发生之日"
+	if !in.ActEndDate.IsZero() {
+		from = "行为终了之日"
+	}
+	r.Citations = append(r.Citations, citeArt36)
+	x.step("追责时效").s("追责期限").s(why).s("，自").s(from).day(st.actDay).s("起算，截至").day(deadline).s("（含当日）；发现之日").day(in.DiscoveryDate)
+	if in.DiscoveryDate.After(deadline) {
+		x.s("，已超过期限，依法不再给予行政处罚。")
+		return true
+	}
+	x.s("，在期限内。")
+	return false
+}
+
+// exemption applies 不予处罚 circumstances; it reports whether no penalty is given.
+func (e *Engine) exemption(in *Input, st *caseState, x *expl, r *Result) bool {
+	var may *Circumstance
+	for _, c := range st.circs {
+		if c.Effect == MustExempt {
+			r.Citations = append(r.Citations, Citation{"裁量依据", Provision{Article: c.Basis, Text: c.Text}})
+			r.Counted = append(r.Counted, counted(c, false))
+			x.step("不予处罚").s("具有「").s(c.Name).s("」情节（").s(c.Basis).s("：").s(c.Text).s("），依法不予行政处罚；应当对当事人进行教育。")
+			return true
+		}
+		if c.Effect == MayExempt && may == nil {
+			may = c
+		}
+	}
+	if may != nil && in.ElectExemption {
+		r.Citations = append(r.Citations, Citation{"裁量依据", Provision{Article: may.Basis, Text: may.Text}})
+		r.Counted = append(r.Counted, counted(may, false))
+		x.step("不予处罚").s("具有「").s(may.Name).s("」情节（").s(may.Basis).s("：").s(may.Text).s("），办案机构选择不予行政处罚；应当对当事人进行教育。")
+		return true
+	}
+	if in.ElectExemption {
+		r.Warnings = append(r.Warnings, "已选择「不予处罚」，但未勾选可以不予处罚的情节（如初次违法且危害后果轻微并及时改正），本次按给予处罚计算。")
+	}
+	x.step("不予处罚").s("无应当不予处罚的情节")
+	if may != nil {
+		x.s("；具有可以不予处罚的情节「").s(may.Name).s("」，办案机构未选择不予处罚，该情节按可以从轻情节考虑")
+	}
+	x.s("。")
+	return false
+}
+
+func counted(c *Circumstance, auto bool) Counted {
+	return Counted{ID: c.ID, Name: c.Name, Effect: c.Effect, Basis: c.Basis, Points: c.Points, Auto: auto}
+}
+
+// legalRange picks the arm of the fine rule and computes the range in 分.
+func (e *Engine) legalRange(in *Input, st *caseState, rule *FineRule) (fineRange, error) {
+	fr := fineRange{base: rule.Base}
+	needBase := rule.needsBase() || rule.Unknown != nil || len(rule.Zero) > 0
+	zero := firstHolding(rule.Zero, st.natural)
+	var b *Branch
+	if needBase {
+		amt, field := in.Amounts.get(rule.Base)
+		name := BaseName(rule.Base)
+		switch {
+		case amt.Undeterminable && rule.Unknown != nil:
+			b, fr.how = rule.Unknown, howUnknown
+		case amt.Undeterminable && rule.UnknownAsZero && zero != nil:
+			b, fr.how = zero, howUnknownAsZero
+		case amt.Undeterminable:
+			return fr, inErr(field, ErrBaseMissing, "该条款按"+name+"计算罚款且未规定无法确定时的处罚，请查明"+name+"。")
+		case !amt.Set:
+			return fr, inErr(field, ErrBaseMissing, "该条款按"+name+"确定罚款，请填写"+name+"（没有的填0；无法确定的请注明）。")
+		case amt.Fen == 0 && zero != nil:
+			b, fr.how = zero, howZero
+		default:
+			for _, x := range rule.Branches {
+				if x.holds(amt.Fen, st.natural) {
+					b = x
+					break
+				}
+			}
+			if b == nil {
+				return fr, inErr(field, ErrBaseMissing, "按"+name+Yuan(amt.Fen)+"找不到适用的罚款幅度，请核对金额或联系法制机构维护裁量基准。")
+			}
+			fr.how = howSwitch
+		}
+		if !amt.Undeterminable {
+			fr.baseFen = amt.Fen
+		}
+	} else {
+		b = firstHolding(rule.Branches, st.natural)
+		if b == nil {
+			b = rule.Branches[0]
+		}
+	}
+	fr.branch = b
+	if b.Multiple {
+		fr.min = mulDiv(fr.baseFen, b.MinX, 1000, "up")
+		fr.max = mulDiv(fr.baseFen, b.MaxX, 1000, "down")
+	} else {
+		fr.min, fr.max = b.Min, b.Max
+	}
+	return fr, nil
+}
+
+// tier chooses 减轻/从轻/一般/从重 from the counted circumstances.
+//
+// Mandatory effects decide first: 应当从轻或减轻 without 应当从重 → 从轻;
+// 应当从重 without 应当从轻或减轻 → 从重; both → 一般. Otherwise the
+// discretionary ones decide the same way. 减轻 is chosen only on request,
+// with a reason and a circumstance that allows it. This rule is monotone:
+// adding an aggravating circumstance never moves the tier down.
+func (e *Engine) tier(in *Input, st *caseState, v *Version, x *expl, r *Result) (Tier, error) {
+	var mustM, mustA, mayM, mayA bool
+	x.step("裁量阶次")
+	n := 0
+	for _, c := range st.circs {
+		eff := c.Effect
+		if eff == MayExempt {
+			eff = MayMitigate
+		}
+		switch eff {
+		case MustMitigate:
+			mustM = true
+		case MayMitigate:
+			mayM = true
+		case MustAggravate:
+			mustA = true
+		case MayAggravate:
+			mayA = true
+		default:
+			continue
+		}
+		auto := false
+		for _, a := range st.auto {
+			auto = auto || a == c
+		}
+		cc := counted(c, auto)
+		cc.Effect = eff
+		r.Counted = append(r.Counted, cc)
+		if n == 0 {
+			x.s("计入的共性情节：")
+		} else {
+			x.s("；")
+		}
+		n++
+		x.s(c.tierFrag)
+		if auto {
+			x.s("，据信用记录自动认定")
+		}
+		x.s("）")
+		r.Citations = append(r.Citations, Citation{"裁量依据", Provision{Article: c.Basis, Text: c.Text}})
+	}
+	if in.Serious && v.Serious != nil && v.Serious.Aggravate {
+		mustA = true
+		r.Counted = append(r.Counted, Counted{ID: "serious", Name: "情节严重", Effect: MustAggravate, Basis: v.Serious.Basis})
+		if n == 0 {
+			x.s("计入的共性情节：")
+		} else {
+			x.s("；")
+		}
+		n++
+		x.s("「情节严重」应当从重（").s(v.Serious.Basis).s("）")
+	}
+	if n == 0 {
+		x.s("无从轻、减轻或从重情节")
+	}
+	var t Tier
+	switch {
+	case mustM && !mustA:
+		t = TierLenient
+	case mustA && !mustM:
+		t = TierSevere
+	case mustM && mustA:
+		t = TierGeneral
+	case mayM && !mayA:
+		t = TierLenient
+	case mayA && !mayM:
+		t = TierSevere
+	default:
+		t = TierGeneral
+	}
+	x.s("。阶次：").s(string(t)).s("（应当型情节优先；仅有从轻为从轻，仅有从重为从重，兼有或均无为一般）")
+	if in.Reduce {
+		if !(mustM || mayM) {
+			return t, inErr("reduce", ErrReduceNotAllowed, "减轻处罚须具有应当或可以从轻、减轻处罚的法定情节，请勾选相应情节或取消减轻。")
+		}
+		if r.LegalMin < 2 { // no amount lies between zero and the minimum
+			r.Warnings = append(r.Warnings, "法定罚款无下限（或下限不足二分），无法在最低限以下减轻罚款数额；减轻可体现为选择较轻的处罚种类，本次按从轻计算。")
+			t = TierLenient
+			x.s("；申请减轻，但罚款无法定下限，按从轻")
+		} else {
+			t = TierReduce
+			x.s("；依申请减轻处罚，理由：").s(in.ReduceReason)
+		}
+	}
+	x.s("。")
+	return t, nil
+}
+
+// band sets the tier's band inside (or, for 减轻, below) the legal range.
+func (e *Engine) band(fr fineRange, t Tier, x *expl, r *Result) {
+	lo, up := e.Ind.TierSplit.Lower, e.Ind.TierSplit.Upper
+	b := fr.branch
+	at := func(pct int64) int64 {
+		if b.Multiple {
+			return mulDiv(fr.baseFen, b.MinX*100+(b.MaxX-b.MinX)*pct, 100000, "half_up")
+		}
+		return fr.min + mulDiv(fr.max-fr.min, pct, 100, "half_up")
+	}
+	mult := func(pct int64) {
+		if b.Multiple {
+			x.s("（").dec(b.MinX*100+(b.MaxX-b.MinX)*pct, 100000).s("倍）")
+		}
+	}
+	var lo_, hi_ int64
+	x.step("裁量区间")
+	switch t {
+	case TierLenient:
+		lo_, hi_ = fr.min, at(lo)
+		x.s("从轻：法定幅度最低限至较低的").n(lo).s("%处，即 ").yuan(lo_)
+		mult(0)
+		x.s(" 至 ").yuan(hi_)
+		mult(lo)
+	case TierGeneral:
+		lo_, hi_ = at(lo), at(up)
+		x.s("一般：法定幅度的").n(lo).s("%至").n(up).s("%，即 ").yuan(lo_)
+		mult(lo)
+		x.s(" 至 ").yuan(hi_)
+		mult(up)
+	case TierSevere:
+		lo_, hi_ = at(up), fr.max
+		x.s("从重：法定幅度较高的").n(100 - up).s("%部分，即 ").yuan(lo_)
+		mult(up)
+		x.s(" 至 ").yuan(hi_)
+		mult(100)
+	case TierReduce:
+		floor := max(mulDiv(fr.min, e.Ind.Mitigation.FloorPct, 100, "up"), 1)
+		lo_, hi_ = floor, max(fr.min-1, floor)
+		x.s("减轻：法定最低限以下，不低于最低限的").n(e.Ind.Mitigation.FloorPct).s("%，即 ").yuan(lo_).s(" 至 ").yuan(hi_).s("（不含最低限 ").yuan(fr.min).s("）")
+	}
+	if fr.min == 0 && lo_ == 0 && hi_ >= e.Ind.Rounding.UnitFen {
+		lo_ = e.Ind.Rounding.UnitFen // a fine is never zero
+		x.s("；罚款不为零，下限取 ").yuan(lo_)
+	}
+	if b.Multiple && t != TierReduce {
+		x.s("。倍数按同样比例划分：").dec(b.MinX, 1000).s("–").dec(b.MaxX, 1000).s("倍")
+	}
+	x.s("。")
+	r.BandMin, r.BandMax = lo_, hi_
+}
+
+// score computes the weighted position (0–10000) from the three systems.
+func (e *Engine) score(in *Input, st *caseState, x *expl) int64 {
+	x.step("三项评价").s("个案评价")
+	caseBP := e.factorScore(e.Ind.FactorSets[st.item.FactorSet], in, in.CaseFactors, x)
+	// 共性: base + points of counted circumstances, clamped to 0–100.
+	common := e.Ind.CommonBase
+	x.s("；共性评价：基准").n(e.Ind.CommonBase)
+	for _, c := range st.circs {
+		if c.Effect == MustExempt || c.Effect == MayExempt && in.ElectExemption {
+			continue
+		}
+		common += c.Points
+		x.s(c.scoreFrag)
+	}
+	common = min(max(common, 0), 100)
+	x.s(" = ").n(common).s("分；案件影响评价")
+	impactBP := e.factorScore(e.Ind.Impact, in, in.ImpactFactors, x)
+	w := e.Ind.Weights
+	total := w.Case + w.Common + w.Impact
+	s := (w.Case*caseBP + w.Common*common*100 + w.Impact*impactBP) / total
+	x.s("。加权综合：(").n(w.Case).s("×").dec(caseBP, 100).s(" + ").n(w.Common).s("×").n(common).s(" + ").n(w.Impact).s("×").dec(impactBP, 100).s(") ÷ ").n(total).s(" = ").dec(s, 100).s(" 分，即在裁量区间内的位置 ").dec(s, 100).s("%。")
+	return s
+}
+
+// factorScore is the weighted mean score (basis points 0–10000) of factors;
+// it writes each factor's contribution.
+func (e *Engine) factorScore(fs []*Factor, in *Input, chosen map[string]string, x *expl) int64 {
+	var num, den int64
+	x.s("（")
+	first := true
+	for _, f := range fs {
+		if !first {
+			x.s("；")
+		}
+		first = false
+		var sc int64
+		var frag string
+		switch f.Kind {
+		case "choice":
+			id := f.Default
+			if o, ok := chosen[f.ID]; ok {
+				id = o
+			}
+			o, _ := f.option(id)
+			sc, frag = o.Score, o.frag
+		case "amount":
+			a, _ := in.Amounts.get(f.Base)
+			if !a.Set || a.Undeterminable {
+				x.s(f.Name).s("：未确定，不计")
+				continue
+			}
+			bd := f.band(a.Fen)
+			sc, frag = bd.Score, bd.frag
+		case "days":
+			dd := int64(1)
+			if !in.ActEndDate.IsZero() {
+				dd = int64(in.ActEndDate.Sub(in.ActDate).Hours()/24) + 1
+			}
+			bd := f.band(dd)
+			sc, frag = bd.Score, bd.frag
+		case "count":
+			bd := f.band(in.Victims)
+			sc, frag = bd.Score, bd.frag
+		}
+		num += f.Weight * sc * 100
+		den += f.Weight
+		x.s(frag)
+	}
+	var bp int64 = 5000
+	if den > 0 {
+		bp = num / den
+		x.s("；加权平均 ").dec(bp, 100).s("分）")
+	} else {
+		x.s("无可计因素，取中间值50分）")
+	}
+	return bp
+}
+
+// fine places the fine in the band and rounds it as the data says.
+func (e *Engine) fine(x *expl, r *Result) {
+	lo, hi := r.BandMin, r.BandMax
+	raw := lo + mulDiv(hi-lo, r.Score, 10000, "half_up")
+	unit, mode := e.Ind.Rounding.UnitFen, e.Ind.Rounding.Mode
+	f := roundUnit(raw, unit, mode)
+	if f < lo {
+		f = roundUnit(lo, unit, "up")
+	}
+	if f > hi {
+		f = roundUnit(hi, unit, "down")
+	}
+	narrow := false
+	if f < lo || f > hi {
+		f, narrow = raw, true
+	}
+	r.FineFen = f
+	if r.LegalMax > r.LegalMin {
+		r.Position = mulDiv(max(f-r.LegalMin, 0), 10000, r.LegalMax-r.LegalMin, "half_up")
+	}
+	x.step("罚款计算").yuan(lo).s(" + (").yuan(hi).s(" − ").yuan(lo).s(") × ").dec(r.Score, 100).s("% = ").yuan(raw).s("；按")
+	if mode == "none" || unit <= 1 {
+		x.s("分（不取整）")
+	} else {
+		x.yuan(unit)
+		if mode == "down" {
+			x.s("向下")
+		} else {
+			x.s("四舍五入")
+		}
+	}
+	x.s("取整为 ").yuan(f)
+	if narrow {
+		x.s("（区间过窄，不取整）")
+	}
+	x.s("。建议罚款 ").yuan(f).s("。")
+	if r.FineOptional {
+		x.s("（条文为「可以并处」，办案机构也可依法不处罚款。）")
+	}
+}
+
+// confiscations lists what the clause requires to be confiscated.
+func (e *Engine) confiscations(in *Input, kinds []Kind, x *expl, r *Result) {
+	gains := false
+	for _, k := range kinds {
+		if !strings.HasPrefix(k.Kind, "没收") {
+			continue
+		}
+		c := Confiscation{Kind: k.Kind, Object: k.Object, Mandatory: k.Mandatory}
+		if k.Base != "" {
+			a, _ := in.Amounts.get(k.Base)
+			if a.Set && !a.Undeterminable {
+				c.Fen, c.FenKnown = a.Fen, true
+			}
+			gains = gains || k.Base == BaseIllegalGains
+		}
+		r.Confiscations = append(r.Confiscations, c)
+	}
+	if !gains && in.Amounts.IllegalGains.Set && in.Amounts.IllegalGains.Fen > 0 {
+		r.Confiscations = append(r.Confiscations, Confiscation{Kind: "没收违法所得", Object: "违法所得（行政处罚法第二十八条第二款，除依法应当退赔的外）", Mandatory: true, Fen: in.Amounts.IllegalGains.Fen, FenKnown: true})
+	}
+	if len(r.Confiscations) == 0 {
+		return
+	}
+	x.step("没收")
+	for i, c := range r.Confiscations {
+		if i > 0 {
+			x.s("；")
+		}
+		x.s(c.Kind)
+		if c.Object != "" {
+			x.s("（").s(c.Object).s("）")
+		}
+		if c.FenKnown {
+			x.s(" ").yuan(c.Fen)
+		}
+		if !c.Mandatory {
+			x.s("〔可以〕")
+		}
+	}
+	x.s("。")
+}
+
+func kindList(ks []Kind) string {
+	if len(ks) == 0 {
+		return "处理"
+	}
+	var p []string
+	for _, k := range ks {
+		p = append(p, k.Kind)
+	}
+	return strings.Join(p, "、")
+}
+
+func maybeKinds(ks []Kind) string {
+	for _, k := range ks {
+		if k.Kind == "警告" {
+			return "，给予警告"
+		}
+	}
+	return ""
+}
+
+// Reasons of the procedural consequences (constant text; amounts are in the step).
+const (
+	reasonHearingFine = "罚款达到较大数额，应当告知当事人有要求听证的权利（行政处罚法第六十三条第一款第（一）项）"
+	reasonHearingConf = "没收金额达到较大数额，应当告知听证权利（第六十三条第一款第（二）项）"
+	reasonHearingKind = "拟吊销许可证件、责令停产停业等较重处罚，应当告知听证权利（第六十三条）"
+	reasonReviewHear  = "直接关系当事人重大权益、可能经过听证程序，决定前应当进行法制审核（第五十八条第一款第（二）项）"
+	reasonReviewPub   = "涉及重大公共利益，应当进行法制审核（第五十八条第一款第（一）项）"
+	reasonComplex     = "案件情况疑难复杂，应当进行法制审核并由负责人集体讨论（第五十八条第一款第（三）项、第五十七条第二款）"
+	reasonReduce      = "在法定最低限以下减轻处罚，提交法制审核并由负责人集体讨论"
+	reasonCollective  = "罚款数额较大、情节严重或拟适用较重处罚种类，属重大违法行为，由负责人集体讨论决定（第五十七条第二款）"
+	reasonOnSpot      = "违法事实确凿并有法定依据，罚款不超过当场处罚限额（对公民二百元、对法人或者其他组织三千元）或者仅予警告的，可以当场作出行政处罚决定（第五十一条）"
+	reasonOrdinary    = "适用普通程序；无听证、法制审核（第五十八条）或集体讨论的法定情形"
+)
+
+// procedure derives the procedural consequences.
+func (e *Engine) procedure(in *Input, st *caseState, x *expl, r *Result) {
+	p := &r.Procedure
+	p.Reasons = make([]string, 0, 4)
+	pr := &e.Ind.Procedure
+	th := pr.HearingOrgFen
+	if st.natural {
+		th = pr.HearingNaturalFen
+	}
+	x.step("程序").s("听证较大数额标准：对")
+	if st.natural {
+		x.s("自然人")
+	} else {
+		x.s("法人或者其他组织")
+	}
+	x.s(" ").yuan(th).s("以上；当场处罚限额：")
+	onSpotMax := pr.OnSpotOrgFen
+	if st.natural {
+		onSpotMax = pr.OnSpotNaturalFen
+	}
+	x.yuan(onSpotMax).s("。")
+	if r.FineFen >= th {
+		p.HearingRight = true
+		p.Reasons = append(p.Reasons, reasonHearingFine)
+	}
+	var confTotal int64
+	for _, c := range r.Confiscations {
+		if c.FenKnown {
+			confTotal += c.Fen
+		}
+	}
+	if confTotal >= th && confTotal > 0 && !p.HearingRight {
+		p.HearingRight = true
+		p.Reasons = append(p.Reasons, reasonHearingConf)
+	}
+	heavy := false
+	for _, k := range r.Kinds {
+		for _, h := range pr.HearingKinds {
+			if strings.Contains(k.Kind, h) {
+				heavy = true
+			}
+		}
+	}
+	if heavy && !p.HearingRight {
+		p.HearingRight = true
+		p.Reasons = append(p.Reasons, reasonHearingKind)
+	}
+	if p.HearingRight {
+		p.LegalReview = true
+		p.Reasons = append(p.Reasons, reasonReviewHear)
+	}
+	if in.MajorPublicInterest {
+		p.LegalReview = true
+		p.Reasons = append(p.Reasons, reasonReviewPub)
+	}
+	if in.Complex {
+		p.LegalReview, p.Collective = true, true
+		p.Reasons = append(p.Reasons, reasonComplex)
+	}
+	if r.Tier == TierReduce {
+		p.LegalReview, p.Collective = true, true
+		p.Reasons = append(p.Reasons, reasonReduce)
+	}
+	if (r.FineFen >= pr.CollectiveFen || in.Serious || heavy) && !p.Collective {
+		p.Collective = true
+		p.Reasons = append(p.Reasons, reasonCollective)
+	}
+	onlyWarning := true
+	for _, k := range r.Kinds {
+		if k.Mandatory && k.Kind != "警告" && !strings.HasPrefix(k.Kind, "没收") {
+			onlyWarning = false
+		}
+	}
+	if !r.NoPenalty && r.FineFen <= onSpotMax && onlyWarning && len(r.Confiscations) == 0 {
+		p.OnSpot = true
+		p.Reasons = append(p.Reasons, reasonOnSpot)
+	}
+	if len(p.Reasons) == 0 {
+		p.Reasons = append(p.Reasons, reasonOrdinary)
+	}
+	for _, s := range p.Reasons {
+		x.s(s).s("；")
+	}
+	x.trim("；")
+	x.s("。")
+}
+
+// proposal checks the officer's proposed fine against the legal range.
+func (e *Engine) proposal(in *Input, x *expl, r *Result) error {
+	if in.ProposedFen == nil {
+		return nil
+	}
+	p := *in.ProposedFen
+	field := "proposed_fen"
+	if p < 0 {
+		return inErr(field, ErrNegativeAmount, "拟处罚款不能为负数。")
+	}
+	if r.Tier == TierNoFine || r.NoPenalty {
+		if p != 0 {
+			return inErr(field, ErrProposalOutOfRange, "本案依法不处罚款，拟处罚款应为零。")
+		}
+		return nil
+	}
+	if p == 0 && r.FineOptional {
+		x.step("拟处意见").s("条文为「可以并处」，办案机构拟不处罚款。理由：").s(in.ProposalReason)
+		return nil
+	}
+	if p > r.LegalMax {
+		return inErr(field, ErrProposalOutOfRange, "拟处罚款 "+Yuan(p)+" 超过法定最高限 "+Yuan(r.LegalMax)+"，请在法定幅度内确定。")
+	}
+	if p < r.LegalMin {
+		if r.Tier != TierReduce {
+			return inErr(field, ErrProposalOutOfRange, "拟处罚款 "+Yuan(p)+" 低于法定最低限 "+Yuan(r.LegalMin)+"；低于最低限须适用减轻处罚并写明理由。")
+		}
+		if p < r.BandMin || p == 0 {
+			return inErr(field, ErrProposalOutOfRange, "拟处罚款 "+Yuan(p)+" 低于减轻处罚的下限 "+Yuan(r.BandMin)+"，请重新确定。")
+		}
+	}
+	if p != r.FineFen && strings.TrimSpace(in.ProposalReason) == "" {
+		return inErr("proposal_reason", ErrReasonMissing, "拟处罚款与建议值 "+Yuan(r.FineFen)+" 不同，请写明理由。")
+	}
+	x.step("拟处意见").s("办案机构拟处罚款 ").yuan(p).s("（建议值 ").yuan(r.FineFen).s("）")
+	if p != r.FineFen {
+		x.s("，理由：").s(in.ProposalReason)
+	}
+	x.s("。")
+	return nil
+}
+
+func firstHolding(bs []*Branch, natural bool) *Branch {
+	for _, b := range bs {
+		if b.holds(0, natural) {
+			return b
+		}
+	}
+	return nil
+}

@@ -1,0 +1,379 @@
+package discretion
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// Worked by hand: 食品安全法第一百二十四条第一款第（五）项, 货值10,000.00元
+// (一万元以上 → 十倍以上二十倍以下 = 10万–20万), no circumstances → 一般,
+// band 13万(13倍)–17万(17倍).
+// 个案: 货值60×3 + 持续20×2 + 过错50×3 + 规模30×2 + 群体30×2 + 人数20×2 = 530, /14 = 37.85 (3785 bp)
+// 共性: 50 (5000 bp). 影响: 40×3+30×2+30×2+30×2+20×1 = 320, /10 = 32 (3200 bp)
+// 综合: (40×3785 + 35×5000 + 25×3200)/100 = 4064 bp
+// 罚款: 130,000 + 40,000 × 40.64% = 146,256.00元.
+func TestHandWorkedFine(t *testing.T) {
+	in := base("food-124-1-5")
+	in.Amounts.GoodsValue = Known(yuan(10000))
+	r := mustCompute(t, in)
+	if r.Score != 4064 {
+		t.Errorf("score = %d, want 4064", r.Score)
+	}
+	if r.FineFen != yuan(146256) {
+		t.Errorf("fine = %s, want 146,256.00元", Yuan(r.FineFen))
+	}
+	if r.Position != 4626 { // (146256−100000)/100000
+		t.Errorf("position = %d, want 4626", r.Position)
+	}
+	if !r.Procedure.HearingRight || !r.Procedure.LegalReview || !r.Procedure.Collective || r.Procedure.OnSpot {
+		t.Errorf("procedure = %+v", r.Procedure)
+	}
+	for _, want := range []string{"第一百二十四条", "货值金额10,000.00元以上（含本数）", "13倍", "146,256.00元", "第三十六条"} {
+		if !strings.Contains(explain(r), want) {
+			t.Errorf("explanation lacks %q", want)
+		}
+	}
+	// Confiscations: 违法所得 and the food are mandatory, the tools optional.
+	if len(r.Confiscations) != 3 || !r.Confiscations[1].Mandatory || r.Confiscations[2].Mandatory {
+		t.Errorf("confiscations = %+v", r.Confiscations)
+	}
+}
+
+func explain(r Result) string {
+	var b strings.Builder
+	for _, s := range r.Steps {
+		b.WriteString(s.Title + "：" + s.Text + "\n")
+	}
+	for _, c := range r.Citations {
+		b.WriteString(c.Cite() + c.Text + "\n")
+	}
+	return b.String()
+}
+
+// Tier band edges for 第一百二十四条, 货值15,000元: range 15万–30万 (10–20倍).
+func TestTierBands(t *testing.T) {
+	cases := []struct {
+		name   string
+		circs  []string
+		reduce bool
+		tier   Tier
+		lo, hi int64
+	}{
+		{"从轻 lowest 30%: 10–13倍", []string{"eliminate_harm"}, false, TierLenient, yuan(150000), yuan(195000)},
+		{"一般 30–70%: 13–17倍", nil, false, TierGeneral, yuan(195000), yuan(255000)},
+		{"从重 top 30%: 17–20倍", []string{"obstruct"}, false, TierSevere, yuan(255000), yuan(300000)},
+		{"both → 一般", []string{"cooperate", "obstruct"}, false, TierGeneral, yuan(195000), yuan(255000)},
+		{"应当从轻 beats 可以从重", []string{"confess", "obstruct"}, false, TierLenient, yuan(150000), yuan(195000)},
+		{"减轻: 10% of minimum up to below minimum", []string{"eliminate_harm"}, true, TierReduce, yuan(15000), yuan(150000) - 1},
+	}
+	for _, c := range cases {
+		in := base("food-124-1-5")
+		in.Amounts.GoodsValue = Known(yuan(15000))
+		in.Circumstances = c.circs
+		if c.reduce {
+			in.Reduce, in.ReduceReason = true, "当事人主动召回全部问题食品，未造成危害后果"
+		}
+		r := mustCompute(t, in)
+		if r.Tier != c.tier || r.BandMin != c.lo || r.BandMax != c.hi {
+			t.Errorf("%s: tier %s band %s–%s, want %s %s–%s", c.name, r.Tier, Yuan(r.BandMin), Yuan(r.BandMax), c.tier, Yuan(c.lo), Yuan(c.hi))
+		}
+		if r.FineFen < r.BandMin || r.FineFen > r.BandMax {
+			t.Errorf("%s: fine %s outside band", c.name, Yuan(r.FineFen))
+		}
+	}
+}
+
+// Boundary of the base switch: 不足一万元 excludes 10,000.00; 一万元以上 includes it.
+func TestSwitchBoundary(t *testing.T) {
+	for _, c := range []struct {
+		goods    int64
+		min, max int64
+	}{
+		{999999, yuan(50000), yuan(100000)},
+		{1000000, yuan(100000), yuan(200000)},
+		{1000001, 100000*100 + 10, 200000*100 + 20}, // 10,000.01 × 10 = 100,000.10; × 20 = 200,000.20
+	} {
+		in := base("food-124-1-5")
+		in.Amounts.GoodsValue = Known(c.goods)
+		r := mustCompute(t, in)
+		if r.LegalMin != c.min || r.LegalMax != c.max {
+			t.Errorf("货值 %s: range %s–%s, want %s–%s", Yuan(c.goods), Yuan(r.LegalMin), Yuan(r.LegalMax), Yuan(c.min), Yuan(c.max))
+		}
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	neg := int64(-1)
+	over := yuan(3000000)
+	cases := []struct {
+		name, field, code string
+		mod               func(*Input)
+	}{
+		{"unknown item", "item_id", ErrUnknownItem, func(in *Input) { in.ItemID = "no-such" }},
+		{"bad party", "party", ErrBadParty, func(in *Input) { in.Party = "" }},
+		{"negative goods", "amounts.goods_value", ErrNegativeAmount, func(in *Input) { in.Amounts.GoodsValue = Known(-100) }},
+		{"huge amount", "amounts.goods_value", ErrAmountTooLarge, func(in *Input) { in.Amounts.GoodsValue = Known(MaxAmountFen + 1) }},
+		{"base missing", "amounts.goods_value", ErrBaseMissing, func(in *Input) { in.Amounts.GoodsValue = Amount{} }},
+		{"base undeterminable without fallback", "amounts.goods_value", ErrBaseMissing, func(in *Input) { in.Amounts.GoodsValue = Amount{Undeterminable: true} }},
+		{"act in the future", "act_date", ErrFutureDate, func(in *Input) { in.ActDate = d("2026-06-02") }},
+		{"discovery in the future", "discovery_date", ErrFutureDate, func(in *Input) { in.DiscoveryDate = d("2026-07-01") }},
+		{"discovery before act", "discovery_date", ErrBadDate, func(in *Input) { in.DiscoveryDate = d("2026-02-01") }},
+		{"end before start", "act_end_date", ErrBadDate, func(in *Input) { in.ActEndDate = d("2026-02-01") }},
+		{"no today", "today", ErrBadDate, func(in *Input) { in.Today = d("0001-01-01") }},
+		{"unknown circumstance", "circumstances[0]", ErrUnknownCircumstance, func(in *Input) { in.Circumstances = []string{"lucky"} }},
+		{"初次违法 with 两年内再犯", "circumstances", ErrContradiction, func(in *Input) { in.Circumstances = []string{"first_minor", "repeat_2y"} }},
+		{"初次违法 with priors", "circumstances", ErrContradiction, func(in *Input) {
+			in.Circumstances = []string{"first_minor"}
+			in.PriorsKnown, in.PriorSameKind2Years = true, 1
+		}},
+		{"再犯 without priors", "circumstances", ErrContradiction, func(in *Input) {
+			in.Circumstances = []string{"repeat_2y"}
+			in.PriorsKnown = true
+		}},
+		{"1y > 2y", "prior_same_kind_1y", ErrContradiction, func(in *Input) { in.PriorsKnown, in.PriorSameKind1Year = true, 2 }},
+		{"unknown factor", "case_factors.colour", ErrUnknownFactor, func(in *Input) { in.CaseFactors = map[string]string{"colour": "red"} }},
+		{"unknown option", "case_factors.fault", ErrUnknownFactor, func(in *Input) { in.CaseFactors = map[string]string{"fault": "evil"} }},
+		{"computed factor chosen", "case_factors.goods_value", ErrUnknownFactor, func(in *Input) { in.CaseFactors = map[string]string{"goods_value": "x"} }},
+		{"reduce without reason", "reduce_reason", ErrReasonMissing, func(in *Input) { in.Reduce = true; in.Circumstances = []string{"confess"} }},
+		{"reduce without circumstance", "reduce", ErrReduceNotAllowed, func(in *Input) { in.Reduce, in.ReduceReason = true, "情节轻微" }},
+		{"proposal below minimum", "proposed_fen", ErrProposalOutOfRange, func(in *Input) { p := yuan(90000); in.ProposedFen = &p; in.ProposalReason = "x" }},
+		{"proposal above maximum", "proposed_fen", ErrProposalOutOfRange, func(in *Input) { in.ProposedFen = &over }},
+		{"negative proposal", "proposed_fen", ErrNegativeAmount, func(in *Input) { in.ProposedFen = &neg }},
+		{"proposal differs without reason", "proposal_reason", ErrReasonMissing, func(in *Input) { p := yuan(120000); in.ProposedFen = &p }},
+	}
+	for _, c := range cases {
+		in := base("food-124-1-5")
+		in.Amounts.GoodsValue = Known(yuan(10000))
+		c.mod(&in)
+		_, err := engine(t).Compute(in)
+		var ie *InputError
+		if !errors.As(err, &ie) {
+			t.Errorf("%s: err = %v, want *InputError", c.name, err)
+			continue
+		}
+		if ie.Field != c.field || ie.Code != c.code {
+			t.Errorf("%s: got %s/%s, want %s/%s (%s)", c.name, ie.Field, ie.Code, c.field, c.code, ie.Message)
+		}
+		if ie.Message == "" || !hasHan(ie.Message) {
+			t.Errorf("%s: message %q is not Chinese", c.name, ie.Message)
+		}
+	}
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if r >= 0x4e00 && r <= 0x9fff {
+			return true
+		}
+	}
+	return false
+}
+
+func TestProposal(t *testing.T) {
+	in := base("food-124-1-5")
+	in.Amounts.GoodsValue = Known(yuan(10000))
+	p := yuan(120000)
+	in.ProposedFen, in.ProposalReason = &p, "当事人经营规模小，主动配合"
+	if _, err := engine(t).Compute(in); err != nil {
+		t.Errorf("in-range proposal with reason rejected: %v", err)
+	}
+	// Below minimum is allowed only with 减轻 and a reason, not below the 减轻 floor.
+	in.Circumstances = []string{"eliminate_harm"}
+	in.Reduce, in.ReduceReason = true, "主动召回，消除危害后果"
+	p = yuan(60000)
+	if _, err := engine(t).Compute(in); err != nil {
+		t.Errorf("reasoned 减轻 proposal rejected: %v", err)
+	}
+	p = yuan(9000) // below 10% of 10万
+	var ie *InputError
+	if _, err := engine(t).Compute(in); !errors.As(err, &ie) || ie.Code != ErrProposalOutOfRange {
+		t.Errorf("proposal below 减轻 floor: err = %v", err)
+	}
+	// 可以并处: a zero fine is lawful.
+	in2 := base("meas-43")
+	z := int64(0)
+	in2.ProposedFen, in2.ProposalReason = &z, "首次发现，已送检"
+	if _, err := engine(t).Compute(in2); err != nil {
+		t.Errorf("zero proposal on 可以并处 rejected: %v", err)
+	}
+	// 并处: zero is below the minimum.
+	in.Reduce, in.Circumstances = false, nil
+	if _, err := engine(t).Compute(func() Input { x := in; x.ProposedFen = &z; return x }()); !errors.As(err, &ie) || ie.Code != ErrProposalOutOfRange {
+		t.Errorf("zero proposal on 并处: err = %v", err)
+	}
+}
+
+// 第三十六条: two years; five with life-health safety and harm.
+func TestLimitation(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		item      string
+		act, disc string
+		end       string
+		harm      bool
+		barred    bool
+	}{
+		{"discovered on the last day of two years", "price-13", "2024-06-01", "2026-06-01", "", false, false},
+		{"discovered one day late", "price-13", "2024-05-31", "2026-06-01", "", false, true},
+		{"continuing act counts from its end", "price-13", "2023-01-01", "2026-05-01", "2024-06-01", false, false},
+		{"food with harm: five years", "food-124-1-5", "2022-01-01", "2026-05-01", "", true, false},
+		{"food without harm: two years", "food-124-1-5", "2022-01-01", "2026-05-01", "", false, true},
+		{"five years exceeded", "food-124-1-5", "2021-04-30", "2026-05-01", "", true, true},
+	} {
+		in := base(c.item)
+		in.ActDate, in.DiscoveryDate, in.HarmOccurred = d(c.act), d(c.disc), c.harm
+		if c.end != "" {
+			in.ActEndDate = d(c.end)
+		}
+		in.Amounts.GoodsValue = Known(yuan(500))
+		r := mustCompute(t, in)
+		if r.Barred != c.barred {
+			t.Errorf("%s: barred = %v, want %v", c.name, r.Barred, c.barred)
+		}
+		if c.barred && (r.FineFen != 0 || !r.NoPenalty) {
+			t.Errorf("%s: barred case has a penalty", c.name)
+		}
+	}
+}
+
+// 第三十七条 从旧兼从轻.
+func TestOldOrLighterLaw(t *testing.T) {
+	// 反不正当竞争法: act under the 1993 law (1万–20万), decided under the 2017 law
+	// (20万–100万): the new law is heavier, the old one applies.
+	in := base("uc-20")
+	in.ActDate, in.DiscoveryDate, in.Today = d("2017-11-20"), d("2017-12-20"), d("2018-03-01")
+	r := mustCompute(t, in)
+	if r.Version != "1993-12-01" || r.LegalMin != yuan(10000) || r.LegalMax != yuan(200000) {
+		t.Errorf("uc-20: version %s range %s–%s, want 1993 law 1万–20万", r.Version, Yuan(r.LegalMin), Yuan(r.LegalMax))
+	}
+	if !strings.Contains(explain(r), "第三十七条") {
+		t.Error("explanation does not cite 第三十七条")
+	}
+	// An act after the revision takes the new law.
+	in.ActDate, in.DiscoveryDate = d("2018-01-02"), d("2018-01-10")
+	if r := mustCompute(t, in); r.Version != "2018-01-01" || r.LegalMin != yuan(200000) {
+		t.Errorf("uc-20 after revision: %s %s", r.Version, Yuan(r.LegalMin))
+	}
+	// 消费者权益保护法, 没有违法所得: old law 一万元以下, new law 五十万元以下 → old applies.
+	in = base("cp-56-8")
+	in.ActDate, in.DiscoveryDate, in.Today = d("2014-01-10"), d("2014-02-01"), d("2014-04-01")
+	in.Amounts.IllegalGains = Known(0)
+	if r := mustCompute(t, in); r.Version != "1994-01-01" || r.LegalMax != yuan(10000) {
+		t.Errorf("cp-56-8: version %s max %s", r.Version, Yuan(r.LegalMax))
+	}
+	// Act before the earliest version the catalogue holds: a clear error.
+	in = base("ec-77")
+	in.ActDate, in.DiscoveryDate, in.Today = d("2018-06-01"), d("2018-07-01"), d("2019-03-01")
+	var ie *InputError
+	if _, err := engine(t).Compute(in); !errors.As(err, &ie) || ie.Code != ErrNoVersion || ie.Field != "act_date" {
+		t.Errorf("act before earliest version: %v", err)
+	}
+	// A known revision the catalogue lacks gives a warning.
+	in = base("uc-22")
+	in.ActDate, in.DiscoveryDate, in.Today = d("2025-11-01"), d("2025-11-05"), d("2026-01-05")
+	if r := mustCompute(t, in); len(r.Warnings) == 0 || !strings.Contains(r.Warnings[0], "2025-10-15") {
+		t.Errorf("no warning about the 2025 revision: %v", r.Warnings)
+	}
+}
+
+func TestExemption(t *testing.T) {
+	in := base("price-13")
+	in.Circumstances = []string{"minor_no_harm"}
+	r := mustCompute(t, in)
+	if !r.NoPenalty || r.FineFen != 0 || r.Tier != TierNone {
+		t.Errorf("应当不予: %+v", r.Tier)
+	}
+	// 首违不罚 is discretionary: elected → no penalty; not elected → 从轻.
+	in.Circumstances = []string{"first_minor"}
+	in.PriorsKnown = true
+	in.ElectExemption = true
+	if r := mustCompute(t, in); !r.NoPenalty {
+		t.Error("elected 首违不罚 still punished")
+	}
+	in.ElectExemption = false
+	if r := mustCompute(t, in); r.NoPenalty || r.Tier != TierLenient {
+		t.Errorf("unelected 首违不罚: tier %s", r.Tier)
+	}
+}
+
+func TestPriorsFromCredit(t *testing.T) {
+	in := base("price-13")
+	priors := []PriorViolation{
+		{Kind: "价格", DecidedOn: d("2025-09-01")},
+		{Kind: "价格", DecidedOn: d("2024-01-01")},
+		{Kind: "食品安全", DecidedOn: d("2026-01-01")},
+	}
+	PriorFacts(&in, priors, "价格", in.Today)
+	if in.PriorSameKind2Years != 1 || in.PriorSameKind1Year != 1 {
+		t.Fatalf("counts = %d/%d, want 1/1", in.PriorSameKind2Years, in.PriorSameKind1Year)
+	}
+	r := mustCompute(t, in)
+	if r.Tier != TierSevere || len(r.Counted) != 1 || !r.Counted[0].Auto || r.Counted[0].ID != "repeat_1y" {
+		t.Errorf("prior not counted: tier %s counted %v", r.Tier, r.Counted)
+	}
+}
+
+func TestPrerequisiteAndWarningOnly(t *testing.T) {
+	in := base("food-126-1-5")
+	r := mustCompute(t, in)
+	if r.Tier != TierNoFine || r.FineFen != 0 {
+		t.Fatalf("without 拒不改正: tier %s fine %d", r.Tier, r.FineFen)
+	}
+	if len(r.Kinds) == 0 || r.Kinds[0].Kind != "警告" || !r.Procedure.OnSpot {
+		t.Errorf("warning only should allow on-the-spot decision: %+v %+v", r.Kinds, r.Procedure)
+	}
+}
+
+func TestOnSpotAndHearingThresholds(t *testing.T) {
+	// 计量法实施细则第四十三条 for a natural person: 1000元以下; 从轻 gives ≤ 300元,
+	// above the 200元 on-the-spot limit for citizens; an organisation may be decided on the spot.
+	in := base("meas-43")
+	in.Party = Natural
+	in.Circumstances = []string{"minor14_18"}
+	r := mustCompute(t, in)
+	if r.FineFen > yuan(300) {
+		t.Fatalf("fine %s", Yuan(r.FineFen))
+	}
+	if r.Procedure.OnSpot != (r.FineFen <= yuan(200)) {
+		t.Errorf("on-spot = %v for %s", r.Procedure.OnSpot, Yuan(r.FineFen))
+	}
+	in.Party = Organization
+	if r := mustCompute(t, in); !r.Procedure.OnSpot {
+		t.Errorf("org fine %s ≤ 3000元 should allow on-the-spot", Yuan(r.FineFen))
+	}
+	// Natural person, 10,000元 fine → hearing.
+	in = base("food-132")
+	in.Party, in.PrerequisiteMet = Natural, true
+	if r := mustCompute(t, in); r.FineFen >= yuan(10000) && !r.Procedure.HearingRight {
+		t.Errorf("natural person fined %s without hearing right", Yuan(r.FineFen))
+	}
+	// Revocation gives a hearing right regardless of the amount.
+	in = base("food-124-1-5")
+	in.Amounts.GoodsValue = Known(yuan(100))
+	in.Serious = true
+	if r := mustCompute(t, in); !r.Procedure.HearingRight || !r.Procedure.Collective || r.Tier != TierSevere {
+		t.Errorf("serious food case: %+v tier %s", r.Procedure, r.Tier)
+	}
+}
+
+func TestParseRejectsBadData(t *testing.T) {
+	for _, bad := range []string{
+		`{"items":[{"id":"x","name":"n","versions":[]}]}`,
+		`{"items":[{"id":"x","name":"n","source":"s","versions":[{"effective":"2020-01-01","penalty":{"law":"l","article":"a","text":"t"},"fine":{"branches":[{"min":500,"max":100,"text":"t"}]}}]}]}`,
+		`{"items":[{"id":"x","name":"n","source":"s","versions":[{"effective":"2020-01-01","penalty":{"law":"l","article":"a","text":"t"},"fine":{"branches":[{"multiple":true,"min_x":1000,"max_x":2000,"text":"t"}]}}]}]}`,
+		`{"items":[{"id":"x","name":"n","source":"s","bogus":1}]}`,
+	} {
+		if _, err := ParseCatalogue([]byte(bad)); err == nil {
+			t.Errorf("accepted %s", bad)
+		}
+	}
+}
+
+func TestYuan(t *testing.T) {
+	for fen, want := range map[int64]string{0: "0.00元", 5: "0.05元", 123456: "1,234.56元", 100000000: "1,000,000.00元", -250: "-2.50元"} {
+		if got := Yuan(fen); got != want {
+			t.Errorf("Yuan(%d) = %q, want %q", fen, got, want)
+		}
+	}
+}

@@ -1,0 +1,199 @@
+package discretion
+
+import (
+	"math/rand/v2"
+	"reflect"
+	"testing"
+)
+
+// randomInput builds a random but plausible case from a seeded source.
+func randomInput(e *Engine, r *rand.Rand) Input {
+	it := e.Cat.Items[r.IntN(len(e.Cat.Items))]
+	in := base(it.ID)
+	if r.IntN(2) == 0 {
+		in.Party = Natural
+	}
+	amt := func() Amount {
+		switch r.IntN(8) {
+		case 0:
+			return Known(0)
+		case 1:
+			return Amount{Undeterminable: true}
+		case 2:
+			return Known(yuan(10000)) // the switch boundary
+		default:
+			return Known(r.Int64N(yuan(2_000_000)))
+		}
+	}
+	in.Amounts = Amounts{GoodsValue: amt(), IllegalGains: amt(), AdFee: amt(), IllegalTurnover: amt()}
+	in.Serious = r.IntN(4) == 0
+	in.PrerequisiteMet = r.IntN(3) != 0
+	in.HarmOccurred = r.IntN(2) == 0
+	in.Victims = r.Int64N(50)
+	if r.IntN(3) == 0 {
+		in.ActEndDate = in.ActDate.AddDate(0, 0, r.IntN(60))
+	}
+	for _, c := range e.Ind.Circumstances {
+		if c.Effect != MustExempt && c.Effect != MayExempt && r.IntN(8) == 0 {
+			in.Circumstances = append(in.Circumstances, c.ID)
+		}
+	}
+	in.CaseFactors = map[string]string{}
+	for _, f := range e.Ind.FactorSets[it.FactorSet] {
+		if f.Kind == "choice" && r.IntN(2) == 0 {
+			in.CaseFactors[f.ID] = f.Options[r.IntN(len(f.Options))].ID
+		}
+	}
+	in.ImpactFactors = map[string]string{}
+	for _, f := range e.Ind.Impact {
+		if f.Kind == "choice" && r.IntN(2) == 0 {
+			in.ImpactFactors[f.ID] = f.Options[r.IntN(len(f.Options))].ID
+		}
+	}
+	if r.IntN(6) == 0 {
+		in.Reduce, in.ReduceReason = true, "具有法定从轻、减轻情节"
+	}
+	return in
+}
+
+// checkRange asserts the fine lies in the legal range, or in the stated 减轻 band.
+func checkRange(t testing.TB, in Input, r Result) {
+	t.Helper()
+	if r.NoPenalty || r.Tier == TierNoFine {
+		if r.FineFen != 0 {
+			t.Fatalf("%s: no-fine result with fine %d", in.ItemID, r.FineFen)
+		}
+		return
+	}
+	if r.FineFen < r.BandMin || r.FineFen > r.BandMax {
+		t.Fatalf("%s: fine %s outside band %s–%s", in.ItemID, Yuan(r.FineFen), Yuan(r.BandMin), Yuan(r.BandMax))
+	}
+	if r.Tier == TierReduce {
+		if r.FineFen <= 0 || r.FineFen >= r.LegalMin || in.ReduceReason == "" {
+			t.Fatalf("%s: 减轻 fine %s not in (0, %s)", in.ItemID, Yuan(r.FineFen), Yuan(r.LegalMin))
+		}
+		return
+	}
+	if r.FineFen < r.LegalMin || r.FineFen > r.LegalMax {
+		t.Fatalf("%s: fine %s outside legal range %s–%s", in.ItemID, Yuan(r.FineFen), Yuan(r.LegalMin), Yuan(r.LegalMax))
+	}
+}
+
+func TestPropertiesRandom(t *testing.T) {
+	e := engine(t)
+	src := rand.New(rand.NewPCG(2026, 11))
+	var agg, mit []string
+	for _, c := range e.Ind.Circumstances {
+		if c.Effect.aggravating() {
+			agg = append(agg, c.ID)
+		}
+		if c.Effect.mitigating() {
+			mit = append(mit, c.ID)
+		}
+	}
+	computed, compared := 0, 0
+	for range 20000 {
+		in := randomInput(e, src)
+		r1, err := e.Compute(in)
+		if err != nil {
+			continue
+		}
+		computed++
+		checkRange(t, in, r1)
+		// Determinism.
+		r2, _ := e.Compute(in)
+		if !reflect.DeepEqual(r1, r2) {
+			t.Fatalf("%s: same input, different output", in.ItemID)
+		}
+		// Quick gives the same numbers without the explanation.
+		q, err := e.Quick(in)
+		if err != nil || q.FineFen != r1.FineFen || q.Tier != r1.Tier || q.BandMin != r1.BandMin || q.Procedure.HearingRight != r1.Procedure.HearingRight || q.Steps != nil {
+			t.Fatalf("%s: Quick differs from Compute: %v %s/%s", in.ItemID, err, Yuan(q.FineFen), Yuan(r1.FineFen))
+		}
+		// Monotonicity: one more aggravating circumstance never lowers the fine,
+		// one more mitigating circumstance never raises it.
+		for _, add := range []struct {
+			ids []string
+			up  bool
+		}{{agg, true}, {mit, false}} {
+			id := add.ids[src.IntN(len(add.ids))]
+			if hasString(in.Circumstances, id) {
+				continue
+			}
+			in2 := in
+			in2.Circumstances = append(append([]string{}, in.Circumstances...), id)
+			r3, err := e.Compute(in2)
+			if err != nil || r1.NoPenalty || r3.NoPenalty {
+				continue
+			}
+			compared++
+			if add.up && r3.FineFen < r1.FineFen || !add.up && r3.FineFen > r1.FineFen {
+				t.Fatalf("%s: adding %s moved the fine the wrong way: %s → %s (tiers %s → %s)", in.ItemID, id, Yuan(r1.FineFen), Yuan(r3.FineFen), r1.Tier, r3.Tier)
+			}
+		}
+	}
+	if computed < 5000 || compared < 5000 {
+		t.Fatalf("too few valid random cases: %d computed, %d compared", computed, compared)
+	}
+}
+
+func hasString(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// FuzzCompute: Compute never panics, and every success respects the legal range.
+// The seed corpus runs in every `go test`.
+func FuzzCompute(f *testing.F) {
+	f.Add(uint8(0), int64(999999), int64(0), int64(0), int64(0), uint8(0), uint64(0), int16(0))
+	f.Add(uint8(3), int64(1000000), int64(50000), int64(-2), int64(5000000), uint8(0xff), uint64(1<<5|1<<20), int16(30))
+	f.Add(uint8(17), int64(-5), int64(1), int64(1), int64(1), uint8(2), uint64(0xffffffff), int16(-400))
+	f.Add(uint8(40), int64(MaxAmountFen), int64(MaxAmountFen), int64(MaxAmountFen), int64(MaxAmountFen), uint8(0x3c), uint64(1<<12), int16(800))
+	f.Add(uint8(60), int64(1), int64(4999999), int64(-2), int64(0), uint8(0x81), uint64(1<<25), int16(5))
+	e, err := DefaultEngine()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, item uint8, goods, gains, adfee, turnover int64, flags uint8, circ uint64, days int16) {
+		it := e.Cat.Items[int(item)%len(e.Cat.Items)]
+		in := base(it.ID)
+		amt := func(v int64) Amount {
+			if v == -2 {
+				return Amount{Undeterminable: true}
+			}
+			return Known(v)
+		}
+		in.Amounts = Amounts{GoodsValue: amt(goods), IllegalGains: amt(gains), AdFee: amt(adfee), IllegalTurnover: amt(turnover)}
+		if flags&1 != 0 {
+			in.Party = Natural
+		}
+		in.Serious = flags&2 != 0
+		in.PrerequisiteMet = flags&4 != 0
+		in.HarmOccurred = flags&8 != 0
+		in.ElectExemption = flags&16 != 0
+		if flags&32 != 0 {
+			in.Reduce, in.ReduceReason = true, "理由"
+		}
+		in.ActDate = in.ActDate.AddDate(0, 0, int(days))
+		for i, c := range e.Ind.Circumstances {
+			if i < 64 && circ&(1<<i) != 0 {
+				in.Circumstances = append(in.Circumstances, c.ID)
+			}
+		}
+		r, err := e.Compute(in)
+		if err != nil {
+			if _, ok := err.(*InputError); !ok {
+				t.Fatalf("non-input error: %v", err)
+			}
+			return
+		}
+		checkRange(t, in, r)
+		if len(r.Steps) == 0 {
+			t.Fatal("no explanation")
+		}
+	})
+}

@@ -1,0 +1,109 @@
+package discretion
+
+import "testing"
+
+// Fact descriptions written the way officers write them (not item names);
+// the right item must be among the first three suggestions.
+var suggestCases = []struct {
+	text string
+	want string
+}{
+	{"销售过期酸奶", "food-124-1-5"},
+	{"超市货架上发现3盒已过保质期的牛奶仍在销售", "food-124-1-5"},
+	{"广告中使用最佳字样", "ad-57-1"},
+	{"店铺门头广告写着全网最低价、顶级品质", "ad-57-1"},
+	{"该烧烤店未办理食品经营许可证擅自经营", "food-122-1"},
+	{"小吃店无证经营，未取得许可从事餐饮服务", "food-122-1"},
+	{"火锅店后厨的碗筷没有消毒就给顾客使用", "food-126-1-5"},
+	{"厨师没有办理健康证就上岗做菜", "food-126-1-6"},
+	{"超市进货没有索证索票，台账缺失", "food-126-1-3"},
+	{"在卤肉中检出罂粟壳成分", "food-123-1-1"},
+	{"收购病死猪加工成腊肉出售", "food-123-1-3"},
+	{"销售的猪肉没有检疫合格证明", "food-123-1-4"},
+	{"馒头中检出甜蜜素，超范围使用食品添加剂", "food-124-1-3"},
+	{"抽检蔬菜农药残留超标", "food-124-1-1"},
+	{"面包发霉长毛仍然摆在柜台售卖", "food-124-1-4"},
+	{"进口预包装食品没有中文标签", "food-125-1-2"},
+	{"幼儿园食堂未落实食品安全管理责任", "food-126-1-12"},
+	{"外卖平台未审查入网商家的许可证", "food-131"},
+	{"农贸市场开办者允许无证商户进场卖菜，未履行检查义务", "food-130"},
+	{"商场销售的插座经检验不符合国家强制性标准", "pq-49"},
+	{"以次充好，把不合格的钢材冒充合格产品销售", "pq-50"},
+	{"产品上冒用他人厂名厂址，伪造3C认证标志", "pq-53"},
+	{"当事人撕毁封条，转移了被查封的货物", "pq-63"},
+	{"保健品广告宣称能治愈糖尿病、降血糖", "ad-58-1-2"},
+	{"培训机构广告承诺保过，通过考试退费", "ad-58-1-6"},
+	{"楼盘广告宣传投资回报、升值潜力", "ad-58-1-8"},
+	{"APP开屏弹窗广告没有一键关闭按钮", "ad-62-2"},
+	{"网店组织刷单炒信，虚构销量和好评", "uc-20"},
+	{"商品包装装潢与知名品牌近似，山寨仿冒", "uc-18"},
+	{"给医院采购人员回扣以取得订单", "uc-19"},
+	{"抽奖式有奖销售最高奖超过五万元", "uc-22"},
+	{"门店商品未标价，没有价签", "price-13"},
+	{"虚构原价，划线价从未成交过，虚假折扣促销", "price-7"},
+	{"疫情期间大幅提价哄抬口罩价格", "price-6"},
+	{"停车场超出政府指导价收费", "price-9"},
+	{"农贸市场摊贩使用遥控作弊秤缺斤短两", "meas-48"},
+	{"加油站的加油机超过检定周期未检定仍在使用", "meas-43"},
+	{"商家以各种理由拒绝给消费者退货", "cp-56-8"},
+	{"健身房泄露会员个人信息", "cp-56-9"},
+	{"网店首页没有公示营业执照信息", "ec-76-1-1"},
+	{"电商平台擅自删除消费者差评", "ec-81-1-4"},
+	{"下单时默认勾选搭售保险", "ec-77"},
+	{"平台要求商家二选一，限制其在其他平台经营", "ec-82"},
+	{"小区电梯超期未检验仍在运行", "se-84-1"},
+	{"仓库叉车司机无证操作，未配备持证作业人员，逾期未改正", "se-86"},
+}
+
+func TestSuggestTop3(t *testing.T) {
+	miss := 0
+	for _, c := range suggestCases {
+		got := Suggest(c.text, 3)
+		ok := false
+		for _, s := range got {
+			ok = ok || s.ItemID == c.want
+		}
+		if !ok {
+			miss++
+			var ids []string
+			for _, s := range got {
+				ids = append(ids, s.ItemID)
+			}
+			t.Errorf("Suggest(%q) = %v, want %s among the first three", c.text, ids, c.want)
+		}
+	}
+	if len(suggestCases) < 30 {
+		t.Fatalf("need at least 30 hand-written descriptions, have %d", len(suggestCases))
+	}
+}
+
+func TestSuggestShape(t *testing.T) {
+	got := Suggest("销售过期酸奶", 5)
+	if len(got) == 0 || len(got) > 5 {
+		t.Fatalf("got %d suggestions, want 1..5", len(got))
+	}
+	if got[0].ItemID != "food-124-1-5" {
+		t.Errorf("best = %s, want food-124-1-5", got[0].ItemID)
+	}
+	if got[0].Penalty.Article != "第一百二十四条" || got[0].Penalty.Text == "" {
+		t.Errorf("penalty provision not carried: %+v", got[0].Penalty)
+	}
+	for i := 1; i < len(got); i++ {
+		if got[i].Score > got[i-1].Score {
+			t.Errorf("not sorted at %d", i)
+		}
+	}
+	if s := Suggest("   ，。", 3); s != nil {
+		t.Errorf("empty text gave %v", s)
+	}
+	if s := Suggest("过期", 0); s != nil {
+		t.Errorf("n=0 gave %v", s)
+	}
+	// Determinism.
+	a, b := Suggest("广告中使用最佳字样", 3), Suggest("广告中使用最佳字样", 3)
+	for i := range a {
+		if a[i].ItemID != b[i].ItemID {
+			t.Fatal("Suggest is not deterministic")
+		}
+	}
+}
