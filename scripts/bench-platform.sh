@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# Platform benchmark (issue 2): requests per second of an authenticated read of a small
+# page, as a ratio of a bare net/http handler measured on the same machine in the same
+# run, and the resident memory (VmRSS) of `tongcheng serve` idle and under that load.
+#
+# Usage:  scripts/bench-platform.sh            (from the repository root or anywhere)
+# Knobs:  THREADS=2 CONNS=32 DURATION=10s ROUNDS=3 SCALE=small
+# Needs:  Go, wrk (Debian: apt-get install -y wrk), curl. All traffic goes to 127.0.0.1
+#         only, and each load run is bounded by DURATION.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+THREADS=${THREADS:-2}
+CONNS=${CONNS:-32}
+DURATION=${DURATION:-10s}
+ROUNDS=${ROUNDS:-3}
+SCALE=${SCALE:-small}
+
+for tool in wrk curl go; do
+	if ! command -v "$tool" >/dev/null; then
+		echo "缺少 / missing: $tool  (wrk: apt-get install -y wrk)" >&2
+		exit 1
+	fi
+done
+
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+# wait_addr FILE: wait until a server printed its http://127.0.0.1:PORT/ address into FILE.
+wait_addr() {
+	local f=$1 a=""
+	for _ in $(seq 1 100); do
+		a=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$f" | head -n1 || true)
+		if [ -n "$a" ]; then
+			echo "$a"
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "server did not start; its output:" >&2
+	cat "$f" >&2
+	return 1
+}
+
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+hwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
+
+# load NAME URL [HEADER]: run wrk, print its summary, set REQS to requests per second and
+# fail when any answer was not 2xx/3xx (an expired session would measure the login redirect).
+load() {
+	local name=$1 url=$2 hdr=${3:-}
+	local out="$tmp/wrk-$name.txt"
+	if [ -n "$hdr" ]; then
+		wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H "$hdr" "$url" >"$out"
+	else
+		wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "$url" >"$out"
+	fi
+	sed 's/^/    /' "$out" >&2
+	if grep -q 'Non-2xx or 3xx responses' "$out"; then
+		echo "FAIL: $name had non-2xx/3xx answers" >&2
+		exit 1
+	fi
+	REQS=$(awk '/^Requests\/sec:/ {print $2}' "$out")
+}
+
+load_before=$(cut -d" " -f1-3 /proc/loadavg)
+echo "== build" >&2
+make -s build >&2
+go build -o "$tmp/barehttp" ./scripts/barehttp
+
+echo "== demo database ($SCALE) in a temporary folder" >&2
+./bin/tongcheng demo --db "$tmp/bench.db" --scale "$SCALE" >"$tmp/demo.log"
+
+echo "== start tongcheng serve" >&2
+./bin/tongcheng serve --db "$tmp/bench.db" --addr 127.0.0.1:0 --log-level warn >"$tmp/serve.out" 2>"$tmp/serve.err" &
+serve_pid=$!
+pids+=("$serve_pid")
+base=$(wait_addr "$tmp/serve.out")
+
+echo "== log in as admin" >&2
+jar="$tmp/cookies.txt"
+curl -sf -c "$jar" -o /dev/null "$base/login"
+csrf=$(awk '$6 == "tc_csrf" {print $7}' "$jar")
+curl -sf -b "$jar" -c "$jar" -o /dev/null -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+	-d '{"username":"admin","password":"tongcheng-demo"}' "$base/api/v1/session"
+session=$(awk '$6 == "tc_session" {print $7}' "$jar")
+if [ -z "$session" ]; then
+	echo "login failed: no session cookie" >&2
+	exit 1
+fi
+cookie="Cookie: tc_session=$session"
+for path in /api/v1/me /tokens; do
+	code=$(curl -s -o /dev/null -w '%{http_code}' -H "$cookie" "$base$path")
+	if [ "$code" != 200 ]; then
+		echo "GET $path with the session cookie answered $code, want 200" >&2
+		exit 1
+	fi
+done
+
+sleep 2
+rss_idle=$(rss_kb "$serve_pid")
+hwm_idle=$(hwm_kb "$serve_pid")
+
+echo "== start the bare net/http handler" >&2
+"$tmp/barehttp" >"$tmp/bare.out" 2>&1 &
+bare_pid=$!
+pids+=("$bare_pid")
+bare=$(wait_addr "$tmp/bare.out")
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
+
+# sample the server's RSS every 0.2 s from the warm-up to the end of the loads
+(
+	peak=0
+	while kill -0 "$serve_pid" 2>/dev/null; do
+		r=$(rss_kb "$serve_pid" || echo 0)
+		if [ "${r:-0}" -gt "$peak" ]; then
+			peak=$r
+			echo "$peak" >"$tmp/rss-peak"
+		fi
+		sleep 0.2
+	done
+) &
+sampler=$!
+pids+=("$sampler")
+
+# a short warm-up of both, not counted (the sampler already watches it)
+wrk -t"$THREADS" -c"$CONNS" -d2s "$bare/" >/dev/null
+wrk -t"$THREADS" -c"$CONNS" -d2s -H "$cookie" "$base/api/v1/me" >/dev/null
+hwm_warm=$(hwm_kb "$serve_pid")
+
+# The three loads run interleaved, ROUNDS times, so that a burst of other work on the
+# machine hits them alike; each round's ratio compares loads that ran seconds apart.
+rounds=""
+for round in $(seq 1 "$ROUNDS"); do
+	echo "== round $round/$ROUNDS: bare net/http  GET /" >&2
+	load bare "$bare/"
+	b=$REQS
+	echo "== round $round/$ROUNDS: tongcheng  GET /api/v1/me (session cookie)" >&2
+	load me "$base/api/v1/me" "$cookie"
+	m=$REQS
+	rss_load_me=$(rss_kb "$serve_pid")
+	echo "== round $round/$ROUNDS: tongcheng  GET /tokens (small HTML page in the layout, session cookie)" >&2
+	load tokens "$base/tokens" "$cookie"
+	k=$REQS
+	rss_load_tokens=$(rss_kb "$serve_pid")
+	echo "$b" >>"$tmp/bare.rps"
+	echo "$m" >>"$tmp/me.rps"
+	echo "$k" >>"$tmp/tokens.rps"
+	ratio "$m" "$b" >>"$tmp/me.ratio"; echo >>"$tmp/me.ratio"
+	ratio "$k" "$b" >>"$tmp/tokens.ratio"; echo >>"$tmp/tokens.ratio"
+	rounds+=$(printf '\n  round %s:  bare %9s   /api/v1/me %9s (ratio %s)   /tokens %9s (ratio %s)' \
+		"$round" "$b" "$m" "$(ratio "$m" "$b")" "$k" "$(ratio "$k" "$b")")
+done
+kill "$sampler" 2>/dev/null || true
+wait "$sampler" 2>/dev/null || true
+rss_peak=$(cat "$tmp/rss-peak" 2>/dev/null || echo 0)
+rss_hwm=$(hwm_kb "$serve_pid")
+sleep 3
+rss_after=$(rss_kb "$serve_pid")
+
+cat <<EOF
+
+同城 platform benchmark — $(date -u '+%Y-%m-%d %H:%M UTC')
+machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo); load average before the run: $load_before
+$(go env GOVERSION); wrk -t$THREADS -c$CONNS -d$DURATION, $ROUNDS interleaved rounds; demo scale $SCALE; wrk shares the CPUs with the servers
+$rounds
+
+median requests/s  bare net/http GET /                    $(median <"$tmp/bare.rps")
+median requests/s  tongcheng GET /api/v1/me (logged in)   $(median <"$tmp/me.rps")   median ratio $(median <"$tmp/me.ratio")
+median requests/s  tongcheng GET /tokens    (logged in)   $(median <"$tmp/tokens.rps")   median ratio $(median <"$tmp/tokens.ratio")
+
+RSS tongcheng serve  idle, 2 s after start      $(mib "$rss_idle")   (VmHWM so far $(mib "$hwm_idle"))
+RSS tongcheng serve  after the 2 s warm-up                    (VmHWM so far $(mib "$hwm_warm"))
+RSS tongcheng serve  end of /api/v1/me load     $(mib "$rss_load_me")
+RSS tongcheng serve  end of /tokens load        $(mib "$rss_load_tokens")
+RSS tongcheng serve  peak sampled under load    $(mib "$rss_peak")   (VmHWM $(mib "$rss_hwm"))
+RSS tongcheng serve  idle, 3 s after the load   $(mib "$rss_after")
+EOF
