@@ -158,3 +158,21 @@ func Count(ctx context.Context, q store.Querier, f Filter) (int, error) {
 	err := q.QueryRow(ctx, "SELECT COUNT(*) FROM audit_log"+where, args...).Scan(&n)
 	return n, err
 }
+
+var actionNames = map[string]string{
+	"login": "登录", "login_failed": "登录失败", "login_locked": "登录冷却中", "logout": "退出登录",
+	"create": "新建", "update": "修改", "delete": "删除", "password_reset": "重置密码", "revoke": "吊销",
+	"export": "导出", "import": "导入", "read_sensitive": "敏感查询", "submit": "提交审核",
+	"approve": "审核通过", "return": "退回", "transition": "流转",
+}
+
+// NameAction gives an action code its Chinese name (modules call it for their own actions).
+func NameAction(code, name string) { actionNames[code] = name }
+
+// ActionName returns the Chinese name of an action code, or the code.
+func ActionName(code string) string {
+	if n, ok := actionNames[code]; ok {
+		return n
+	}
+	return code
+}

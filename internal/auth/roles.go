@@ -11,15 +11,15 @@ import (
 type Role string
 
 const (
-	Admin      Role = "admin"      // 管理员
-	Officer    Role = "officer"    // 执法人员
-	Reviewer   Role = "reviewer"   // 法制审核员
-	Collector  Role = "collector"  // 信用归集员
-	Chief      Role = "chief"      // 河长
+	Admin       Role = "admin"       // 管理员
+	Officer     Role = "officer"     // 执法人员
+	Reviewer    Role = "reviewer"    // 法制审核员
+	Collector   Role = "collector"   // 信用归集员
+	Chief       Role = "chief"       // 河长
 	RiverOffice Role = "riveroffice" // 河长办
-	Dispatcher Role = "dispatcher" // 调度员
-	Analyst    Role = "analyst"    // 分析员
-	Viewer     Role = "viewer"     // 只读
+	Dispatcher  Role = "dispatcher"  // 调度员
+	Analyst     Role = "analyst"     // 分析员
+	Viewer      Role = "viewer"      // 只读
 )
 
 // RoleNames gives each role its Chinese name.

@@ -21,14 +21,14 @@ func op(summary string, body bool) map[string]any {
 
 func openapiPaths() map[string]any {
 	return map[string]any{
-		"/api/v1/session":       map[string]any{"post": op("用户名密码登录，返回会话 Cookie 与 CSRF 令牌", true)},
-		"/api/v1/me":            map[string]any{"get": op("当前用户", false)},
-		"/api/v1/regions":       map[string]any{"get": op("行政区划（GB/T 2260）", false)},
-		"/api/v1/users":         map[string]any{"get": op("本辖区账号列表（管理员）", false), "post": op("新建账号（管理员，仅限本辖区）", true)},
-		"/api/v1/users/{id}":    map[string]any{"patch": op("修改账号（管理员，仅限本辖区）", true)},
-		"/api/v1/audit":         map[string]any{"get": op("审计日志（管理员），参数 user module action from to before", false)},
-		"/api/v1/tokens":        map[string]any{"post": op("为当前用户签发接口令牌（Bearer）", true)},
-		"/api/v1/openapi.json":  map[string]any{"get": op("本文档", false)},
+		"/api/v1/session":      map[string]any{"post": op("用户名密码登录，返回会话 Cookie 与 CSRF 令牌", true)},
+		"/api/v1/me":           map[string]any{"get": op("当前用户", false)},
+		"/api/v1/regions":      map[string]any{"get": op("行政区划（GB/T 2260）", false)},
+		"/api/v1/users":        map[string]any{"get": op("本辖区账号列表（管理员）", false), "post": op("新建账号（管理员，仅限本辖区）", true)},
+		"/api/v1/users/{id}":   map[string]any{"patch": op("修改账号（管理员，仅限本辖区）", true)},
+		"/api/v1/audit":        map[string]any{"get": op("审计日志（管理员），参数 user module action from to before", false)},
+		"/api/v1/tokens":       map[string]any{"post": op("为当前用户签发接口令牌（Bearer）", true)},
+		"/api/v1/openapi.json": map[string]any{"get": op("本文档", false)},
 	}
 }
 

@@ -31,9 +31,11 @@ type Shell struct {
 	d       *platform.Deps
 }
 
-func (s *Shell) Key() string                      { return "platform" }
-func (s *Shell) Title() string                    { return "平台" }
-func (s *Shell) Migrations() []store.Migrations   { return []store.Migrations{auth.Migrations(), audit.Migrations()} }
+func (s *Shell) Key() string   { return "platform" }
+func (s *Shell) Title() string { return "平台" }
+func (s *Shell) Migrations() []store.Migrations {
+	return []store.Migrations{auth.Migrations(), audit.Migrations()}
+}
 
 // Mount registers the shell's routes.
 func (s *Shell) Mount(d *platform.Deps) {
@@ -173,11 +175,13 @@ func (s *Shell) home(w http.ResponseWriter, r *http.Request) {
 		s.d.Web.Fail(w, r, err)
 		return
 	}
-	today := time.Now().Truncate(24 * time.Hour)
+	sh := time.FixedZone("CST", 8*3600)
+	now := time.Now().In(sh)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, sh)
 	logins, _ := audit.Count(ctx, s.d.DB, audit.Filter{Action: "login", From: today})
 	d.Cards = []platform.Card{
 		{Label: "注册账号", Value: strconv.Itoa(len(users)), Note: "四市及省同城化办公室"},
-		{Label: "今日登录", Value: strconv.Itoa(logins), Note: "人次（UTC 日）"},
+		{Label: "今日登录", Value: strconv.Itoa(logins), Note: "人次（北京时间）"},
 		{Label: "覆盖区划", Value: strconv.Itoa(len(region.All()) - 1), Note: "4 市 35 个县级区划"},
 	}
 	for _, m := range s.Modules {
@@ -276,7 +280,9 @@ func (s *Shell) createUser(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/users?ok="+urlq("已创建账号 "+n.Username), http.StatusSeeOther)
 }
 
-func urlq(s string) string { return strings.NewReplacer("%", "%25", "&", "%26", "#", "%23", " ", "%20", "+", "%2B").Replace(s) }
+func urlq(s string) string {
+	return strings.NewReplacer("%", "%25", "&", "%26", "#", "%23", " ", "%20", "+", "%2B").Replace(s)
+}
 
 type editData struct {
 	Target  *auth.User
@@ -602,4 +608,3 @@ func (s *Shell) healthz(w http.ResponseWriter, r *http.Request) {
 	}
 	web.WriteJSON(w, http.StatusOK, map[string]any{"status": "ok", "db": s.d.DB.Dialect.String()})
 }
-

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
@@ -39,8 +40,10 @@ type DB struct {
 	SQL     *sql.DB
 	Dialect Dialect
 	// Target is the file path (SQLite) or the URL without password (PostgreSQL), for messages.
-	Target string
+	Target  string
 	rebinds sync.Map
+	stmts   sync.Map // SQLite: query text → *sql.Stmt, so hot queries are parsed once
+	nstmts  atomic.Int64
 }
 
 // Querier is what both *DB and *Tx offer, so store functions work inside or outside a transaction.
@@ -171,7 +174,10 @@ func redactURL(u string) string {
 }
 
 // Close closes the database.
-func (db *DB) Close() error { return db.SQL.Close() }
+func (db *DB) Close() error {
+	db.stmts.Range(func(k, v any) bool { v.(*sql.Stmt).Close(); return true })
+	return db.SQL.Close()
+}
 
 // D returns the dialect.
 func (db *DB) D() Dialect { return db.Dialect }
@@ -209,13 +215,49 @@ func rebind(q string) string {
 	return b.String()
 }
 
+// maxStmts bounds the prepared-statement cache (queries built from filters vary).
+const maxStmts = 512
+
+// stmt returns a cached prepared statement for q on SQLite, or nil (PostgreSQL's
+// driver keeps its own statement cache).
+func (db *DB) stmt(ctx context.Context, q string) *sql.Stmt {
+	if db.Dialect != SQLite {
+		return nil
+	}
+	if v, ok := db.stmts.Load(q); ok {
+		return v.(*sql.Stmt)
+	}
+	if db.nstmts.Load() >= maxStmts {
+		return nil
+	}
+	st, err := db.SQL.PrepareContext(ctx, q)
+	if err != nil {
+		return nil // the direct call reports the error
+	}
+	if prev, loaded := db.stmts.LoadOrStore(q, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt)
+	}
+	db.nstmts.Add(1)
+	return st
+}
+
 func (db *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st := db.stmt(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return db.SQL.ExecContext(ctx, db.Rebind(q), args...)
 }
 func (db *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := db.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return db.SQL.QueryContext(ctx, db.Rebind(q), args...)
 }
 func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := db.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return db.SQL.QueryRowContext(ctx, db.Rebind(q), args...)
 }
 

@@ -53,7 +53,7 @@ func TestMigrateFailureRollsBack(t *testing.T) {
 	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		bad := map[string]string{
-			"001_items.sql": twoSteps["001_items.sql"],
+			"001_items.sql":  twoSteps["001_items.sql"],
 			"002_broken.sql": "CREATE TABLE half (x INTEGER);\nCREATE TABLE broken (x NOT_A_TYPE_AT_ALL(;",
 		}
 		_, err := db.Migrate(ctx, sets(bad))

@@ -4,6 +4,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"encoding/json"
@@ -15,6 +16,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
+	"sync"
 
 	"sort"
 	"strings"
@@ -49,20 +52,20 @@ type Server struct {
 	// MaxBody is the default request body limit (bytes).
 	MaxBody int64
 
-	mux      *http.ServeMux
-	base     *template.Template
-	pages    map[string]*template.Template
-	nav      []NavItem
-	titles   map[string]string
-	metrics  *metrics
-	specs    []map[string]any
+	mux     *http.ServeMux
+	base    *template.Template
+	pages   map[string]*template.Template
+	nav     []NavItem
+	titles  map[string]string
+	metrics *metrics
+	specs   []map[string]any
 }
 
 // NewServer creates the server with the shared layout.
 func NewServer(a *auth.Service, db *store.DB, log *slog.Logger) *Server {
 	s := &Server{Auth: a, DB: db, Log: log, MaxBody: 2 << 20, mux: http.NewServeMux(),
 		pages: map[string]*template.Template{}, titles: map[string]string{}, metrics: newMetrics()}
-	s.base = template.Must(template.New("layout").Funcs(Funcs()).ParseFS(layoutFS, "templates/layout.html"))
+	s.base = template.Must(template.New("layout").Funcs(Funcs()).Funcs(template.FuncMap{"moduleTitle": s.ModuleTitle}).ParseFS(layoutFS, "templates/layout.html"))
 	s.pages["web/error.html"] = template.Must(template.Must(s.base.Clone()).ParseFS(layoutFS, "templates/error.html"))
 	static, _ := fs.Sub(staticFS, "static")
 	fileServer := http.FileServer(http.FS(static))
@@ -91,6 +94,9 @@ func (s *Server) AddNav(items ...NavItem) {
 func (s *Server) ModuleTitle(m string) string {
 	if t := s.titles[m]; t != "" {
 		return t
+	}
+	if m == "platform" || m == "" {
+		return "平台"
 	}
 	return m
 }
@@ -503,6 +509,8 @@ func (s *Server) Forbidden(w http.ResponseWriter, r *http.Request, what string) 
 
 // ---- pages ----
 
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 // Page is what every page template receives.
 type Page struct {
 	Title   string
@@ -524,16 +532,19 @@ func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, name
 		return
 	}
 	p := s.pageData(r, title, data)
-	var buf strings.Builder
-	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := t.ExecuteTemplate(buf, "layout.html", p); err != nil {
 		s.Log.Error("render", "page", name, "err", err)
 		http.Error(w, "页面渲染失败", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
-	io.WriteString(w, buf.String())
+	w.Write(buf.Bytes())
 }
 
 func (s *Server) pageData(r *http.Request, title string, data any) *Page {
@@ -605,10 +616,11 @@ func Funcs() template.FuncMap {
 			b, _ := json.Marshal(v)
 			return string(b)
 		},
-		"pct": func(x float64) string { return fmt.Sprintf("%.1f%%", x*100) },
-		"add": func(a, b int) int { return a + b },
-		"cities": region.Cities,
-		"regions": region.All,
+		"pct":        func(x float64) string { return fmt.Sprintf("%.1f%%", x*100) },
+		"add":        func(a, b int) int { return a + b },
+		"cities":     region.Cities,
+		"actionName": audit.ActionName,
+		"regions":    region.All,
 	}
 }
 
@@ -655,5 +667,3 @@ func StaticPaths() []string {
 	})
 	return out
 }
-
-
