@@ -60,6 +60,7 @@ func (s *Shell) Mount(d *platform.Deps) {
 	w.Handle("GET /metrics", w.MetricsHandler().ServeHTTP, web.Public())
 
 	w.Handle("POST /api/v1/session", s.apiLogin, web.Public())
+	w.Handle("DELETE /api/v1/session", s.apiLogout)
 	w.Handle("GET /api/v1/me", s.apiMe)
 	w.Handle("GET /api/v1/regions", s.apiRegions)
 	w.Handle("GET /api/v1/users", s.apiUsers)
@@ -150,6 +151,13 @@ func (s *Shell) apiLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	s.d.Web.SetSession(w, sess)
 	web.WriteJSON(w, http.StatusOK, map[string]any{"user": u, "csrf": sess.CSRF})
+}
+
+func (s *Shell) apiLogout(w http.ResponseWriter, r *http.Request) {
+	if tok := s.d.Web.ClearSession(w, r); tok != "" {
+		s.d.Auth.Logout(r.Context(), tok, web.User(r), web.ClientIP(r))
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // ---- home (驾驶舱) ----

@@ -81,6 +81,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	return openSQLite(ctx, dsn)
 }
 
+// BusyTimeout is how long a SQLite writer waits for another writer's lock before it
+// gives up with a "locked" error.
+var BusyTimeout = 10 * time.Second
+
 func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -90,7 +94,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	// _txlock=immediate takes the write lock at BEGIN, so concurrent writers wait
 	// (busy_timeout) instead of failing half-way through a transaction.
 	dsn := "file:" + path + "?_txlock=immediate" +
-		"&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+		fmt.Sprintf("&_pragma=busy_timeout(%d)", BusyTimeout.Milliseconds()) + "&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
 	sqldb, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, &Error{"db_unavailable", "无法打开数据库文件 " + path, err}
