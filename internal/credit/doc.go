@@ -1,0 +1,45 @@
+// Package credit is the engine of 成德眉资信用数据共享库, the public-credit
+// library shared by 成都、德阳、眉山、资阳. This file set is the pure part:
+// no database, no HTTP, no clock. Storage, pages and the JSON push API wire
+// it up in a later phase.
+//
+// Reference data lives in data/: holidays.json is the official working-day
+// calendar 2022–2026 from the State Council General Office's annual holiday
+// notices (国务院办公厅关于部分节假日安排的通知).
+//
+// API for the store and handlers:
+//
+//	// 统一社会信用代码 (GB 32100-2015)
+//	ParseUSCC(s string) (USCC, error)              // *CodeError{Code, Reason}
+//	NormalizeUSCC(s string) string
+//	USCCCheckChar(first17 string) (byte, bool)     // MOD 31, 18th char
+//	OrgCodeCheckChar(body8 string) (byte, bool)    // GB 11714 MOD 11, 17th char
+//	(USCC).IssueRegionName() string; (USCC).NoCode() bool; (USCC).Notes() []string
+//
+//	// domain types and validation (FieldErrors: per-field Chinese reasons)
+//	Subject, Record (+LicenceDetail, PenaltyDetail), BlacklistEntry, RepairApplication
+//	ValidateSubject(*Subject) FieldErrors; ValidateRecord(*Record) FieldErrors
+//	ValidateBlacklist(*BlacklistEntry) FieldErrors
+//	(*Subject).Key(), (*Record).Key(), (*BlacklistEntry).Key()   // natural keys
+//	PublicationPeriod(Severity, decided time.Time) Period      // 国办发〔2025〕22号
+//	(*Record).PublicOn(on, repairedOn time.Time) bool; (*Record).PublicEnd(repairedOn) time.Time
+//	(Record).PublicView() Record; MaskIDNumber(string) string; ValidResidentID(string) bool
+//	NewRepairApplication(key, applicant, reason, on, Period) (*RepairApplication, error)
+//	(*RepairApplication).Advance(RepairAction, by string, on time.Time, note string) error
+//
+//	// import: streaming CSV (UTF-8/BOM/GBK) and .xlsx rows
+//	OpenRows(r io.Reader, size int64, ReadOptions) (*RowReader, error) // *FileError
+//	(*RowReader).Next() (Row, error)   // io.EOF; FieldError = bad row, go on
+//	SubjectFromRow(Row) (Subject, FieldErrors); RecordFromRow(Row, RecordType) (Record, FieldErrors)
+//	BlacklistFromRow(Row) (BlacklistEntry, FieldErrors)
+//	ValidateRows[T](rr, conv, accept func(line int, v T) error) (ImportReport, error)
+//	ParseDate(s string, xlsx bool) (time.Time, error); ParseWanYuan(s string) (int64, error)
+//
+//	// monthly bulletin (月通报)
+//	DefaultBulletinConfig() BulletinConfig
+//	ComputeBulletin(cfg, year, month, []RecordSummary) Bulletin
+//	RequiredFieldCount(*Record) (filled, required int)
+//	DefaultCalendar() *Calendar; (*Calendar).IsWorkday / AddWorkdays / WorkdaysBetween
+//
+// Dates are calendar dates at 00:00 UTC (no zone); money is int64 分.
+package credit
