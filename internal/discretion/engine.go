@@ -3,6 +3,7 @@ package discretion
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -11,6 +12,12 @@ import (
 type Engine struct {
 	Cat *Catalogue
 	Ind *Indicators
+	// heavy says, per penalty kind named in the catalogue, whether it is one
+	// of heavyFor.Procedure.HearingKinds (听证 for 较重的行政处罚); computed by
+	// New. An Engine built otherwise, or whose Ind was replaced, compares the
+	// strings instead.
+	heavy    map[string]bool
+	heavyFor *Indicators
 }
 
 // New returns an engine over the given data (e.g. an edited catalogue).
@@ -18,7 +25,7 @@ func New(cat *Catalogue, ind *Indicators) (*Engine, error) {
 	if err := ind.checkAgainst(cat); err != nil {
 		return nil, err
 	}
-	return &Engine{Cat: cat, Ind: ind}, nil
+	return newEngine(cat, ind), nil
 }
 
 // DefaultEngine returns the engine over the embedded data.
@@ -27,7 +34,41 @@ func DefaultEngine() (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{Cat: cat, Ind: ind}, nil
+	defaultEngineOnce.Do(func() { defaultHeavy = newEngine(cat, ind).heavy })
+	return &Engine{Cat: cat, Ind: ind, heavy: defaultHeavy, heavyFor: ind}, nil
+}
+
+var (
+	defaultEngineOnce sync.Once
+	defaultHeavy      map[string]bool // read-only once built
+)
+
+func newEngine(cat *Catalogue, ind *Indicators) *Engine {
+	e := &Engine{Cat: cat, Ind: ind, heavy: map[string]bool{}, heavyFor: ind}
+	note := func(ks []Kind) {
+		for _, k := range ks {
+			e.heavy[k.Kind] = isHeavy(k.Kind, ind.Procedure.HearingKinds)
+		}
+	}
+	for _, it := range cat.Items {
+		for _, v := range it.Versions {
+			note(v.Kinds)
+			if v.Serious != nil {
+				note(v.Serious.Kinds)
+			}
+		}
+	}
+	return e
+}
+
+// isHeavy reports whether a penalty kind contains one of the hearing kinds.
+func isHeavy(kind string, hearingKinds []string) bool {
+	for _, h := range hearingKinds {
+		if strings.Contains(kind, h) {
+			return true
+		}
+	}
+	return false
 }
 
 // Compute runs the "1+3" formula over the embedded data. See Engine.Compute.
@@ -81,13 +122,25 @@ func (fr *fineRange) explain(x *expl) {
 	}
 }
 
-// caseState is the validated view of an input.
+// caseState is the validated view of an input. It lives on the caller's
+// stack: the circumstances are held in an inline array (more only for the
+// rare case with many), and no field points into the struct itself.
 type caseState struct {
 	item    *Item
 	actDay  time.Time
 	natural bool
-	circs   []*Circumstance
-	auto    []*Circumstance // added from prior-violation facts
+	auto    *Circumstance // added from prior-violation facts (nil if none)
+	n       int
+	arr     [8]*Circumstance
+	more    []*Circumstance
+}
+
+// circs returns the distinct circumstances that count, in input order.
+func (st *caseState) circs() []*Circumstance {
+	if st.more != nil {
+		return st.more
+	}
+	return st.arr[:st.n]
 }
 
 // Compute runs the formula for one case. Bad input returns *InputError.
@@ -101,24 +154,31 @@ func (e *Engine) Quick(in Input) (Result, error) { return e.run(in, false) }
 
 func (e *Engine) run(in Input, explain bool) (Result, error) {
 	var r Result
-	st, err := e.validate(&in)
+	var cs caseState
+	var circBuf [8]*Circumstance
+	circs, err := e.validate(&in, &cs, circBuf[:0])
 	if err != nil {
 		return r, err
 	}
+	if cs.n = copy(cs.arr[:], circs); len(circs) > len(cs.arr) {
+		cs.more = append([]*Circumstance(nil), circs...)
+	}
+	st := &cs
 	it := st.item
 	r.ItemID, r.ItemName = it.ID, it.Name
 	r.CatalogueVersion, r.IndicatorsVersion = e.Cat.Version, e.Ind.Version
-	r.Citations = make([]Citation, 0, 5+len(st.circs))
-	r.Counted = make([]Counted, 0, len(st.circs)+1)
+	// At most: 违反条款, 处罚依据, 第三十七条, 第三十六条 and one per circumstance.
+	r.Citations = make([]Citation, 0, 4+len(st.circs()))
+	r.Counted = make([]Counted, 0, len(st.circs())+1)
 	var x expl // stays on the stack: no write barriers while explaining
-	if explain {
-		x.b = make([]byte, 0, 3584)
-		x.marks = make([]mark, 0, 14)
-	} else {
+	if !explain {
 		x.off = true
+		return e.compute(&in, st, &x, r)
 	}
+	sc := x.begin()
 	r, err = e.compute(&in, st, &x, r)
 	r.Steps = x.steps()
+	x.end(sc)
 	return r, err
 }
 
@@ -217,13 +277,14 @@ func (e *Engine) compute(in *Input, st *caseState, x *expl, r Result) (Result, e
 	return r, e.proposal(in, x, &r)
 }
 
-// validate checks the input and returns its validated view.
-func (e *Engine) validate(in *Input) (*caseState, error) {
+// validate checks the input, fills st and returns the distinct circumstances
+// (appended to buf, plus the one derived from prior-violation facts).
+func (e *Engine) validate(in *Input, st *caseState, buf []*Circumstance) ([]*Circumstance, error) {
 	it, ok := e.Cat.Item(in.ItemID)
 	if !ok {
 		return nil, inErr("item_id", ErrUnknownItem, "裁量事项「"+in.ItemID+"」不在裁量基准目录中，请从目录中选择事项或使用法条智能引用。")
 	}
-	st := &caseState{item: it}
+	st.item = it
 	switch in.Party {
 	case Natural:
 		st.natural = true
@@ -286,20 +347,23 @@ func (e *Engine) validate(in *Input) (*caseState, error) {
 	}
 
 	// Circumstances: known, distinct, not contradictory, consistent with priors.
-	st.circs = make([]*Circumstance, 0, len(in.Circumstances)+1)
+	circs := buf[:0]
+	if len(in.Circumstances)+1 > cap(buf) {
+		circs = make([]*Circumstance, 0, len(in.Circumstances)+1)
+	}
 	for i, id := range in.Circumstances {
 		c, ok := e.Ind.Circumstance(id)
 		if !ok {
 			return nil, inErr("circumstances["+strconv.Itoa(i)+"]", ErrUnknownCircumstance, "情节「"+id+"」不在共性情节评价标准中，请从清单中选择。")
 		}
-		if hasCirc(st.circs, id) {
+		if hasCirc(circs, id) {
 			continue
 		}
-		st.circs = append(st.circs, c)
+		circs = append(circs, c)
 	}
-	for _, c := range st.circs {
+	for _, c := range circs {
 		for _, x := range c.Excludes {
-			if o := findCirc(st.circs, x); o != nil {
+			if o := findCirc(circs, x); o != nil {
 				return nil, inErr("circumstances", ErrContradiction, "情节「"+c.Name+"」与「"+o.Name+"」相互矛盾，请核实后只保留符合事实的一项。")
 			}
 		}
@@ -320,11 +384,11 @@ func (e *Engine) validate(in *Input) (*caseState, error) {
 		} else if in.PriorSameKind2Years > 0 {
 			role = "repeat_2y"
 		}
-		if role != "" && !hasRole(st.circs, role) {
+		if role != "" && !hasRole(circs, role) {
 			for _, c := range e.Ind.Circumstances {
 				if c.Role == role {
-					st.circs = append(st.circs, c)
-					st.auto = append(st.auto, c)
+					circs = append(circs, c)
+					st.auto = c
 					break
 				}
 			}
@@ -333,35 +397,37 @@ func (e *Engine) validate(in *Input) (*caseState, error) {
 
 	set := e.Ind.FactorSets[it.FactorSet]
 	for id, opt := range in.CaseFactors {
-		if err := checkChoice(set, id, opt, "case_factors."+id, "个案"); err != nil {
+		if err := checkChoice(set, id, opt, "case_factors.", "个案"); err != nil {
 			return nil, err
 		}
 	}
 	for id, opt := range in.ImpactFactors {
-		if err := checkChoice(e.Ind.Impact, id, opt, "impact_factors."+id, "案件影响"); err != nil {
+		if err := checkChoice(e.Ind.Impact, id, opt, "impact_factors.", "案件影响"); err != nil {
 			return nil, err
 		}
 	}
 	if in.Reduce && strings.TrimSpace(in.ReduceReason) == "" {
 		return nil, inErr("reduce_reason", ErrReasonMissing, "减轻处罚须写明理由（适用的法定情节和事实）。")
 	}
-	return st, nil
+	return circs, nil
 }
 
+// checkChoice checks one chosen option; field is the JSON path prefix of the
+// map, completed with id only when there is an error (no work on success).
 func checkChoice(fs []*Factor, id, opt, field, system string) error {
 	for _, f := range fs {
 		if f.ID != id {
 			continue
 		}
 		if f.Kind != "choice" {
-			return inErr(field, ErrUnknownFactor, system+"因素「"+f.Name+"」由案件数据自动计算，不能手工选择。")
+			return inErr(field+id, ErrUnknownFactor, system+"因素「"+f.Name+"」由案件数据自动计算，不能手工选择。")
 		}
 		if _, ok := f.option(opt); !ok {
-			return inErr(field, ErrUnknownFactor, system+"因素「"+f.Name+"」没有选项「"+opt+"」，请从清单中选择。")
+			return inErr(field+id, ErrUnknownFactor, system+"因素「"+f.Name+"」没有选项「"+opt+"」，请从清单中选择。")
 		}
 		return nil
 	}
-	return inErr(field, ErrUnknownFactor, system+"评价标准中没有因素「"+id+"」，请从清单中选择。")
+	return inErr(field+id, ErrUnknownFactor, system+"评价标准中没有因素「"+id+"」，请从清单中选择。")
 }
 
 func hasCirc(cs []*Circumstance, id string) bool { return findCirc(cs, id) != nil }
@@ -473,7 +539,7 @@ func (e *Engine) limitation(in *Input, st *caseState, x *expl, r *Result) bool {
 // exemption applies 不予处罚 circumstances; it reports whether no penalty is given.
 func (e *Engine) exemption(in *Input, st *caseState, x *expl, r *Result) bool {
 	var may *Circumstance
-	for _, c := range st.circs {
+	for _, c := range st.circs() {
 		if c.Effect == MustExempt {
 			r.Citations = append(r.Citations, Citation{"裁量依据", Provision{Article: c.Basis, Text: c.Text}})
 			r.Counted = append(r.Counted, counted(c, false))
@@ -567,7 +633,7 @@ func (e *Engine) tier(in *Input, st *caseState, v *Version, x *expl, r *Result) 
 	var mustM, mustA, mayM, mayA bool
 	x.step("裁量阶次")
 	n := 0
-	for _, c := range st.circs {
+	for _, c := range st.circs() {
 		eff := c.Effect
 		if eff == MayExempt {
 			eff = MayMitigate
@@ -584,10 +650,7 @@ func (e *Engine) tier(in *Input, st *caseState, v *Version, x *expl, r *Result) 
 		default:
 			continue
 		}
-		auto := false
-		for _, a := range st.auto {
-			auto = auto || a == c
-		}
+		auto := st.auto == c
 		cc := counted(c, auto)
 		cc.Effect = eff
 		r.Counted = append(r.Counted, cc)
@@ -710,7 +773,7 @@ func (e *Engine) score(in *Input, st *caseState, x *expl) int64 {
 	// 共性: base + points of counted circumstances, clamped to 0–100.
 	common := e.Ind.CommonBase
 	x.s("；共性评价：基准").n(e.Ind.CommonBase)
-	for _, c := range st.circs {
+	for _, c := range st.circs() {
 		if c.Effect == MustExempt || c.Effect == MayExempt && in.ElectExemption {
 			continue
 		}
@@ -723,7 +786,12 @@ func (e *Engine) score(in *Input, st *caseState, x *expl) int64 {
 	w := e.Ind.Weights
 	total := w.Case + w.Common + w.Impact
 	s := (w.Case*caseBP + w.Common*common*100 + w.Impact*impactBP) / total
-	x.s("。加权综合：(").n(w.Case).s("×").dec(caseBP, 100).s(" + ").n(w.Common).s("×").n(common).s(" + ").n(w.Impact).s("×").dec(impactBP, 100).s(") ÷ ").n(total).s(" = ").dec(s, 100).s(" 分，即在裁量区间内的位置 ").dec(s, 100).s("%。")
+	if wt := &e.Ind.wtext; wt.w == [3]int64{w.Case, w.Common, w.Impact} {
+		x.s(wt.open).dec(caseBP, 100).s(wt.mid).n(common).s(wt.last).dec(impactBP, 100).s(wt.eq)
+	} else { // weights changed after parsing: spell them out
+		x.s("。加权综合：(").n(w.Case).s("×").dec(caseBP, 100).s(" + ").n(w.Common).s("×").n(common).s(" + ").n(w.Impact).s("×").dec(impactBP, 100).s(") ÷ ").n(total).s(" = ")
+	}
+	x.dec(s, 100).s(" 分，即在裁量区间内的位置 ").dec(s, 100).s("%。")
 	return s
 }
 
@@ -935,11 +1003,14 @@ func (e *Engine) procedure(in *Input, st *caseState, x *expl, r *Result) {
 	}
 	heavy := false
 	for _, k := range r.Kinds {
-		for _, h := range pr.HearingKinds {
-			if strings.Contains(k.Kind, h) {
-				heavy = true
-			}
+		h, ok := false, false
+		if e.heavyFor == e.Ind {
+			h, ok = e.heavy[k.Kind]
 		}
+		if !ok {
+			h = isHeavy(k.Kind, pr.HearingKinds)
+		}
+		heavy = heavy || h
 	}
 	if heavy && !p.HearingRight {
 		p.HearingRight = true

@@ -44,6 +44,16 @@ type Indicators struct {
 	Procedure     Procedure            `json:"procedure"`
 
 	circ map[string]*Circumstance
+	// wtext holds the constant pieces of the weighted-sum explanation for the
+	// weights they were made from (see Engine.score).
+	wtext weightText
+}
+
+// weightText is "。加权综合：(W1×", " + W2×", " + W3×" and ") ÷ T = " for
+// the weights w.
+type weightText struct {
+	w                   [3]int64
+	open, mid, last, eq string
 }
 
 // Effect of a statutory circumstance (情节的法律效果).
@@ -258,6 +268,15 @@ func (f *Factor) option(id string) (*Option, bool) {
 // precompute builds the explanation fragments once, so that explaining a
 // case appends a few long strings instead of many short ones.
 func (ind *Indicators) precompute() {
+	w := ind.Weights
+	n := func(v int64) string { return strconv.FormatInt(v, 10) }
+	ind.wtext = weightText{
+		w:    [3]int64{w.Case, w.Common, w.Impact},
+		open: "。加权综合：(" + n(w.Case) + "×",
+		mid:  " + " + n(w.Common) + "×",
+		last: " + " + n(w.Impact) + "×",
+		eq:   ") ÷ " + n(w.Case+w.Common+w.Impact) + " = ",
+	}
 	for _, c := range ind.Circumstances {
 		eff := c.Effect
 		if eff == MayExempt {

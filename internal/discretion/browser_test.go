@@ -1,0 +1,167 @@
+package discretion_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"tongcheng/internal/store/storetest"
+)
+
+func chromium(t *testing.T) string {
+	if p := os.Getenv("TONGCHENG_CHROMIUM"); p != "" {
+		return p
+	}
+	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
+		return "/usr/bin/chromium"
+	}
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
+	}
+	return ""
+}
+
+// TestCalculatorInBrowser drives the calculator in headless Chromium as an officer does:
+// describe the facts, pick the suggested item (法条智能引用), choose a factor, type the
+// amount in 元 and see the result at once (htmx, no inline scripts under the CSP); save
+// and submit; then a reviewer approves it from the case page. Any console error fails.
+func TestCalculatorInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped with -short")
+	}
+	bin := chromium(t)
+	if bin == "" {
+		t.Skip("Chromium 未安装：跳过浏览器测试 / no Chromium: browser test skipped")
+	}
+	e := newEnv(t, storetest.Open(t, "sqlite"))
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("lang", "zh-CN"), chromedp.WindowSize(1366, 768), chromedp.UserDataDir(t.TempDir()))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancel()
+	ctx, cancel2 := chromedp.NewContext(actx)
+	defer cancel2()
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("cannot start Chromium: %v", err)
+	}
+	ctx, cancel3 := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel3()
+	var mu sync.Mutex
+	var problems []string
+	chromedp.Listen(ctx, func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch ev := ev.(type) {
+		case *runtime.EventExceptionThrown:
+			problems = append(problems, "exception: "+ev.ExceptionDetails.Text)
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == "error" {
+				var parts []string
+				for _, a := range ev.Args {
+					parts = append(parts, string(a.Value))
+				}
+				problems = append(problems, "console error: "+strings.Join(parts, " "))
+			}
+		}
+	})
+	must := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel), chromedp.NodeVisible))
+		must("read "+sel, err)
+		return s
+	}
+	waitFor := func(what, js string) {
+		t.Helper()
+		_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(10*time.Second)))
+		if err != nil {
+			page, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector('#result') || document.body).innerText.slice(0, 600)`))
+			t.Fatalf("wait for %s: %v\npage: %s", what, err, page)
+		}
+	}
+	base := e.srv.URL
+	// nav runs an action that loads a new page and waits for its response
+	nav := func(what string, a chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		resp, err := chromedp.RunResponse(ctx, a)
+		must(what, err)
+		if resp == nil || resp.Status >= 400 {
+			t.Fatalf("%s: response %+v", what, resp)
+		}
+	}
+	login := func(user string) {
+		must("open login", chromedp.Do(ctx, chromedp.Navigate(base+"/login")))
+		must("fill login", chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("username"), user), chromedp.SetValue(chromedp.ID("password"), pw)))
+		nav("login "+user, chromedp.Click(chromedp.CSS(`#login-form button[type=submit]`)))
+		waitFor("home", `document.location.pathname === '/' && !!document.querySelector('nav.nav')`)
+	}
+
+	login("cd-officer")
+	must("open calculator", chromedp.Do(ctx, chromedp.Navigate(base+"/discretion/new")))
+	must("describe facts", chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("facts"), "超市货架上发现3箱已过保质期的酸奶仍在销售")))
+	waitFor("suggestions", `!!document.querySelector('#suggestions button.dx-pick')`)
+	if s := text(`#suggestions li`); !strings.Contains(s, "超过保质期") {
+		t.Fatalf("first suggestion: %q", s)
+	}
+	must("pick", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#suggestions button.dx-pick`))))
+	waitFor("picked item", `document.querySelector('#item_id').value === 'food-124-1-5' && !!document.querySelector('#cf-fault')`)
+	must("fill the case", chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.ID("cf-fault"), "intentional"),
+		chromedp.SendKeys(chromedp.ID("subject_name"), "成都鲜果商贸有限公司"),
+		chromedp.SendKeys(chromedp.ID("subject_id"), "91510104MA6C0L8X2U"),
+		chromedp.SetValue(chromedp.ID("act_date"), "2026-10-10"),
+		chromedp.SetValue(chromedp.ID("discovery_date"), "2026-10-20"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="amounts.goods_value"]`), "abc"),
+		chromedp.Click(chromedp.ID("victims")), // leaving the field fires change → compute
+	))
+	waitFor("message next to the amount", `document.querySelector('#err-amounts-goods_value').textContent.includes('不是有效数字')`)
+	must("correct the amount", chromedp.Do(ctx,
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('input[name="amounts.goods_value"]').value = ''`),
+		chromedp.SendKeys(chromedp.CSS(`input[name="amounts.goods_value"]`), "20,000.00"),
+		chromedp.Click(chromedp.ID("victims"))))
+	waitFor("result", `(document.querySelector('#dx-fine') || {}).textContent === '294,568.00 元'`)
+	if s := text(`#err-amounts-goods_value`); strings.TrimSpace(s) != "" {
+		// the message clears once the amount is right (text of an empty visible span is "")
+		t.Fatalf("stale message: %q", s)
+	}
+	if s := text(`#result`); !strings.Contains(s, "一般") || !strings.Contains(s, "裁量说理") || !strings.Contains(s, "第一百二十四条") {
+		t.Fatalf("result panel misses tier, explanation or citation: %.300s", s)
+	}
+	nav("save and submit", chromedp.Click(chromedp.CSS(`button[name=submit][value="1"]`)))
+	waitFor("case page", `document.location.pathname.startsWith('/discretion/cases/')`)
+	if s := text(`main`); !strings.Contains(s, "案件已保存并提交法制审核") || !strings.Contains(s, "待审核") || !strings.Contains(s, "294,568.00") {
+		t.Fatalf("case page after saving: %.400s", s)
+	}
+	loc, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.location.pathname`))
+	must("location", err)
+
+	// the reviewer approves from the case page
+	nav("logout", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
+	login("cd-reviewer")
+	must("open the case", chromedp.Do(ctx, chromedp.Navigate(base+loc)))
+	must("approval opinion", chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("approve-reason"), "事实清楚")))
+	nav("approve", chromedp.Click(chromedp.CSS(`form[action$="/approve"] button`)))
+	waitFor("review queue", `document.location.pathname === '/discretion/review'`)
+	if s := text(`main`); !strings.Contains(s, "审核通过") {
+		t.Fatalf("after approving: %.300s", s)
+	}
+	if n := e.count("SELECT COUNT(*) FROM discretion_cases WHERE status = 'decided' AND fine_fen = 29456800 AND review_comment = '事实清楚'"); n != 1 {
+		t.Fatalf("decided cases = %d", n)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(problems) > 0 {
+		t.Fatalf("browser problems:\n%s", strings.Join(problems, "\n"))
+	}
+}

@@ -1,0 +1,603 @@
+package discretion
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"tongcheng/internal/auth"
+	"tongcheng/internal/platform"
+	"tongcheng/internal/region"
+	"tongcheng/internal/store"
+)
+
+// DemoAnchor is the last decision date of generated cases: a fixed day, so that
+// the same seed always gives the same database.
+var DemoAnchor = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+
+// demoSizes: decided cases, and open ones (pending, draft, returned).
+func demoSizes(scale platform.Scale) (decided, pending, drafts, returned int) {
+	if scale == platform.Bulletin {
+		return 100_000, 300, 100, 60
+	}
+	return 2_000, 30, 10, 6
+}
+
+// city weights of generated cases (成都 is the largest market), and a per-city tilt of
+// proposals away from the suggestion (in basis points of the legal range) so that the
+// consistency view has differences to show.
+var demoCities = []struct {
+	Code, User string
+	Weight     int
+	Tilt       int64
+}{{"510100", "cd", 52, 0}, {"510600", "dy", 17, 900}, {"511400", "ms", 16, -700}, {"512000", "zy", 15, 300}}
+
+type demoActor struct {
+	id   int64
+	name string
+}
+
+// Demo generates cases deterministically from seed: decided cases spread over the four
+// cities, their counties and every catalogue item (每个罚款都来自引擎的计算结果，所以都在法定幅度内),
+// plus a few open cases for the review queue. It does nothing when demo cases exist.
+func (m *Module) Demo(ctx context.Context, d *platform.Deps, scale platform.Scale, seed int64, out io.Writer) error {
+	if m.d == nil {
+		m.d = d
+	}
+	db := d.DB
+	var have int64
+	if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM discretion_cases WHERE demo = 1").Scan(&have); err != nil {
+		return err
+	}
+	if have > 0 {
+		fmt.Fprintf(out, "  智慧裁量：已有 %d 件演示案件，跳过\n", have)
+		return nil
+	}
+	start := time.Now()
+	nDecided, nPending, nDrafts, nReturned := demoSizes(scale)
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x6469736372)) // "discr"
+	g := &demoGen{m: m, rng: rng}
+	officers, reviewers := map[string]demoActor{}, map[string]demoActor{}
+	for _, c := range demoCities {
+		officers[c.Code] = m.demoActor(ctx, d.Auth, c.User+"-officer", region.Name(c.Code)+"市场监管 执法人员")
+		reviewers[c.Code] = m.demoActor(ctx, d.Auth, c.User+"-reviewer", region.Name(c.Code)+"市场监管 法制审核员")
+	}
+	g.subjects = g.makeSubjects(max(nDecided/3, 50))
+
+	decided := make([]*Case, 0, nDecided)
+	for len(decided) < nDecided {
+		day := DemoAnchor.AddDate(0, 0, -rng.IntN(730))
+		c, ok := g.makeCase(day, true)
+		if !ok {
+			continue
+		}
+		cc := g.cityOf()
+		c.Region = g.countyIn(cc.Code)
+		c.City = cc.Code
+		o, rv := officers[cc.Code], reviewers[cc.Code]
+		c.OfficerID, c.OfficerName, c.ReviewerID, c.ReviewerName = o.id, o.name, rv.id, rv.name
+		c.Status, c.DecidedOn = StatusDecided, day.Format(time.DateOnly)
+		if !g.propose(c, cc.Tilt) {
+			continue
+		}
+		decided = append(decided, c)
+	}
+	m.demoDepartures(decided)
+	open := make([]*Case, 0, nPending+nDrafts+nReturned)
+	for i := 0; len(open) < nPending+nDrafts+nReturned; i++ {
+		day := DemoAnchor.AddDate(0, 0, -rng.IntN(20))
+		c, ok := g.makeCase(day, false)
+		if !ok {
+			continue
+		}
+		cc := g.cityOf()
+		c.Region, c.City = g.countyIn(cc.Code), cc.Code
+		o := officers[cc.Code]
+		c.OfficerID, c.OfficerName = o.id, o.name
+		switch n := len(open); {
+		case n < nPending:
+			c.Status = StatusPending
+		case n < nPending+nDrafts:
+			c.Status = StatusDraft
+		default:
+			c.Status = StatusReturned
+			rv := reviewers[cc.Code]
+			c.ReviewerID, c.ReviewerName = rv.id, rv.name
+			c.ReviewComment = demoReturnReasons[rng.IntN(len(demoReturnReasons))]
+		}
+		if !g.propose(c, cc.Tilt) {
+			continue
+		}
+		open = append(open, c)
+	}
+	// similar-case figures of open cases against the generated decided ones
+	m.demoDeparturesOpen(open, decided)
+	all := append(decided, open...)
+	if err := insertDemo(ctx, db, all, out); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "  智慧裁量：%d 件已决定案件、%d 件待审核、%d 件草稿、%d 件退回（%.1f 秒）\n",
+		nDecided, nPending, nDrafts, nReturned, time.Since(start).Seconds())
+	return nil
+}
+
+var demoReturnReasons = []string{
+	"货值金额的计算依据不足，请补充进货单据后重新核算。",
+	"未说明“积极配合调查”情节的证据，请补充询问笔录。",
+	"拟处罚款偏离四市类案较多，请在拟处意见中说明理由。",
+}
+
+func (m *Module) demoActor(ctx context.Context, as *auth.Service, username, fallback string) demoActor {
+	if as != nil {
+		if u, err := as.GetByName(ctx, username); err == nil {
+			return demoActor{u.ID, u.DisplayName}
+		}
+	}
+	return demoActor{0, fallback}
+}
+
+type demoSubject struct {
+	id, name string
+	party    PartyKind
+}
+
+type demoGen struct {
+	m        *Module
+	rng      *rand.Rand
+	subjects []demoSubject
+}
+
+func (g *demoGen) cityOf() struct {
+	Code, User string
+	Weight     int
+	Tilt       int64
+} {
+	n := g.rng.IntN(100)
+	for _, c := range demoCities {
+		if n < c.Weight {
+			return c
+		}
+		n -= c.Weight
+	}
+	return demoCities[0]
+}
+
+func (g *demoGen) countyIn(city string) string {
+	ch := region.Children(city)
+	if len(ch) == 0 || g.rng.IntN(5) == 0 {
+		return city // the city bureau itself
+	}
+	return ch[g.rng.IntN(len(ch))].Code
+}
+
+var (
+	demoShops  = []string{"鲜果", "百味", "惠民", "金穗", "蓉城", "锦江", "天府", "旌城", "东坡", "雁江", "丰源", "嘉禾", "好邻居", "佳佳", "益康", "优品", "红星", "万家", "新概念", "四季"}
+	demoKinds  = []string{"商贸有限公司", "食品有限公司", "超市", "便利店", "餐饮管理有限公司", "科技有限公司", "广告传媒有限公司", "电子商务有限公司", "药房", "加油站有限公司", "农贸市场管理有限公司", "电梯工程有限公司"}
+	demoFamily = []string{"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "周", "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马", "罗"}
+	demoGiven  = []string{"伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "秀英", "建华", "志强", "海燕"}
+)
+
+const usccChars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+// usccCheck is the check character of an 18-character 统一社会信用代码 (GB 32100-2015).
+func usccCheck(first17 string) byte {
+	w := []int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
+	sum := 0
+	for i := 0; i < 17; i++ {
+		sum += strings.IndexByte(usccChars, first17[i]) * w[i]
+	}
+	return usccChars[(31-sum%31)%31]
+}
+
+// idCheck is the check character of an 18-digit 居民身份证号码 (GB 11643-1999).
+func idCheck(first17 string) byte {
+	w := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+	sum := 0
+	for i := 0; i < 17; i++ {
+		sum += int(first17[i]-'0') * w[i]
+	}
+	return "10X98765432"[sum%11]
+}
+
+func (g *demoGen) makeSubjects(n int) []demoSubject {
+	out := make([]demoSubject, 0, n)
+	seen := map[string]bool{}
+	for len(out) < n {
+		c := demoCities[g.rng.IntN(len(demoCities))]
+		county := g.countyIn(c.Code)
+		if g.rng.IntN(4) == 0 {
+			b := []byte(county + fmt.Sprintf("%04d%02d%02d%03d", 1955+g.rng.IntN(50), 1+g.rng.IntN(12), 1+g.rng.IntN(28), g.rng.IntN(1000)))
+			id := string(b) + string(idCheck(string(b)))
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			name := demoFamily[g.rng.IntN(len(demoFamily))] + demoGiven[g.rng.IntN(len(demoGiven))]
+			out = append(out, demoSubject{id, name + "（个体工商户）", Natural})
+			continue
+		}
+		var b strings.Builder
+		b.WriteString("91" + county)
+		for i := 0; i < 9; i++ {
+			b.WriteByte(usccChars[g.rng.IntN(len(usccChars))])
+		}
+		id := b.String() + string(usccCheck(b.String()))
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		name := region.Name(c.Code) + demoShops[g.rng.IntN(len(demoShops))] + demoKinds[g.rng.IntN(len(demoKinds))]
+		out = append(out, demoSubject{id, name, Organization})
+	}
+	return out
+}
+
+// logAmount draws an amount of 分 log-uniformly between lo and hi 元, to the 元 or 分.
+func (g *demoGen) logAmount(loYuan, hiYuan int64) int64 {
+	lo, hi := float64(loYuan), float64(hiYuan)
+	x := lo * math.Pow(hi/lo, g.rng.Float64())
+	fen := int64(x) * 100
+	if g.rng.IntN(3) == 0 {
+		fen += int64(g.rng.IntN(100))
+	}
+	return fen
+}
+
+var demoMitigating = []string{"cooperate", "eliminate_harm", "confess", "minor_small_harm", "accessory", "seller_unaware", "food_recall"}
+var demoAggravating = []string{"serious_harm", "obstruct", "destroy_evidence", "emergency"}
+
+// makeCase draws a case of a random item decided on day and runs the engine (Quick
+// for decided cases, Compute with its explanation for open ones).
+func (g *demoGen) makeCase(day time.Time, quick bool) (*Case, bool) {
+	e := g.m.eng
+	rng := g.rng
+	it := e.Cat.Items[rng.IntN(len(e.Cat.Items))]
+	s := g.subjects[rng.IntN(len(g.subjects))]
+	in := Input{ItemID: it.ID, Party: s.party, Today: day}
+	in.DiscoveryDate = day.AddDate(0, 0, -(7 + rng.IntN(60)))
+	in.ActDate = in.DiscoveryDate.AddDate(0, 0, -rng.IntN(240))
+	if rng.IntN(4) == 0 {
+		in.ActEndDate = in.ActDate.AddDate(0, 0, rng.IntN(120))
+		if in.ActEndDate.After(in.DiscoveryDate) {
+			in.ActEndDate = in.DiscoveryDate
+		}
+	}
+	v := it.VersionAt(in.ActDate)
+	if v == nil {
+		return nil, false
+	}
+	// amounts: the rule's base and the factor set's amounts
+	need := map[string]bool{}
+	if v.Fine != nil && v.Fine.Base != "" {
+		need[v.Fine.Base] = true
+	}
+	for _, f := range e.Ind.FactorSets[it.FactorSet] {
+		if f.Kind == "amount" {
+			need[f.Base] = true
+		}
+	}
+	for _, af := range amountFields { // fixed order: the draws must not depend on map order
+		base := af.Base
+		if !need[base] {
+			continue
+		}
+		var a Amount
+		switch base {
+		case BaseGoodsValue:
+			a = Known(g.logAmount(200, 2_000_000))
+		case BaseAdFee:
+			a = Known(g.logAmount(500, 500_000))
+		case BaseIllegalGains:
+			a = Known(g.logAmount(100, 300_000))
+		case BaseIllegalTurnover:
+			a = Known(g.logAmount(1_000, 3_000_000))
+		}
+		if v.Fine != nil && base == v.Fine.Base && (v.Fine.Unknown != nil || v.Fine.UnknownAsZero) && rng.IntN(10) == 0 {
+			a = Amount{Undeterminable: true}
+		}
+		switch base {
+		case BaseGoodsValue:
+			in.Amounts.GoodsValue = a
+		case BaseAdFee:
+			in.Amounts.AdFee = a
+		case BaseIllegalGains:
+			in.Amounts.IllegalGains = a
+		case BaseIllegalTurnover:
+			in.Amounts.IllegalTurnover = a
+		}
+	}
+	in.PrerequisiteMet = rng.IntN(100) < 85
+	in.HarmOccurred = rng.IntN(100) < 20
+	in.Serious = rng.IntN(100) < 4
+	in.Victims = int64(rng.IntN(4)) * int64(rng.IntN(8))
+	switch n := rng.IntN(100); {
+	case n < 30:
+		in.Circumstances = []string{demoMitigating[rng.IntN(len(demoMitigating))]}
+	case n < 40:
+		in.Circumstances = []string{demoMitigating[rng.IntN(len(demoMitigating))], demoMitigating[rng.IntN(len(demoMitigating))]}
+	case n < 55:
+		in.Circumstances = []string{demoAggravating[rng.IntN(len(demoAggravating))]}
+	case n < 60:
+		in.Circumstances = []string{demoMitigating[rng.IntN(len(demoMitigating))], demoAggravating[rng.IntN(len(demoAggravating))]}
+	}
+	choose := func(fs []*Factor) map[string]string {
+		out := map[string]string{}
+		for _, f := range fs {
+			if f.Kind == "choice" && rng.IntN(3) > 0 {
+				out[f.ID] = f.Options[rng.IntN(len(f.Options))].ID
+			}
+		}
+		return out
+	}
+	in.CaseFactors = choose(e.Ind.FactorSets[it.FactorSet])
+	in.ImpactFactors = choose(e.Ind.Impact)
+	var res Result
+	var err error
+	if quick {
+		res, err = e.Quick(in)
+	} else {
+		res, err = e.Compute(in)
+	}
+	if err != nil {
+		return nil, false
+	}
+	c := g.m.caseOf(&auth.User{}, in, res, caseMeta{SubjectID: s.id, SubjectName: s.name, Facts: demoFacts(it, s)})
+	return c, true
+}
+
+func demoFacts(it *Item, s demoSubject) string {
+	return "经检查发现，当事人" + s.name + "存在“" + it.Name + "”的行为。（演示数据）"
+}
+
+// propose lets about a fifth of officers depart from the suggestion inside the legal
+// range, with a reason, tilted by city; the engine checks every proposal.
+func (g *demoGen) propose(c *Case, tilt int64) bool {
+	rng := g.rng
+	res := c.Result
+	if res.NoPenalty || res.Tier == TierNoFine || res.LegalMax <= res.LegalMin || res.Tier == TierReduce {
+		return true
+	}
+	chance := 22
+	if tilt != 0 {
+		chance = 35
+	}
+	if rng.IntN(100) >= chance {
+		return true
+	}
+	span := res.LegalMax - res.LegalMin
+	shift := tilt + int64(rng.IntN(1500)) - 750
+	if rng.IntN(12) == 0 {
+		shift = int64(rng.IntN(6000)) - 3000 // an outlier
+	}
+	target := res.Position + shift
+	target = min(max(target, 0), 10000)
+	p := res.LegalMin + span/10000*target + span%10000*target/10000
+	p = p / 100 * 100
+	if p < res.LegalMin {
+		p += 100
+	}
+	if p <= 0 || p < res.LegalMin || p > res.LegalMax || p == res.FineFen {
+		return true
+	}
+	in := c.Input
+	in.ProposedFen = &p
+	in.ProposalReason = "结合当事人整改情况和本地同类案件处理情况，在法定幅度内适当调整。"
+	r2, err := g.m.eng.Quick(in)
+	if err != nil {
+		return false
+	}
+	if c.Result.Steps != nil {
+		if r2, err = g.m.eng.Compute(in); err != nil {
+			return false
+		}
+	}
+	c.Input, c.Result = in, r2
+	c.FineFen = p
+	c.Position = positionOf(p, c.LegalMin, c.LegalMax)
+	return true
+}
+
+type groupKey struct{ item, tier string }
+
+// demoDepartures sets, for each generated decided case, the similar cases' median
+// position and the departure from it, as the similar-case search would (the nearest
+// MaxSimilar cases by base inside the band).
+func (m *Module) demoDepartures(cases []*Case) {
+	groups := map[groupKey][]*Case{}
+	for _, c := range cases {
+		k := groupKey{c.ItemID, c.Tier}
+		groups[k] = append(groups[k], c)
+	}
+	for _, g := range groups {
+		sort.Slice(g, func(i, j int) bool { return g[i].BaseFen < g[j].BaseFen })
+	}
+	for _, c := range cases {
+		m.demoCompare(c, groups[groupKey{c.ItemID, c.Tier}])
+	}
+}
+
+func (m *Module) demoDeparturesOpen(open, decided []*Case) {
+	groups := map[groupKey][]*Case{}
+	for _, c := range decided {
+		k := groupKey{c.ItemID, c.Tier}
+		groups[k] = append(groups[k], c)
+	}
+	for _, c := range open {
+		m.demoCompare(c, groups[groupKey{c.ItemID, c.Tier}])
+	}
+}
+
+// demoCompare compares c with the cases of its group (sorted by base).
+func (m *Module) demoCompare(c *Case, group []*Case) {
+	c.SimilarN, c.SimilarMedian, c.Departure = 0, -1, -1
+	if c.Tier == string(TierNone) || c.Tier == string(TierNoFine) || c.LegalMax <= c.LegalMin {
+		return
+	}
+	lo, hi := baseBand(c.BaseFen, m.Config.BandPct)
+	i := sort.Search(len(group), func(i int) bool { return group[i].BaseFen >= c.BaseFen })
+	// walk outwards from i, nearest base first, up to MaxSimilar cases
+	l, r := i-1, i
+	var pos []int64
+	for len(pos) < m.Config.MaxSimilar {
+		var next *Case
+		if l >= 0 && group[l].BaseFen >= lo && (r >= len(group) || group[r].BaseFen > hi || c.BaseFen-group[l].BaseFen <= group[r].BaseFen-c.BaseFen) {
+			next = group[l]
+			l--
+		} else if r < len(group) && group[r].BaseFen <= hi {
+			next = group[r]
+			r++
+		} else {
+			break
+		}
+		if next == c || next.LegalMax <= next.LegalMin {
+			continue
+		}
+		pos = append(pos, next.Position)
+	}
+	if len(pos) == 0 {
+		return
+	}
+	slices.Sort(pos)
+	c.SimilarN, c.SimilarMedian = len(pos), median(pos)
+	if len(pos) >= m.Config.MinSimilar {
+		c.Departure = abs64(c.Position - c.SimilarMedian)
+	}
+}
+
+// demoCols are the columns of a bulk insert.
+const demoCols = `region, city, status, item_id, item_kind, item_name, party, subject_id, subject_name, facts, act_date,
+	base_kind, base_fen, tier, legal_min, legal_max, suggested_fen, fine_fen, position, score, similar_n, similar_median, departure,
+	input_json, result_json, officer_id, officer_name, reviewer_id, reviewer_name, review_comment, decided_on, demo, created_at, updated_at`
+
+const demoNCols = 34
+
+// insertDemo writes cases in transactions of a few thousand rows, many rows per statement.
+func insertDemo(ctx context.Context, db *store.DB, cases []*Case, out io.Writer) error {
+	const perStmt, perTx = 200, 5000
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", demoNCols), ", ") + ")"
+	stmts := map[int]string{}
+	stmtFor := func(n int) string {
+		if s, ok := stmts[n]; ok {
+			return s
+		}
+		s := "INSERT INTO discretion_cases (" + demoCols + ") VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+		stmts[n] = s
+		return s
+	}
+	for start := 0; start < len(cases); start += perTx {
+		chunk := cases[start:min(start+perTx, len(cases))]
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			for s := 0; s < len(chunk); s += perStmt {
+				part := chunk[s:min(s+perStmt, len(chunk))]
+				args := make([]any, 0, len(part)*demoNCols)
+				for _, c := range part {
+					a, err := demoArgs(c)
+					if err != nil {
+						return err
+					}
+					args = append(args, a...)
+				}
+				if _, err := tx.Exec(ctx, stmtFor(len(part)), args...); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("写入演示案件失败（第 %d 件起）：%w", start+1, err)
+		}
+		if len(cases) > 20000 && (start/perTx)%4 == 3 {
+			fmt.Fprintf(out, "  智慧裁量：已写入 %d / %d 件\n", start+len(chunk), len(cases))
+		}
+	}
+	return nil
+}
+
+func demoArgs(c *Case) ([]any, error) {
+	var res any = c.Result
+	if c.Status == StatusDecided {
+		// generated decided cases keep the numbers only (a row of about 1 KB instead of 4);
+		// reading the case derives the full result again from the stored input
+		r := c.Result
+		res = Result{ItemID: r.ItemID, Version: r.Version, Tier: r.Tier, Barred: r.Barred, NoPenalty: r.NoPenalty,
+			LegalMin: r.LegalMin, LegalMax: r.LegalMax, BandMin: r.BandMin, BandMax: r.BandMax, Score: r.Score,
+			FineFen: r.FineFen, FineOptional: r.FineOptional, Position: r.Position}
+	}
+	in, err := compactJSON(c.Input)
+	if err != nil {
+		return nil, err
+	}
+	rj, err := compactJSON(res)
+	if err != nil {
+		return nil, err
+	}
+	created := c.Input.Today.Add(2 * time.Hour) // 10:00 in Asia/Shanghai
+	if c.Status == StatusDecided {
+		created = created.AddDate(0, 0, -3)
+	}
+	ts := store.Time(created)
+	return []any{c.Region, c.City, c.Status, c.ItemID, c.ItemKind, c.ItemName, c.Party, c.SubjectID, c.SubjectName, c.Facts, c.ActDate,
+		c.BaseKind, c.BaseFen, c.Tier, c.LegalMin, c.LegalMax, c.SuggestedFen, c.FineFen, c.Position, c.Score, c.SimilarN, c.SimilarMedian, c.Departure,
+		string(in), string(rj), c.OfficerID, c.OfficerName, c.ReviewerID, c.ReviewerName, c.ReviewComment, c.DecidedOn, 1, ts, ts}, nil
+}
+
+// compactJSON marshals v leaving out false, zero, empty and null members (decoding
+// gives the same value back), so that stored rows stay small.
+func compactJSON(v any) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	var x any
+	if err := json.Unmarshal(b, &x); err != nil {
+		return "", err
+	}
+	b, err = json.Marshal(prune(x))
+	return string(b), err
+}
+
+func prune(x any) any {
+	switch t := x.(type) {
+	case map[string]any:
+		for k, v := range t {
+			v = prune(v)
+			if empty(v) {
+				delete(t, k)
+			} else {
+				t[k] = v
+			}
+		}
+		return t
+	case []any:
+		for i := range t {
+			t[i] = prune(t[i])
+		}
+		return t
+	}
+	return x
+}
+
+func empty(v any) bool {
+	switch t := v.(type) {
+	case nil:
+		return true
+	case bool:
+		return !t
+	case float64:
+		return t == 0
+	case string:
+		return t == "" || t == "0001-01-01T00:00:00Z"
+	case map[string]any:
+		return len(t) == 0
+	case []any:
+		return len(t) == 0
+	}
+	return false
+}

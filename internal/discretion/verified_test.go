@@ -1,0 +1,150 @@
+package discretion
+
+import (
+	"strings"
+	"testing"
+)
+
+// Facts checked against statute text (see each item's source in
+// data/catalogue.json); each case names the article it rests on.
+
+// violated returns the 违反条款 citation of a result.
+func violated(t *testing.T, r Result) Provision {
+	t.Helper()
+	for _, c := range r.Citations {
+		if c.Role == "违反条款" {
+			return c.Provision
+		}
+	}
+	t.Fatalf("%s: no 违反条款 citation", r.ItemID)
+	return Provision{}
+}
+
+// 计量法 第十六条 (使用计量器具不得破坏其准确度) is the duty behind 计量法实施细则
+// 第四十六条; the catalogue had cited 第二十七条, which is the penalty clause
+// for cheating instruments (实施细则 第四十八条). Fine: 第四十六条 可并处2000元以下.
+func TestMeasurementViolatedProvision(t *testing.T) {
+	in := base("meas-46")
+	r := mustCompute(t, in)
+	p := violated(t, r)
+	if p.Law != "中华人民共和国计量法" || p.Article != "第十六条" || !strings.Contains(p.Text, "使用计量器具不得破坏其准确度") {
+		t.Errorf("meas-46 违反条款 = %s %s %q, want 计量法第十六条", p.Law, p.Article, p.Text)
+	}
+	if r.LegalMin != 0 || r.LegalMax != yuan(2000) || !r.FineOptional {
+		t.Errorf("meas-46 range %s–%s optional %v, want 可并处2000元以下", Yuan(r.LegalMin), Yuan(r.LegalMax), r.FineOptional)
+	}
+	// 实施细则 第四十八条 rests on 计量法 第二十七条 (作弊计量器具).
+	if p := violated(t, mustCompute(t, base("meas-48"))); p.Article != "第二十七条" || !strings.Contains(p.Text, "以欺骗消费者为目的") {
+		t.Errorf("meas-48 违反条款 = %s %q", p.Article, p.Text)
+	}
+}
+
+// 广告法 第九条第（三）项: 使用“国家级”、“最高级”、“最佳”等用语; 罚则 第五十七条
+// 对广告主处二十万元以上一百万元以下.
+func TestAdAbsoluteTermsProvision(t *testing.T) {
+	r := mustCompute(t, base("ad-57-1"))
+	p := violated(t, r)
+	if p.Article != "第九条" || p.Paragraph != "第（三）项" || !strings.Contains(p.Text, "使用“国家级”、“最高级”、“最佳”等用语") || strings.Contains(p.Text, "unverified") {
+		t.Errorf("ad-57-1 违反条款 = %s%s %q", p.Article, p.Paragraph, p.Text)
+	}
+	if r.LegalMin != yuan(200000) || r.LegalMax != yuan(1000000) {
+		t.Errorf("ad-57-1 range %s–%s, want 20万–100万", Yuan(r.LegalMin), Yuan(r.LegalMax))
+	}
+}
+
+// Every violated provision now carries its text, except the 特种设备安全法
+// items, whose duty articles were not read in any statute copy.
+func TestViolatedProvisionTexts(t *testing.T) {
+	cat, _, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range cat.Items {
+		for _, v := range it.Versions {
+			switch it.Domain {
+			case "特种设备":
+				continue
+			}
+			if v.Violated.Text == "" {
+				t.Errorf("%s (%s): 违反条款 %s has no text", it.ID, v.Effective, v.Violated.Article)
+			}
+		}
+	}
+}
+
+// 价格违法行为行政处罚规定 第七条 (价格欺诈): 没有违法所得的，处5万元以上50万元以下;
+// 第十八条: 违法所得无法确定时，按照没有违法所得的规定处罚. 违反条款 价格法
+// 第十四条第（四）项.
+func TestPriceFraudProvision(t *testing.T) {
+	in := base("price-7")
+	in.Amounts.IllegalGains = Amount{Undeterminable: true}
+	r := mustCompute(t, in)
+	if r.LegalMin != yuan(50000) || r.LegalMax != yuan(500000) {
+		t.Errorf("price-7 违法所得无法确定: %s–%s, want 5万–50万 (第十八条)", Yuan(r.LegalMin), Yuan(r.LegalMax))
+	}
+	if p := violated(t, r); p.Law != "中华人民共和国价格法" || p.Article != "第十四条" || p.Paragraph != "第（四）项" || !strings.Contains(p.Text, "利用虚假的或者使人误解的价格手段") {
+		t.Errorf("price-7 违反条款 = %s %s%s %q", p.Law, p.Article, p.Paragraph, p.Text)
+	}
+}
+
+// 消费者权益保护法 (1993) 第五十条: 违法所得一倍以上五倍以下 (two third-party
+// copies agree on the amounts); 2013 第五十六条: 一倍以上十倍以下. With 违法所得
+// 10,000.00 元, an act in 2014-01 decided after 2014-03-15: old range 1万–5万,
+// new 1万–10万 → the new law is not lighter, the old one applies (第三十七条).
+func TestConsumerLaw1993Multiple(t *testing.T) {
+	in := base("cp-56-8")
+	in.ActDate, in.DiscoveryDate, in.Today = d("2014-01-10"), d("2014-02-01"), d("2014-04-01")
+	in.Amounts.IllegalGains = Known(yuan(10000))
+	r := mustCompute(t, in)
+	if r.Version != "1994-01-01" || r.LegalMin != yuan(10000) || r.LegalMax != yuan(50000) {
+		t.Errorf("cp-56-8: version %s range %s–%s, want 1994 law 1万–5万", r.Version, Yuan(r.LegalMin), Yuan(r.LegalMax))
+	}
+	// The same act after 2014-03-15 is under the 2013 text: 1万–10万.
+	in.ActDate, in.DiscoveryDate = d("2014-03-20"), d("2014-03-25")
+	if r := mustCompute(t, in); r.Version != "2014-03-15" || r.LegalMax != yuan(100000) {
+		t.Errorf("cp-56-8 after 2014-03-15: version %s max %s, want 10万", r.Version, Yuan(r.LegalMax))
+	}
+}
+
+// 反不正当竞争法 2025 revision (effective 2025-10-15): its text could not be
+// found, so the catalogue keeps the 2019 text and every decision from
+// 2025-10-15 on carries the warning to check by hand; one day earlier none.
+func TestUnfairCompetition2025Pending(t *testing.T) {
+	for _, id := range []string{"uc-18", "uc-19", "uc-20", "uc-22", "uc-23", "uc-24"} {
+		in := base(id)
+		in.Amounts.IllegalTurnover = Known(0)
+		in.ActDate, in.DiscoveryDate, in.Today = d("2025-09-01"), d("2025-09-10"), d("2025-10-14")
+		if r := mustCompute(t, in); len(r.Warnings) != 0 {
+			t.Errorf("%s decided 2025-10-14: unexpected warnings %v", id, r.Warnings)
+		}
+		in.Today = d("2025-10-15")
+		r := mustCompute(t, in)
+		if r.Version != "2018-01-01" || len(r.Warnings) == 0 || !strings.Contains(r.Warnings[0], "2025-10-15") {
+			t.Errorf("%s decided 2025-10-15: version %s warnings %v", id, r.Version, r.Warnings)
+		}
+	}
+}
+
+// 食品安全法 第一百二十三条第一款第（六）项 (生产经营添加药品的食品) rests on the
+// prohibition of 第三十八条, not on 第三十四条. Fine: 货值 9,999.99 元 (不足一万元)
+// → 十万元以上十五万元以下; 货值 10,000.00 元 (一万元以上) → 十五倍以上三十倍以下,
+// i.e. 15万–30万.
+func TestFoodDrugAdditiveProvision(t *testing.T) {
+	in := base("food-123-1-6")
+	in.Amounts.GoodsValue = Known(yuan(10000) - 1)
+	r := mustCompute(t, in)
+	if p := violated(t, r); p.Article != "第三十八条" || !strings.Contains(p.Text, "生产经营的食品中不得添加药品") {
+		t.Errorf("food-123-1-6 违反条款 = %s %q, want 第三十八条", p.Article, p.Text)
+	}
+	if r.LegalMin != yuan(100000) || r.LegalMax != yuan(150000) {
+		t.Errorf("货值不足一万元: %s–%s, want 10万–15万", Yuan(r.LegalMin), Yuan(r.LegalMax))
+	}
+	in.Amounts.GoodsValue = Known(yuan(10000))
+	if r := mustCompute(t, in); r.LegalMin != yuan(150000) || r.LegalMax != yuan(300000) {
+		t.Errorf("货值一万元: %s–%s, want 15万–30万", Yuan(r.LegalMin), Yuan(r.LegalMax))
+	}
+	// 第一百二十六条第一款第（六）项 rests on 第四十五条 (健康证明).
+	if p := violated(t, mustCompute(t, base("food-126-1-6"))); p.Article != "第四十五条" || !strings.Contains(p.Text, "取得健康证明后方可上岗工作") {
+		t.Errorf("food-126-1-6 违反条款 = %s %q", p.Article, p.Text)
+	}
+}
