@@ -54,8 +54,16 @@ func Modules() []platform.Module {
 
 var registered []platform.Module
 
-// Register adds a module; called from modules.go.
-func Register(m platform.Module) { registered = append(registered, m) }
+// Register adds a module; called from modules.go. A second module with the same key
+// is ignored, so a module's own tests may register it before the app is built.
+func Register(m platform.Module) {
+	for _, x := range registered {
+		if x.Key() == m.Key() {
+			return
+		}
+	}
+	registered = append(registered, m)
+}
 
 // Open opens the database, applies migrations and mounts every module.
 func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
