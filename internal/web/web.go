@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"html/template"
 	"io"
 	"io/fs"
@@ -52,13 +53,14 @@ type Server struct {
 	// MaxBody is the default request body limit (bytes).
 	MaxBody int64
 
-	mux     *http.ServeMux
-	base    *template.Template
-	pages   map[string]*template.Template
-	nav     []NavItem
-	titles  map[string]string
-	metrics *metrics
-	specs   []map[string]any
+	mux      *http.ServeMux
+	base     *template.Template
+	pages    map[string]*template.Template
+	nav      []NavItem
+	titles   map[string]string
+	metrics  *metrics
+	specs    []map[string]any
+	navCache sync.Map
 }
 
 // NewServer creates the server with the shared layout.
@@ -513,11 +515,13 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // Page is what every page template receives.
 type Page struct {
-	Title   string
-	User    *auth.User
-	CSRF    string
-	Nav     []NavItem
-	Active  string
+	Title  string
+	User   *auth.User
+	CSRF   string
+	Nav    []NavItem
+	Active string
+	// NavHTML is the rendered navigation bar (cached per role set and active entry).
+	NavHTML template.HTML
 	Flash   string
 	Error   string
 	Data    any
@@ -568,7 +572,34 @@ func (s *Server) pageData(r *http.Request, title string, data any) *Page {
 	if r.URL.Path == "/" {
 		p.Active = "/"
 	}
+	if u != nil {
+		p.NavHTML = s.navHTML(u, p.Nav, p.Active)
+	}
 	return p
+}
+
+// navHTML renders the navigation links once per role set and active entry: the bar is
+// on every page, and rendering it through html/template cost more than the rest of a small page.
+func (s *Server) navHTML(u *auth.User, items []NavItem, active string) template.HTML {
+	key := u.Roles + "|" + u.Region + "|" + active
+	if v, ok := s.navCache.Load(key); ok {
+		return v.(template.HTML)
+	}
+	var b strings.Builder
+	for _, it := range items {
+		b.WriteString(`<a href="`)
+		b.WriteString(html.EscapeString(it.Path))
+		b.WriteString(`"`)
+		if it.Path == active {
+			b.WriteString(` class="active"`)
+		}
+		b.WriteString(`>`)
+		b.WriteString(html.EscapeString(it.Title))
+		b.WriteString(`</a>`)
+	}
+	h := template.HTML(b.String())
+	s.navCache.Store(key, h)
+	return h
 }
 
 // AdminModule maps a nav module to the module whose admin role opens admin items.
