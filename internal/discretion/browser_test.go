@@ -2,8 +2,6 @@ package discretion_test
 
 import (
 	"context"
-	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -13,20 +11,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"tongcheng/internal/store/storetest"
+	"tongcheng/internal/web/browsertest"
 )
-
-func chromium(t *testing.T) string {
-	if p := os.Getenv("TONGCHENG_CHROMIUM"); p != "" {
-		return p
-	}
-	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium"
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	return ""
-}
 
 // TestCalculatorInBrowser drives the calculator in headless Chromium as an officer does:
 // describe the facts, pick the suggested item (法条智能引用), choose a factor, type the
@@ -36,20 +22,9 @@ func TestCalculatorInBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped with -short")
 	}
-	bin := chromium(t)
-	if bin == "" {
-		t.Skip("Chromium 未安装：跳过浏览器测试 / no Chromium: browser test skipped")
-	}
-	e := newEnv(t, storetest.Open(t, "sqlite"))
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("lang", "zh-CN"), chromedp.WindowSize(1366, 768), chromedp.UserDataDir(t.TempDir()))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := browsertest.Start(t, 1366, 768)
 	defer cancel()
-	ctx, cancel2 := chromedp.NewContext(actx)
-	defer cancel2()
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("cannot start Chromium: %v", err)
-	}
+	e := newEnv(t, storetest.Open(t, "sqlite"))
 	ctx, cancel3 := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel3()
 	var mu sync.Mutex

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -30,25 +29,8 @@ import (
 	"tongcheng/internal/platform"
 	"tongcheng/internal/store"
 	"tongcheng/internal/web"
+	"tongcheng/internal/web/browsertest"
 )
-
-// chromiumPath finds the browser: $TONGCHENG_CHROMIUM, else /usr/bin/chromium, else
-// chromium on PATH. It returns "" when there is none.
-func chromiumPath(t *testing.T) string {
-	if p := os.Getenv("TONGCHENG_CHROMIUM"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			t.Fatalf("TONGCHENG_CHROMIUM=%s 不可用 / is not usable: %v", p, err)
-		}
-		return p
-	}
-	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium"
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	return ""
-}
 
 // problems collects what went wrong in the browser while pages were open: console
 // errors, uncaught exceptions, failed or refused requests, requests to other hosts.
@@ -219,13 +201,6 @@ func startServer(t *testing.T) (string, *syncBuffer) {
 // TestBrowser logs in through the real login page, opens every page of the navigation
 // bar and checks the home page's chart and its layout on a phone and a 1366×768 screen.
 func TestBrowser(t *testing.T) {
-	bin := chromiumPath(t)
-	if bin == "" {
-		msg := "未找到 Chromium，浏览器测试已跳过！请安装（apt-get install -y chromium）或用 TONGCHENG_CHROMIUM 指定路径。" +
-			" / Chromium NOT FOUND: the browser test is SKIPPED. Install it (apt-get install -y chromium) or set TONGCHENG_CHROMIUM."
-		fmt.Fprintln(os.Stderr, "\n*** "+msg+" ***\n")
-		t.Skip(msg)
-	}
 	if !slices.Contains(web.StaticPaths(), "/static/vendor/echarts.min.js") || !slices.Contains(web.StaticPaths(), "/static/vendor/htmx.min.js") {
 		t.Fatal("内嵌静态文件缺少 ECharts 或 htmx，请先运行 make assets / the embedded vendor files are missing: run `make assets` first")
 	}
@@ -239,28 +214,8 @@ func TestBrowser(t *testing.T) {
 	base, serverLog := startServer(t)
 	host := strings.TrimPrefix(base, "http://")
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(bin),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("lang", "zh-CN"),
-		chromedp.Flag("accept-lang", "zh-CN,zh"),
-		chromedp.WindowSize(1366, 768),
-		chromedp.UserDataDir(filepath.Join(t.TempDir(), "profile")),
-	)
-	allocCtx, allocCancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer allocCancel()
-	ctx, cancel := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
+	ctx, cancel := browsertest.Start(t, 1366, 768)
 	defer cancel()
-	if err := chromedp.Do(ctx); err != nil { // starts the browser, with no timeout on its life
-		t.Fatalf("启动 Chromium 失败 / cannot start Chromium (%s): %v", bin, err)
-	}
 	// the walk takes about 10 s; a page that hangs must not hang the test run
 	ctx, tcancel := context.WithTimeout(ctx, 90*time.Second)
 	defer tcancel()
