@@ -220,3 +220,15 @@ func (m *Module) HomeCards(ctx context.Context, u *auth.User) ([]platform.Card, 
 		{Label: "偏离类案的决定", Value: share, Note: fmt.Sprintf("四市已决定案件中偏离类案中位位置超过 %d 个百分点的（比较 %d 件）", m.Config.DepartureBP/100, compared), Link: "/discretion/consistency"},
 	}, nil
 }
+
+// OwnPriors is the prior-violation source over this module's own decided cases
+// (app combines it with the credit library's penalties).
+func OwnPriors(db *store.DB) PriorViolationSource { return casePriors{db} }
+
+// DB is the database the module was mounted on (nil before Mount).
+func (m *Module) DB() *store.DB {
+	if m.d == nil {
+		return nil
+	}
+	return m.d.DB
+}

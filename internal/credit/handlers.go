@@ -1,0 +1,592 @@
+package credit
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"tongcheng/internal/audit"
+	"tongcheng/internal/auth"
+	"tongcheng/internal/region"
+	"tongcheng/internal/store"
+	"tongcheng/internal/web"
+)
+
+func canUse(u *auth.User) bool { return u.InModule("credit") || u.IsSystemAdmin() }
+
+func canCollect(u *auth.User) bool { return u.HasAny("credit", auth.Collector, auth.Admin) }
+
+// ---- look-up and credit report ----
+
+type searchData struct {
+	Q       string
+	By      string
+	Results []StoredSubject
+	Limit   int
+}
+
+func (m *Module) searchPage(w http.ResponseWriter, r *http.Request) {
+	u := web.User(r)
+	if !canUse(u) {
+		m.d.Web.Forbidden(w, r, "查询信用信息")
+		return
+	}
+	data := searchData{Q: strings.TrimSpace(r.URL.Query().Get("q")), By: r.URL.Query().Get("by"), Limit: 100}
+	if data.By != string(ByUSCC) && data.By != string(ByLegalRep) {
+		data.By = string(ByName)
+	}
+	if data.Q != "" {
+		if data.By == string(ByName) && len(NormalizeUSCC(data.Q)) == 18 {
+			if _, err := ParseUSCC(data.Q); err == nil {
+				data.By = string(ByUSCC)
+			}
+		}
+		ctx := r.Context()
+		res, err := searchSubjects(ctx, m.d.DB, SearchBy(data.By), data.Q, data.Limit)
+		if err != nil {
+			m.d.Web.Fail(w, r, err)
+			return
+		}
+		if err := audit.Log(ctx, m.d.DB, audit.Entry{Action: "read_sensitive", Module: "credit", ObjectType: "search", ObjectID: data.By + ":" + data.Q,
+			Region: u.Region, Detail: fmt.Sprintf("信用查询，结果 %d 条", len(res))}); err != nil {
+			m.d.Web.Fail(w, r, err)
+			return
+		}
+		data.Results = res
+	}
+	m.d.Web.Render(w, r, http.StatusOK, "credit/search.html", "信用查询", data)
+}
+
+// RecordView is a record on the credit report.
+type RecordView struct {
+	StoredRecord
+	City     string // 地市 name
+	InPublic bool   // still in its publication period
+	Masked   bool   // ID numbers masked (public view)
+	End      string // last day in public view ("" = no limit)
+}
+
+// Report is the credit report (信用报告) of a subject.
+type Report struct {
+	Subject     StoredSubject  `json:"subject"`
+	Notes       []string       `json:"notes"`
+	Records     []RecordView   `json:"records"`
+	Cities      []string       `json:"cities"` // names of the cities the records come from
+	Blacklist   []StoredEntry  `json:"blacklist"`
+	Listed      bool           `json:"listed"`
+	Penalties   []RecordView   `json:"penalties_in_period"` // 行政处罚 still in their publication period
+	ByType      map[string]int `json:"by_type"`
+	GeneratedOn string         `json:"generated_on"`
+}
+
+func (m *Module) report(r *http.Request, key string) (*Report, error) {
+	ctx := r.Context()
+	u := web.User(r)
+	s, err := getSubject(ctx, m.d.DB, key)
+	if err != nil {
+		return nil, err
+	}
+	if !u.CanRead(s.Region, true) {
+		return nil, auth.ErrScope
+	}
+	today := m.today()
+	rep := &Report{Subject: *s, ByType: map[string]int{}, GeneratedOn: FormatDate(today)}
+	if p, err := ParseUSCC(s.USCC); err == nil {
+		rep.Notes = p.Notes()
+	}
+	recs, err := subjectRecords(ctx, m.d.DB, s)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, rec := range recs {
+		v := RecordView{StoredRecord: rec, City: region.Name(region.CityOf(rec.Region)), InPublic: rec.PublicOn(today, rec.RepairedOn)}
+		if e := rec.PublicEnd(rec.RepairedOn); !e.IsZero() {
+			v.End = FormatDate(e.AddDate(0, 0, -1))
+		}
+		if !(canCollect(u) && u.CanWrite(rec.Region)) {
+			v.Record = rec.Record.PublicView()
+			v.Masked = true
+		}
+		if !seen[v.City] {
+			seen[v.City] = true
+			rep.Cities = append(rep.Cities, v.City)
+		}
+		rep.ByType[string(rec.Type)]++
+		rep.Records = append(rep.Records, v)
+		if rec.Type == TypePenalty && v.InPublic {
+			rep.Penalties = append(rep.Penalties, v)
+		}
+	}
+	if s.USCCFlags&FlagNoCode == 0 {
+		rep.Blacklist, err = subjectBlacklist(ctx, m.d.DB, s.USCC)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range rep.Blacklist {
+			if e.InForce(today) {
+				rep.Listed = true
+			}
+		}
+	}
+	err = audit.Log(ctx, m.d.DB, audit.Entry{Action: "read_sensitive", Module: "credit", ObjectType: "subject", ObjectID: s.Key, Region: s.Region,
+		Detail: "查看信用报告：" + s.Name})
+	return rep, err
+}
+
+// publicPage is the 社会公开 view of a subject, open without login: only
+// records still in their publication period, ID numbers masked, the
+// blacklist entries in force. The look-up is audited like any other.
+func (m *Module) publicPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	key := r.PathValue("key")
+	if !strings.HasPrefix(key, "REG:") {
+		key = NormalizeUSCC(key)
+	}
+	s, err := getSubject(ctx, m.d.DB, key)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	today := m.today()
+	recs, err := subjectRecords(ctx, m.d.DB, s)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	rep := &Report{Subject: *s, GeneratedOn: FormatDate(today)}
+	for _, rec := range recs {
+		if !rec.PublicOn(today, rec.RepairedOn) {
+			continue
+		}
+		v := RecordView{StoredRecord: rec, City: region.Name(region.CityOf(rec.Region)), InPublic: true, Masked: true}
+		v.Record = rec.Record.PublicView()
+		if e := rec.PublicEnd(rec.RepairedOn); !e.IsZero() {
+			v.End = FormatDate(e.AddDate(0, 0, -1))
+		}
+		rep.Records = append(rep.Records, v)
+	}
+	if s.USCCFlags&FlagNoCode == 0 {
+		all, err := subjectBlacklist(ctx, m.d.DB, s.USCC)
+		if err != nil {
+			m.d.Web.Fail(w, r, err)
+			return
+		}
+		for _, e := range all {
+			if e.InForce(today) {
+				rep.Blacklist = append(rep.Blacklist, e)
+				rep.Listed = true
+			}
+		}
+	}
+	if err := audit.Log(ctx, m.d.DB, audit.Entry{Action: "read_sensitive", Module: "credit", ObjectType: "subject", ObjectID: s.Key, Region: s.Region, Detail: "公开信用信息查询：" + s.Name}); err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	m.d.Web.Render(w, r, http.StatusOK, "credit/public.html", "公开信用信息 · "+s.Name, rep)
+}
+
+func (m *Module) reportPage(w http.ResponseWriter, r *http.Request) {
+	if !canUse(web.User(r)) {
+		m.d.Web.Forbidden(w, r, "查看信用报告")
+		return
+	}
+	rep, err := m.report(r, r.PathValue("key"))
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	m.d.Web.Render(w, r, http.StatusOK, "credit/report.html", "信用报告 · "+rep.Subject.Name, rep)
+}
+
+func (m *Module) apiReport(w http.ResponseWriter, r *http.Request) {
+	if !canUse(web.User(r)) {
+		m.d.Web.Forbidden(w, r, "查看信用报告")
+		return
+	}
+	key := r.PathValue("key")
+	if !strings.HasPrefix(key, "REG:") {
+		key = NormalizeUSCC(key)
+	}
+	rep, err := m.report(r, key)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	web.WriteJSON(w, http.StatusOK, rep)
+}
+
+// ---- import page ----
+
+func (m *Module) importPage(w http.ResponseWriter, r *http.Request) {
+	u := web.User(r)
+	if !canCollect(u) {
+		m.d.Web.Forbidden(w, r, "导入信用数据")
+		return
+	}
+	m.d.Web.Render(w, r, http.StatusOK, "credit/import.html", "导入信用数据", map[string]any{"Region": u.Region})
+}
+
+func (m *Module) importUpload(w http.ResponseWriter, r *http.Request) {
+	u := web.User(r)
+	if !canCollect(u) {
+		m.d.Web.Forbidden(w, r, "导入信用数据")
+		return
+	}
+	f, fh, err := r.FormFile("file")
+	if err != nil {
+		m.d.Web.Fail(w, r, &auth.FieldError{Field: "file", Message: "请选择要上传的 CSV 或 .xlsx 文件"})
+		return
+	}
+	defer f.Close()
+	hash, err := hashReader(f)
+	if err == nil {
+		_, err = f.Seek(0, 0)
+	}
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	res, err := m.importer(m.d).Import(r.Context(), f, fh.Size, fh.Filename, hash, u)
+	var fe *FileError
+	if errors.As(err, &fe) {
+		m.d.Web.Fail(w, r, &web.HTTPError{Status: http.StatusBadRequest, Code: fe.Code, Message: fe.Reason, Field: "file"})
+		return
+	}
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/credit/batches/"+strconv.FormatInt(res.BatchID, 10), http.StatusSeeOther)
+}
+
+func (m *Module) batch(w http.ResponseWriter, r *http.Request) *Batch {
+	u := web.User(r)
+	if !canUse(u) {
+		m.d.Web.Forbidden(w, r, "查看导入批次")
+		return nil
+	}
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	b, err := getBatch(r.Context(), m.d.DB, id)
+	if err == nil && !u.CanRead(b.Region, false) {
+		err = auth.ErrScope
+	}
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return nil
+	}
+	return b
+}
+
+func (m *Module) batchPage(w http.ResponseWriter, r *http.Request) {
+	b := m.batch(w, r)
+	if b == nil {
+		return
+	}
+	rj, err := batchRejects(r.Context(), m.d.DB, b.ID, 500)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	m.d.Web.Render(w, r, http.StatusOK, "credit/batch.html", "导入结果", map[string]any{"Batch": b, "Rejects": rj})
+}
+
+func (m *Module) rejectsCSV(w http.ResponseWriter, r *http.Request) {
+	b := m.batch(w, r)
+	if b == nil {
+		return
+	}
+	rj, err := batchRejects(r.Context(), m.d.DB, b.ID, 0)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF") // Excel opens UTF-8 with BOM correctly
+	cw := csv.NewWriter(&buf)
+	cw.Write([]string{"行号", "字段", "原因"})
+	for _, e := range rj {
+		cw.Write([]string{strconv.Itoa(e.Line), e.Field, e.Reason})
+	}
+	cw.Flush()
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"rejects-%d.csv\"", b.ID))
+	w.Write(buf.Bytes())
+}
+
+// ---- push API ----
+
+// PushItem is the result of one pushed item.
+type PushItem struct {
+	Index  int          `json:"index"`
+	Key    string       `json:"key,omitempty"`
+	OK     bool         `json:"ok"`
+	Errors []FieldError `json:"errors,omitempty"`
+}
+
+// apiPush takes a JSON array of flat objects whose keys are the import field
+// keys (uscc, name, doc_no, decision_date …) or the Chinese column headers,
+// validates each item like a file row and stores the valid ones in one
+// transaction, each audited. An item outside the caller's region refuses the
+// whole request (403) and nothing is stored.
+func (m *Module) apiPush(w http.ResponseWriter, r *http.Request) {
+	u := web.User(r)
+	if !canCollect(u) {
+		m.d.Web.Forbidden(w, r, "推送信用数据")
+		return
+	}
+	kind := r.PathValue("kind")
+	if _, ok := KindNames[kind]; !ok {
+		m.d.Web.Fail(w, r, store.ErrNotFound)
+		return
+	}
+	var in []map[string]any
+	if err := web.DecodeJSON(r, &in); err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	type item struct {
+		key, region string
+		s           Subject
+		rec         Record
+		b           BlacklistEntry
+	}
+	var (
+		items []item
+		out   = make([]PushItem, len(in))
+	)
+	for i, obj := range in {
+		row := Row{Line: i + 1, Values: map[string]string{}}
+		for k, v := range obj {
+			var s string
+			switch x := v.(type) {
+			case string:
+				s = x
+			case nil:
+			case float64:
+				s = strconv.FormatFloat(x, 'f', -1, 64)
+			default:
+				b, _ := json.Marshal(x)
+				s = string(b)
+			}
+			row.Values[HeaderKey(k)] = s
+		}
+		it := item{}
+		var es FieldErrors
+		switch kind {
+		case KindSubjects:
+			it.s, es = SubjectFromRow(row)
+			it.key, it.region = it.s.Key(), SubjectRegion(&it.s)
+		case KindRecords:
+			it.rec, es = RecordFromRow(row, "")
+			it.key, it.region = it.rec.Key(), it.rec.SourceRegion
+		case KindBlacklist:
+			it.b, es = BlacklistFromRow(row)
+			it.key, it.region = it.b.Key(), BlacklistRegion(&it.b)
+		}
+		out[i] = PushItem{Index: i, Key: it.key, OK: len(es) == 0, Errors: es}
+		if len(es) > 0 {
+			continue
+		}
+		if !u.CanWrite(it.region) {
+			m.d.Web.Fail(w, r, &web.HTTPError{Status: http.StatusForbidden, Code: "scope", Field: strconv.Itoa(i),
+				Message: fmt.Sprintf("第%d项属于%s，不在您的辖区（%s）内；您只能报送本辖区的数据，本次请求未保存任何数据", i+1, region.FullName(it.region), region.FullName(u.Region))})
+			return
+		}
+		items = append(items, it)
+	}
+	today := m.today()
+	err := m.d.DB.InTx(r.Context(), func(tx *store.Tx) error {
+		now := time.Now()
+		for _, it := range items {
+			var err error
+			switch kind {
+			case KindSubjects:
+				err = upsertSubjects(r.Context(), tx, []Subject{it.s}, 0, now)
+			case KindRecords:
+				err = upsertRecords(r.Context(), tx, []Record{it.rec}, 0, today, now)
+			case KindBlacklist:
+				err = upsertBlacklist(r.Context(), tx, []BlacklistEntry{it.b}, 0, now)
+			}
+			if err != nil {
+				return err
+			}
+			if err := audit.Log(r.Context(), tx, audit.Entry{Action: "create", Module: "credit", ObjectType: strings.TrimSuffix(kind, "s"), ObjectID: it.key, Region: it.region, Detail: "接口推送"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]any{"accepted": len(items), "rejected": len(in) - len(items), "items": out})
+}
+
+// ---- monthly bulletin ----
+
+func (m *Module) bulletinFor(r *http.Request) (Bulletin, string, error) {
+	month := r.URL.Query().Get("month")
+	start, err := time.Parse("2006-01", month)
+	if month == "" || err != nil {
+		t := m.today()
+		start = time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+	}
+	sums, err := bulletinSummaries(r.Context(), m.d.DB, start.AddDate(0, 1, 0))
+	if err != nil {
+		return Bulletin{}, "", err
+	}
+	return ComputeBulletin(m.Bulletin, start.Year(), start.Month(), sums), start.Format("2006-01"), nil
+}
+
+type bulletinData struct {
+	B     Bulletin
+	Month string
+	Prev  string
+	Next  string
+	Chart map[string]any
+	Rows  []cityTypeRow
+}
+
+type cityTypeRow struct {
+	Name   string
+	Counts []int
+}
+
+func (m *Module) bulletinPage(w http.ResponseWriter, r *http.Request) {
+	if !canUse(web.User(r)) {
+		m.d.Web.Forbidden(w, r, "查看月通报")
+		return
+	}
+	b, month, err := m.bulletinFor(r)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	start, _ := time.Parse("2006-01", month)
+	data := bulletinData{B: b, Month: month, Prev: start.AddDate(0, -1, 0).Format("2006-01"), Next: start.AddDate(0, 1, 0).Format("2006-01")}
+	var names []string
+	var recv, timely []any
+	for _, c := range b.Cities {
+		names = append(names, c.Name)
+		recv = append(recv, c.Received)
+		timely = append(timely, float64(int(c.TimelyRate*1000))/10)
+		row := cityTypeRow{Name: c.Name}
+		for _, t := range b.Types {
+			row.Counts = append(row.Counts, b.CityType[c.Key][t])
+		}
+		data.Rows = append(data.Rows, row)
+	}
+	data.Chart = map[string]any{
+		"tooltip": map[string]any{"trigger": "axis"},
+		"legend":  map[string]any{"data": []string{"报送数", "及时率（%）"}},
+		"xAxis":   map[string]any{"type": "category", "data": names},
+		"yAxis":   []any{map[string]any{"type": "value", "name": "条"}, map[string]any{"type": "value", "name": "%", "max": 100}},
+		"series": []any{
+			map[string]any{"name": "报送数", "type": "bar", "data": recv},
+			map[string]any{"name": "及时率（%）", "type": "line", "yAxisIndex": 1, "data": timely},
+		},
+	}
+	m.d.Web.Render(w, r, http.StatusOK, "credit/bulletin.html", "信用信息归集月通报 "+month, data)
+}
+
+func (m *Module) bulletinXLSX(w http.ResponseWriter, r *http.Request) {
+	if !canUse(web.User(r)) {
+		m.d.Web.Forbidden(w, r, "下载月通报")
+		return
+	}
+	b, month, err := m.bulletinFor(r)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	buf, err := BulletinWorkbook(b)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", "attachment; filename=\"credit-bulletin-"+month+".xlsx\"")
+	w.Write(buf)
+}
+
+// BulletinWorkbook writes the bulletin as an .xlsx: sheets 地市, 部门, 类别.
+func BulletinWorkbook(b Bulletin) ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	header := []any{"排名", "名称", "报送数", "拒收数", "累计", "及时数", "及时率", "拒收率", "完整率", "上月报送", "环比", "得分"}
+	line := func(l BulletinLine) []any {
+		mom := "—"
+		if l.MoMKnown {
+			mom = fmt.Sprintf("%+.1f%%", l.MoMChange*100)
+		}
+		rank := any(l.Rank)
+		if l.Rank == 0 {
+			rank = ""
+		}
+		return []any{rank, l.Name, l.Received, l.Rejected, l.Cumulative, l.Timely, pctText(l.TimelyRate), pctText(l.RejectionRate), pctText(l.Completeness), l.PrevReceived, mom, fmt.Sprintf("%.1f", l.Score)}
+	}
+	sheets := []struct {
+		name  string
+		lines []BulletinLine
+	}{{"地市", append(append([]BulletinLine{}, b.Cities...), b.Total)}, {"部门", b.Departments}, {"类别", append(append([]BulletinLine{}, b.ByType...), b.Total)}}
+	for i, s := range sheets {
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", s.name); err != nil {
+				return nil, err
+			}
+		} else if _, err := f.NewSheet(s.name); err != nil {
+			return nil, err
+		}
+		title := fmt.Sprintf("成德眉资信用信息归集月通报 %d年%d月", b.Year, int(b.Month))
+		if err := f.SetCellValue(s.name, "A1", title); err != nil {
+			return nil, err
+		}
+		if err := f.SetSheetRow(s.name, "A2", &header); err != nil {
+			return nil, err
+		}
+		for j, l := range s.lines {
+			row := line(l)
+			if err := f.SetSheetRow(s.name, "A"+strconv.Itoa(j+3), &row); err != nil {
+				return nil, err
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func pctText(x float64) string { return fmt.Sprintf("%.1f%%", x*100) }
+
+func openAPIPaths() map[string]any {
+	push := func(what string) map[string]any {
+		return map[string]any{"post": map[string]any{
+			"summary":     "推送" + what + "（JSON 数组，字段同导入模板的字段键或中文表头；逐项返回结果）",
+			"tags":        []string{"credit"},
+			"requestBody": map[string]any{"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}}}},
+			"responses":   map[string]any{"200": map[string]any{"description": "accepted、rejected 和逐项结果 items"}, "403": map[string]any{"description": "有数据不在调用者辖区内，全部未保存"}},
+		}}
+	}
+	return map[string]any{
+		"/api/v1/credit/subjects":  push("市场主体"),
+		"/api/v1/credit/records":   push("行政管理信息"),
+		"/api/v1/credit/blacklist": push("严重失信主体名单"),
+		"/api/v1/credit/subjects/{key}": map[string]any{"get": map[string]any{
+			"summary": "主体信用报告（统一社会信用代码；记入审计日志）", "tags": []string{"credit"},
+			"parameters": []any{map[string]any{"name": "key", "in": "path", "required": true, "schema": map[string]any{"type": "string"}}},
+			"responses":  map[string]any{"200": map[string]any{"description": "信用报告"}, "404": map[string]any{"description": "无此主体"}},
+		}},
+	}
+}

@@ -1,0 +1,194 @@
+package credit
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"strconv"
+	"strings"
+	"time"
+
+	"tongcheng/internal/audit"
+	"tongcheng/internal/auth"
+	"tongcheng/internal/platform"
+	"tongcheng/internal/region"
+	"tongcheng/internal/store"
+	"tongcheng/internal/web"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// Module is 成德眉资信用数据共享库 on the platform: imports, the push API,
+// look-up and credit reports, the monthly bulletin.
+type Module struct {
+	// Bulletin configures the 月通报 (which seven types, deadline, weights).
+	Bulletin BulletinConfig
+	// Now is the clock (tests move it).
+	Now func() time.Time
+
+	d *platform.Deps
+}
+
+// NewModule returns the module with the default bulletin configuration.
+func NewModule() *Module {
+	return &Module{Bulletin: DefaultBulletinConfig(), Now: time.Now}
+}
+
+func (m *Module) Key() string   { return "credit" }
+func (m *Module) Title() string { return "信用" }
+
+func (m *Module) Migrations() []store.Migrations {
+	return []store.Migrations{store.Embedded("credit", migrationFiles, "migrations")}
+}
+
+var shanghai = func() *time.Location {
+	l, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return l
+}()
+
+// today is the current date in Asia/Shanghai as a UTC midnight (the engine's day).
+func (m *Module) today() time.Time {
+	t := m.Now().In(shanghai)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+func (m *Module) importer(d *platform.Deps) *Importer {
+	return &Importer{DB: d.DB, Now: m.Now}
+}
+
+func (m *Module) funcs() template.FuncMap {
+	return template.FuncMap{
+		"d":        FormatDate,
+		"cityName": func(code string) string { return region.Name(region.CityOf(code)) },
+		"kindName": func(k string) string { return KindNames[k] },
+		"mom": func(l BulletinLine) string {
+			if !l.MoMKnown {
+				return "—"
+			}
+			return fmt.Sprintf("%+.1f%%", l.MoMChange*100)
+		},
+		"score": func(x float64) string { return fmt.Sprintf("%.1f", x) },
+	}
+}
+
+// Mount registers templates, routes, navigation and OpenAPI paths.
+func (m *Module) Mount(d *platform.Deps) {
+	m.d = d
+	w := d.Web
+	sub, _ := fs.Sub(templateFiles, "templates")
+	w.Templates("credit", sub, m.funcs())
+	w.AddNav(web.NavItem{Module: "credit", Title: "信用", Path: "/credit/"})
+	w.Handle("GET /credit/{$}", m.searchPage)
+	w.Handle("GET /credit/subjects/{key}", m.reportPage)
+	w.Handle("GET /credit/public/{key}", m.publicPage, web.Public())
+	w.Handle("GET /credit/import", m.importPage)
+	w.Handle("POST /credit/import", m.importUpload, web.MaxBody(DefaultMaxXLSXBytes))
+	w.Handle("GET /credit/batches/{id}", m.batchPage)
+	w.Handle("GET /credit/batches/{id}/rejects.csv", m.rejectsCSV)
+	w.Handle("GET /credit/bulletin", m.bulletinPage)
+	w.Handle("GET /credit/bulletin.xlsx", m.bulletinXLSX)
+	w.Handle("POST /api/v1/credit/{kind}", m.apiPush, web.MaxBody(50<<20))
+	w.Handle("GET /api/v1/credit/subjects/{key}", m.apiReport)
+	w.Handle("POST /api/v1/credit/repairs", m.apiRepairApply)
+	w.Handle("GET /api/v1/credit/repairs/{id}", m.apiRepairGet)
+	w.Handle("POST /api/v1/credit/repairs/{id}/{action}", m.apiRepairStep)
+	w.OpenAPI(openAPIPaths())
+}
+
+// HomeCards gives the 驾驶舱 figures: subjects, records, blacklist entries in
+// public view, and the records received this month.
+func (m *Module) HomeCards(ctx context.Context, u *auth.User) ([]platform.Card, error) {
+	db := m.d.DB
+	today := m.today()
+	subjects, err := count(ctx, db, "SELECT COUNT(*) FROM credit_subjects")
+	if err != nil {
+		return nil, err
+	}
+	records, err := count(ctx, db, "SELECT COUNT(*) FROM credit_records")
+	if err != nil {
+		return nil, err
+	}
+	td := dateText(today)
+	listed, err := count(ctx, db, `SELECT COUNT(*) FROM credit_blacklist WHERE listed_on <= ? AND removed_on = '' AND repaired_on = '' AND (planned_removal_on = '' OR planned_removal_on >= ?)`, td, td)
+	if err != nil {
+		return nil, err
+	}
+	first := time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, time.UTC)
+	month, err := count(ctx, db, "SELECT COUNT(*) FROM credit_records WHERE submitted_on >= ?", dateText(first))
+	if err != nil {
+		return nil, err
+	}
+	return []platform.Card{
+		{Label: "市场主体", Value: strconv.FormatInt(subjects, 10), Note: "成德眉资四市共享", Link: "/credit/"},
+		{Label: "行政管理信息", Value: strconv.FormatInt(records, 10), Note: "许可、处罚等各类记录", Link: "/credit/"},
+		{Label: "严重失信主体（公示中）", Value: strconv.FormatInt(listed, 10), Note: "截至 " + td, Link: "/credit/"},
+		{Label: "本月报送", Value: strconv.FormatInt(month, 10), Note: today.Format("2006年1月") + "收到的记录", Link: "/credit/bulletin?month=" + today.Format("2006-01")},
+	}, nil
+}
+
+// ImportFile imports a CSV or .xlsx for `tongcheng import credit FILE`; what
+// the file holds (subjects, records, blacklist) is told by its headers.
+func (m *Module) ImportFile(ctx context.Context, d *platform.Deps, path string, by *auth.User, out io.Writer) error {
+	ctx = audit.WithActor(ctx, audit.Actor{UserID: by.ID, Username: by.Username, IP: "cli"})
+	im := m.importer(d)
+	start := time.Now()
+	next := 50000
+	im.Progress = func(rows int) {
+		if rows >= next {
+			fmt.Fprintf(out, "已读取 %d 行 / %d rows read\n", rows, rows)
+			next = (rows/50000 + 1) * 50000
+		}
+	}
+	res, err := im.ImportPath(ctx, path, by)
+	if err != nil {
+		if res != nil {
+			fmt.Fprintf(out, "导入中断：已提交的部分保持完整，重新运行同一命令即可完成 / interrupted: re-run to complete (batch %d)\n", res.BatchID)
+		}
+		return err
+	}
+	fmt.Fprintf(out, "%s：%s（%s，%s），批次 %d\n", KindNames[res.Kind], res.FileName, strings.ToUpper(string(res.Format)), res.Encoding, res.BatchID)
+	fmt.Fprintf(out, "读取 %d 行，保存 %d 行，拒收 %d 行，用时 %.1f 秒 / rows %d, stored %d, rejected %d\n",
+		res.Rows, res.Accepted, res.Rejected, time.Since(start).Seconds(), res.Rows, res.Accepted, res.Rejected)
+	const maxShown = 200
+	for i, e := range res.Errors {
+		if i == maxShown {
+			fmt.Fprintf(out, "……其余 %d 项问题见网页“导入批次 %d”的拒收报告\n", len(res.Errors)-maxShown, res.BatchID)
+			break
+		}
+		fmt.Fprintf(out, "第%d行 %s：%s\n", e.Line, e.Field, e.Reason)
+	}
+	return nil
+}
+
+// PriorPenalties answers "行政处罚 of this subject for this kind of violation
+// since date D" (for 首违不罚 and 再犯 in the discretion module). subjectID is
+// a USCC or a natural person's ID number; kind is the 违法行为类型 ("" = any).
+func (m *Module) PriorPenalties(ctx context.Context, subjectID, kind string, since time.Time) ([]PriorPenalty, error) {
+	return priorPenalties(ctx, m.d.DB, subjectID, kind, since)
+}
+
+// AcceptPenalty stores a decided penalty as a 行政处罚 record of the library
+// (双公示), by its natural key, audited in the same transaction.
+func (m *Module) AcceptPenalty(ctx context.Context, rec Record) error {
+	rec.Type = TypePenalty
+	if es := ValidateRecord(&rec); len(es) > 0 {
+		return &auth.FieldError{Field: es[0].Field, Message: es.Error()}
+	}
+	today := m.today()
+	return m.d.DB.InTx(ctx, func(tx *store.Tx) error {
+		if err := upsertRecords(ctx, tx, []Record{rec}, 0, today, time.Now()); err != nil {
+			return err
+		}
+		return audit.Log(ctx, tx, audit.Entry{Action: "create", Module: "credit", ObjectType: "record", ObjectID: rec.Key(), Region: rec.SourceRegion, Detail: "智慧裁量决定的行政处罚"})
+	})
+}
