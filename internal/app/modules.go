@@ -6,6 +6,7 @@ import (
 
 	"tongcheng/internal/credit"
 	"tongcheng/internal/discretion"
+	"tongcheng/internal/river"
 )
 
 // The modules of the program, in navigation order. A new module adds its line here;
@@ -16,6 +17,7 @@ func init() {
 	di.Priors = &creditPriors{credit: cr, module: di}
 	Register(di)
 	Register(cr)
+	Register(river.NewModule())
 }
 
 // creditPriors answers the discretion engine's "prior violations of subject X of kind K

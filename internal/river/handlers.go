@@ -1,0 +1,454 @@
+package river
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"tongcheng/internal/auth"
+	"tongcheng/internal/region"
+	"tongcheng/internal/store"
+	"tongcheng/internal/web"
+)
+
+func (m *Module) canView(u *auth.User) bool {
+	return u.InModule("river")
+}
+
+func filterFrom(r *http.Request, u *auth.User, now time.Time) ProblemFilter {
+	q := r.URL.Query()
+	f := ProblemFilter{Scope: u.Region, City: q.Get("city"), River: q.Get("river"), State: q.Get("state"), Category: q.Get("category"),
+		Source: q.Get("source"), Overdue: q.Get("overdue") == "1" || q.Get("overdue") == "true", Now: now}
+	f.Before, _ = strconv.ParseInt(q.Get("before"), 10, 64)
+	f.Limit, _ = strconv.Atoi(q.Get("limit"))
+	return f
+}
+
+func problemID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, store.ErrNotFound
+	}
+	return id, nil
+}
+
+// visible reads a problem the user may see: either owner within the user's region.
+func (m *Module) visible(ctx context.Context, u *auth.User, id int64) (*ProblemRow, error) {
+	p, err := getProblem(ctx, m.d.DB, id)
+	if err != nil {
+		return nil, err
+	}
+	if !u.CanRead(p.Region, false) && (p.Region2 == "" || !u.CanRead(p.Region2, false)) {
+		return nil, auth.ErrScope
+	}
+	return p, nil
+}
+
+// ---- pages ----
+
+type listData struct {
+	Filter     ProblemFilter
+	Problems   []*ProblemRow
+	Total      int64
+	Next       int64
+	Query      string
+	States     []State
+	Categories []Category
+	Sources    []Source
+	Cities     []region.Region
+	CanReport  bool
+}
+
+func (m *Module) listPage(w http.ResponseWriter, r *http.Request) {
+	u := web.User(r)
+	if !m.canView(u) {
+		m.d.Web.Forbidden(w, r, "查看河长制问题")
+		return
+	}
+	f := filterFrom(r, u, m.Now())
+	list, err := listProblems(r.Context(), m.d.DB, f)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	total, err := countProblems(r.Context(), m.d.DB, f)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	d := listData{Filter: f, Problems: list, Total: total, States: States, Categories: Categories, Sources: Sources, Cities: region.Cities(),
+		CanReport: u.HasAny("river", auth.Chief, auth.RiverOffice, auth.Admin)}
+	lim := f.Limit
+	if lim <= 0 || lim > 500 {
+		lim = 50
+	}
+	if len(list) == lim {
+		d.Next = list[len(list)-1].RowID
+	}
+	q := r.URL.Query()
+	q.Del("before")
+	d.Query = q.Encode()
+	m.d.Web.Render(w, r, http.StatusOK, "river/list.html", "河长制 · 问题", d)
+}
+
+type reportData struct {
+	Reaches    []Reach
+	Categories []Category
+	Sources    []Source
+	Error      string
+	In         ReportInput
+}
+
+func (m *Module) reportPage(w http.ResponseWriter, r *http.Request) {
+	m.renderReport(w, r, http.StatusOK, ReportInput{}, "")
+}
+
+func (m *Module) renderReport(w http.ResponseWriter, r *http.Request, status int, in ReportInput, msg string) {
+	u := web.User(r)
+	if !u.HasAny("river", auth.Chief, auth.RiverOffice, auth.Admin) {
+		m.d.Web.Forbidden(w, r, "上报河湖问题")
+		return
+	}
+	reaches, err := listReaches(r.Context(), m.d.DB, u.Region, 500)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	m.d.Web.Render(w, r, status, "river/report.html", "上报问题", reportData{Reaches: reaches, Categories: Categories, Sources: Sources, Error: msg, In: in})
+}
+
+func formFloat(r *http.Request, k string) float64 {
+	v, _ := strconv.ParseFloat(strings.TrimSpace(r.FormValue(k)), 64)
+	return v
+}
+
+func (m *Module) reportForm(w http.ResponseWriter, r *http.Request) {
+	u := web.User(r)
+	reach, _ := strconv.ParseInt(r.FormValue("reach_id"), 10, 64)
+	in := ReportInput{ReachID: reach, Source: r.FormValue("source"), Category: r.FormValue("category"), Severity: r.FormValue("severity"),
+		Description: r.FormValue("description"), Lat: formFloat(r, "lat"), Lon: formFloat(r, "lon")}
+	if !u.HasAny("river", auth.Chief, auth.RiverOffice, auth.Admin) {
+		m.d.Web.Forbidden(w, r, "上报河湖问题")
+		return
+	}
+	p, err := m.Report(r.Context(), u, in)
+	if err != nil {
+		he := web.Classify(err)
+		if he.Status == http.StatusBadRequest {
+			m.renderReport(w, r, he.Status, in, he.Message)
+			return
+		}
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/river/problems/%d", p.RowID), http.StatusSeeOther)
+}
+
+type problemData struct {
+	P        *ProblemRow
+	History  []HistoryEntry
+	Actions  []ActionKind
+	Overdue  bool
+	Error    string
+	CanAct   bool
+	Today    string
+	Deadline string
+}
+
+func (m *Module) problemPage(w http.ResponseWriter, r *http.Request) {
+	m.renderProblem(w, r, http.StatusOK, "")
+}
+
+func (m *Module) renderProblem(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	u := web.User(r)
+	if !m.canView(u) {
+		m.d.Web.Forbidden(w, r, "查看河长制问题")
+		return
+	}
+	id, err := problemID(r)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	p, err := m.visible(r.Context(), u, id)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	hist, err := problemHistory(r.Context(), m.d.DB, id)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	d := problemData{P: p, History: hist, Overdue: Overdue(p.Problem, m.Now()), Error: msg, Today: m.Now().In(shanghai).Format("2006-01-02")}
+	if !p.Deadline.IsZero() {
+		d.Deadline = p.Deadline.In(shanghai).Format("2006-01-02 15:04")
+	}
+	if canWriteProblem(u, p.Region, p.Region2) {
+		for _, a := range Actions {
+			if _, ok := Next(p.State, a); !ok {
+				continue
+			}
+			if officeActions[a] && !u.HasAny("river", auth.RiverOffice, auth.Admin) {
+				continue
+			}
+			d.Actions = append(d.Actions, a)
+		}
+		// 办结 is offered (and refused by the engine) before the check, so the office sees why.
+		if p.State == StateFeedback && u.HasAny("river", auth.RiverOffice, auth.Admin) {
+			d.Actions = append(d.Actions, ActClose)
+		}
+		d.CanAct = len(d.Actions) > 0
+	}
+	m.d.Web.Render(w, r, status, "river/problem.html", "问题 "+p.No, d)
+}
+
+func (m *Module) transitionForm(w http.ResponseWriter, r *http.Request) {
+	u := web.User(r)
+	id, err := problemID(r)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	in := TransitionInput{Action: r.FormValue("action"), Reason: r.FormValue("reason"), Note: r.FormValue("note"), Unit: r.FormValue("unit"),
+		Deadline: r.FormValue("deadline")}
+	for _, s := range strings.FieldsFunc(r.FormValue("joint_units"), func(c rune) bool { return c == '\n' || c == ',' || c == '，' }) {
+		in.JointUnits = append(in.JointUnits, strings.TrimSpace(s))
+	}
+	for _, s := range strings.Fields(r.FormValue("photos")) {
+		in.Photos = append(in.Photos, s)
+	}
+	if _, err := m.Transition(r.Context(), u, id, in); err != nil {
+		he := web.Classify(err)
+		if he.Status == http.StatusBadRequest || he.Status == http.StatusConflict {
+			m.renderProblem(w, r, he.Status, he.Message)
+			return
+		}
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/river/problems/%d", id), http.StatusSeeOther)
+}
+
+// ---- public side (no login) ----
+
+type publicData struct {
+	Reach    *Reach
+	Error    string
+	No       string
+	P        *ProblemRow
+	History  []HistoryEntry
+	Category []Category
+	In       ReportInput
+}
+
+func (m *Module) publicPage(w http.ResponseWriter, r *http.Request) {
+	m.renderPublic(w, r, http.StatusOK, ReportInput{}, "", "")
+}
+
+func (m *Module) renderPublic(w http.ResponseWriter, r *http.Request, status int, in ReportInput, msg, no string) {
+	reach, err := getReach(r.Context(), m.d.DB, "code", r.PathValue("code"))
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	m.d.Web.Render(w, r, status, "river/public.html", reach.Name+" · 河长公示牌", publicData{Reach: reach, Error: msg, No: no, Category: Categories, In: in})
+}
+
+func (m *Module) publicReport(w http.ResponseWriter, r *http.Request) {
+	in := ReportInput{ReachCode: r.PathValue("code"), Category: r.FormValue("category"), Description: r.FormValue("description"),
+		Phone: r.FormValue("phone"), Lat: formFloat(r, "lat"), Lon: formFloat(r, "lon")}
+	if !m.allowPublic(web.ClientIP(r), m.Now()) {
+		m.renderPublic(w, r, http.StatusTooManyRequests, in, fmt.Sprintf("举报过于频繁：同一网络 %d 分钟内最多提交 %d 次，请稍后再试", int(m.PublicWindow.Minutes()), m.PublicLimit), "")
+		return
+	}
+	p, err := m.Report(r.Context(), nil, in)
+	if err != nil {
+		he := web.Classify(err)
+		if he.Status == http.StatusBadRequest {
+			m.renderPublic(w, r, he.Status, in, he.Message, "")
+			return
+		}
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	m.renderPublic(w, r, http.StatusCreated, ReportInput{}, "", p.No)
+}
+
+func (m *Module) trackPage(w http.ResponseWriter, r *http.Request) {
+	p, err := getProblemByNo(r.Context(), m.d.DB, strings.TrimSpace(r.PathValue("no")))
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			m.d.Web.ErrorPage(w, r, http.StatusNotFound, "查无此编号", "没有找到该受理编号，请核对后再查询")
+			return
+		}
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	hist, err := problemHistory(r.Context(), m.d.DB, p.RowID)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	// The public sees the steps, not the people: drop names and notes.
+	for i := range hist {
+		hist[i].ActorName, hist[i].ActorID, hist[i].Note = "", "", ""
+	}
+	p.ReporterPhone = ""
+	m.d.Web.Render(w, r, http.StatusOK, "river/track.html", "举报进度 "+p.No, publicData{P: p, History: hist})
+}
+
+// ---- JSON API ----
+
+type listOut struct {
+	Total int64         `json:"total"`
+	Items []*ProblemRow `json:"items"`
+	Next  int64         `json:"next,omitempty"`
+}
+
+func (m *Module) apiList(w http.ResponseWriter, r *http.Request) {
+	u := web.User(r)
+	if !m.canView(u) {
+		m.d.Web.Forbidden(w, r, "查看河长制问题")
+		return
+	}
+	f := filterFrom(r, u, m.Now())
+	list, err := listProblems(r.Context(), m.d.DB, f)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	total, err := countProblems(r.Context(), m.d.DB, f)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	out := listOut{Total: total, Items: list}
+	if out.Items == nil {
+		out.Items = []*ProblemRow{}
+	}
+	web.WriteJSON(w, http.StatusOK, out)
+}
+
+func (m *Module) apiReport(w http.ResponseWriter, r *http.Request) {
+	u := web.User(r)
+	if !u.HasAny("river", auth.Chief, auth.RiverOffice, auth.Admin) {
+		m.d.Web.Forbidden(w, r, "上报河湖问题")
+		return
+	}
+	var in ReportInput
+	if err := web.DecodeJSON(r, &in); err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	p, err := m.Report(r.Context(), u, in)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	web.WriteJSON(w, http.StatusCreated, p)
+}
+
+type problemOut struct {
+	Problem *ProblemRow   `json:"problem"`
+	Overdue bool          `json:"overdue"`
+	History []historyJSON `json:"history"`
+}
+
+type historyJSON struct {
+	At        time.Time `json:"at"`
+	ActorName string    `json:"actor_name"`
+	Action    string    `json:"action"`
+	From      string    `json:"from"`
+	To        string    `json:"to"`
+	Reason    string    `json:"reason,omitempty"`
+	Note      string    `json:"note,omitempty"`
+}
+
+func (m *Module) apiGet(w http.ResponseWriter, r *http.Request) {
+	u := web.User(r)
+	if !m.canView(u) {
+		m.d.Web.Forbidden(w, r, "查看河长制问题")
+		return
+	}
+	id, err := problemID(r)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	p, err := m.visible(r.Context(), u, id)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	hist, err := problemHistory(r.Context(), m.d.DB, id)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	out := problemOut{Problem: p, Overdue: Overdue(p.Problem, m.Now()), History: []historyJSON{}}
+	for _, h := range hist {
+		out.History = append(out.History, historyJSON{At: h.At, ActorName: h.ActorName, Action: string(h.Action), From: string(h.From), To: string(h.To), Reason: h.Reason, Note: h.Note})
+	}
+	web.WriteJSON(w, http.StatusOK, out)
+}
+
+func (m *Module) apiTransition(w http.ResponseWriter, r *http.Request) {
+	u := web.User(r)
+	id, err := problemID(r)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	var in TransitionInput
+	if err := web.DecodeJSON(r, &in); err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	p, err := m.Transition(r.Context(), u, id, in)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	web.WriteJSON(w, http.StatusOK, p)
+}
+
+func (m *Module) apiReading(w http.ResponseWriter, r *http.Request) {
+	u := web.User(r)
+	if !u.HasAny("river", auth.RiverOffice, auth.Collector, auth.Admin) {
+		m.d.Web.Forbidden(w, r, "推送水质监测数据")
+		return
+	}
+	var in ReadingInput
+	if err := web.DecodeJSON(r, &in); err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	out, err := m.AddReading(r.Context(), u, in)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	status := http.StatusCreated
+	if !out.Stored {
+		status = http.StatusOK
+	}
+	web.WriteJSON(w, status, out)
+}
+
+func openAPIPaths() map[string]any {
+	op := func(summary string) map[string]any {
+		return map[string]any{"summary": summary, "tags": []string{"河长制"}, "responses": map[string]any{"200": map[string]any{"description": "成功"}}}
+	}
+	return map[string]any{
+		"/api/v1/river/problems":                 map[string]any{"get": op("问题列表（city, river, state, category, source, overdue 筛选）"), "post": op("上报问题")},
+		"/api/v1/river/problems/{id}":            map[string]any{"get": op("问题详情及流转记录")},
+		"/api/v1/river/problems/{id}/transition": map[string]any{"post": op("问题流转：受理、交办、签收、反馈、核查、办结等")},
+		"/api/v1/river/readings":                 map[string]any{"post": op("推送断面水质监测数据（按 GB 3838-2002 评价类别）")},
+		"/api/v1/river/dashboard":                map[string]any{"get": op("河长制驾驶舱统计")},
+	}
+}

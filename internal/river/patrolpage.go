@@ -1,0 +1,211 @@
+package river
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"tongcheng/internal/audit"
+	"tongcheng/internal/auth"
+	"tongcheng/internal/store"
+	"tongcheng/internal/web"
+)
+
+// PatrolInput is a patrol (巡河) as a chief records it on the phone page.
+type PatrolInput struct {
+	ReachID int64  `json:"reach_id"`
+	Start   string `json:"start"` // "2006-01-02T15:04" (Asia/Shanghai)
+	End     string `json:"end"`
+	Track   string `json:"track"` // one "lat,lng" per line, in walking order
+	Seen    string `json:"seen"`  // 巡河情况
+}
+
+func parseLocal(field, s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	for _, l := range []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02 15:04:05"} {
+		if t, err := time.ParseInLocation(l, s, shanghai); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	name := map[string]string{"start": "开始时间", "end": "结束时间"}[field]
+	return time.Time{}, &auth.FieldError{Field: field, Message: name + "格式不正确，请填写“2006-01-02 15:04”格式"}
+}
+
+// parseTrack reads "lat,lng" lines; the points' times are spread evenly from start to end.
+func parseTrack(s string, start, end time.Time) ([]TrackPoint, error) {
+	var lines []string
+	for _, l := range strings.Split(strings.ReplaceAll(s, "\r", ""), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	pts := make([]TrackPoint, 0, len(lines))
+	for i, l := range lines {
+		parts := strings.FieldsFunc(l, func(r rune) bool { return r == ',' || r == '，' || r == ' ' })
+		if len(parts) != 2 {
+			return nil, &auth.FieldError{Field: "track", Message: fmt.Sprintf("轨迹第%d行“%s”格式不对，每行填写“纬度,经度”", i+1, l)}
+		}
+		lat, e1 := strconv.ParseFloat(parts[0], 64)
+		lon, e2 := strconv.ParseFloat(parts[1], 64)
+		if e1 != nil || e2 != nil {
+			return nil, &auth.FieldError{Field: "track", Message: fmt.Sprintf("轨迹第%d行“%s”不是数字，每行填写“纬度,经度”", i+1, l)}
+		}
+		at := start
+		if len(lines) > 1 {
+			at = start.Add(time.Duration(int64(end.Sub(start)) * int64(i) / int64(len(lines)-1)))
+		}
+		pts = append(pts, TrackPoint{Lat: lat, Lon: lon, At: at})
+	}
+	return pts, nil
+}
+
+// RecordPatrol validates a patrol with the engine and stores it for the user's chief record.
+func (m *Module) RecordPatrol(ctx context.Context, u *auth.User, in PatrolInput) (int64, error) {
+	if !u.HasAny("river", auth.Chief, auth.Admin) {
+		return 0, &web.HTTPError{Status: http.StatusForbidden, Code: "forbidden", Message: "只有河长可以记录巡河"}
+	}
+	chief, err := chiefOfUser(ctx, m.d.DB, u.ID)
+	if err != nil {
+		return 0, &web.HTTPError{Status: http.StatusForbidden, Code: "no_chief", Message: "您的账号还没有关联河长档案，请联系河长办"}
+	}
+	reach, err := getReach(ctx, m.d.DB, "id", in.ReachID)
+	if err != nil {
+		return 0, &auth.FieldError{Field: "reach_id", Message: "请选择巡查的河段"}
+	}
+	if !canWriteProblem(u, reach.Region, reach.Region2) {
+		return 0, auth.ErrScope
+	}
+	start, err := parseLocal("start", in.Start)
+	if err != nil {
+		return 0, err
+	}
+	end, err := parseLocal("end", in.End)
+	if err != nil {
+		return 0, err
+	}
+	track, err := parseTrack(in.Track, start, end)
+	if err != nil {
+		return 0, err
+	}
+	p := Patrol{ChiefID: strconv.FormatInt(chief.ID, 10), ReachID: strconv.FormatInt(reach.ID, 10), Start: start, End: end, Track: track}
+	if err := m.Patrols.Validate(p, m.Now()); err != nil {
+		return 0, &auth.FieldError{Field: "track", Message: err.Error()}
+	}
+	var id int64
+	err = m.d.DB.InTx(ctx, func(tx *store.Tx) error {
+		id, err = store.InsertID(ctx, tx, `INSERT INTO river_patrols (chief_id, reach_id, region, started_at, ended_at, km, points, track, seen, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, chief.ID, reach.ID, reach.Region, store.Time(start), store.Time(end), p.Length(), len(track),
+			strings.TrimSpace(in.Track), strings.TrimSpace(in.Seen), store.Time(m.Now()))
+		if err != nil {
+			return err
+		}
+		return audit.Log(ctx, tx, audit.Entry{Action: "create", Module: "river", ObjectType: "patrol", ObjectID: strconv.FormatInt(id, 10), Region: reach.Region,
+			Detail: fmt.Sprintf("巡河 %s，%.2f 公里", reach.Name, p.Length())})
+	})
+	return id, err
+}
+
+// complianceRow is a chief's patrol compliance for the page.
+type complianceRow struct {
+	Compliance
+	Name string
+}
+
+// compliance computes the last 30 days' compliance of the chiefs in scope (at most 500).
+func (m *Module) compliance(ctx context.Context, scope string, now time.Time) ([]complianceRow, error) {
+	from := now.AddDate(0, 0, -30)
+	rows, err := m.d.DB.Query(ctx, "SELECT id, name, level, region FROM river_chiefs WHERE region LIKE ? ORDER BY level, id LIMIT 500", scopePrefix(scope)+"%")
+	if err != nil {
+		return nil, err
+	}
+	var chiefs []Chief
+	names := map[string]string{}
+	for rows.Next() {
+		var id int64
+		var c Chief
+		var lvl int
+		if err := rows.Scan(&id, &c.Name, &lvl, &c.Region); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		c.ID, c.Level = strconv.FormatInt(id, 10), Level(lvl)
+		names[c.ID] = c.Name
+		chiefs = append(chiefs, c)
+	}
+	rows.Close()
+	if len(chiefs) == 0 {
+		return nil, nil
+	}
+	prow, err := m.d.DB.Query(ctx, "SELECT chief_id, reach_id, started_at, ended_at FROM river_patrols WHERE started_at >= ? AND region LIKE ?", store.Time(from), scopePrefix(scope)+"%")
+	if err != nil {
+		return nil, err
+	}
+	defer prow.Close()
+	var patrols []Patrol
+	for prow.Next() {
+		var c, r int64
+		var a, b string
+		if err := prow.Scan(&c, &r, &a, &b); err != nil {
+			return nil, err
+		}
+		patrols = append(patrols, Patrol{ChiefID: strconv.FormatInt(c, 10), ReachID: strconv.FormatInt(r, 10), Start: s2t(a), End: s2t(b)})
+	}
+	if err := prow.Err(); err != nil {
+		return nil, err
+	}
+	var out []complianceRow
+	for _, c := range m.Patrols.Compliance(chiefs, patrols, from, now) {
+		out = append(out, complianceRow{Compliance: c, Name: names[c.ChiefID]})
+	}
+	return out, nil
+}
+
+type patrolData struct {
+	Reaches    []Reach
+	Compliance []complianceRow
+	In         PatrolInput
+	Error      string
+	Saved      bool
+}
+
+func (m *Module) patrolPage(w http.ResponseWriter, r *http.Request) {
+	m.renderPatrol(w, r, http.StatusOK, PatrolInput{}, "", r.URL.Query().Get("saved") == "1")
+}
+
+func (m *Module) renderPatrol(w http.ResponseWriter, r *http.Request, status int, in PatrolInput, msg string, saved bool) {
+	u := web.User(r)
+	if !m.canView(u) {
+		m.d.Web.Forbidden(w, r, "查看巡河")
+		return
+	}
+	reaches, err := listReaches(r.Context(), m.d.DB, u.Region, 500)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	comp, err := m.compliance(r.Context(), u.Region, m.Now())
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	m.d.Web.Render(w, r, status, "river/patrol.html", "巡河记录", patrolData{Reaches: reaches, Compliance: comp, In: in, Error: msg, Saved: saved})
+}
+
+func (m *Module) patrolForm(w http.ResponseWriter, r *http.Request) {
+	u := web.User(r)
+	reach, _ := strconv.ParseInt(r.FormValue("reach_id"), 10, 64)
+	in := PatrolInput{ReachID: reach, Start: r.FormValue("start"), End: r.FormValue("end"), Track: r.FormValue("track"), Seen: r.FormValue("seen")}
+	if _, err := m.RecordPatrol(r.Context(), u, in); err != nil {
+		he := web.Classify(err)
+		if he.Status == http.StatusBadRequest {
+			m.renderPatrol(w, r, he.Status, in, he.Message, false)
+			return
+		}
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/river/patrol?saved=1", http.StatusSeeOther)
+}
