@@ -164,26 +164,11 @@ func (m *Module) problemPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (m *Module) renderProblem(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	p, hist, ok := m.loadProblem(w, r)
+	if !ok {
+		return
+	}
 	u := web.User(r)
-	if !m.canView(u) {
-		m.d.Web.Forbidden(w, r, "查看河长制问题")
-		return
-	}
-	id, err := problemID(r)
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	p, err := m.visible(r.Context(), u, id)
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	hist, err := problemHistory(r.Context(), m.d.DB, id)
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
 	d := problemData{P: p, History: hist, Overdue: Overdue(p.Problem, m.Now()), Error: msg, Today: m.Now().In(shanghai).Format("2006-01-02")}
 	if !p.Deadline.IsZero() {
 		d.Deadline = p.Deadline.In(shanghai).Format("2006-01-02 15:04")
@@ -370,24 +355,8 @@ type historyJSON struct {
 }
 
 func (m *Module) apiGet(w http.ResponseWriter, r *http.Request) {
-	u := web.User(r)
-	if !m.canView(u) {
-		m.d.Web.Forbidden(w, r, "查看河长制问题")
-		return
-	}
-	id, err := problemID(r)
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	p, err := m.visible(r.Context(), u, id)
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	hist, err := problemHistory(r.Context(), m.d.DB, id)
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
+	p, hist, ok := m.loadProblem(w, r)
+	if !ok {
 		return
 	}
 	out := problemOut{Problem: p, Overdue: Overdue(p.Problem, m.Now()), History: []historyJSON{}}
@@ -451,4 +420,26 @@ func openAPIPaths() map[string]any {
 		"/api/v1/river/readings":                 map[string]any{"post": op("推送断面水质监测数据（按 GB 3838-2002 评价类别）")},
 		"/api/v1/river/dashboard":                map[string]any{"get": op("河长制驾驶舱统计")},
 	}
+}
+
+// loadProblem reads the problem of the {id} path segment with its history, checking
+// that the user may see it; on failure it has answered the request and ok is false.
+func (m *Module) loadProblem(w http.ResponseWriter, r *http.Request) (p *ProblemRow, hist []HistoryEntry, ok bool) {
+	u := web.User(r)
+	if !m.canView(u) {
+		m.d.Web.Forbidden(w, r, "查看河长制问题")
+		return nil, nil, false
+	}
+	id, err := problemID(r)
+	if err == nil {
+		p, err = m.visible(r.Context(), u, id)
+	}
+	if err == nil {
+		hist, err = problemHistory(r.Context(), m.d.DB, id)
+	}
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return nil, nil, false
+	}
+	return p, hist, true
 }
