@@ -334,6 +334,27 @@ func TestAPITokens(t *testing.T) {
 		if len(entries) == 0 || entries[0].ObjectType != "user" || !strings.Contains(entries[0].Detail, "dy-bot") {
 			t.Fatalf("token write not audited as dy-admin: %+v", entries)
 		}
+		// another user cannot revoke it; its owner can, and then it stops working
+		cdAdmin, _ := e.a.Deps.Auth.GetByName(ctx, "cd-admin")
+		cdSecret, _, _ := e.a.Deps.Auth.CreateToken(ctx, cdAdmin.ID, "成都对接系统")
+		toks, _ := e.a.Deps.Auth.Tokens(ctx, dy.ID)
+		code, out = c.api("DELETE", fmt.Sprintf("/api/v1/tokens/%d", toks[0].ID), "", map[string]string{"Authorization": "Bearer " + cdSecret})
+		if code != 404 {
+			t.Fatalf("revoking another user's token: %d %v", code, out)
+		}
+		if code, _ := c.api("GET", "/api/v1/me", "", bearer); code != 200 {
+			t.Fatalf("token broken by a refused revoke: %d", code)
+		}
+		code, _ = c.api("DELETE", fmt.Sprintf("/api/v1/tokens/%d", toks[0].ID), "", bearer)
+		if code != 204 {
+			t.Fatalf("revoke own token: %d", code)
+		}
+		if code, out := c.api("GET", "/api/v1/me", "", bearer); code != 401 || errCode(out) != "bad_token" {
+			t.Fatalf("revoked token still works: %d %v", code, out)
+		}
+		if n := e.auditCount(audit.Filter{Username: "dy-admin", Action: "revoke"}); n != 1 {
+			t.Fatalf("revoke audit entries = %d, want 1", n)
+		}
 		code, out = c.api("GET", "/api/v1/me", "", map[string]string{"Authorization": "Bearer tc_nonsense"})
 		if code != 401 || errCode(out) != "bad_token" {
 			t.Fatalf("bad token: %d %v", code, out)

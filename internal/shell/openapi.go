@@ -28,6 +28,7 @@ func openapiPaths() map[string]any {
 		"/api/v1/users/{id}":   map[string]any{"patch": op("修改账号（管理员，仅限本辖区）", true)},
 		"/api/v1/audit":        map[string]any{"get": op("审计日志（管理员），参数 user module action from to before", false)},
 		"/api/v1/tokens":       map[string]any{"post": op("为当前用户签发接口令牌（Bearer）", true)},
+		"/api/v1/tokens/{id}":  map[string]any{"delete": op("吊销本人的接口令牌", false)},
 		"/api/v1/openapi.json": map[string]any{"get": op("本文档", false)},
 	}
 }

@@ -56,6 +56,7 @@ func (s *Shell) Mount(d *platform.Deps) {
 	w.Handle("GET /audit.csv", s.auditCSV)
 	w.Handle("GET /tokens", s.tokensPage)
 	w.Handle("POST /tokens", s.createTokenForm)
+	w.Handle("POST /tokens/{id}/revoke", s.revokeTokenForm)
 	w.Handle("GET /healthz", s.healthz, web.Public())
 	w.Handle("GET /metrics", w.MetricsHandler().ServeHTTP, web.Public())
 
@@ -68,6 +69,7 @@ func (s *Shell) Mount(d *platform.Deps) {
 	w.Handle("PATCH /api/v1/users/{id}", s.apiUpdateUser)
 	w.Handle("GET /api/v1/audit", s.apiAudit)
 	w.Handle("POST /api/v1/tokens", s.apiCreateToken)
+	w.Handle("DELETE /api/v1/tokens/{id}", s.apiRevokeToken)
 	w.Handle("GET /api/v1/openapi.json", s.openapi, web.Public())
 	w.OpenAPI(openapiPaths())
 }
@@ -390,6 +392,40 @@ func (s *Shell) createTokenForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.renderTokens(w, r, secret)
+}
+
+// revokeOwn revokes token {id} if it belongs to the requesting user.
+func (s *Shell) revokeOwn(r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return store.ErrNotFound
+	}
+	list, err := s.d.Auth.Tokens(r.Context(), web.User(r).ID)
+	if err != nil {
+		return err
+	}
+	for _, t := range list {
+		if t.ID == id {
+			return s.d.Auth.RevokeToken(r.Context(), id)
+		}
+	}
+	return store.ErrNotFound // another user's token is treated as absent
+}
+
+func (s *Shell) revokeTokenForm(w http.ResponseWriter, r *http.Request) {
+	if err := s.revokeOwn(r); err != nil {
+		s.d.Web.Fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/tokens?ok="+urlq("令牌已吊销"), http.StatusSeeOther)
+}
+
+func (s *Shell) apiRevokeToken(w http.ResponseWriter, r *http.Request) {
+	if err := s.revokeOwn(r); err != nil {
+		s.d.Web.Fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *Shell) apiCreateToken(w http.ResponseWriter, r *http.Request) {
