@@ -161,7 +161,7 @@ func Count(ctx context.Context, q store.Querier, f Filter) (int, error) {
 
 var actionNames = map[string]string{
 	"login": "登录", "login_failed": "登录失败", "login_locked": "登录冷却中", "logout": "退出登录",
-	"create": "新建", "update": "修改", "delete": "删除", "password_reset": "重置密码", "revoke": "吊销",
+	"create": "新建", "update": "修改", "delete": "删除", "password_reset": "重置密码", "password_change": "修改本人密码", "revoke": "吊销",
 	"export": "导出", "import": "导入", "read_sensitive": "敏感查询", "submit": "提交审核",
 	"approve": "审核通过", "return": "退回", "transition": "流转",
 }

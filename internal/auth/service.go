@@ -268,17 +268,9 @@ func lockFor(failures int) time.Duration {
 func (s *Service) Login(ctx context.Context, username, password, ip string) (*User, *Session, error) {
 	username = strings.TrimSpace(username)
 	now := s.Now()
-	var failures int
-	var lockedUntil string
-	err := s.DB.QueryRow(ctx, "SELECT failures, locked_until FROM login_failures WHERE username = ?", username).Scan(&failures, &lockedUntil)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	failures, err := s.checkLock(ctx, username, ip, now)
+	if err != nil {
 		return nil, nil, err
-	}
-	if lockedUntil != "" {
-		if until := store.ParseTime(lockedUntil); now.Before(until) {
-			audit.Log(ctx, s.DB, audit.Entry{Username: username, IP: ip, Action: "login_locked", Module: "platform", Detail: "账号处于登录冷却期"})
-			return nil, nil, &LockedError{Wait: until.Sub(now)}
-		}
 	}
 	var hash string
 	var u *User
@@ -299,16 +291,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (*Us
 			// spend the same time as a real check, so names cannot be probed by timing
 			CheckPassword("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g", password)
 		}
-		failures++
-		until := ""
-		if d := lockFor(failures); d > 0 {
-			until = store.Time(now.Add(d))
-		}
-		s.DB.Exec(ctx, `INSERT INTO login_failures (username, failures, last_at, locked_until) VALUES (?, ?, ?, ?)
-			ON CONFLICT (username) DO UPDATE SET failures = excluded.failures, last_at = excluded.last_at, locked_until = excluded.locked_until`,
-			username, failures, store.Time(now), until)
-		audit.Log(ctx, s.DB, audit.Entry{Username: username, IP: ip, Action: "login_failed", Module: "platform",
-			Detail: fmt.Sprintf("第 %d 次连续失败", failures)})
+		s.recordFailure(ctx, username, ip, failures+1, now)
 		return nil, nil, ErrBadLogin
 	}
 	if u.Disabled {
@@ -322,6 +305,85 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (*Us
 	}
 	audit.Log(ctx, s.DB, audit.Entry{UserID: u.ID, Username: u.Username, IP: ip, Action: "login", Module: "platform", Region: u.Region})
 	return u, sess, nil
+}
+
+// checkLock returns the number of failed attempts in a row for username, or a
+// *LockedError while the name is in its cooling-off time (audited).
+func (s *Service) checkLock(ctx context.Context, username, ip string, now time.Time) (int, error) {
+	var failures int
+	var lockedUntil string
+	err := s.DB.QueryRow(ctx, "SELECT failures, locked_until FROM login_failures WHERE username = ?", username).Scan(&failures, &lockedUntil)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, err
+	}
+	if lockedUntil != "" {
+		if until := store.ParseTime(lockedUntil); now.Before(until) {
+			audit.Log(ctx, s.DB, audit.Entry{Username: username, IP: ip, Action: "login_locked", Module: "platform", Detail: "账号处于登录冷却期"})
+			return failures, &LockedError{Wait: until.Sub(now)}
+		}
+	}
+	return failures, nil
+}
+
+// recordFailure stores the failures-th wrong password in a row for username and starts
+// its cooling-off time once past maxFree; audited.
+func (s *Service) recordFailure(ctx context.Context, username, ip string, failures int, now time.Time) {
+	until := ""
+	if d := lockFor(failures); d > 0 {
+		until = store.Time(now.Add(d))
+	}
+	s.DB.Exec(ctx, `INSERT INTO login_failures (username, failures, last_at, locked_until) VALUES (?, ?, ?, ?)
+		ON CONFLICT (username) DO UPDATE SET failures = excluded.failures, last_at = excluded.last_at, locked_until = excluded.locked_until`,
+		username, failures, store.Time(now), until)
+	audit.Log(ctx, s.DB, audit.Entry{Username: username, IP: ip, Action: "login_failed", Module: "platform",
+		Detail: fmt.Sprintf("第 %d 次连续失败", failures)})
+}
+
+// ChangePassword lets a signed-in user replace their own password. The current password
+// must be right (a wrong one counts as a failed login, so a borrowed session cannot guess
+// it); the new one must pass ValidatePassword and differ from the current one. All of the
+// user's sessions end, this one included.
+func (s *Service) ChangePassword(ctx context.Context, u *User, current, next, ip string) error {
+	now := s.Now()
+	failures, err := s.checkLock(ctx, u.Username, ip, now)
+	if err != nil {
+		return err
+	}
+	var hash string
+	if err := s.DB.QueryRow(ctx, "SELECT password_hash FROM users WHERE id = ?", u.ID).Scan(&hash); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return store.ErrNotFound
+		}
+		return err
+	}
+	if !CheckPassword(hash, current) {
+		s.recordFailure(ctx, u.Username, ip, failures+1, now)
+		return &FieldError{Field: "current_password", Message: "当前密码不正确，请重新输入"}
+	}
+	if err := ValidatePassword(next); err != nil {
+		return &FieldError{Field: "new_password", Message: err.(*FieldError).Message}
+	}
+	if next == current {
+		return &FieldError{Field: "new_password", Message: "新密码不能与当前密码相同，请换一个"}
+	}
+	newHash, err := HashPassword(next)
+	if err != nil {
+		return err
+	}
+	defer s.cache.dropUser(u.ID)
+	return s.DB.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Exec(ctx, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", newHash, store.Time(now), u.ID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", u.ID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM login_failures WHERE username = ?", u.Username); err != nil {
+			return err
+		}
+		return audit.Log(ctx, tx, audit.Entry{UserID: u.ID, Username: u.Username, IP: ip, Region: u.Region,
+			Action: "password_change", Module: "platform", ObjectType: "user", ObjectID: fmt.Sprint(u.ID), Detail: "本人修改密码"})
+	})
 }
 
 // Session is a logged-in browser.

@@ -23,6 +23,7 @@ func openapiPaths() map[string]any {
 	return map[string]any{
 		"/api/v1/session":      map[string]any{"post": op("用户名密码登录，返回会话 Cookie 与 CSRF 令牌", true)},
 		"/api/v1/me":           map[string]any{"get": op("当前用户", false)},
+		"/api/v1/me/password":  map[string]any{"post": op("修改本人密码（current_password, new_password）；成功后本人所有会话结束", true)},
 		"/api/v1/regions":      map[string]any{"get": op("行政区划（GB/T 2260）", false)},
 		"/api/v1/users":        map[string]any{"get": op("本辖区账号列表（管理员）", false), "post": op("新建账号（管理员，仅限本辖区）", true)},
 		"/api/v1/users/{id}":   map[string]any{"patch": op("修改账号（管理员，仅限本辖区）", true)},

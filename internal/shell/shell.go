@@ -54,6 +54,8 @@ func (s *Shell) Mount(d *platform.Deps) {
 	w.Handle("POST /users/{id}", s.updateUser)
 	w.Handle("GET /audit", s.auditPage)
 	w.Handle("GET /audit.csv", s.auditCSV)
+	w.Handle("GET /account", s.accountPage)
+	w.Handle("POST /account/password", s.changePasswordForm)
 	w.Handle("GET /tokens", s.tokensPage)
 	w.Handle("POST /tokens", s.createTokenForm)
 	w.Handle("POST /tokens/{id}/revoke", s.revokeTokenForm)
@@ -63,6 +65,7 @@ func (s *Shell) Mount(d *platform.Deps) {
 	w.Handle("POST /api/v1/session", s.apiLogin, web.Public())
 	w.Handle("DELETE /api/v1/session", s.apiLogout)
 	w.Handle("GET /api/v1/me", s.apiMe)
+	w.Handle("POST /api/v1/me/password", s.apiChangePassword)
 	w.Handle("GET /api/v1/regions", s.apiRegions)
 	w.Handle("GET /api/v1/users", s.apiUsers)
 	w.Handle("POST /api/v1/users", s.apiCreateUser)
@@ -362,6 +365,59 @@ func (s *Shell) updateUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/users?ok="+urlq("已保存账号 "+t.Username), http.StatusSeeOther)
+}
+
+// ---- own account (我的账户) ----
+
+type accountData struct {
+	Roles   string
+	Message string
+	Field   string
+}
+
+func (s *Shell) accountPage(w http.ResponseWriter, r *http.Request) {
+	s.renderAccount(w, r, http.StatusOK, "", "")
+}
+
+func (s *Shell) renderAccount(w http.ResponseWriter, r *http.Request, status int, msg, field string) {
+	u := web.User(r)
+	s.d.Web.Render(w, r, status, "shell/account.html", "我的账户",
+		accountData{Roles: u.Grants.Chinese(s.d.Web.ModuleTitle), Message: msg, Field: field})
+}
+
+// changePasswordForm replaces the user's own password; every session ends, so the user
+// signs in again with the new one.
+func (s *Shell) changePasswordForm(w http.ResponseWriter, r *http.Request) {
+	next, again := r.PostFormValue("new_password"), r.PostFormValue("new_password2")
+	if next != again {
+		s.renderAccount(w, r, http.StatusBadRequest, "两次输入的新密码不一致，请重新输入", "new_password2")
+		return
+	}
+	err := s.d.Auth.ChangePassword(r.Context(), web.User(r), r.PostFormValue("current_password"), next, web.ClientIP(r))
+	if err != nil {
+		he := web.Classify(err)
+		s.renderAccount(w, r, he.Status, he.Message, he.Field)
+		return
+	}
+	s.d.Web.ClearSession(w, r)
+	http.Redirect(w, r, "/login?ok="+urlq("密码已修改，请用新密码登录"), http.StatusSeeOther)
+}
+
+func (s *Shell) apiChangePassword(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Current string `json:"current_password"`
+		New     string `json:"new_password"`
+	}
+	if err := web.DecodeJSON(r, &in); err != nil {
+		s.d.Web.Fail(w, r, err)
+		return
+	}
+	if err := s.d.Auth.ChangePassword(r.Context(), web.User(r), in.Current, in.New, web.ClientIP(r)); err != nil {
+		s.d.Web.Fail(w, r, err)
+		return
+	}
+	s.d.Web.ClearSession(w, r)
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // ---- API tokens ----
