@@ -97,7 +97,7 @@ if [ -z "$session" ]; then
 	exit 1
 fi
 cookie="Cookie: tc_session=$session"
-for path in /api/v1/me /tokens; do
+for path in /api/v1/me /account /tokens; do
 	code=$(curl -s -o /dev/null -w '%{http_code}' -H "$cookie" "$base$path")
 	if [ "$code" != 200 ]; then
 		echo "GET $path with the session cookie answered $code, want 200" >&2
@@ -154,13 +154,18 @@ for round in $(seq 1 "$ROUNDS"); do
 	load tokens "$base/tokens" "$cookie"
 	k=$REQS
 	rss_load_tokens=$(rss_kb "$serve_pid")
+	echo "== round $round/$ROUNDS: tongcheng  GET /account (smallest HTML page: 我的账户, no query beyond the session)" >&2
+	load account "$base/account" "$cookie"
+	a=$REQS
+	echo "$a" >>"$tmp/account.rps"
+	ratio "$a" "$b" >>"$tmp/account.ratio"; echo >>"$tmp/account.ratio"
 	echo "$b" >>"$tmp/bare.rps"
 	echo "$m" >>"$tmp/me.rps"
 	echo "$k" >>"$tmp/tokens.rps"
 	ratio "$m" "$b" >>"$tmp/me.ratio"; echo >>"$tmp/me.ratio"
 	ratio "$k" "$b" >>"$tmp/tokens.ratio"; echo >>"$tmp/tokens.ratio"
-	rounds+=$(printf '\n  round %s:  bare %9s   /api/v1/me %9s (ratio %s)   /tokens %9s (ratio %s)' \
-		"$round" "$b" "$m" "$(ratio "$m" "$b")" "$k" "$(ratio "$k" "$b")")
+	rounds+=$(printf '\n  round %s:  bare %9s   /api/v1/me %9s (ratio %s)   /account %9s (ratio %s)   /tokens %9s (ratio %s)' \
+		"$round" "$b" "$m" "$(ratio "$m" "$b")" "$a" "$(ratio "$a" "$b")" "$k" "$(ratio "$k" "$b")")
 done
 kill "$sampler" 2>/dev/null || true
 wait "$sampler" 2>/dev/null || true
@@ -178,6 +183,7 @@ $rounds
 
 median requests/s  bare net/http GET /                    $(median <"$tmp/bare.rps")
 median requests/s  tongcheng GET /api/v1/me (logged in)   $(median <"$tmp/me.rps")   median ratio $(median <"$tmp/me.ratio")
+median requests/s  tongcheng GET /account   (logged in)   $(median <"$tmp/account.rps")   median ratio $(median <"$tmp/account.ratio")
 median requests/s  tongcheng GET /tokens    (logged in)   $(median <"$tmp/tokens.rps")   median ratio $(median <"$tmp/tokens.ratio")
 
 RSS tongcheng serve  idle, 2 s after start      $(mib "$rss_idle")   (VmHWM so far $(mib "$hwm_idle"))

@@ -377,6 +377,14 @@ func TestBrowser(t *testing.T) {
 		seen[href] = true
 		pages = append(pages, href)
 	}
+	// the name in the header opens 我的账户
+	acct, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector('header .who a') || {getAttribute: () => ''}).getAttribute('href')`))
+	must("read account link", err)
+	if acct != "/account" {
+		t.Errorf("header account link = %q, want /account", acct)
+	} else {
+		pages = append(pages, acct)
+	}
 	for _, href := range pages {
 		prob.setPage(href)
 		resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(base+href))

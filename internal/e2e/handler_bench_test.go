@@ -51,6 +51,7 @@ func BenchmarkHandlerChain(b *testing.B) {
 		{"bare", bare, "/"},
 		{"healthz", a.Deps.Web, "/healthz"},
 		{"api-me", a.Deps.Web, "/api/v1/me"},
+		{"account-page", a.Deps.Web, "/account"},
 		{"tokens-page", a.Deps.Web, "/tokens"},
 		{"home-page", a.Deps.Web, "/"},
 	} {

@@ -67,7 +67,8 @@ type Server struct {
 func NewServer(a *auth.Service, db *store.DB, log *slog.Logger) *Server {
 	s := &Server{Auth: a, DB: db, Log: log, MaxBody: 2 << 20, mux: http.NewServeMux(),
 		pages: map[string]*template.Template{}, titles: map[string]string{}, metrics: newMetrics()}
-	s.base = template.Must(template.New("layout").Funcs(Funcs()).Funcs(template.FuncMap{"moduleTitle": s.ModuleTitle}).ParseFS(layoutFS, "templates/layout.html"))
+	// The layout itself is written by writeLayoutTop/Bottom (layout.go); templates share the helpers.
+	s.base = template.Must(template.New("page").Funcs(Funcs()).Funcs(template.FuncMap{"moduleTitle": s.ModuleTitle}).Parse(""))
 	s.pages["web/error.html"] = template.Must(template.Must(s.base.Clone()).ParseFS(layoutFS, "templates/error.html"))
 	static, _ := fs.Sub(staticFS, "static")
 	fileServer := http.FileServer(http.FS(static))
@@ -104,7 +105,7 @@ func (s *Server) ModuleTitle(m string) string {
 }
 
 // Templates registers a module's page templates: every *.html file of fsys becomes the
-// page "prefix/file.html", rendered inside the layout (the file defines "content" and may define "scripts").
+// page "prefix/file.html", rendered inside the layout (the file defines "content").
 func (s *Server) Templates(prefix string, fsys fs.FS, funcs template.FuncMap) {
 	names, err := fs.Glob(fsys, "*.html")
 	if err != nil {
@@ -249,10 +250,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	h := rec.Header()
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Referrer-Policy", "same-origin")
-	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'")
+	for k, v := range securityHeaders {
+		h[k] = v // shared, never modified: net/http only reads header values
+	}
 
 	ctx := r.Context()
 	ip := ClientIP(r)
@@ -528,6 +528,18 @@ type Page struct {
 	Request *http.Request
 }
 
+// Header values set on every answer, in canonical form, allocated once.
+var (
+	securityHeaders = map[string][]string{
+		"X-Content-Type-Options":  {"nosniff"},
+		"X-Frame-Options":         {"DENY"},
+		"Referrer-Policy":         {"same-origin"},
+		"Content-Security-Policy": {"default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'"},
+	}
+	htmlType = []string{"text/html; charset=utf-8"}
+	noStore  = []string{"no-store"}
+)
+
 // Render renders a registered page inside the layout.
 func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
 	t, ok := s.pages[name]
@@ -539,14 +551,18 @@ func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, name
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
-	if err := t.ExecuteTemplate(buf, "layout.html", p); err != nil {
+	writeLayoutTop(buf, p)
+	err := t.ExecuteTemplate(buf, "content", p)
+	writeLayoutBottom(buf)
+	if err != nil {
 		s.Log.Error("render", "page", name, "err", err)
 		http.Error(w, "页面渲染失败", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	h := w.Header()
+	h["Content-Type"] = htmlType
+	h["Cache-Control"] = noStore
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
