@@ -120,10 +120,9 @@ func (db *DB) ensureVersionTable(ctx context.Context) error {
 // On PostgreSQL an advisory lock keeps several starting servers from migrating at once.
 // It returns the names of the steps applied.
 func (db *DB) Migrate(ctx context.Context, sets ...Migrations) ([]string, error) {
-	if err := db.ensureVersionTable(ctx); err != nil {
-		return nil, err
-	}
 	if db.Dialect == Postgres {
+		// one migrating server at a time; taken before the version table is created,
+		// since concurrent CREATE TABLE IF NOT EXISTS can collide on PostgreSQL
 		conn, err := db.SQL.Conn(ctx)
 		if err != nil {
 			return nil, err
@@ -133,6 +132,9 @@ func (db *DB) Migrate(ctx context.Context, sets ...Migrations) ([]string, error)
 			return nil, err
 		}
 		defer conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock(7250001)")
+	}
+	if err := db.ensureVersionTable(ctx); err != nil {
+		return nil, err
 	}
 	var done []string
 	for _, set := range sets {
@@ -158,7 +160,19 @@ func (db *DB) Migrate(ctx context.Context, sets ...Migrations) ([]string, error)
 			if applied[s.version] {
 				continue
 			}
+			skipped := false
 			err := db.InTx(ctx, func(tx *Tx) error {
+				// Another process may have applied the step since the list above was read
+				// (SQLite has no advisory lock; its write transaction, begun IMMEDIATE, is
+				// the lock): look again inside the transaction.
+				var n int
+				if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM schema_migrations WHERE module = ? AND version = ?", set.Module, s.version).Scan(&n); err != nil {
+					return err
+				}
+				if n > 0 {
+					skipped = true
+					return nil
+				}
 				for _, stmt := range splitStatements(s.sql) {
 					if _, err := tx.Tx.ExecContext(ctx, stmt); err != nil {
 						return fmt.Errorf("%s: %w\n%s", s.name, err, stmt)
@@ -171,7 +185,9 @@ func (db *DB) Migrate(ctx context.Context, sets ...Migrations) ([]string, error)
 			if err != nil {
 				return done, fmt.Errorf("migration %s/%s failed, nothing of it was applied: %w", set.Module, s.name, err)
 			}
-			done = append(done, set.Module+"/"+s.name)
+			if !skipped {
+				done = append(done, set.Module+"/"+s.name)
+			}
 		}
 	}
 	return done, nil
