@@ -16,13 +16,6 @@ DURATION=${DURATION:-10s}
 ROUNDS=${ROUNDS:-3}
 SCALE=${SCALE:-small}
 
-for tool in wrk curl go; do
-	if ! command -v "$tool" >/dev/null; then
-		echo "缺少 / missing: $tool  (wrk: apt-get install -y wrk)" >&2
-		exit 1
-	fi
-done
-
 tmp=$(mktemp -d)
 pids=()
 cleanup() {
@@ -33,43 +26,8 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
-
-# wait_addr FILE: wait until a server printed its http://127.0.0.1:PORT/ address into FILE.
-wait_addr() {
-	local f=$1 a=""
-	for _ in $(seq 1 100); do
-		a=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$f" | head -n1 || true)
-		if [ -n "$a" ]; then
-			echo "$a"
-			return 0
-		fi
-		sleep 0.1
-	done
-	echo "server did not start; its output:" >&2
-	cat "$f" >&2
-	return 1
-}
-
-rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
-hwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
-
-# load NAME URL [HEADER]: run wrk, print its summary, set REQS to requests per second and
-# fail when any answer was not 2xx/3xx (an expired session would measure the login redirect).
-load() {
-	local name=$1 url=$2 hdr=${3:-}
-	local out="$tmp/wrk-$name.txt"
-	if [ -n "$hdr" ]; then
-		wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H "$hdr" "$url" >"$out"
-	else
-		wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "$url" >"$out"
-	fi
-	sed 's/^/    /' "$out" >&2
-	if grep -q 'Non-2xx or 3xx responses' "$out"; then
-		echo "FAIL: $name had non-2xx/3xx answers" >&2
-		exit 1
-	fi
-	REQS=$(awk '/^Requests\/sec:/ {print $2}' "$out")
-}
+. scripts/benchlib.sh
+need wrk curl go
 
 load_before=$(cut -d" " -f1-3 /proc/loadavg)
 echo "== build" >&2
@@ -86,23 +44,9 @@ pids+=("$serve_pid")
 base=$(wait_addr "$tmp/serve.out")
 
 echo "== log in as admin" >&2
-jar="$tmp/cookies.txt"
-curl -sf -c "$jar" -o /dev/null "$base/login"
-csrf=$(awk '$6 == "tc_csrf" {print $7}' "$jar")
-curl -sf -b "$jar" -c "$jar" -o /dev/null -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
-	-d '{"username":"admin","password":"tongcheng-demo"}' "$base/api/v1/session"
-session=$(awk '$6 == "tc_session" {print $7}' "$jar")
-if [ -z "$session" ]; then
-	echo "login failed: no session cookie" >&2
-	exit 1
-fi
-cookie="Cookie: tc_session=$session"
+cookie=$(login "$base" admin tongcheng-demo)
 for path in /api/v1/me /account /tokens; do
-	code=$(curl -s -o /dev/null -w '%{http_code}' -H "$cookie" "$base$path")
-	if [ "$code" != 200 ]; then
-		echo "GET $path with the session cookie answered $code, want 200" >&2
-		exit 1
-	fi
+	check_ok "$base$path" "$cookie"
 done
 
 sleep 2

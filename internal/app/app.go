@@ -134,6 +134,26 @@ func (a *App) Module(key string) platform.Module {
 
 // Serve runs the HTTP server on ln until ctx ends, then finishes requests in flight
 // (up to 20 seconds) before returning.
+// refreshStatistics keeps the query planner's statistics current while serving: once at
+// start and then every hour (imports and daily work change how selective a filter is).
+func (a *App) refreshStatistics(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		start := time.Now()
+		if err := a.Deps.DB.Analyze(ctx); err != nil && ctx.Err() == nil {
+			a.Deps.Log.Warn("planner statistics not refreshed", "err", err)
+		} else {
+			a.Deps.Log.Debug("planner statistics refreshed", "took", time.Since(start))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           a.Deps.Web,
@@ -144,6 +164,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.Deps.Log.Handler(), slog.LevelWarn),
 	}
+	go a.refreshStatistics(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -59,5 +59,5 @@ func (a *App) Demo(ctx context.Context, scale platform.Scale, seed int64, out io
 			}
 		}
 	}
-	return nil
+	return a.Deps.DB.Analyze(ctx)
 }

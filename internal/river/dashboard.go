@@ -61,35 +61,19 @@ func (m *Module) Dashboard(ctx context.Context, q store.Querier, scope string, n
 	base := ProblemFilter{Scope: scope, Now: now}
 	// One grouped scan gives every count; each group is what the list with the
 	// same filter counts (a shared reach's problem counts for both its cities).
+	// Grouping by the covering index's leading columns lets SQLite count while it walks
+	// the index, without sorting.
 	w, args := base.where()
-	rows, err := q.Query(ctx, `SELECT p.city, p.city2, p.category, p.source, p.state,
-		CASE WHEN p.state IN ('assigned', 'handling', 'extension') AND p.deadline <> '' AND p.deadline < ? THEN 1 ELSE 0 END, COUNT(*)
-		FROM river_problems p`+w+` GROUP BY 1, 2, 3, 4, 5, 6`,
-		append([]any{store.Time(now)}, args...)...)
+	rows, err := q.Query(ctx, `SELECT p.city, p.city2, p.category, p.source, p.state, COUNT(*)
+		FROM river_problems p`+w+` GROUP BY p.city, p.city2, p.category, p.source, p.state`, args...)
 	if err != nil {
 		return nil, err
 	}
 	type cityAgg struct{ found, closed, overdue int64 }
 	byCity := map[string]*cityAgg{}
 	byCat, bySrc := map[string]int64{}, map[string]int64{}
-	for rows.Next() {
-		var city, city2, cat, src, state string
-		var over int
-		var n int64
-		if err := rows.Scan(&city, &city2, &cat, &src, &state, &over, &n); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		d.Found += n
-		closed := state == string(StateClosed)
-		if closed {
-			d.Closed += n
-		}
-		if over == 1 {
-			d.Overdue += n
-		}
-		byCat[cat] += n
-		bySrc[src] += n
+	// forCities adds to each city a problem counts for (a shared reach's problem counts for both).
+	forCities := func(city, city2 string, add func(*cityAgg)) {
 		for _, c := range []string{city, city2} {
 			if c == "" || (c == city2 && city2 == city) {
 				continue
@@ -99,14 +83,51 @@ func (m *Module) Dashboard(ctx context.Context, q store.Querier, scope string, n
 				a = &cityAgg{}
 				byCity[c] = a
 			}
+			add(a)
+		}
+	}
+	for rows.Next() {
+		var city, city2, cat, src, state string
+		var n int64
+		if err := rows.Scan(&city, &city2, &cat, &src, &state, &n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		d.Found += n
+		closed := state == string(StateClosed)
+		if closed {
+			d.Closed += n
+		}
+		byCat[cat] += n
+		bySrc[src] += n
+		forCities(city, city2, func(a *cityAgg) {
 			a.found += n
 			if closed {
 				a.closed += n
 			}
-			if over == 1 {
-				a.overdue += n
-			}
+		})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// Overdue problems are few; the (state, deadline) index finds them directly.
+	over := base
+	over.Overdue = true
+	w, args = over.where()
+	rows, err = q.Query(ctx, `SELECT p.city, p.city2, COUNT(*) FROM river_problems p`+w+` GROUP BY p.city, p.city2`, args...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var city, city2 string
+		var n int64
+		if err := rows.Scan(&city, &city2, &n); err != nil {
+			rows.Close()
+			return nil, err
 		}
+		d.Overdue += n
+		forCities(city, city2, func(a *cityAgg) { a.overdue += n })
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -149,27 +170,14 @@ func (m *Module) Dashboard(ctx context.Context, q store.Querier, scope string, n
 func (m *Module) avgClose(ctx context.Context, q store.Querier, base ProblemFilter, d *Dashboard) error {
 	base.Closed = true
 	w, args := base.where()
-	rows, err := q.Query(ctx, "SELECT p.reported_at, p.closed_at FROM river_problems p"+w, args...)
-	if err != nil {
+	var n, sum int64
+	if err := q.QueryRow(ctx, "SELECT COUNT(*), COALESCE(SUM(p.close_secs), 0) FROM river_problems p"+w, args...).Scan(&n, &sum); err != nil {
 		return err
 	}
-	defer rows.Close()
-	var sum time.Duration
-	var n int
-	for rows.Next() {
-		var a, b string
-		if err := rows.Scan(&a, &b); err != nil {
-			return err
-		}
-		if a != "" && b != "" {
-			sum += s2t(b).Sub(s2t(a))
-			n++
-		}
-	}
 	if n > 0 {
-		d.AvgCloseDays = float64(int(sum.Hours()/24/float64(n)*10+0.5)) / 10
+		d.AvgCloseDays = float64(int(float64(sum)/86400/float64(n)*10+0.5)) / 10
 	}
-	return rows.Err()
+	return nil
 }
 
 func (m *Module) chiefFigures(ctx context.Context, q store.Querier, scope string, d *Dashboard) error {

@@ -19,15 +19,16 @@ import (
 var DemoAnchor = time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
 
 type demoSize struct {
-	chiefs, problems, closedMin, patrolsPer, readingDays int
+	chiefs, problems, closedMin, patrolsPer, patrolDays, readingDays int
 }
 
 func demoSizes(scale platform.Scale) demoSize {
 	if scale == platform.Bulletin {
-		// 2022 bulletin: 12,282 registered chiefs, nearly 75,000 problems found, more than 73,000 closed.
-		return demoSize{chiefs: 12282, problems: 75000, closedMin: 73300, patrolsPer: 4, readingDays: 730}
+		// 2022 bulletin: 12,282 registered chiefs, nearly 75,000 problems found, more than 73,000 closed;
+		// 81 patrols per chief over two years make the ~1 million patrol records of the benchmarks.
+		return demoSize{chiefs: 12282, problems: 75000, closedMin: 73300, patrolsPer: 81, patrolDays: 730, readingDays: 730}
 	}
-	return demoSize{chiefs: 300, problems: 2000, closedMin: 1300, patrolsPer: 6, readingDays: 120}
+	return demoSize{chiefs: 300, problems: 2000, closedMin: 1300, patrolsPer: 6, patrolDays: 60, readingDays: 120}
 }
 
 // batch collects rows for multi-row INSERTs.
@@ -300,11 +301,11 @@ func (m *Module) demoProblems(ctx context.Context, db *store.DB, rng *rand.Rand,
 				}
 				no := fmt.Sprintf("HZ%s%08X", reported.In(shanghai).Format("20060102"), rng.Uint32())
 				id, err := store.InsertID(ctx, tx, `INSERT INTO river_problems (no, source, category, severity, reach_id, river_id, region, city, region2, city2,
-					state, level, unit, deadline, requested_deadline, description, after_photos, reported_at, assigned_at, feedback_at, checked_at, closed_at, updated_at, demo)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+					state, level, unit, deadline, requested_deadline, description, after_photos, reported_at, assigned_at, feedback_at, checked_at, closed_at, close_secs, updated_at, demo)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
 					no, string(p.Source), string(p.Category), string(p.Severity), r.id, r.river, r.region, region.CityOf(r.region), r.region2, region.CityOf(r.region2),
 					string(p.State), int(p.Level), p.Unit, t2s(p.Deadline), t2s(p.RequestedDeadline), p.Description, strings.Join(p.AfterPhotos, "\n"),
-					t2s(reported), t2s(p.AssignedAt), t2s(p.FeedbackAt), t2s(p.CheckedAt), t2s(p.ClosedAt), t2s(t))
+					t2s(reported), t2s(p.AssignedAt), t2s(p.FeedbackAt), t2s(p.CheckedAt), t2s(p.ClosedAt), closeSecs(reported, p.ClosedAt), t2s(t))
 				if err != nil {
 					return err
 				}
@@ -344,7 +345,7 @@ func (m *Module) demoPatrols(ctx context.Context, db *store.DB, rng *rand.Rand, 
 					continue
 				}
 				for j := 0; j < sz.patrolsPer; j++ {
-					st := DemoAnchor.Add(-time.Duration(rng.IntN(60*24)) * time.Hour)
+					st := DemoAnchor.Add(-time.Duration(rng.IntN(sz.patrolDays*24)) * time.Hour)
 					en := st.Add(time.Duration(30+rng.IntN(150)) * time.Minute)
 					if err := b.add(ctx, tx, chiefs[i], rs[rng.IntN(len(rs))], regions[i], store.Time(st), store.Time(en), 1+rng.Float64()*6, 10+rng.IntN(90), "", "河面整洁，未发现问题", now, 1); err != nil {
 						return err

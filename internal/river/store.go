@@ -78,6 +78,14 @@ type SectionRow struct {
 	Region    string    `json:"region"`
 }
 
+// closeSecs is the time from report to closure in whole seconds, 0 while open.
+func closeSecs(reported, closed time.Time) int64 {
+	if reported.IsZero() || closed.IsZero() {
+		return 0
+	}
+	return int64(closed.Sub(reported).Round(time.Second) / time.Second)
+}
+
 func t2s(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -152,12 +160,12 @@ func insertProblem(ctx context.Context, q store.Querier, p *ProblemRow, h Histor
 	reach, _ := strconv.ParseInt(p.ReachID, 10, 64)
 	id, err := store.InsertID(ctx, q, `INSERT INTO river_problems (no, source, category, severity, reach_id, river_id, region, city, region2, city2,
 		state, level, supervisor, unit, joint_units, deadline, requested_deadline, description, lat, lon, section_id, reporter_phone,
-		after_photos, returns, reported_at, assigned_at, feedback_at, checked_at, closed_at, updated_at, demo)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		after_photos, returns, reported_at, assigned_at, feedback_at, checked_at, closed_at, close_secs, updated_at, demo)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.No, string(p.Source), string(p.Category), string(p.Severity), reach, p.RiverID, p.Region, p.City, p.Region2, p.City2,
 		string(p.State), int(p.Level), int(p.Supervisor), p.Unit, strings.Join(p.JointUnits, "\n"), t2s(p.Deadline), t2s(p.RequestedDeadline),
 		p.Description, p.Lat, p.Lon, p.SectionID, p.ReporterPhone, strings.Join(p.AfterPhotos, "\n"), p.Returns,
-		t2s(p.ReportedAt), t2s(p.AssignedAt), t2s(p.FeedbackAt), t2s(p.CheckedAt), t2s(p.ClosedAt), t2s(p.ReportedAt), d)
+		t2s(p.ReportedAt), t2s(p.AssignedAt), t2s(p.FeedbackAt), t2s(p.CheckedAt), t2s(p.ClosedAt), closeSecs(p.ReportedAt, p.ClosedAt), t2s(p.ReportedAt), d)
 	if err != nil {
 		return err
 	}
@@ -178,11 +186,11 @@ var ErrChanged = errors.New("该问题已被他人处理，状态已变化，请
 // saveTransition writes the problem's new values if it is still in state from, and the history entry.
 func saveTransition(ctx context.Context, q store.Querier, p Problem, from State, h HistoryEntry, now time.Time) error {
 	res, err := q.Exec(ctx, `UPDATE river_problems SET state = ?, level = ?, supervisor = ?, unit = ?, joint_units = ?, deadline = ?,
-		requested_deadline = ?, after_photos = ?, returns = ?, assigned_at = ?, feedback_at = ?, checked_at = ?, closed_at = ?, updated_at = ?
+		requested_deadline = ?, after_photos = ?, returns = ?, assigned_at = ?, feedback_at = ?, checked_at = ?, closed_at = ?, close_secs = ?, updated_at = ?
 		WHERE id = ? AND state = ?`,
 		string(p.State), int(p.Level), int(p.Supervisor), p.Unit, strings.Join(p.JointUnits, "\n"), t2s(p.Deadline),
 		t2s(p.RequestedDeadline), strings.Join(p.AfterPhotos, "\n"), p.Returns, t2s(p.AssignedAt), t2s(p.FeedbackAt), t2s(p.CheckedAt),
-		t2s(p.ClosedAt), store.Time(now), p.ID, string(from))
+		t2s(p.ClosedAt), closeSecs(p.ReportedAt, p.ClosedAt), store.Time(now), p.ID, string(from))
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# 河长制 benchmark (issue 5): the dashboard page and the filtered problem list under load,
+# on the bulletin-scale demo (12,282 chiefs, 75,000 problems of which ≥ 73,300 closed,
+# ~1 million patrol records, two years of daily readings). Goals: dashboard p95 ≤ 200 ms,
+# problem list with filters p99 ≤ 50 ms.
+#
+# Usage:  scripts/bench-river.sh                 (builds, creates the demo in a temporary folder)
+#         DB=path/to/bulletin.db scripts/bench-river.sh   (reuses a bulletin demo database)
+# Knobs:  THREADS=2 CONNS=8 DURATION=20s
+# Needs:  Go, wrk (Debian: apt-get install -y wrk), curl. All traffic goes to 127.0.0.1.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+THREADS=${THREADS:-2}
+CONNS=${CONNS:-8}
+DURATION=${DURATION:-20s}
+
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+. scripts/benchlib.sh
+need wrk curl go
+
+load_before=$(cut -d" " -f1-3 /proc/loadavg)
+echo "== build" >&2
+make -s build >&2
+
+db=${DB:-}
+demo_time="(reused $db)"
+if [ -z "$db" ]; then
+	db="$tmp/bulletin.db"
+	echo "== bulletin-scale demo database in a temporary folder" >&2
+	t0=$(date +%s.%N)
+	./bin/tongcheng demo --db "$db" --scale bulletin >"$tmp/demo.log"
+	demo_time=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f s", b - a }')
+fi
+counts=$(sqlite3 "$db" "SELECT (SELECT COUNT(*) FROM river_chiefs) || ' chiefs, ' || (SELECT COUNT(*) FROM river_problems) || ' problems (' || (SELECT COUNT(*) FROM river_problems WHERE state = 'closed') || ' closed), ' || (SELECT COUNT(*) FROM river_patrols) || ' patrols, ' || (SELECT COUNT(*) FROM river_readings) || ' readings'" 2>/dev/null || echo "(sqlite3 CLI missing: counts not read)")
+
+echo "== start tongcheng serve" >&2
+./bin/tongcheng serve --db "$db" --addr 127.0.0.1:0 --log-level warn >"$tmp/serve.out" 2>"$tmp/serve.err" &
+pids+=("$!")
+base=$(wait_addr "$tmp/serve.out")
+
+admin=$(login "$base" admin tongcheng-demo)
+cd_office=$(login "$base" cd-riveroffice tongcheng-demo)
+
+# name|url|cookie
+cases=(
+	"dashboard, province (admin)|$base/river/dashboard|$admin"
+	"dashboard, 成都 (cd-riveroffice)|$base/river/dashboard|$cd_office"
+	"problem list, 沱江 + 垃圾 + 已办结|$base/river/?river=tuojiang&category=garbage&state=closed|$admin"
+	"problem list, 成都 overdue|$base/river/?city=510100&overdue=1|$cd_office"
+	"problem list API, 德阳 + 排污|$base/api/v1/river/problems?city=510600&category=sewage|$admin"
+)
+for c in "${cases[@]}"; do
+	IFS='|' read -r name url hdr <<<"$c"
+	check_ok "$url" "$hdr"
+done
+# warm the page cache of the database file
+for c in "${cases[@]}"; do
+	IFS='|' read -r name url hdr <<<"$c"
+	curl -s -o /dev/null -H "$hdr" "$url"
+done
+
+report=""
+for c in "${cases[@]}"; do
+	IFS='|' read -r name url hdr <<<"$c"
+	echo "== $name" >&2
+	load "$(echo "$name" | tr -c 'a-zA-Z0-9' _)" "$url" "$hdr"
+	report+=$(printf '\n  %-40s %s' "$name" "$PCT")
+done
+
+cat <<OUT
+
+同城 river benchmark — $(date -u '+%Y-%m-%d %H:%M UTC')
+machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo); load average before the run: $load_before
+$(go env GOVERSION); wrk -t$THREADS -c$CONNS -d$DURATION; wrk shares the CPUs with the server; SQLite
+data: $counts; demo created in $demo_time; database $(du -h "$db" | cut -f1)
+$report
+OUT
