@@ -123,6 +123,7 @@ SIGTERM / Ctrl-C：处理完进行中的请求后退出 / finishes requests in f
 	db := dbFlag(fs)
 	addr := fs.String("addr", app.Env("TONGCHENG_ADDR", "127.0.0.1:8080"), "监听地址 / listen address (TONGCHENG_ADDR)")
 	secure := fs.Bool("secure-cookies", app.Env("TONGCHENG_SECURE_COOKIES", "") == "1", "仅通过 HTTPS 发送 Cookie（部署在 HTTPS 反向代理后时打开）/ mark cookies Secure (behind HTTPS)")
+	proxies := fs.String("trusted-proxies", app.Env("TONGCHENG_TRUSTED_PROXIES", ""), "受信任的反向代理地址或网段，逗号分隔；只有来自它们的 X-Forwarded-For 才被采信 / reverse proxies (IPs or CIDRs) whose X-Forwarded-For is believed (TONGCHENG_TRUSTED_PROXIES)")
 	level := fs.String("log-level", app.Env("TONGCHENG_LOG_LEVEL", "info"), "日志级别 / log level: debug, info, warn, error")
 	if err := parse(fs, args); err != nil || fs.Parsed() && helpAsked(args) {
 		return err
@@ -130,7 +131,7 @@ SIGTERM / Ctrl-C：处理完进行中的请求后退出 / finishes requests in f
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log := logger(stderr, *level)
-	a, err := app.Open(ctx, app.Config{DB: *db, SecureCookies: *secure}, log)
+	a, err := app.Open(ctx, app.Config{DB: *db, SecureCookies: *secure, TrustedProxies: *proxies}, log)
 	if err != nil {
 		return err
 	}

@@ -27,8 +27,8 @@ func TestChangeOwnPassword(t *testing.T) {
 		}
 
 		bad := []struct {
-			form        url.Values
-			status      int
+			form       url.Values
+			status     int
 			msg, field string
 		}{
 			{url.Values{"current_password": {"wrong-password-1"}, "new_password": {"new-password-22"}, "new_password2": {"new-password-22"}}, 400, "当前密码不正确", "current_password"},

@@ -25,7 +25,10 @@ type Config struct {
 	DB            string // SQLite path or postgres:// URL
 	Addr          string
 	SecureCookies bool
-	LogLevel      slog.Level
+	// TrustedProxies lists the reverse proxies (addresses or CIDR ranges, comma-separated)
+	// whose X-Forwarded-For names the client.
+	TrustedProxies string
+	LogLevel       slog.Level
 }
 
 // DefaultDB is the embedded database's default path.
@@ -71,11 +74,17 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	proxies, err := web.ParseTrustedProxies(cfg.TrustedProxies)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	a, err := Build(ctx, db, log, cfg.SecureCookies)
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
+	a.Deps.Web.TrustedProxies = proxies
 	return a, nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"sync"
 
@@ -50,6 +51,8 @@ type Server struct {
 	DB            *store.DB
 	Log           *slog.Logger
 	SecureCookies bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
 	// MaxBody is the default request body limit (bytes).
 	MaxBody int64
 
@@ -234,6 +237,7 @@ const (
 // ServeHTTP runs the shared middleware, then the route.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	s.realClient(r)
 	rec := &statusRecorder{ResponseWriter: w, status: 200}
 	defer func() {
 		if p := recover(); p != nil {
