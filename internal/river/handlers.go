@@ -247,7 +247,12 @@ func (m *Module) renderPublic(w http.ResponseWriter, r *http.Request, status int
 func (m *Module) publicReport(w http.ResponseWriter, r *http.Request) {
 	in := ReportInput{ReachCode: r.PathValue("code"), Category: r.FormValue("category"), Description: r.FormValue("description"),
 		Phone: r.FormValue("phone"), Lat: formFloat(r, "lat"), Lon: formFloat(r, "lon")}
-	if !m.allowPublic(web.ClientIP(r), m.Now()) {
+	ok, err := m.d.Web.Allow(r.Context(), "river_public", web.ClientIP(r), m.PublicLimit, m.PublicWindow, m.Now())
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	if !ok {
 		m.renderPublic(w, r, http.StatusTooManyRequests, in, fmt.Sprintf("举报过于频繁：同一网络 %d 分钟内最多提交 %d 次，请稍后再试", int(m.PublicWindow.Minutes()), m.PublicLimit), "")
 		return
 	}

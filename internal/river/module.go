@@ -15,7 +15,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"tongcheng/internal/audit"
@@ -46,9 +45,6 @@ type Module struct {
 	std   *Standard
 	atlas *Atlas
 	d     *platform.Deps
-
-	mu     sync.Mutex
-	public map[string][]time.Time // client address → times of recent public reports
 }
 
 // NewModule returns the module with the embedded GB 3838-2002 table and rivers atlas.
@@ -62,7 +58,7 @@ func NewModule() *Module {
 		panic("河流参考数据无法载入：" + err.Error())
 	}
 	return &Module{Workflow: DefaultWorkflowConfig(), Patrols: DefaultPatrolConfig(), PublicLimit: 5, PublicWindow: 10 * time.Minute,
-		Now: time.Now, std: st, atlas: at, public: map[string][]time.Time{}}
+		Now: time.Now, std: st, atlas: at}
 }
 
 func (m *Module) Key() string   { return "river" }
@@ -485,32 +481,6 @@ func (m *Module) openWarning(ctx context.Context, q store.Querier, sec *SectionR
 	return row, nil
 }
 
-// allowPublic counts a public report of a client address; false when over the limit.
-func (m *Module) allowPublic(ip string, now time.Time) bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	cut := now.Add(-m.PublicWindow)
-	list := m.public[ip][:0]
-	for _, t := range m.public[ip] {
-		if t.After(cut) {
-			list = append(list, t)
-		}
-	}
-	if len(list) >= m.PublicLimit {
-		m.public[ip] = list
-		return false
-	}
-	m.public[ip] = append(list, now)
-	if len(m.public) > 10000 { // forget idle addresses
-		for k, v := range m.public {
-			if len(v) == 0 || !v[len(v)-1].After(cut) {
-				delete(m.public, k)
-			}
-		}
-	}
-	return true
-}
-
 // ---- reference data and set-up used by demo, import and tests ----
 
 // AddChief stores a chief (河长).
@@ -632,11 +602,4 @@ func rate(a, b int64) string {
 		return "—"
 	}
 	return fmt.Sprintf("%.1f%%", float64(a)*100/float64(b))
-}
-
-// ResetLimits forgets the public report counts (tests; an operator after a false alarm).
-func (m *Module) ResetLimits() {
-	m.mu.Lock()
-	m.public = map[string][]time.Time{}
-	m.mu.Unlock()
 }

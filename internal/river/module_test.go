@@ -51,7 +51,6 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	}
 	now := testNow
 	m.Now = func() time.Time { return now }
-	m.ResetLimits()
 	e := &env{t: t, a: a, m: m, db: db, tokens: map[string]string{}}
 	for _, u := range []auth.NewUser{
 		{Username: "cd-office", DisplayName: "成都市河长办", Password: pw, Region: "510100", Roles: "river:riveroffice"},
