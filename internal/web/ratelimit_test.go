@@ -28,8 +28,8 @@ func TestAllowSharedAcrossServers(t *testing.T) {
 			allow(a, "198.51.100.9", t0),
 			allow(b, "198.51.100.9", t0.Add(time.Minute)),
 			allow(a, "198.51.100.9", t0.Add(2*time.Minute)),
-			allow(b, "198.51.100.9", t0.Add(3*time.Minute)), // 4th within 10 minutes, on the other server
-			allow(a, "203.0.113.1", t0.Add(3*time.Minute)),  // another address has its own count
+			allow(b, "198.51.100.9", t0.Add(3*time.Minute)),  // 4th within 10 minutes, on the other server
+			allow(a, "203.0.113.1", t0.Add(3*time.Minute)),   // another address has its own count
 			allow(a, "198.51.100.9", t0.Add(10*time.Minute)), // the first use has left the window
 			allow(b, "198.51.100.9", t0.Add(10*time.Minute)), // but the 2nd and 3rd have not
 		}
