@@ -386,11 +386,11 @@ func penaltyContent(c *Case) ([]string, string) {
 	}
 	if c.FineFen > 0 {
 		add("罚款")
-		parts = append(parts, "罚款人民币 "+Yuan(c.FineFen)+" 元")
+		parts = append(parts, "罚款人民币 "+web.Yuan(c.FineFen)+" 元")
 	}
 	if c.ConfiscatedFen > 0 {
 		add("没收违法所得")
-		parts = append(parts, "没收违法所得人民币 "+Yuan(c.ConfiscatedFen)+" 元")
+		parts = append(parts, "没收违法所得人民币 "+web.Yuan(c.ConfiscatedFen)+" 元")
 	}
 	for _, cf := range c.Result.Confiscations {
 		if cf.Mandatory && cf.Kind == "没收非法财物" {
