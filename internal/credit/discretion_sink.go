@@ -23,4 +23,3 @@ func (m *Module) AcceptPenaltyIn(ctx context.Context, q store.Querier, rec Recor
 	}
 	return audit.Log(ctx, q, audit.Entry{Action: "create", Module: "credit", ObjectType: "record", ObjectID: rec.Key(), Region: rec.SourceRegion, Detail: "智慧裁量决定的行政处罚"})
 }
-

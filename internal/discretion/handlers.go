@@ -1354,7 +1354,7 @@ func openAPIPaths() map[string]any {
 		"/api/v1/discretion/cases/{id}/steps": map[string]any{
 			"get":  op("听证与集体讨论步骤，以及尚缺的步骤（ready=false 时 missing 说明缺什么）", false),
 			"post": op("记录步骤（执法人员，本辖区）：{kind: hearing_notice|hearing_request|hearing_waiver|hearing_record|collective, date: YYYY-MM-DD, detail, outcome: 同意|不同意}", true)},
-		"/api/v1/discretion/items":              map[string]any{"get": op("裁量基准目录，q 按关键词、事项编号或条文（如 第一百二十四条）检索", false)},
-		"/api/v1/discretion/suggest":            map[string]any{"get": op("法条智能引用：q 为违法事实描述，返回最匹配的事项（n 条，默认 5）", false)},
+		"/api/v1/discretion/items":   map[string]any{"get": op("裁量基准目录，q 按关键词、事项编号或条文（如 第一百二十四条）检索", false)},
+		"/api/v1/discretion/suggest": map[string]any{"get": op("法条智能引用：q 为违法事实描述，返回最匹配的事项（n 条，默认 5）", false)},
 	}
 }

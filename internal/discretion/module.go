@@ -158,8 +158,8 @@ func (m *Module) funcs() template.FuncMap {
 		"yuanPlain": func(fen int64) string {
 			return yuanPlain(fen)
 		},
-		"baseName": BaseName,
-		"i64":      func(n int) int64 { return int64(n) },
+		"baseName":   BaseName,
+		"i64":        func(n int) int64 { return int64(n) },
 		"severities": func() []string { return Severities },
 		"stepName":   func(k string) string { return StepNames[k] },
 	}
