@@ -418,3 +418,70 @@ func TestDecisionPage(t *testing.T) {
 		}
 	})
 }
+
+// TestNoPenaltyDecision: a case decided as 不予处罚 (首违不罚 elected, 行政处罚法 第三十三条第一款)
+// needs no hearing, gets no 决定书文号 and puts nothing into the credit library.
+func TestNoPenaltyDecision(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		in := expiredFood(500_000)
+		in["circumstances"] = []string{"first_minor"}
+		in["elect_exemption"] = true
+		id := e.createCase("cd-officer", in, uscc("510100", 7000), true)
+		code, c, er := e.approve("cd-reviewer", id)
+		if code != 200 || c.Status != "decided" || c.DecisionNo != "" || !c.Result.NoPenalty {
+			t.Fatalf("no-penalty decision: %d %+v %+v", code, er, c.Case)
+		}
+		if n := e.count("SELECT COUNT(*) FROM credit_records"); n != 0 {
+			t.Fatalf("a 不予处罚 decision made %d credit records", n)
+		}
+		if n := e.count("SELECT COUNT(*) FROM discretion_decision_seq"); n != 0 {
+			t.Fatalf("a 不予处罚 decision took a number")
+		}
+		if resp, _ := e.login("cd-officer").get(fmt.Sprintf("/discretion/cases/%d/decision", id)); resp.StatusCode != 404 {
+			t.Fatalf("decision page of a 不予处罚 case: %d", resp.StatusCode)
+		}
+	})
+}
+
+// TestRefusedDecisionOnPage: the reviewer's approve button on a case that still needs its
+// hearing notice brings the case page back with the reason, not an error page.
+func TestRefusedDecisionOnPage(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		id := e.createCase("cd-officer", expiredFood(2_000_000), uscc("510100", 7100), true)
+		c := e.login("cd-reviewer")
+		c.get(fmt.Sprintf("/discretion/cases/%d", id))
+		resp, body := c.post(fmt.Sprintf("/discretion/cases/%d/approve", id), url.Values{}, false)
+		if resp.StatusCode != 409 || !strings.Contains(body, "告知当事人有要求听证的权利") || !strings.Contains(body, "案件 #") {
+			t.Fatalf("refused approve by form: %d", resp.StatusCode)
+		}
+	})
+}
+
+// BenchmarkDecide is one decision through the API: the 听证/集体讨论 gate, the bureau's next
+// 决定书文号, the case's transition, its audit entry and the 双公示 record in the credit library,
+// all in one transaction. The cases (with their steps) are made before the timer starts.
+func BenchmarkDecide(b *testing.B) {
+	for _, eng := range storetest.Engines() {
+		b.Run(eng, func(b *testing.B) {
+			e := newEnv(b, storetest.Open(b, eng))
+			ids := make([]int64, b.N)
+			for i := range ids {
+				ids[i] = e.createCase("cd-officer", expiredFood(2_000_000+int64(i%50)*10_000), uscc("510100", 10000+i), true)
+				e.ready("cd-officer", ids[i])
+			}
+			b.ResetTimer()
+			for _, id := range ids {
+				var c caseOut
+				if code := e.api("cd-reviewer", "POST", fmt.Sprintf("/api/v1/discretion/cases/%d/approve", id), nil, &c); code != 200 {
+					b.Fatalf("approve %d: %d", id, code)
+				}
+			}
+			b.StopTimer()
+			if n := e.count("SELECT COUNT(*) FROM credit_records"); n != b.N {
+				b.Fatalf("credit records %d, want %d", n, b.N)
+			}
+		})
+	}
+}

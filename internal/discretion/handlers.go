@@ -850,9 +850,17 @@ func (m *Module) actionForm(w http.ResponseWriter, r *http.Request) {
 	c, err := m.act(r.Context(), u, id, action, r.PostFormValue("reason"))
 	if err != nil {
 		var fe *auth.FieldError
+		var he *web.HTTPError
 		if errors.As(err, &fe) {
 			if c, err2 := m.loadCase(r); err2 == nil {
 				m.renderCase(w, r, http.StatusBadRequest, c, fe.Message)
+				return
+			}
+		}
+		if errors.As(err, &he) && he.Status == http.StatusConflict {
+			// a refused decision (听证, 集体讨论 missing) comes back on the case page with its reason
+			if c, err2 := m.loadCase(r); err2 == nil {
+				m.renderCase(w, r, he.Status, c, he.Message)
 				return
 			}
 		}

@@ -30,7 +30,7 @@ const pw = "correct-horse-1"
 var testNow = time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
 
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	a      *app.App
 	m      *discretion.Module
 	srv    *httptest.Server
@@ -41,7 +41,7 @@ type env struct {
 
 // newEnv builds the whole program on db and adds the module's people:
 // officers and reviewers of 成都 and 德阳, an officer-reviewer, an analyst.
-func newEnv(t *testing.T, db *store.DB) *env {
+func newEnv(t testing.TB, db *store.DB) *env {
 	t.Helper()
 	ctx := context.Background()
 	a, err := app.Build(ctx, db, nil, false)
