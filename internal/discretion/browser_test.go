@@ -184,6 +184,16 @@ func TestCalculatorInBrowser(t *testing.T) {
 	if w > 390 {
 		t.Errorf("decision page is %d px wide on a 390 px phone", w)
 	}
+	// the case page with its steps table also fits the phone
+	must("case page on a phone", chromedp.Do(ctx, chromedp.Navigate(base+loc)))
+	waitFor("case page on a phone", `!!document.querySelector('#steps') && window.innerWidth === 390`)
+	cw, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	must("case page width", err)
+	if cw > 390 {
+		t.Errorf("case page is %d px wide on a 390 px phone", cw)
+	}
+	must("back to the decision", chromedp.Do(ctx, chromedp.Navigate(base+loc+"/decision")))
+	waitFor("decision page again", `!!document.querySelector('#decision')`)
 	// printed on A4 the navigation is left out
 	must("print media", chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
