@@ -464,6 +464,12 @@ func (m *Module) checkPenalty(c *Case) error {
 }
 
 // ---- the 行政处罚决定书 page ----
+//
+// The page carries the contents 行政处罚法 第五十九条 requires and the periods the law gives:
+// payment within 十五日 (第六十七条第三款), 加处罚款 of 百分之三 a day (第七十二条第一款第（一）项),
+// 行政复议 within 六十日 before the people's government of the bureau's level (行政复议法 (2023)
+// 第二十条、第二十四条), 行政诉讼 within 六个月 (行政诉讼法 第四十六条). Checked against public
+// copies of the statutes (行政处罚法 2021, 行政复议法 2023-09-01 revision in force 2024-01-01).
 
 type decisionData struct {
 	Case       *Case
