@@ -485,3 +485,22 @@ func BenchmarkDecide(b *testing.B) {
 		})
 	}
 }
+
+// TestSubmitChecksDecisionFields: a draft saved before the 决定书 and 双公示 fields existed (no
+// 法定代表人, no 处罚机关代码) cannot be submitted until they are filled in; nothing changes.
+func TestSubmitChecksDecisionFields(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		id := e.createCase("cd-officer", expiredFood(2_000_000), uscc("510100", 7200), false)
+		if _, err := db.Exec(context.Background(), "UPDATE discretion_cases SET legal_rep = '', authority_uscc = '' WHERE id = ?", id); err != nil {
+			t.Fatal(err)
+		}
+		var er apiErr
+		if code := e.api("cd-officer", "POST", fmt.Sprintf("/api/v1/discretion/cases/%d/submit", id), nil, &er); code != 400 || er.Error.Field != "legal_rep" || !strings.Contains(er.Error.Message, "法定代表人") {
+			t.Fatalf("submit without 法定代表人: %d %+v", code, er)
+		}
+		if e.count("SELECT COUNT(*) FROM discretion_cases WHERE id = ? AND status = 'draft'", id) != 1 || e.audits("submit", id) != 0 {
+			t.Fatal("a refused submit changed the case")
+		}
+	})
+}

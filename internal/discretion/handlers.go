@@ -292,6 +292,14 @@ func (m *Module) act(ctx context.Context, u *auth.User, id int64, action, reason
 		if !u.CanWrite(c.Region) {
 			return nil, auth.ErrScope
 		}
+		// a draft saved before the 决定书 and 双公示 fields existed is completed first
+		meta := caseMeta{LegalRep: c.LegalRep, Address: c.SubjectAddress, Evidence: c.Evidence, Severity: c.Severity, AuthorityUSCC: c.AuthorityUSCC}
+		if err := checkDecisionMeta(&meta, PartyKind(c.Party)); err != nil {
+			return nil, err
+		}
+		if err := m.checkPenalty(c); err != nil {
+			return nil, err
+		}
 		err = m.d.DB.InTx(ctx, func(tx *store.Tx) error {
 			if err := transition(ctx, tx, id, []string{StatusDraft, StatusReturned}, StatusPending, nil); err != nil {
 				return err
