@@ -332,7 +332,7 @@ func (m *Module) procedureGate(c *Case, steps map[string]*ProcStep, today time.T
 		case steps[StepRequest] == nil && steps[StepWaiver] == nil:
 			nd, _ := time.Parse(time.DateOnly, notice.OnDate)
 			if dl := m.hearingDeadline(nd); !today.After(dl) {
-				return refuse("hearing_period_open", "已于 "+notice.OnDate+" 告知听证权利，当事人可在告知后五日（工作日）内、即 "+dl.Format(time.DateOnly)+" 前要求听证（行政处罚法第六十四条第（一）项、第八十五条）；期限届满或当事人明确放弃后才能作出决定。")
+				return refuse("hearing_period_open", "已于 "+notice.OnDate+" 告知听证权利，当事人可在告知后五日（工作日）内、即不晚于 "+dl.Format(time.DateOnly)+" 要求听证（行政处罚法第六十四条第（一）项、第八十五条）；期限届满或当事人明确放弃后才能作出决定。")
 			}
 		}
 	}
