@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -17,7 +19,9 @@ import (
 // TestCalculatorInBrowser drives the calculator in headless Chromium as an officer does:
 // describe the facts, pick the suggested item (法条智能引用), choose a factor, type the
 // amount in 元 and see the result at once (htmx, no inline scripts under the CSP); save
-// and submit; then a reviewer approves it from the case page. Any console error fails.
+// and submit; then record 告知 → 要求听证 → 听证 → 集体讨论 from the case page, a reviewer
+// approves it, and the 行政处罚决定书 opens from the case page, fits a 390 px phone and prints
+// without the navigation. Any console error fails.
 func TestCalculatorInBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped with -short")
@@ -94,7 +98,11 @@ func TestCalculatorInBrowser(t *testing.T) {
 	must("fill the case", chromedp.Do(ctx,
 		chromedp.SetValue(chromedp.ID("cf-fault"), "intentional"),
 		chromedp.SendKeys(chromedp.ID("subject_name"), "成都鲜果商贸有限公司"),
-		chromedp.SendKeys(chromedp.ID("subject_id"), "91510104MA6C0L8X2U"),
+		chromedp.SendKeys(chromedp.ID("subject_id"), "91510104MA6C0L8X71"),
+		chromedp.SendKeys(chromedp.ID("legal_rep"), "王芳"),
+		chromedp.SendKeys(chromedp.ID("subject_address"), "成都市锦江区春熙路1号"),
+		chromedp.SendKeys(chromedp.ID("evidence"), "现场检查笔录、进货单据"),
+		chromedp.SendKeys(chromedp.ID("authority_uscc"), cdBureau),
 		chromedp.SetValue(chromedp.ID("act_date"), "2026-10-10"),
 		chromedp.SetValue(chromedp.ID("discovery_date"), "2026-10-20"),
 		chromedp.SendKeys(chromedp.CSS(`input[name="amounts.goods_value"]`), "abc"),
@@ -121,6 +129,29 @@ func TestCalculatorInBrowser(t *testing.T) {
 	loc, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.location.pathname`))
 	must("location", err)
 
+	// the fine gives a right to a hearing and needs collective discussion: the reviewer cannot decide yet
+	if s := text(`#gate`); !strings.Contains(s, "听证") {
+		t.Fatalf("case page does not say what is missing: %q", s)
+	}
+	// 告知 → 要求听证 → 听证 → 集体讨论, recorded by the officer from the case page
+	for _, st := range []struct{ kind, date, detail, outcome string }{
+		{"hearing_notice", "2026-11-16", "直接送达听证告知书", ""},
+		{"hearing_request", "2026-11-17", "当事人书面要求听证", ""},
+		{"hearing_record", "2026-11-19", "主持人李明；当事人称已下架并全部退货", ""},
+		{"collective", "2026-11-20", "局务会 5 人参加，同意", "同意"},
+	} {
+		must("step "+st.kind, chromedp.Do(ctx,
+			chromedp.SetValue(chromedp.ID("step-kind"), st.kind),
+			chromedp.SetValue(chromedp.ID("step-date"), st.date),
+			chromedp.SetValue(chromedp.ID("step-outcome"), st.outcome),
+			chromedp.SendKeys(chromedp.ID("step-detail"), st.detail)))
+		nav("record "+st.kind, chromedp.Click(chromedp.CSS(`#step-form button`)))
+		waitFor("step "+st.kind+" recorded", `(document.querySelector('#steps') || {innerText: ''}).innerText.includes('`+st.date+`')`)
+	}
+	if s := text(`#steps`); !strings.Contains(s, "举行听证") || !strings.Contains(s, "负责人集体讨论（同意）") {
+		t.Fatalf("steps table: %q", s)
+	}
+
 	// the reviewer approves from the case page
 	nav("logout", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
 	login("cd-reviewer")
@@ -131,8 +162,47 @@ func TestCalculatorInBrowser(t *testing.T) {
 	if s := text(`main`); !strings.Contains(s, "审核通过") {
 		t.Fatalf("after approving: %.300s", s)
 	}
-	if n := e.count("SELECT COUNT(*) FROM discretion_cases WHERE status = 'decided' AND fine_fen = 29456800 AND review_comment = '事实清楚'"); n != 1 {
+	if n := e.count("SELECT COUNT(*) FROM discretion_cases WHERE status = 'decided' AND fine_fen = 29456800 AND review_comment = '事实清楚' AND decision_no = '成市监处罚〔2026〕1号'"); n != 1 {
 		t.Fatalf("decided cases = %d", n)
+	}
+	// the 决定书 from the case page's link, printable, and readable on a phone
+	must("open the case again", chromedp.Do(ctx, chromedp.Navigate(base+loc)))
+	nav("open the decision", chromedp.Click(chromedp.ID("decision-link")))
+	waitFor("decision page", `!!document.querySelector('#decision')`)
+	doc := text(`#decision`)
+	for _, want := range []string{"行政处罚决定书", "成市监处罚〔2026〕1号", "成都鲜果商贸有限公司", "成都市锦江区春熙路1号", "现场检查笔录、进货单据",
+		"第一百二十四条", "罚款人民币 294,568.00 元", "十五日内", "六十日内", "六个月内", "举行了听证", "2026年11月20日", "（印章）"} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("决定书 misses %q", want)
+		}
+	}
+	must("phone width", chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)))
+	must("reload on a phone", chromedp.Do(ctx, chromedp.Reload()))
+	waitFor("decision page on a phone", `!!document.querySelector('#decision') && window.innerWidth === 390`)
+	w, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	must("page width", err)
+	if w > 390 {
+		t.Errorf("decision page is %d px wide on a 390 px phone", w)
+	}
+	// the case page with its steps table also fits the phone
+	must("case page on a phone", chromedp.Do(ctx, chromedp.Navigate(base+loc)))
+	waitFor("case page on a phone", `!!document.querySelector('#steps') && window.innerWidth === 390`)
+	cw, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	must("case page width", err)
+	if cw > 390 {
+		t.Errorf("case page is %d px wide on a 390 px phone", cw)
+	}
+	must("back to the decision", chromedp.Do(ctx, chromedp.Navigate(base+loc+"/decision")))
+	waitFor("decision page again", `!!document.querySelector('#decision')`)
+	// printed on A4 the navigation is left out
+	must("print media", chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+		return err
+	})))
+	hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`getComputedStyle(document.querySelector('header.top')).display === 'none' && getComputedStyle(document.querySelector('.dx-tools')).display === 'none' && getComputedStyle(document.querySelector('#decision')).display !== 'none'`))
+	must("print layout", err)
+	if !hidden {
+		t.Error("printing the 决定书 keeps the navigation or hides the document")
 	}
 	mu.Lock()
 	defer mu.Unlock()

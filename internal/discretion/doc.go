@@ -51,4 +51,20 @@
 // PriorSameKind1Year), which it gets from a PriorViolationSource through
 // PriorFacts. Bad input gives an *InputError with the JSON field path of
 // Input, a stable code (ErrUnknownItem …) and a Chinese message.
+//
+// Around the engine the module keeps cases (store.go, handlers.go) and takes a
+// case to its decision (decision.go):
+//
+//   - the case carries what the 行政处罚决定书 (第五十九条) and the credit
+//     library's 行政处罚 record need: 法定代表人, 地址, 证据, 失信等级, 没收违法所得,
+//     the deciding bureau (data/bureaus.json) and its 统一社会信用代码;
+//   - 听证 and 集体讨论 are recorded as steps (告知 with its date, the party's
+//     request or waiver within 五日 = five working days, 第六十四条、第八十五条,
+//     the hearing, the collective discussion and its conclusion); a case the
+//     engine says needs them cannot be decided before they are recorded;
+//   - deciding a case takes the bureau's next 决定书文号 of the year
+//     (成市监处罚〔2026〕1号) and hands the penalty to a PenaltySink (the credit
+//     library, wired in app) inside the same transaction: all or nothing, and a
+//     number is never given twice;
+//   - /discretion/cases/{id}/decision is the printable 决定书 (A4).
 package discretion

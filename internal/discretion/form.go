@@ -92,6 +92,28 @@ type caseMeta struct {
 	SubjectID   string
 	SubjectName string
 	Facts       string
+	// for the 决定书 and the credit library (双公示)
+	LegalRep       string
+	Address        string
+	Evidence       string
+	Severity       string
+	AuthorityUSCC  string
+	ConfiscatedFen *int64 // nil: the known amounts of the confiscations the clause requires
+}
+
+// metaFromValues reads the case fields of the form that are not engine input.
+func metaFromValues(v url.Values) (caseMeta, error) {
+	meta := caseMeta{SubjectID: strings.ToUpper(strings.TrimSpace(v.Get("subject_id"))), SubjectName: strings.TrimSpace(v.Get("subject_name")), Facts: strings.TrimSpace(v.Get("facts")),
+		LegalRep: strings.TrimSpace(v.Get("legal_rep")), Address: strings.TrimSpace(v.Get("subject_address")), Evidence: strings.TrimSpace(v.Get("evidence")),
+		Severity: strings.TrimSpace(v.Get("severity")), AuthorityUSCC: strings.ToUpper(strings.TrimSpace(v.Get("authority_uscc")))}
+	if s := strings.TrimSpace(v.Get("confiscated")); s != "" {
+		fen, err := ParseYuan(s, "confiscated_fen")
+		if err != nil {
+			return meta, err
+		}
+		meta.ConfiscatedFen = &fen
+	}
+	return meta, nil
 }
 
 // errID makes an element id out of an engine field path ("amounts.goods_value" → "err-amounts-goods_value").
@@ -119,7 +141,8 @@ func slotOf(field string) string {
 // errorSlots lists every slot of the calculator that can show a message.
 var errorSlots = []string{"item_id", "party", "subject_id", "subject_name", "facts", "act_date", "act_end_date", "discovery_date",
 	"amounts.goods_value", "amounts.illegal_gains", "amounts.ad_fee", "amounts.illegal_turnover",
-	"victims", "circumstances", "case_factors", "impact_factors", "reduce", "reduce_reason", "proposed_fen", "proposal_reason"}
+	"victims", "circumstances", "case_factors", "impact_factors", "reduce", "reduce_reason", "proposed_fen", "proposal_reason",
+	"legal_rep", "subject_address", "evidence", "severity", "authority_uscc", "confiscated_fen"}
 
 func parseDay(v url.Values, field string, required bool) (time.Time, error) {
 	s := strings.TrimSpace(v.Get(field))
@@ -141,14 +164,16 @@ func parseDay(v url.Values, field string, required bool) (time.Time, error) {
 // factor the item does not know.
 func (m *Module) inputFromForm(v url.Values, today time.Time) (Input, caseMeta, error) {
 	var in Input
-	meta := caseMeta{SubjectID: strings.ToUpper(strings.TrimSpace(v.Get("subject_id"))), SubjectName: strings.TrimSpace(v.Get("subject_name")), Facts: strings.TrimSpace(v.Get("facts"))}
+	meta, err := metaFromValues(v)
+	if err != nil {
+		return in, meta, err
+	}
 	in.ItemID = strings.TrimSpace(v.Get("item_id"))
 	if in.ItemID == "" {
 		return in, meta, inErr("item_id", ErrUnknownItem, "请选择裁量事项：可在“违法事实”中描述案情后从智能引用结果中选用，或直接从目录中选择。")
 	}
 	in.Party = PartyKind(v.Get("party"))
 	in.Today = today
-	var err error
 	if in.ActDate, err = parseDay(v, "act_date", true); err != nil {
 		return in, meta, err
 	}
@@ -234,6 +259,14 @@ func valuesFromInput(in Input, meta caseMeta) url.Values {
 	v.Set("subject_id", meta.SubjectID)
 	v.Set("subject_name", meta.SubjectName)
 	v.Set("facts", meta.Facts)
+	v.Set("legal_rep", meta.LegalRep)
+	v.Set("subject_address", meta.Address)
+	v.Set("evidence", meta.Evidence)
+	v.Set("severity", meta.Severity)
+	v.Set("authority_uscc", meta.AuthorityUSCC)
+	if meta.ConfiscatedFen != nil {
+		v.Set("confiscated", yuanPlain(*meta.ConfiscatedFen))
+	}
 	day := func(k string, t time.Time) {
 		if !t.IsZero() {
 			v.Set(k, t.Format(time.DateOnly))

@@ -146,6 +146,19 @@ func (m *Module) caseOf(u *auth.User, in Input, res Result, meta caseMeta) *Case
 	if in.ProposedFen != nil {
 		c.FineFen = *in.ProposedFen
 	}
+	c.LegalRep, c.SubjectAddress, c.Evidence, c.Severity, c.AuthorityUSCC = meta.LegalRep, meta.Address, meta.Evidence, meta.Severity, meta.AuthorityUSCC
+	if b, ok := BureauOf(c.Region); ok {
+		c.Authority = b.Name
+	}
+	if meta.ConfiscatedFen != nil {
+		c.ConfiscatedFen = *meta.ConfiscatedFen
+	} else if !res.NoPenalty && !res.Barred {
+		for _, cf := range res.Confiscations {
+			if cf.Kind == "没收违法所得" && cf.FenKnown {
+				c.ConfiscatedFen += cf.Fen
+			}
+		}
+	}
 	c.BaseKind, c.BaseFen = m.ruleBase(&in, &res)
 	c.Position = positionOf(c.FineFen, c.LegalMin, c.LegalMax)
 	if c.FineFen == res.FineFen {
@@ -206,6 +219,9 @@ func (m *Module) save(ctx context.Context, u *auth.User, id int64, in Input, met
 	if err := checkSubject(meta); err != nil {
 		return nil, err
 	}
+	if err := checkDecisionMeta(&meta, in.Party); err != nil {
+		return nil, err
+	}
 	in.Today = m.today()
 	res, err := m.evaluate(ctx, &in, meta.SubjectID)
 	if err != nil {
@@ -214,6 +230,13 @@ func (m *Module) save(ctx context.Context, u *auth.User, id int64, in Input, met
 	c := m.caseOf(u, in, res, meta)
 	if old != nil {
 		c.ID, c.Region, c.City, c.OfficerID, c.OfficerName = old.ID, old.Region, old.City, old.OfficerID, old.OfficerName
+		c.Authority = old.Authority
+		if b, ok := BureauOf(c.Region); ok {
+			c.Authority = b.Name
+		}
+	}
+	if err := m.checkPenalty(c); err != nil {
+		return nil, err
 	}
 	rep, err := m.similar(ctx, m.d.DB, c, 0)
 	if err != nil {
@@ -269,6 +292,14 @@ func (m *Module) act(ctx context.Context, u *auth.User, id int64, action, reason
 		if !u.CanWrite(c.Region) {
 			return nil, auth.ErrScope
 		}
+		// a draft saved before the 决定书 and 双公示 fields existed is completed first
+		meta := caseMeta{LegalRep: c.LegalRep, Address: c.SubjectAddress, Evidence: c.Evidence, Severity: c.Severity, AuthorityUSCC: c.AuthorityUSCC}
+		if err := checkDecisionMeta(&meta, PartyKind(c.Party)); err != nil {
+			return nil, err
+		}
+		if err := m.checkPenalty(c); err != nil {
+			return nil, err
+		}
 		err = m.d.DB.InTx(ctx, func(tx *store.Tx) error {
 			if err := transition(ctx, tx, id, []string{StatusDraft, StatusReturned}, StatusPending, nil); err != nil {
 				return err
@@ -301,37 +332,57 @@ func (m *Module) act(ctx context.Context, u *auth.User, id int64, action, reason
 			})
 			break
 		}
+		// 听证 and 集体讨论 must be recorded where the engine says they are required
+		steps, err2 := listSteps(ctx, m.d.DB, id)
+		if err2 != nil {
+			return nil, err2
+		}
+		today := m.today()
+		if err2 := m.procedureGate(c, stepMap(steps), today); err2 != nil {
+			return nil, err2
+		}
 		// the similar cases as they stand at decision time
 		rep, err2 := m.similar(ctx, m.d.DB, c, 0)
 		if err2 != nil {
 			return nil, err2
 		}
 		n, med, dep := m.departureOf(rep)
-		today := m.today()
+		penalty := !c.Result.NoPenalty && !c.Result.Barred
+		bureau, ok := BureauOf(c.Region)
+		if penalty && !ok {
+			return nil, &web.HTTPError{Status: http.StatusConflict, Code: "no_bureau", Message: "办案单位 " + c.Region + " 不是四市市场监管部门，无法编排决定书文号。"}
+		}
 		err = m.d.DB.InTx(ctx, func(tx *store.Tx) error {
-			if err := transition(ctx, tx, id, []string{StatusPending}, StatusDecided, map[string]any{
-				"reviewer_id": u.ID, "reviewer_name": u.DisplayName, "review_comment": reason,
-				"decided_on": today.Format(time.DateOnly), "similar_n": n, "similar_median": med, "departure": dep}); err != nil {
+			set := map[string]any{"reviewer_id": u.ID, "reviewer_name": u.DisplayName, "review_comment": reason,
+				"decided_on": today.Format(time.DateOnly), "similar_n": n, "similar_median": med, "departure": dep}
+			var no string
+			if penalty {
+				seq, err := nextDecisionSeq(ctx, tx, bureau.Code, today.Year())
+				if err != nil {
+					return err
+				}
+				no = DecisionNumber(bureau.Prefix, today.Year(), seq)
+				set["decision_no"] = no
+			}
+			if err := transition(ctx, tx, id, []string{StatusPending}, StatusDecided, set); err != nil {
 				return err
 			}
 			d := "审核通过，作出决定：罚款 " + Yuan(c.FineFen)
+			if no != "" {
+				d += "；决定书文号 " + no
+			}
 			if reason != "" {
 				d += "；意见：" + reason
 			}
-			return m.audit(ctx, tx, "approve", c, d)
+			if err := m.audit(ctx, tx, "approve", c, d); err != nil {
+				return err
+			}
+			if penalty && m.Penalties != nil {
+				// 双公示: the penalty enters the credit library in the same transaction
+				return m.Penalties.PenaltyDecided(ctx, tx, penaltyOf(c, no, today))
+			}
+			return nil
 		})
-		if err == nil && m.Penalties != nil {
-			p := DecidedPenalty{CaseID: c.ID, DecisionNo: decisionNo(c.Region, c.ID), SubjectID: c.SubjectID, SubjectName: c.SubjectName,
-				ItemID: c.ItemID, ItemName: c.ItemName, Kind: c.ItemKind, FineFen: c.FineFen, DecidedOn: today, Region: c.Region}
-			for _, ct := range c.Result.Citations {
-				if ct.Role == "处罚依据" {
-					p.Basis = ct.Cite()
-				}
-			}
-			if perr := m.Penalties.PenaltyDecided(ctx, p); perr != nil {
-				m.d.Log.Error("penalty to credit library", "case", c.ID, "err", perr)
-			}
-		}
 	default:
 		return nil, store.ErrNotFound
 	}
@@ -505,6 +556,8 @@ func (m *Module) newPage(w http.ResponseWriter, r *http.Request) {
 	if id := r.URL.Query().Get("item_id"); id != "" {
 		v.Set("item_id", id)
 	}
+	v.Set("severity", "一般")
+	v.Set("authority_uscc", m.authorityUSCC(r.Context(), u.Region))
 	m.calcPage(w, r, http.StatusOK, calcData{Values: v, Action: "/discretion/cases"})
 }
 
@@ -523,7 +576,9 @@ func (m *Module) editPage(w http.ResponseWriter, r *http.Request) {
 		m.fail(w, r, conflict("只有草稿或退回的案件可以修改；该案件"+StatusNames[c.Status]+"。"))
 		return
 	}
-	v := valuesFromInput(c.Input, caseMeta{SubjectID: c.SubjectID, SubjectName: c.SubjectName, Facts: c.Facts})
+	conf := c.ConfiscatedFen
+	v := valuesFromInput(c.Input, caseMeta{SubjectID: c.SubjectID, SubjectName: c.SubjectName, Facts: c.Facts, LegalRep: c.LegalRep, Address: c.SubjectAddress,
+		Evidence: c.Evidence, Severity: c.Severity, AuthorityUSCC: c.AuthorityUSCC, ConfiscatedFen: &conf})
 	d := calcData{Values: v, Action: "/discretion/cases/" + itoa(c.ID), EditID: c.ID, Comment: c.ReviewComment}
 	d.Result, _ = m.resultPartial(r.Context(), v, c.ID, false)
 	m.calcPage(w, r, http.StatusOK, d)
@@ -715,6 +770,14 @@ type caseData struct {
 	DecisionNo string
 	Recomputed bool
 	Message    string
+	// 听证 and 集体讨论
+	Steps      []*ProcStep
+	StepOf     map[string]*ProcStep
+	CanStep    bool
+	Deadline   string
+	Gate       string
+	HasPenalty bool
+	StepErr    string
 }
 
 func (m *Module) casePage(w http.ResponseWriter, r *http.Request) {
@@ -756,7 +819,30 @@ func (m *Module) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 	d.OwnCase = c.OfficerID == u.ID
 	d.CanReview = c.Status == StatusPending && canReview(u) && u.CanWrite(c.Region) && !d.OwnCase
 	if c.Status == StatusDecided {
-		d.DecisionNo = decisionNo(c.Region, c.ID)
+		d.DecisionNo = c.DecisionNo
+		if d.DecisionNo == "" && !c.Result.NoPenalty {
+			d.DecisionNo = decisionNo(c.Region, c.ID)
+		}
+	}
+	if d.Steps, err = listSteps(ctx, m.d.DB, c.ID); err != nil {
+		m.fail(w, r, err)
+		return
+	}
+	d.StepOf = stepMap(d.Steps)
+	d.HasPenalty = !c.Result.NoPenalty && !c.Result.Barred
+	d.CanStep = c.Status != StatusDecided && canOfficer(u) && u.CanWrite(c.Region) && d.HasPenalty
+	if n := d.StepOf[StepNotice]; n != nil {
+		if t, err := time.Parse(time.DateOnly, n.OnDate); err == nil {
+			d.Deadline = m.hearingDeadline(t).Format(time.DateOnly)
+		}
+	}
+	if c.Status != StatusDecided {
+		if err := m.procedureGate(c, d.StepOf, m.today()); err != nil {
+			var he *web.HTTPError
+			if errors.As(err, &he) {
+				d.Gate = he.Message
+			}
+		}
 	}
 	m.d.Web.Render(w, r, status, "discretion/case.html", "案件 #"+itoa(c.ID), d)
 }
@@ -772,9 +858,17 @@ func (m *Module) actionForm(w http.ResponseWriter, r *http.Request) {
 	c, err := m.act(r.Context(), u, id, action, r.PostFormValue("reason"))
 	if err != nil {
 		var fe *auth.FieldError
+		var he *web.HTTPError
 		if errors.As(err, &fe) {
 			if c, err2 := m.loadCase(r); err2 == nil {
 				m.renderCase(w, r, http.StatusBadRequest, c, fe.Message)
+				return
+			}
+		}
+		if errors.As(err, &he) && he.Status == http.StatusConflict {
+			// a refused decision (听证, 集体讨论 missing) comes back on the case page with its reason
+			if c, err2 := m.loadCase(r); err2 == nil {
+				m.renderCase(w, r, he.Status, c, he.Message)
 				return
 			}
 		}
@@ -987,11 +1081,17 @@ func (m *Module) apiCompute(w http.ResponseWriter, r *http.Request) {
 }
 
 type apiCaseIn struct {
-	Input       apiInput `json:"input"`
-	SubjectID   string   `json:"subject_id"`
-	SubjectName string   `json:"subject_name"`
-	Facts       string   `json:"facts"`
-	Submit      bool     `json:"submit"`
+	Input          apiInput `json:"input"`
+	SubjectID      string   `json:"subject_id"`
+	SubjectName    string   `json:"subject_name"`
+	Facts          string   `json:"facts"`
+	LegalRep       string   `json:"legal_rep"`
+	SubjectAddress string   `json:"subject_address"`
+	Evidence       string   `json:"evidence"`
+	Severity       string   `json:"severity"`
+	AuthorityUSCC  string   `json:"authority_uscc"`
+	ConfiscatedFen *int64   `json:"confiscated_fen"`
+	Submit         bool     `json:"submit"`
 }
 
 func (m *Module) apiCreate(w http.ResponseWriter, r *http.Request) {
@@ -1012,7 +1112,9 @@ func (m *Module) apiCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	// priors come from the source, never from the client
 	in.PriorsKnown, in.PriorSameKind1Year, in.PriorSameKind2Years = false, 0, 0
-	meta := caseMeta{SubjectID: strings.ToUpper(strings.TrimSpace(body.SubjectID)), SubjectName: strings.TrimSpace(body.SubjectName), Facts: strings.TrimSpace(body.Facts)}
+	meta := caseMeta{SubjectID: strings.ToUpper(strings.TrimSpace(body.SubjectID)), SubjectName: strings.TrimSpace(body.SubjectName), Facts: strings.TrimSpace(body.Facts),
+		LegalRep: strings.TrimSpace(body.LegalRep), Address: strings.TrimSpace(body.SubjectAddress), Evidence: strings.TrimSpace(body.Evidence),
+		Severity: strings.TrimSpace(body.Severity), AuthorityUSCC: strings.ToUpper(strings.TrimSpace(body.AuthorityUSCC)), ConfiscatedFen: body.ConfiscatedFen}
 	c, err := m.save(r.Context(), u, 0, in, meta, body.Submit)
 	if err != nil {
 		m.fail(w, r, err)
@@ -1154,6 +1256,97 @@ func (m *Module) apiSuggest(w http.ResponseWriter, r *http.Request) {
 	web.WriteJSON(w, http.StatusOK, map[string]any{"suggestions": out})
 }
 
+// authorityUSCC is the code to prefill for an officer's bureau: the data file's, else the
+// one the unit's last case used.
+func (m *Module) authorityUSCC(ctx context.Context, code string) string {
+	if b, ok := BureauOf(code); ok && b.USCC != "" {
+		return b.USCC
+	}
+	var v string
+	_ = m.d.DB.QueryRow(ctx, "SELECT authority_uscc FROM discretion_cases WHERE region = ? AND authority_uscc <> '' ORDER BY id DESC LIMIT 1", code).Scan(&v)
+	return v
+}
+
+func (m *Module) stepForm(w http.ResponseWriter, r *http.Request) {
+	u := web.User(r)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		m.fail(w, r, store.ErrNotFound)
+		return
+	}
+	in := StepInput{Kind: r.PostFormValue("kind"), Date: r.PostFormValue("date"), Detail: r.PostFormValue("detail"), Outcome: r.PostFormValue("outcome")}
+	s, err := m.recordStep(r.Context(), u, id, in)
+	if err != nil {
+		var fe *auth.FieldError
+		var he *web.HTTPError
+		if errors.As(err, &fe) || errors.As(err, &he) && he.Status == http.StatusConflict {
+			if c, err2 := m.loadCase(r); err2 == nil {
+				msg, status := "", http.StatusBadRequest
+				if fe != nil {
+					msg = fe.Message
+				} else {
+					msg, status = he.Message, he.Status
+				}
+				m.renderCase(w, r, status, c, msg)
+				return
+			}
+		}
+		m.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/discretion/cases/"+itoa(id)+"?ok="+url.QueryEscape("已记录"+s.KindName), http.StatusSeeOther)
+}
+
+func (m *Module) apiStep(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		m.fail(w, r, store.ErrNotFound)
+		return
+	}
+	var in StepInput
+	if err := web.DecodeJSON(r, &in); err != nil {
+		m.fail(w, r, err)
+		return
+	}
+	s, err := m.recordStep(r.Context(), web.User(r), id, in)
+	if err != nil {
+		m.fail(w, r, err)
+		return
+	}
+	web.WriteJSON(w, http.StatusCreated, s)
+}
+
+func (m *Module) apiSteps(w http.ResponseWriter, r *http.Request) {
+	if !canUse(web.User(r)) {
+		m.forbidden(w, r, "您没有使用智慧裁量的权限")
+		return
+	}
+	c, err := m.loadCase(r)
+	if err != nil {
+		m.fail(w, r, err)
+		return
+	}
+	steps, err := listSteps(r.Context(), m.d.DB, c.ID)
+	if err != nil {
+		m.fail(w, r, err)
+		return
+	}
+	if steps == nil {
+		steps = []*ProcStep{}
+	}
+	out := map[string]any{"steps": steps, "hearing_right": c.Result.Procedure.HearingRight, "collective": c.Result.Procedure.Collective, "ready": true}
+	if c.Status != StatusDecided {
+		if err := m.procedureGate(c, stepMap(steps), m.today()); err != nil {
+			out["ready"], out["missing"] = false, err.Error()
+			var he *web.HTTPError
+			if errors.As(err, &he) {
+				out["missing"] = he.Message
+			}
+		}
+	}
+	web.WriteJSON(w, http.StatusOK, out)
+}
+
 func op(summary string, body bool) map[string]any {
 	o := map[string]any{"summary": summary, "tags": []string{"智慧裁量"}, "responses": map[string]any{"200": map[string]any{"description": "成功"},
 		"default": map[string]any{"description": "错误：{\"error\":{\"code\",\"message\",\"field\"}}"}}}
@@ -1168,13 +1361,16 @@ func openAPIPaths() map[string]any {
 		"/api/v1/discretion/compute": map[string]any{"post": op("无状态计算：提交案件事实（Input，日期 YYYY-MM-DD，金额单位分），返回建议罚款、阶次、依据与说理（Result）；输入有误返回 400 与 field", true)},
 		"/api/v1/discretion/cases": map[string]any{
 			"get":  op("案件列表：本辖区案件；scope=shared 为四市已决定案件，scope=mine 为本人案件；参数 status item_id q limit before", false),
-			"post": op("新建案件（执法人员）：{input, subject_id, subject_name, facts, submit}；与审计记录同一事务保存", true)},
+			"post": op("新建案件（执法人员）：{input, subject_id, subject_name, facts, legal_rep, subject_address, evidence, severity(轻微|一般|严重), authority_uscc, confiscated_fen, submit}；与审计记录同一事务保存", true)},
 		"/api/v1/discretion/cases/{id}":         map[string]any{"get": op("案件详情（未决定的案件仅本辖区可读，已决定的四市共享）", false)},
 		"/api/v1/discretion/cases/{id}/submit":  map[string]any{"post": op("提交法制审核（执法人员）", false)},
-		"/api/v1/discretion/cases/{id}/approve": map[string]any{"post": op("审核通过并作出决定（法制审核员，本辖区，不能审核本人案件）；可附 {reason} 意见", true)},
+		"/api/v1/discretion/cases/{id}/approve": map[string]any{"post": op("审核通过并作出决定（法制审核员，本辖区，不能审核本人案件）；须已记录应有的听证和集体讨论步骤；同一事务内编排决定书文号并将行政处罚推送信用库（双公示）；可附 {reason} 意见", true)},
 		"/api/v1/discretion/cases/{id}/return":  map[string]any{"post": op("退回（法制审核员），须附 {reason}", true)},
 		"/api/v1/discretion/cases/{id}/similar": map[string]any{"get": op("类案同罚：四市同事项、同阶次、基数相近（band，默认 ±50%）的已决定案件及其位置中位数与偏离提示", false)},
-		"/api/v1/discretion/items":              map[string]any{"get": op("裁量基准目录，q 按关键词、事项编号或条文（如 第一百二十四条）检索", false)},
-		"/api/v1/discretion/suggest":            map[string]any{"get": op("法条智能引用：q 为违法事实描述，返回最匹配的事项（n 条，默认 5）", false)},
+		"/api/v1/discretion/cases/{id}/steps": map[string]any{
+			"get":  op("听证与集体讨论步骤，以及尚缺的步骤（ready=false 时 missing 说明缺什么）", false),
+			"post": op("记录步骤（执法人员，本辖区）：{kind: hearing_notice|hearing_request|hearing_waiver|hearing_record|collective, date: YYYY-MM-DD, detail, outcome: 同意|不同意}", true)},
+		"/api/v1/discretion/items":   map[string]any{"get": op("裁量基准目录，q 按关键词、事项编号或条文（如 第一百二十四条）检索", false)},
+		"/api/v1/discretion/suggest": map[string]any{"get": op("法条智能引用：q 为违法事实描述，返回最匹配的事项（n 条，默认 5）", false)},
 	}
 }

@@ -41,22 +41,37 @@ var DefaultConfig = Config{BandPct: 50, DepartureBP: 2000, MinSimilar: 3, MaxSim
 // PenaltySink receives a decided penalty for 双公示 (the credit library's
 // 行政处罚 records); the credit module can satisfy it, app wires it.
 type PenaltySink interface {
-	PenaltyDecided(ctx context.Context, p DecidedPenalty) error
+	// CheckPenalty tells whether p would make a valid record (checked when a case is
+	// saved, so the officer sees a bad code at once); the error names the case field.
+	CheckPenalty(p DecidedPenalty) error
+	// PenaltyDecided stores p inside the deciding transaction q; storing the same
+	// 决定书文号 again replaces the record, so a retry never duplicates it.
+	PenaltyDecided(ctx context.Context, q store.Querier, p DecidedPenalty) error
 }
 
 // DecidedPenalty is a decided case as handed to the credit library.
 type DecidedPenalty struct {
-	CaseID      int64
-	DecisionNo  string
-	SubjectID   string
-	SubjectName string
-	ItemID      string
-	ItemName    string
-	Kind        string
-	Basis       string // 处罚依据
-	FineFen     int64
-	DecidedOn   time.Time
-	Region      string
+	CaseID         int64
+	DecisionNo     string    // 行政处罚决定书文号
+	Party          PartyKind // 自然人 or 法人或者其他组织
+	SubjectID      string    // 统一社会信用代码 or 身份证号码
+	SubjectName    string    // 行政相对人名称
+	LegalRep       string    // 法定代表人（负责人、经营者）
+	Address        string    // 当事人地址
+	ItemID         string
+	ItemName       string
+	Kind           string   // 违法行为类型 (the item's kind, as 首违不罚 counts it)
+	Facts          string   // 违法事实
+	Basis          string   // 处罚依据
+	Kinds          []string // 处罚类别
+	Content        string   // 处罚内容
+	FineFen        int64    // 罚款金额
+	ConfiscatedFen int64    // 没收违法所得金额
+	Severity       string   // 失信等级 轻微/一般/严重
+	DecidedOn      time.Time
+	Authority      string // 处罚机关 (also 数据来源单位)
+	AuthorityUSCC  string
+	Region         string // GB/T 2260 code of the deciding unit
 }
 
 // Module is 智慧裁量 on the platform: cases, 法制审核, 类案同罚, the catalogue.
@@ -70,6 +85,9 @@ type Module struct {
 	Penalties PenaltySink
 	// Now is the clock (tests move it).
 	Now func() time.Time
+	// Workdays returns the n-th working day after d (statutory holidays left out);
+	// nil counts Monday to Friday. app sets the credit module's holiday calendar.
+	Workdays func(d time.Time, n int) time.Time
 
 	eng   *Engine
 	d     *platform.Deps
@@ -140,8 +158,10 @@ func (m *Module) funcs() template.FuncMap {
 		"yuanPlain": func(fen int64) string {
 			return yuanPlain(fen)
 		},
-		"baseName": BaseName,
-		"i64":      func(n int) int64 { return int64(n) },
+		"baseName":   BaseName,
+		"i64":        func(n int) int64 { return int64(n) },
+		"severities": func() []string { return Severities },
+		"stepName":   func(k string) string { return StepNames[k] },
 	}
 }
 
@@ -164,6 +184,8 @@ func (m *Module) Mount(d *platform.Deps) {
 	w.Handle("GET /discretion/cases/{id}/edit", m.editPage)
 	w.Handle("POST /discretion/cases/{id}", m.updateForm)
 	w.Handle("POST /discretion/cases/{id}/{action}", m.actionForm)
+	w.Handle("POST /discretion/cases/{id}/steps", m.stepForm)
+	w.Handle("GET /discretion/cases/{id}/decision", m.decisionPage)
 	w.Handle("GET /discretion/review", m.reviewPage)
 	w.Handle("GET /discretion/consistency", m.consistencyPage)
 	w.Handle("GET /discretion/catalogue", m.cataloguePage)
@@ -175,6 +197,8 @@ func (m *Module) Mount(d *platform.Deps) {
 	w.Handle("GET /api/v1/discretion/cases/{id}", m.apiGet)
 	w.Handle("GET /api/v1/discretion/cases/{id}/similar", m.apiSimilar)
 	w.Handle("POST /api/v1/discretion/cases/{id}/{action}", m.apiAction)
+	w.Handle("GET /api/v1/discretion/cases/{id}/steps", m.apiSteps)
+	w.Handle("POST /api/v1/discretion/cases/{id}/steps", m.apiStep)
 	w.Handle("GET /api/v1/discretion/items", m.apiItems)
 	w.Handle("GET /api/v1/discretion/suggest", m.apiSuggest)
 	w.OpenAPI(openAPIPaths())

@@ -18,6 +18,7 @@ import (
 	"tongcheng/internal/app"
 	"tongcheng/internal/audit"
 	"tongcheng/internal/auth"
+	"tongcheng/internal/credit"
 	"tongcheng/internal/discretion"
 	"tongcheng/internal/store"
 	"tongcheng/internal/store/storetest"
@@ -29,7 +30,7 @@ const pw = "correct-horse-1"
 var testNow = time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
 
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	a      *app.App
 	m      *discretion.Module
 	srv    *httptest.Server
@@ -40,7 +41,7 @@ type env struct {
 
 // newEnv builds the whole program on db and adds the module's people:
 // officers and reviewers of 成都 and 德阳, an officer-reviewer, an analyst.
-func newEnv(t *testing.T, db *store.DB) *env {
+func newEnv(t testing.TB, db *store.DB) *env {
 	t.Helper()
 	ctx := context.Background()
 	a, err := app.Build(ctx, db, nil, false)
@@ -331,7 +332,8 @@ func (c *client) post(path string, v url.Values, htmx bool) (*http.Response, str
 
 func caseForm(goods string) url.Values {
 	return url.Values{
-		"item_id": {"food-124-1-5"}, "party": {"org"}, "subject_name": {"成都鲜果商贸有限公司"}, "subject_id": {"91510104MA6C0L8X2U"},
+		"item_id": {"food-124-1-5"}, "party": {"org"}, "subject_name": {"成都鲜果商贸有限公司"}, "subject_id": {"91510104MA6C0L8X71"},
+		"legal_rep": {"王芳"}, "subject_address": {"成都市锦江区春熙路1号"}, "evidence": {"现场检查笔录、进货单据"}, "authority_uscc": {cdBureau},
 		"facts": {"超市货架上 3 箱过期酸奶仍在销售"}, "act_date": {"2026-10-10"}, "discovery_date": {"2026-10-20"},
 		"amounts.goods_value": {goods}, "cf.fault": {"intentional"},
 	}
@@ -428,22 +430,69 @@ type caseOut struct {
 	discretion.Case
 }
 
+// test codes of the deciding bureaus (valid under GB 32100, not the real ones)
+const (
+	cdBureau = "11510100MB12345624"
+	dyBureau = "11510600MB16000084"
+)
+
+// uscc is a valid test 统一社会信用代码 of a company registered in city.
+func uscc(city string, n int) string { return credit.MakeUSCC("91", city, fmt.Sprintf("MA6%05d", n)) }
+
+// caseBody is the API body of a new case with the fields the 决定书 and 双公示 need.
+func caseBody(user string, in map[string]any, subject string, submit bool) map[string]any {
+	auth := cdBureau
+	if strings.HasPrefix(user, "dy-") {
+		auth = dyBureau
+	}
+	return map[string]any{"input": in, "subject_id": subject, "subject_name": "测试当事人 " + subject[len(subject)-4:], "facts": "销售超过保质期的酸奶",
+		"legal_rep": "张三", "subject_address": "四川省成都市锦江区测试路1号", "evidence": "现场检查笔录、询问笔录、进货单据", "authority_uscc": auth, "submit": submit}
+}
+
 func (e *env) createCase(user string, in map[string]any, subject string, submit bool) int64 {
 	e.t.Helper()
 	var c caseOut
-	code := e.api(user, "POST", "/api/v1/discretion/cases", map[string]any{
-		"input": in, "subject_id": subject, "subject_name": "测试当事人 " + subject[len(subject)-4:], "facts": "测试", "submit": submit}, &c)
+	code := e.api(user, "POST", "/api/v1/discretion/cases", caseBody(user, in, subject, submit), &c)
 	if code != 201 {
+		var er apiErr
+		e.api(user, "POST", "/api/v1/discretion/compute", in, &er)
 		e.t.Fatalf("create case: %d", code)
 	}
 	return c.ID
+}
+
+// ready records, as officer, the steps the case needs before it can be decided: the notice of
+// the right to a hearing with the party's waiver, and the collective discussion.
+func (e *env) ready(officer string, id int64) {
+	e.t.Helper()
+	var st struct {
+		HearingRight bool `json:"hearing_right"`
+		Collective   bool `json:"collective"`
+	}
+	if code := e.api(officer, "GET", fmt.Sprintf("/api/v1/discretion/cases/%d/steps", id), nil, &st); code != 200 {
+		e.t.Fatalf("steps of %d: %d", id, code)
+	}
+	var steps []discretion.StepInput
+	if st.HearingRight {
+		steps = append(steps, discretion.StepInput{Kind: "hearing_notice", Date: "2026-11-05", Detail: "直接送达"},
+			discretion.StepInput{Kind: "hearing_waiver", Date: "2026-11-06", Detail: "当事人书面放弃听证"})
+	}
+	if st.Collective {
+		steps = append(steps, discretion.StepInput{Kind: "collective", Date: "2026-11-18", Outcome: "同意", Detail: "局长办公会，5 人参加，同意"})
+	}
+	for _, s := range steps {
+		var er apiErr
+		if code := e.api(officer, "POST", fmt.Sprintf("/api/v1/discretion/cases/%d/steps", id), s, &er); code != 201 {
+			e.t.Fatalf("step %s of %d: %d %+v", s.Kind, id, code, er)
+		}
+	}
 }
 
 // TestReviewFlow: save → submit → approve with audit entries; scope and role rejections change nothing.
 func TestReviewFlow(t *testing.T) {
 	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
-		id := e.createCase("cd-officer", expiredFood(2_000_000), "91510100MA61234567", false)
+		id := e.createCase("cd-officer", expiredFood(2_000_000), uscc("510100", 1234567%100000), false)
 		path := fmt.Sprintf("/api/v1/discretion/cases/%d", id)
 		var c caseOut
 		if e.api("cd-officer", "POST", path+"/submit", nil, &c); c.Status != "pending" {
@@ -469,7 +518,8 @@ func TestReviewFlow(t *testing.T) {
 			e.audits("approve", id)+e.audits("return", id) != 0 {
 			t.Fatal("a rejected review changed the case or the audit log")
 		}
-		// the 成都 reviewer approves
+		// the 成都 reviewer approves once the hearing notice, the waiver and the collective discussion are recorded
+		e.ready("cd-officer", id)
 		if code := e.api("cd-reviewer", "POST", path+"/approve", map[string]string{"reason": "事实清楚，同意"}, &c); code != 200 || c.Status != "decided" || c.DecidedOn != "2026-11-20" || c.ReviewerName != "成都审核" {
 			t.Fatalf("approve = %d %+v", code, c.Case)
 		}
@@ -508,17 +558,18 @@ func TestReviewFlow(t *testing.T) {
 		// a person's ID number is shown in full to the deciding city only
 		person := expiredFood(1_200_000)
 		person["party"] = "natural"
-		pid := e.createCase("cd-officer", person, "510104199001011234", true)
+		pid := e.createCase("cd-officer", person, "510104199001011230", true)
+		e.ready("cd-officer", pid)
 		e.api("cd-reviewer", "POST", fmt.Sprintf("/api/v1/discretion/cases/%d/approve", pid), nil, &c)
-		if e.api("ms-analyst", "GET", fmt.Sprintf("/api/v1/discretion/cases/%d", pid), nil, &c); c.SubjectID != "510104********1234" {
+		if e.api("ms-analyst", "GET", fmt.Sprintf("/api/v1/discretion/cases/%d", pid), nil, &c); c.SubjectID != "510104********1230" {
 			t.Fatalf("眉山 sees the ID number %q", c.SubjectID)
 		}
-		if e.api("cd-officer", "GET", fmt.Sprintf("/api/v1/discretion/cases/%d", pid), nil, &c); c.SubjectID != "510104199001011234" {
+		if e.api("cd-officer", "GET", fmt.Sprintf("/api/v1/discretion/cases/%d", pid), nil, &c); c.SubjectID != "510104199001011230" {
 			t.Fatalf("成都 sees the ID number %q", c.SubjectID)
 		}
 
 		// return needs a reason; with one the case goes back to the officer
-		id2 := e.createCase("cd-officer", expiredFood(3_000_000), "91510100MA61234568", true)
+		id2 := e.createCase("cd-officer", expiredFood(3_000_000), uscc("510100", 1234568%100000), true)
 		p2 := fmt.Sprintf("/api/v1/discretion/cases/%d", id2)
 		if code := e.api("cd-reviewer", "POST", p2+"/return", map[string]string{"reason": " "}, &er); code != 400 || er.Error.Field != "reason" {
 			t.Fatalf("return without reason = %d %+v", code, er)
@@ -535,14 +586,14 @@ func TestReviewFlow(t *testing.T) {
 		}
 
 		// a reviewer cannot review their own case
-		id3 := e.createCase("cd-both", expiredFood(2_500_000), "91510100MA61234569", true)
+		id3 := e.createCase("cd-both", expiredFood(2_500_000), uscc("510100", 1234569%100000), true)
 		if code := e.api("cd-both", "POST", fmt.Sprintf("/api/v1/discretion/cases/%d/approve", id3), nil, &er); code != 403 || er.Error.Code != "own_case" {
 			t.Fatalf("own case approve = %d %+v", code, er)
 		}
 		// bad input on create: 400 with the field, nothing stored
 		before := e.count("SELECT COUNT(*) FROM discretion_cases")
 		bad := expiredFood(-5)
-		if code := e.api("cd-officer", "POST", "/api/v1/discretion/cases", map[string]any{"input": bad, "subject_id": "91510100MA61234567", "subject_name": "x"}, &er); code != 400 || er.Error.Field != "amounts.goods_value" {
+		if code := e.api("cd-officer", "POST", "/api/v1/discretion/cases", caseBody("cd-officer", bad, uscc("510100", 1234567%100000), false), &er); code != 400 || er.Error.Field != "amounts.goods_value" {
 			t.Fatalf("bad create = %d %+v", code, er)
 		}
 		if e.count("SELECT COUNT(*) FROM discretion_cases") != before {
@@ -568,6 +619,7 @@ func TestSimilarAndPriors(t *testing.T) {
 		e := newEnv(t, db)
 		decide := func(officer, reviewer string, in map[string]any, subject string) int64 {
 			id := e.createCase(officer, in, subject, true)
+			e.ready(officer, id)
 			var c caseOut
 			if code := e.api(reviewer, "POST", fmt.Sprintf("/api/v1/discretion/cases/%d/approve", id), nil, &c); code != 200 {
 				t.Fatalf("approve %d: %d", id, code)
@@ -576,23 +628,23 @@ func TestSimilarAndPriors(t *testing.T) {
 		}
 		want := map[int64]bool{}
 		for i, g := range []int64{1_500_000, 2_500_000, 2_900_000} { // 15,000 / 25,000 / 29,000 元
-			want[decide("cd-officer", "cd-reviewer", expiredFood(g), fmt.Sprintf("91510100MA6100000%d", i))] = true
+			want[decide("cd-officer", "cd-reviewer", expiredFood(g), uscc("510100", i))] = true
 		}
-		want[decide("dy-officer", "dy-reviewer", expiredFood(1_800_000), "91510600MA61000001")] = true // 德阳
-		decide("cd-officer", "cd-reviewer", expiredFood(4_000_000), "91510100MA61000011")              // base outside ±50 %
+		want[decide("dy-officer", "dy-reviewer", expiredFood(1_800_000), uscc("510600", 1001))] = true // 德阳
+		decide("cd-officer", "cd-reviewer", expiredFood(4_000_000), uscc("510100", 1011))              // base outside ±50 %
 		lenient := expiredFood(2_200_000)
 		lenient["circumstances"] = []string{"cooperate"}
-		decide("cd-officer", "cd-reviewer", lenient, "91510100MA61000012") // 从轻: another tier
+		decide("cd-officer", "cd-reviewer", lenient, uscc("510100", 1012)) // 从轻: another tier
 		other := expiredFood(2_000_000)
 		other["item_id"] = "food-124-1-4"
-		decide("cd-officer", "cd-reviewer", other, "91510100MA61000013")               // another item
-		e.createCase("cd-officer", expiredFood(2_100_000), "91510100MA61000014", true) // not decided
+		decide("cd-officer", "cd-reviewer", other, uscc("510100", 1013))               // another item
+		e.createCase("cd-officer", expiredFood(2_100_000), uscc("510100", 1014), true) // not decided
 
 		// the case: 20,000 元, proposed at the legal maximum 400,000 元 with a reason
 		in := expiredFood(2_000_000)
 		in["proposed_fen"] = 40_000_000
 		in["proposal_reason"] = "当事人拒不配合"
-		id := e.createCase("cd-officer", in, "91510100MA61000020", false)
+		id := e.createCase("cd-officer", in, uscc("510100", 1020), false)
 		var rep discretion.SimilarReport
 		if code := e.api("dy-officer", "GET", fmt.Sprintf("/api/v1/discretion/cases/%d/similar", id), nil, &rep); code != 403 {
 			t.Fatalf("德阳 reads the similar cases of a 成都 draft: %d", code)
@@ -632,7 +684,7 @@ func TestSimilarAndPriors(t *testing.T) {
 		// same subject is 再犯 automatically, and 初次违法 is refused.
 		var res discretion.Result
 		in = expiredFood(2_000_000)
-		in["subject_id"] = "91510100MA61000000"
+		in["subject_id"] = uscc("510100", 0)
 		e.api("cd-officer", "POST", "/api/v1/discretion/compute", in, &res)
 		auto := false
 		for _, c := range res.Counted {

@@ -60,7 +60,16 @@ type Case struct {
 	ReviewerName  string `json:"reviewer_name"`
 	ReviewComment string `json:"review_comment"`
 	DecidedOn     string `json:"decided_on"`
+	DecisionNo    string `json:"decision_no"` // 行政处罚决定书文号, given when decided
 	Demo          bool   `json:"demo"`
+	// What the 决定书 and the credit library's 行政处罚 record need besides the engine input.
+	LegalRep       string `json:"legal_rep"`       // 法定代表人（负责人、经营者）
+	SubjectAddress string `json:"subject_address"` // 当事人地址
+	Evidence       string `json:"evidence"`        // 证据
+	Severity       string `json:"severity"`        // 失信等级 轻微/一般/严重
+	ConfiscatedFen int64  `json:"confiscated_fen"` // 没收违法所得金额
+	Authority      string `json:"authority"`       // 处罚机关
+	AuthorityUSCC  string `json:"authority_uscc"`  // 处罚机关统一社会信用代码
 	// Recomputed: a generated case stored its numbers only; Result was derived again from Input.
 	Recomputed bool      `json:"recomputed,omitempty"`
 	CreatedAt  time.Time `json:"created_at"`
@@ -69,9 +78,9 @@ type Case struct {
 
 const caseListCols = `id, region, city, status, item_id, item_kind, item_name, party, subject_id, subject_name, act_date,
 	base_kind, base_fen, tier, legal_min, legal_max, suggested_fen, fine_fen, position, score, similar_n, similar_median, departure,
-	officer_id, officer_name, reviewer_id, reviewer_name, review_comment, decided_on, demo, created_at, updated_at`
+	officer_id, officer_name, reviewer_id, reviewer_name, review_comment, decided_on, decision_no, demo, created_at, updated_at`
 
-const caseCols = caseListCols + `, facts, input_json, result_json`
+const caseCols = caseListCols + `, facts, input_json, result_json, legal_rep, subject_address, evidence, severity, confiscated_fen, authority, authority_uscc`
 
 func scanCase(sc interface{ Scan(...any) error }, full bool) (*Case, error) {
 	var c Case
@@ -79,10 +88,10 @@ func scanCase(sc interface{ Scan(...any) error }, full bool) (*Case, error) {
 	var created, updated string
 	dest := []any{&c.ID, &c.Region, &c.City, &c.Status, &c.ItemID, &c.ItemKind, &c.ItemName, &c.Party, &c.SubjectID, &c.SubjectName, &c.ActDate,
 		&c.BaseKind, &c.BaseFen, &c.Tier, &c.LegalMin, &c.LegalMax, &c.SuggestedFen, &c.FineFen, &c.Position, &c.Score, &c.SimilarN, &c.SimilarMedian, &c.Departure,
-		&c.OfficerID, &c.OfficerName, &c.ReviewerID, &c.ReviewerName, &c.ReviewComment, &c.DecidedOn, &demo, &created, &updated}
+		&c.OfficerID, &c.OfficerName, &c.ReviewerID, &c.ReviewerName, &c.ReviewComment, &c.DecidedOn, &c.DecisionNo, &demo, &created, &updated}
 	var in, res string
 	if full {
-		dest = append(dest, &c.Facts, &in, &res)
+		dest = append(dest, &c.Facts, &in, &res, &c.LegalRep, &c.SubjectAddress, &c.Evidence, &c.Severity, &c.ConfiscatedFen, &c.Authority, &c.AuthorityUSCC)
 	}
 	if err := sc.Scan(dest...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -117,11 +126,13 @@ func insertCase(ctx context.Context, q store.Querier, c *Case) (int64, error) {
 	now := store.Time(time.Now())
 	return store.InsertID(ctx, q, `INSERT INTO discretion_cases (region, city, status, item_id, item_kind, item_name, party, subject_id, subject_name, facts, act_date,
 		base_kind, base_fen, tier, legal_min, legal_max, suggested_fen, fine_fen, position, score, similar_n, similar_median, departure,
-		input_json, result_json, officer_id, officer_name, reviewer_id, reviewer_name, review_comment, decided_on, demo, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+		input_json, result_json, officer_id, officer_name, reviewer_id, reviewer_name, review_comment, decided_on, demo, created_at, updated_at,
+		legal_rep, subject_address, evidence, severity, confiscated_fen, authority, authority_uscc)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.Region, c.City, c.Status, c.ItemID, c.ItemKind, c.ItemName, c.Party, c.SubjectID, c.SubjectName, c.Facts, c.ActDate,
 		c.BaseKind, c.BaseFen, c.Tier, c.LegalMin, c.LegalMax, c.SuggestedFen, c.FineFen, c.Position, c.Score, c.SimilarN, c.SimilarMedian, c.Departure,
-		string(in), string(res), c.OfficerID, c.OfficerName, c.ReviewerID, c.ReviewerName, c.ReviewComment, c.DecidedOn, now, now)
+		string(in), string(res), c.OfficerID, c.OfficerName, c.ReviewerID, c.ReviewerName, c.ReviewComment, c.DecidedOn, now, now,
+		c.LegalRep, c.SubjectAddress, c.Evidence, c.Severity, c.ConfiscatedFen, c.Authority, c.AuthorityUSCC)
 }
 
 // updateCaseContent replaces the facts, input and result of a draft or returned case.
@@ -136,11 +147,13 @@ func updateCaseContent(ctx context.Context, q store.Querier, c *Case) error {
 	}
 	r, err := q.Exec(ctx, `UPDATE discretion_cases SET item_id = ?, item_kind = ?, item_name = ?, party = ?, subject_id = ?, subject_name = ?, facts = ?, act_date = ?,
 		base_kind = ?, base_fen = ?, tier = ?, legal_min = ?, legal_max = ?, suggested_fen = ?, fine_fen = ?, position = ?, score = ?,
-		similar_n = ?, similar_median = ?, departure = ?, input_json = ?, result_json = ?, status = ?, updated_at = ?
+		similar_n = ?, similar_median = ?, departure = ?, input_json = ?, result_json = ?, status = ?, updated_at = ?,
+		legal_rep = ?, subject_address = ?, evidence = ?, severity = ?, confiscated_fen = ?, authority = ?, authority_uscc = ?
 		WHERE id = ? AND status IN ('draft', 'returned')`,
 		c.ItemID, c.ItemKind, c.ItemName, c.Party, c.SubjectID, c.SubjectName, c.Facts, c.ActDate,
 		c.BaseKind, c.BaseFen, c.Tier, c.LegalMin, c.LegalMax, c.SuggestedFen, c.FineFen, c.Position, c.Score,
-		c.SimilarN, c.SimilarMedian, c.Departure, string(in), string(res), c.Status, store.Time(time.Now()), c.ID)
+		c.SimilarN, c.SimilarMedian, c.Departure, string(in), string(res), c.Status, store.Time(time.Now()),
+		c.LegalRep, c.SubjectAddress, c.Evidence, c.Severity, c.ConfiscatedFen, c.Authority, c.AuthorityUSCC, c.ID)
 	if err != nil {
 		return err
 	}
@@ -168,7 +181,7 @@ func getCase(ctx context.Context, q store.Querier, id int64) (*Case, error) {
 func transition(ctx context.Context, q store.Querier, id int64, from []string, to string, set map[string]any) error {
 	cols := []string{"status = ?", "updated_at = ?"}
 	args := []any{to, store.Time(time.Now())}
-	for _, k := range []string{"reviewer_id", "reviewer_name", "review_comment", "decided_on", "similar_n", "similar_median", "departure"} {
+	for _, k := range []string{"reviewer_id", "reviewer_name", "review_comment", "decided_on", "decision_no", "similar_n", "similar_median", "departure"} {
 		if v, ok := set[k]; ok {
 			cols = append(cols, k+" = ?")
 			args = append(args, v)
@@ -325,7 +338,7 @@ func similarRows(ctx context.Context, q store.Querier, itemID, tier string, lo, 
 
 // priorRows returns the decided cases of subject of kind decided on or after since.
 func priorRows(ctx context.Context, q store.Querier, subjectID, kind string, since time.Time) ([]PriorViolation, error) {
-	rows, err := q.Query(ctx, `SELECT id, item_id, decided_on, region FROM discretion_cases
+	rows, err := q.Query(ctx, `SELECT id, item_id, decided_on, region, decision_no FROM discretion_cases
 		WHERE subject_id = ? AND item_kind = ? AND status = 'decided' AND decided_on >= ? ORDER BY decided_on`,
 		subjectID, kind, since.Format(time.DateOnly))
 	if err != nil {
@@ -336,19 +349,23 @@ func priorRows(ctx context.Context, q store.Querier, subjectID, kind string, sin
 	for rows.Next() {
 		var id int64
 		var p PriorViolation
-		var on string
-		if err := rows.Scan(&id, &p.ItemID, &on, &p.Region); err != nil {
+		var on, no string
+		if err := rows.Scan(&id, &p.ItemID, &on, &p.Region, &no); err != nil {
 			return nil, err
 		}
 		p.SubjectID, p.Kind = subjectID, kind
 		p.DecidedOn, _ = time.Parse(time.DateOnly, on)
-		p.DecisionNo = decisionNo(p.Region, id)
+		p.DecisionNo = no
+		if no == "" {
+			p.DecisionNo = decisionNo(p.Region, id)
+		}
 		out = append(out, p)
 	}
 	return out, rows.Err()
 }
 
-// decisionNo is the case's decision number as shown (决定书文号).
+// decisionNo is the number shown for a case decided before 决定书文号 were given
+// (generated demo cases): the city and the case id.
 func decisionNo(regionCode string, id int64) string {
 	return region.Name(region.CityOf(regionCode)) + "市监罚〔" + itoa(id) + "〕号"
 }

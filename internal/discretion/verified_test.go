@@ -61,10 +61,6 @@ func TestViolatedProvisionTexts(t *testing.T) {
 	}
 	for _, it := range cat.Items {
 		for _, v := range it.Versions {
-			switch it.Domain {
-			case "特种设备":
-				continue
-			}
 			if v.Violated.Text == "" {
 				t.Errorf("%s (%s): 违反条款 %s has no text", it.ID, v.Effective, v.Violated.Article)
 			}
@@ -146,5 +142,51 @@ func TestFoodDrugAdditiveProvision(t *testing.T) {
 	// 第一百二十六条第一款第（六）项 rests on 第四十五条 (健康证明).
 	if p := violated(t, mustCompute(t, base("food-126-1-6"))); p.Article != "第四十五条" || !strings.Contains(p.Text, "取得健康证明后方可上岗工作") {
 		t.Errorf("food-126-1-6 违反条款 = %s %q", p.Article, p.Text)
+	}
+}
+
+// 特种设备安全法 (2013年6月29日通过，2014年1月1日施行): 第八十四条第（一）项 处三万元以上三十万元以下罚款,
+// 违反第三十二条; 第七十四条 处十万元以上五十万元以下罚款, 违反第十八条 (checked against the statute text).
+func TestSpecialEquipmentProvisions(t *testing.T) {
+	r := mustCompute(t, base("se-84-1"))
+	if p := violated(t, r); p.Article != "第三十二条" || !strings.Contains(p.Text, "使用取得许可生产并经检验合格的特种设备") {
+		t.Errorf("se-84-1 违反条款 = %s %q", p.Article, p.Text)
+	}
+	if r.LegalMin != yuan(30000) || r.LegalMax != yuan(300000) {
+		t.Errorf("se-84-1 range %s–%s, want 3万–30万", Yuan(r.LegalMin), Yuan(r.LegalMax))
+	}
+	r = mustCompute(t, base("se-74"))
+	if p := violated(t, r); p.Article != "第十八条" || !strings.Contains(p.Text, "对特种设备生产实行许可制度") {
+		t.Errorf("se-74 违反条款 = %s %q", p.Article, p.Text)
+	}
+	if r.LegalMin != yuan(100000) || r.LegalMax != yuan(500000) {
+		t.Errorf("se-74 range %s–%s, want 10万–50万", Yuan(r.LegalMin), Yuan(r.LegalMax))
+	}
+}
+
+// 食品安全法 2025 amendment (主席令第五十六号, in force 2025-12-01) added 婴幼儿配方液态乳 to
+// 第一百二十四条 and three paragraphs to 第一百三十二条 but left the clauses of the catalogue's
+// food items as they were: an act of 2025-11-20 decided after 2025-12-01 gets the same law
+// version, the same legal range and the same fine as one decided before, with no warning.
+// 第一百二十四条第一款第（五）项, 货值 20,000 元 → 十倍以上二十倍以下 = 200,000–400,000 元;
+// 第一百三十二条第一款, fixed range 一万元以上五万元以下 (拒不改正的).
+func TestFoodSafety2025AmendmentKeepsClauses(t *testing.T) {
+	for _, c := range []struct {
+		id       string
+		min, max int64
+	}{{"food-124-1-5", yuan(200000), yuan(400000)}, {"food-132", yuan(10000), yuan(50000)}} {
+		in := base(c.id)
+		in.Amounts.GoodsValue = Known(yuan(20000))
+		in.PrerequisiteMet = true
+		in.ActDate, in.DiscoveryDate, in.Today = d("2025-11-20"), d("2025-11-25"), d("2025-11-30")
+		before := mustCompute(t, in)
+		in.Today = d("2025-12-05")
+		after := mustCompute(t, in)
+		if before.Version != after.Version || before.LegalMin != c.min || before.LegalMax != c.max ||
+			after.LegalMin != c.min || after.LegalMax != c.max || before.FineFen != after.FineFen || len(after.Warnings) != 0 {
+			t.Errorf("%s across 2025-12-01: version %s→%s range %s–%s → %s–%s fine %s→%s warnings %v", c.id,
+				before.Version, after.Version, Yuan(before.LegalMin), Yuan(before.LegalMax), Yuan(after.LegalMin), Yuan(after.LegalMax),
+				Yuan(before.FineFen), Yuan(after.FineFen), after.Warnings)
+		}
 	}
 }
