@@ -79,7 +79,12 @@ func (k WaterKind) Name() string {
 
 // ---- outfalls (入河排污口) ----
 
-// OutfallKind is the type of an outfall (排污口类型).
+// OutfallKind is the type of an outfall (排污口类型): the four first-level classes
+// of HJ 1312-2023《入河入海排污口监督管理技术指南 排污口分类》 and of 国办函〔2022〕17号
+// (工业排污口 includes industrial and park sewage plants' outlets and their storm
+// outlets; 农业排口 large-scale livestock and aquaculture outlets; 其他排口 irrigation
+// districts, ports, small farms, rural sewage). Sources: http://www.tuent.cn/page7?article_id=124 ;
+// https://imortgage.com.cn/info/2992/52829.htm
 type OutfallKind string
 
 const (
@@ -171,8 +176,9 @@ func fieldErr(field, msg string) error { return &auth.FieldError{Field: field, M
 func tooLong(s string, n int) bool { return utf8.RuneCountInString(s) > n }
 
 // Validate checks an outfall's fields and returns the first problem, naming the field.
-// Permit numbers: letters, digits and '-', at most 40 characters; an industrial or
-// municipal outfall needs one (排污许可证), the others may have none.
+// Permit numbers (排污许可证编号): letters, digits and '-', at most 40 characters; none
+// is required, since an outfall may legally have none (an industrial storm outlet, a
+// rural sewage outlet).
 func (in *OutfallInput) Validate() error {
 	in.Code, in.Name, in.Permit, in.Location = strings.TrimSpace(in.Code), strings.TrimSpace(in.Name), strings.ToUpper(strings.TrimSpace(in.Permit)), strings.TrimSpace(in.Location)
 	in.RiverID, in.Region = strings.TrimSpace(in.RiverID), strings.TrimSpace(in.Region)
@@ -208,9 +214,6 @@ func (in *OutfallInput) Validate() error {
 	}
 	if !statusOK {
 		return fieldErr("status", "排污口状态只能是在用、整治中或已封堵")
-	}
-	if in.Permit == "" && (in.Kind == string(OutfallIndustrial) || in.Kind == string(OutfallMunicipal)) && in.Status != string(OutfallClosed) {
-		return fieldErr("permit", OutfallKind(in.Kind).String()+"须填写排污许可证编号")
 	}
 	if len(in.Permit) > 40 || strings.IndexFunc(in.Permit, func(r rune) bool { return !(r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r == '-') }) >= 0 {
 		return fieldErr("permit", "排污许可证编号只能由字母、数字和“-”组成，不超过 40 位")

@@ -170,7 +170,7 @@ func TestArchiveAPIScopeAndBadInput(t *testing.T) {
 			{"unknown task", "POST", "/api/v1/river/measures", map[string]any{"river_id": "jinjiang", "region": "510100", "task": "美化", "measure": "m", "target": "t", "unit": "u", "deadline": "2027-01-01"}, "task", "请选择任务类别"},
 			{"region off the river", "POST", "/api/v1/river/measures", map[string]any{"river_id": "jinjiang", "region": "510600", "task": "执法监管", "measure": "m", "target": "t", "unit": "u", "deadline": "2027-01-01"}, "region", "不在锦江流经的市内"},
 			{"unknown river", "POST", "/api/v1/river/measures", map[string]any{"river_id": "huanghe", "region": "510100", "task": "执法监管", "measure": "m", "target": "t", "unit": "u", "deadline": "2027-01-01"}, "river_id", "不在一河一档中"},
-			{"industrial without permit", "POST", "/api/v1/river/outfalls", map[string]any{"code": "PW-X", "name": "某厂排口", "river_id": "jinjiang", "region": "510116", "kind": "industrial"}, "permit", "须填写排污许可证编号"},
+			{"no name", "POST", "/api/v1/river/outfalls", map[string]any{"code": "PW-X", "name": " ", "river_id": "jinjiang", "region": "510116", "kind": "industrial"}, "name", "请填写排污口名称"},
 			{"permit with spaces", "POST", "/api/v1/river/outfalls", map[string]any{"code": "PW-X", "name": "某厂排口", "river_id": "jinjiang", "region": "510116", "kind": "industrial", "permit": "915101 16"}, "permit", "只能由字母、数字"},
 			{"unknown kind", "POST", "/api/v1/river/outfalls", map[string]any{"code": "PW-X", "name": "排口", "river_id": "jinjiang", "region": "510116", "kind": "toilet"}, "kind", "请选择排污口类型"},
 			{"point outside the cities", "POST", "/api/v1/river/outfalls", map[string]any{"code": "PW-X", "name": "排口", "river_id": "jinjiang", "region": "510116", "kind": "other", "lat": 39.9, "lon": 116.4}, "lat", "不在成都、德阳、眉山、资阳范围内"},
@@ -358,8 +358,8 @@ func TestArchivePages(t *testing.T) {
 			t.Fatalf("measure form %d", resp.StatusCode)
 		}
 		resp, body = c.postForm("/river/outfalls", url.Values{"csrf": {c.csrf}, "river_id": {"jinjiang"}, "region": {"510116"}, "code": {"PW-F-1"},
-			"name": {"表单排口"}, "kind": {"industrial"}, "status": {"active"}})
-		if resp.StatusCode != 400 || !strings.Contains(body, "须填写排污许可证编号") {
+			"name": {"表单排口"}, "kind": {"industrial"}, "status": {"active"}, "permit": {"许可证123"}})
+		if resp.StatusCode != 400 || !strings.Contains(body, "只能由字母、数字") || !strings.Contains(body, "表单排口") {
 			t.Fatalf("outfall form without permit %d", resp.StatusCode)
 		}
 		// the 公示牌 is public and links to the public report page
