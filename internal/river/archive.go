@@ -503,35 +503,63 @@ func countBy(ctx context.Context, q store.Querier, query string, args ...any) (m
 	return out, rows.Err()
 }
 
-// openStates are the states of a problem not yet finished (neither closed nor rejected).
-const openStatesSQL = "state NOT IN ('closed', 'rejected')"
+// openStatesSQL selects the problems not yet finished (neither closed nor rejected),
+// as a list of states so that the (state, river_id) index serves it.
+var openStatesSQL = func() string {
+	var l []string
+	for _, st := range States {
+		if st != StateClosed && st != StateRejected {
+			l = append(l, "'"+string(st)+"'")
+		}
+	}
+	return "state IN (" + strings.Join(l, ", ") + ")"
+}()
 
 // RiverSummaries lists every river, lake and reservoir of the reference data with
 // the counts the store holds; basin and kind filter when not empty.
 func (m *Module) RiverSummaries(ctx context.Context, q store.Querier, basin, kind string) ([]RiverSummary, error) {
-	reaches, err := countBy(ctx, q, "SELECT river_id, COUNT(*) FROM river_reaches GROUP BY river_id")
+	return m.summaries(ctx, q, basin, kind, "")
+}
+
+// summaries counts for every river, or for the river only when only is not "".
+func (m *Module) summaries(ctx context.Context, q store.Querier, basin, kind, only string) ([]RiverSummary, error) {
+	cnt := func(table, cond string) (map[string]int64, error) {
+		var args []any
+		if only != "" {
+			if cond != "" {
+				cond += " AND "
+			}
+			cond += "river_id = ?"
+			args = append(args, only)
+		}
+		if cond != "" {
+			cond = " WHERE " + cond
+		}
+		return countBy(ctx, q, "SELECT river_id, COUNT(*) FROM "+table+cond+" GROUP BY river_id", args...)
+	}
+	reaches, err := cnt("river_reaches", "")
 	if err != nil {
 		return nil, err
 	}
-	sections, err := countBy(ctx, q, "SELECT river_id, COUNT(*) FROM river_sections GROUP BY river_id")
+	sections, err := cnt("river_sections", "")
 	if err != nil {
 		return nil, err
 	}
-	outfalls, err := countBy(ctx, q, "SELECT river_id, COUNT(*) FROM river_outfalls GROUP BY river_id")
+	outfalls, err := cnt("river_outfalls", "")
 	if err != nil {
 		return nil, err
 	}
-	measures, err := countBy(ctx, q, "SELECT river_id, COUNT(*) FROM river_measures GROUP BY river_id")
+	measures, err := cnt("river_measures", "")
 	if err != nil {
 		return nil, err
 	}
-	open, err := countBy(ctx, q, "SELECT river_id, COUNT(*) FROM river_problems WHERE "+openStatesSQL+" GROUP BY river_id")
+	open, err := cnt("river_problems", openStatesSQL)
 	if err != nil {
 		return nil, err
 	}
 	out := []RiverSummary{}
 	for _, r := range m.allWaters() {
-		if (basin != "" && r.Basin != basin) || (kind != "" && string(r.Kind) != kind) {
+		if (basin != "" && r.Basin != basin) || (kind != "" && string(r.Kind) != kind) || (only != "" && r.ID != only) {
 			continue
 		}
 		out = append(out, RiverSummary{ID: r.ID, Name: r.Name, Kind: r.Kind, KindName: r.Kind.Name(), Basin: r.Basin, LengthKm: r.LengthKm,
@@ -548,13 +576,19 @@ type ReachRow struct {
 	OpenProblems   int64  `json:"open_problems"`
 }
 
-// riverReaches lists a river's reaches with their chiefs, by region and code.
-func riverReaches(ctx context.Context, q store.Querier, river string, limit int) ([]ReachRow, error) {
+// riverReaches lists a river's reaches with their chiefs, by region and id;
+// within limits them to a region ("" = all).
+func riverReaches(ctx context.Context, q store.Querier, river, within string, limit int) ([]ReachRow, error) {
 	if limit <= 0 {
 		limit = 500
 	}
+	cond, args := "", []any{river}
+	if within != "" && within != region.ProvinceCode {
+		p := scopePrefix(within) + "%"
+		cond, args = " AND (r.region LIKE ? OR r.region2 LIKE ?)", append(args, p, p)
+	}
 	rows, err := q.Query(ctx, `SELECT r.id, r.code, r.river_id, r.name, r.region, r.region2, r.chief_id, COALESCE(c.name, ''), COALESCE(c.level, 0),
-		r.duties, r.phone FROM river_reaches r LEFT JOIN river_chiefs c ON c.id = r.chief_id WHERE r.river_id = ? ORDER BY r.region, r.id LIMIT `+strconv.Itoa(limit), river)
+		r.duties, r.phone FROM river_reaches r LEFT JOIN river_chiefs c ON c.id = r.chief_id WHERE r.river_id = ?`+cond+` ORDER BY r.region, r.id LIMIT `+strconv.Itoa(limit), args...)
 	if err != nil {
 		return nil, err
 	}

@@ -287,7 +287,7 @@ func (m *Module) riverFile(ctx context.Context, u *auth.User, id, regionFilter s
 		return nil, store.ErrNotFound
 	}
 	db := m.d.DB
-	sums, err := m.RiverSummaries(ctx, db, "", "")
+	sums, err := m.summaries(ctx, db, "", "", id)
 	if err != nil {
 		return nil, err
 	}
@@ -297,21 +297,21 @@ func (m *Module) riverFile(ctx context.Context, u *auth.User, id, regionFilter s
 			f.Summary = s
 		}
 	}
-	all, err := riverReaches(ctx, db, id, 100000)
+	if regionFilter != "" && !region.Valid(regionFilter) {
+		return nil, fieldErr("region", "区县代码“"+regionFilter+"”无效，请从列表中选择")
+	}
+	if f.Reaches, err = riverReaches(ctx, db, id, regionFilter, reachPageLimit); err != nil {
+		return nil, err
+	}
+	// the regions the river's reaches lie in (for the filter) and how many the filter keeps
+	byRegion, err := countBy(ctx, db, "SELECT region, COUNT(*) FROM river_reaches WHERE river_id = ? GROUP BY region ORDER BY region", id)
 	if err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
-	for _, r := range all {
-		if !seen[r.Region] {
-			seen[r.Region] = true
-			f.Counties = append(f.Counties, r.Region)
-		}
-		if regionFilter == "" || region.Within(r.Region, regionFilter) || (r.Region2 != "" && region.Within(r.Region2, regionFilter)) {
-			if len(f.Reaches) < reachPageLimit {
-				f.Reaches = append(f.Reaches, r)
-			}
-			f.ReachesShown++
+	for _, code := range web.SortedKeys(byRegion) {
+		f.Counties = append(f.Counties, code)
+		if regionFilter == "" || region.Within(code, regionFilter) {
+			f.ReachesShown += int(byRegion[code])
 		}
 	}
 	secs, err := riverSections(ctx, db, id)
@@ -453,7 +453,7 @@ func (m *Module) renderOutfall(w http.ResponseWriter, r *http.Request, status in
 		m.d.Web.Fail(w, r, store.ErrNotFound)
 		return
 	}
-	reaches, rerr := riverReaches(r.Context(), m.d.DB, info.ID, 1000)
+	reaches, rerr := riverReaches(r.Context(), m.d.DB, info.ID, u.Region, 1000)
 	if rerr != nil {
 		m.d.Web.Fail(w, r, rerr)
 		return
@@ -695,7 +695,7 @@ func (m *Module) apiReaches(w http.ResponseWriter, r *http.Request) {
 	var list []ReachRow
 	var err error
 	if rv := q.Get("river"); rv != "" {
-		list, err = riverReaches(r.Context(), m.d.DB, rv, 5000)
+		list, err = riverReaches(r.Context(), m.d.DB, rv, q.Get("region"), 5000)
 	} else {
 		var rs []Reach
 		rs, err = listReaches(r.Context(), m.d.DB, q.Get("region"), 500)
@@ -706,15 +706,6 @@ func (m *Module) apiReaches(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		m.d.Web.Fail(w, r, err)
 		return
-	}
-	if reg := q.Get("region"); reg != "" && q.Get("river") != "" {
-		var keep []ReachRow
-		for _, x := range list {
-			if region.Within(x.Region, reg) || (x.Region2 != "" && region.Within(x.Region2, reg)) {
-				keep = append(keep, x)
-			}
-		}
-		list = keep
 	}
 	if list == nil {
 		list = []ReachRow{}

@@ -14,8 +14,12 @@ import (
 
 func urlQuery(s string) string { return url.QueryEscape(s) }
 
-// treeLimit is the most chiefs drawn in one 河长关系树 (the rest are reached from the lower chiefs' pages).
-const treeLimit = 1500
+// pageTreeLimit is the most chiefs drawn in one 河长关系树 page (the rest are reached
+// from the lower chiefs' pages); treeLimit is the API's default.
+const (
+	pageTreeLimit = 500
+	treeLimit     = 1500
+)
 
 type chiefsData struct {
 	Filter  ChiefFilter
@@ -114,7 +118,7 @@ func (m *Module) chiefPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	f, err := m.chiefFile(r.Context(), u, id, true, treeLimit)
+	f, err := m.chiefFile(r.Context(), u, id, true, pageTreeLimit)
 	if err != nil {
 		m.d.Web.Fail(w, r, err)
 		return

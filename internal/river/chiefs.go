@@ -83,52 +83,91 @@ func ChiefChain(ctx context.Context, q store.Querier, c *ChiefInfo) ([]*ChiefInf
 // TreeNode is a chief in the tree below another.
 type TreeNode struct {
 	ChiefInfo
-	Kids []*TreeNode `json:"children_nodes,omitempty"`
+	Depth int         `json:"depth"` // 0 for the chief the tree is drawn from
+	Kids  []*TreeNode `json:"children_nodes,omitempty"`
 }
 
-// ChiefTree returns the tree below a chief, at most max nodes (the chief
-// included); truncated says that some were left out.
+// ChiefTree returns the tree below a chief, level by level, with at most max
+// nodes (the chief included); total counts the whole tree and truncated says
+// that some were left out. Every node's Children is its number of direct
+// subordinates, drawn or not.
 func ChiefTree(ctx context.Context, q store.Querier, root *ChiefInfo, max int) (node *TreeNode, total int, truncated bool, err error) {
-	rows, err := q.Query(ctx, `WITH RECURSIVE sub(id, depth) AS (
-		SELECT id, 0 FROM river_chiefs WHERE id = ?
-		UNION ALL SELECT c.id, sub.depth + 1 FROM river_chiefs c JOIN sub ON c.parent_id = sub.id WHERE sub.depth < 6)
-		SELECT `+chiefCols+`, sub.depth FROM river_chiefs c JOIN sub ON sub.id = c.id ORDER BY sub.depth, c.level, c.region, c.id`, root.ID)
+	rc, err := getChief(ctx, q, root.ID)
 	if err != nil {
 		return nil, 0, false, err
 	}
-	defer rows.Close()
+	top := &TreeNode{ChiefInfo: *rc}
+	all := []*TreeNode{top}
+	frontier := []*TreeNode{top}
+	seen := map[int64]bool{top.ID: true}
+	for depth := 1; depth <= 6 && len(frontier) > 0 && len(all) < max; depth++ {
+		byID := map[int64]*TreeNode{}
+		ids := make([]any, 0, len(frontier))
+		for _, n := range frontier {
+			byID[n.ID] = n
+			ids = append(ids, n.ID)
+		}
+		var next []*TreeNode
+		for lo := 0; lo < len(ids) && len(all) < max; lo += 500 {
+			part := ids[lo:min(lo+500, len(ids))]
+			rows, err := q.Query(ctx, "SELECT "+chiefCols+" FROM river_chiefs c WHERE c.parent_id IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")+
+				") ORDER BY c.level, c.region, c.id", part...)
+			if err != nil {
+				return nil, 0, false, err
+			}
+			for rows.Next() {
+				c, err := scanChief(rows)
+				if err != nil {
+					rows.Close()
+					return nil, 0, false, err
+				}
+				if seen[c.ID] {
+					continue
+				}
+				if len(all) >= max {
+					break
+				}
+				seen[c.ID] = true
+				n := &TreeNode{ChiefInfo: *c, Depth: depth}
+				byID[c.ParentID].Kids = append(byID[c.ParentID].Kids, n)
+				all = append(all, n)
+				next = append(next, n)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, 0, false, err
+			}
+		}
+		frontier = next
+	}
+	// direct subordinates of every drawn node, drawn or not
 	byID := map[int64]*TreeNode{}
-	var order []*TreeNode
-	for rows.Next() {
-		var c ChiefInfo
-		var lvl, depth int
-		if err := rows.Scan(&c.ID, &c.Name, &lvl, &c.Region, &c.City, &c.Place, &c.Title, &c.ParentID, &c.UserID, &c.Phone, &depth); err != nil {
+	ids := make([]any, 0, len(all))
+	for _, n := range all {
+		byID[n.ID] = n
+		ids = append(ids, n.ID)
+	}
+	for lo := 0; lo < len(ids); lo += 500 {
+		part := ids[lo:min(lo+500, len(ids))]
+		kids, err := countBy(ctx, q, "SELECT CAST(parent_id AS TEXT), COUNT(*) FROM river_chiefs WHERE parent_id IN ("+
+			strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")+") GROUP BY parent_id", part...)
+		if err != nil {
 			return nil, 0, false, err
 		}
-		total++
-		if _, dup := byID[c.ID]; dup || len(order) >= max {
-			truncated = truncated || len(order) >= max
-			continue
+		for k, v := range kids {
+			id, _ := strconv.ParseInt(k, 10, 64)
+			if n := byID[id]; n != nil {
+				n.Children = v
+			}
 		}
-		c.Level = Level(lvl)
-		c.LevelName = c.Level.String()
-		n := &TreeNode{ChiefInfo: c}
-		byID[c.ID] = n
-		order = append(order, n)
 	}
-	if err := rows.Err(); err != nil {
+	if err := q.QueryRow(ctx, `WITH RECURSIVE sub(id, depth) AS (
+		SELECT id, 0 FROM river_chiefs WHERE id = ?
+		UNION ALL SELECT c.id, sub.depth + 1 FROM river_chiefs c JOIN sub ON c.parent_id = sub.id WHERE sub.depth < 6)
+		SELECT COUNT(*) FROM sub`, top.ID).Scan(&total); err != nil {
 		return nil, 0, false, err
 	}
-	if len(order) == 0 {
-		return nil, 0, false, store.ErrNotFound
-	}
-	for _, n := range order[1:] {
-		if p := byID[n.ParentID]; p != nil {
-			p.Kids = append(p.Kids, n)
-			p.Children++
-		}
-	}
-	return order[0], total, truncated, nil
+	return top, total, total > len(all), nil
 }
 
 // ChiefFilter selects chiefs for the list.

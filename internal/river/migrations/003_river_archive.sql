@@ -11,7 +11,8 @@ CREATE INDEX river_chiefs_parent ON river_chiefs (parent_id);
 CREATE INDEX river_reaches_chief ON river_reaches (chief_id);
 CREATE INDEX river_reaches_river ON river_reaches (river_id, region);
 CREATE INDEX river_sections_river ON river_sections (river_id);
-CREATE INDEX river_problems_river ON river_problems (river_id, state);
+-- the open problems of each river (一河一档 目录): a range of the open states, river read from the index
+CREATE INDEX river_problems_open ON river_problems (state, river_id);
 
 -- The 河长办 (river-chief office) staff of each level and region.
 CREATE TABLE river_office_staff (
