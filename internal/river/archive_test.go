@@ -330,9 +330,12 @@ func TestLinkChiefs(t *testing.T) {
 func TestArchivePages(t *testing.T) {
 	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
+		atlas, _ := river.LoadAtlas()
+		waters, _ := river.LoadWaters()
 		c := e.login("cd-office")
 		resp, body := c.get("/river/rivers")
-		if resp.StatusCode != 200 || !strings.Contains(body, "岷江") || !strings.Contains(body, "紫坪铺水库") || !strings.Contains(body, `id="river-count">24<`) {
+		if resp.StatusCode != 200 || !strings.Contains(body, "岷江") || !strings.Contains(body, "紫坪铺水库") ||
+			!strings.Contains(body, fmt.Sprintf(`id="river-count">%d<`, len(atlas.Rivers)+len(waters.Rivers))) {
 			t.Fatalf("river list %d: %s", resp.StatusCode, body[strings.Index(body, "共 "):][:200])
 		}
 		resp, body = c.get("/river/rivers?basin=" + url.QueryEscape("沱江") + "&kind=reservoir")
@@ -356,6 +359,26 @@ func TestArchivePages(t *testing.T) {
 			"measure": {"建设生态缓冲带"}, "target": {"新增5公里"}, "unit": {"双流区水务局"}, "deadline": {"2027-03-31"}, "progress": {"10"}})
 		if resp.StatusCode != 200 || !strings.Contains(body, "措施已保存") || !strings.Contains(body, "建设生态缓冲带") {
 			t.Fatalf("measure form %d", resp.StatusCode)
+		}
+		// 眉山's office gets a refusal from the progress form of a 成都 measure, and the row stays
+		var mid int64
+		if err := db.QueryRow(context.Background(), "SELECT id FROM river_measures WHERE measure = '建设生态缓冲带'").Scan(&mid); err != nil {
+			t.Fatal(err)
+		}
+		e.addUser("ms-office", "眉山市河长办", "511400", "river:riveroffice")
+		ms := e.login("ms-office")
+		resp, body = ms.get(fmt.Sprintf("/river/measures/%d", mid))
+		if resp.StatusCode != 403 || !strings.Contains(body, "本辖区以外") {
+			t.Fatalf("眉山 opens a 成都 measure: %d", resp.StatusCode)
+		}
+		resp, _ = ms.postForm(fmt.Sprintf("/river/measures/%d", mid), url.Values{"csrf": {ms.csrf}, "progress": {"100"}})
+		if resp.StatusCode != 403 || e.count("SELECT COUNT(*) FROM river_measures WHERE id = ? AND progress = 10", mid) != 1 {
+			t.Fatalf("眉山 posts progress on a 成都 measure: %d", resp.StatusCode)
+		}
+		// the 成都 office's form goes through
+		resp, body = c.postForm(fmt.Sprintf("/river/measures/%d", mid), url.Values{"csrf": {c.csrf}, "progress": {"45"}, "progress_note": {"完成 2 公里"}})
+		if resp.StatusCode != 200 || !strings.Contains(body, "进度已更新") || e.count("SELECT COUNT(*) FROM river_measures WHERE id = ? AND progress = 45", mid) != 1 {
+			t.Fatalf("progress form: %d", resp.StatusCode)
 		}
 		resp, body = c.postForm("/river/outfalls", url.Values{"csrf": {c.csrf}, "river_id": {"jinjiang"}, "region": {"510116"}, "code": {"PW-F-1"},
 			"name": {"表单排口"}, "kind": {"industrial"}, "status": {"active"}, "permit": {"许可证123"}})
