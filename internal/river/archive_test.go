@@ -346,6 +346,14 @@ func TestArchivePages(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.Contains(body, "锦江测试段") || !strings.Contains(body, "测试断面") || !strings.Contains(body, "/river/board/T-CD-1") {
 			t.Fatalf("river page %d", resp.StatusCode)
 		}
+		// the county filter keeps a reach shared with the region (沱江 德阳–成都 border reach, owned by 德阳)
+		resp, body = c.get("/river/rivers/tuojiang?region=510100")
+		if resp.StatusCode != 200 || !strings.Contains(body, "沱江德阳成都交界段") || !strings.Contains(body, "1 个河段") {
+			t.Fatalf("region filter %d", resp.StatusCode)
+		}
+		if resp, body = c.get("/river/rivers/tuojiang?region=999999"); resp.StatusCode != 400 || !strings.Contains(body, "区县代码“999999”无效") {
+			t.Fatalf("bad region filter %d", resp.StatusCode)
+		}
 		if resp, _ = c.get("/river/rivers/nosuch"); resp.StatusCode != 404 {
 			t.Fatalf("unknown river %d", resp.StatusCode)
 		}

@@ -308,10 +308,15 @@ func (m *Module) riverFile(ctx context.Context, u *auth.User, id, regionFilter s
 	if err != nil {
 		return nil, err
 	}
-	for _, code := range web.SortedKeys(byRegion) {
-		f.Counties = append(f.Counties, code)
-		if regionFilter == "" || region.Within(code, regionFilter) {
-			f.ReachesShown += int(byRegion[code])
+	f.Counties = web.SortedKeys(byRegion)
+	if regionFilter == "" || regionFilter == region.ProvinceCode {
+		for _, n := range byRegion {
+			f.ReachesShown += int(n)
+		}
+	} else {
+		p := scopePrefix(regionFilter) + "%"
+		if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM river_reaches r WHERE r.river_id = ? AND (r.region LIKE ? OR r.region2 LIKE ?)", id, p, p).Scan(&f.ReachesShown); err != nil {
+			return nil, err
 		}
 	}
 	secs, err := riverSections(ctx, db, id)
