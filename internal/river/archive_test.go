@@ -217,6 +217,28 @@ func TestArchiveAPIScopeAndBadInput(t *testing.T) {
 		if n := e.count("SELECT COUNT(*) FROM river_outfalls WHERE region = '510116' AND status = 'active'"); n != 1 {
 			t.Fatal("the refused outfall update changed the row")
 		}
+		// delete: refused across the border, done and audited at home
+		if st := e.api("ms-office", "DELETE", fmt.Sprintf("/api/v1/river/outfalls/%d", o.ID), nil, &ae); st != http.StatusForbidden {
+			t.Fatalf("眉山 deletes a 成都 outfall: %d", st)
+		}
+		if st := e.api("ms-office", "DELETE", fmt.Sprintf("/api/v1/river/measures/%d", x.ID), nil, &ae); st != http.StatusForbidden {
+			t.Fatalf("眉山 deletes a 成都 measure: %d", st)
+		}
+		if st := e.api("cd-office", "DELETE", fmt.Sprintf("/api/v1/river/outfalls/%d", o.ID), nil, nil); st != http.StatusNoContent {
+			t.Fatalf("delete outfall: %d", st)
+		}
+		if st := e.api("cd-office", "DELETE", fmt.Sprintf("/api/v1/river/measures/%d", x.ID), nil, nil); st != http.StatusNoContent {
+			t.Fatalf("delete measure: %d", st)
+		}
+		if st := e.api("cd-office", "DELETE", fmt.Sprintf("/api/v1/river/measures/%d", x.ID), nil, &ae); st != http.StatusNotFound {
+			t.Fatalf("delete a deleted measure: %d", st)
+		}
+		if n := e.count("SELECT COUNT(*) FROM river_outfalls") + e.count("SELECT COUNT(*) FROM river_measures WHERE id = ?", x.ID); n != 0 {
+			t.Fatalf("%d rows left after delete", n)
+		}
+		if n := e.count("SELECT COUNT(*) FROM audit_log WHERE action = 'delete' AND module = 'river' AND (detail LIKE '删除排污口 PW-CD-1%' OR detail LIKE '删除一河一策措施%进度 60%')"); n != 2 {
+			t.Fatalf("delete audit rows %d", n)
+		}
 	})
 }
 

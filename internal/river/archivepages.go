@@ -26,10 +26,12 @@ func (m *Module) mountArchive() {
 	w.Handle("POST /river/outfalls", m.outfallCreateForm)
 	w.Handle("GET /river/outfalls/{id}", m.outfallEditPage)
 	w.Handle("POST /river/outfalls/{id}", m.outfallUpdateForm)
+	w.Handle("POST /river/outfalls/{id}/delete", m.outfallDeleteForm)
 	w.Handle("GET /river/measures/new", m.measureNewPage)
 	w.Handle("POST /river/measures", m.measureCreateForm)
 	w.Handle("GET /river/measures/{id}", m.measureEditPage)
 	w.Handle("POST /river/measures/{id}", m.measureProgressForm)
+	w.Handle("POST /river/measures/{id}/delete", m.measureDeleteForm)
 	w.Handle("GET /river/chiefs", m.chiefsPage)
 	w.Handle("GET /river/chiefs/{id}", m.chiefPage)
 	w.Handle("GET /river/offices", m.officesPage)
@@ -46,9 +48,11 @@ func (m *Module) mountArchive() {
 	w.Handle("GET /api/v1/river/outfalls", m.apiOutfalls)
 	w.Handle("POST /api/v1/river/outfalls", m.apiOutfallCreate, web.MaxBody(64<<10))
 	w.Handle("PUT /api/v1/river/outfalls/{id}", m.apiOutfallUpdate, web.MaxBody(64<<10))
+	w.Handle("DELETE /api/v1/river/outfalls/{id}", m.apiArchiveDelete("outfall"))
 	w.Handle("GET /api/v1/river/measures", m.apiMeasures)
 	w.Handle("POST /api/v1/river/measures", m.apiMeasureCreate, web.MaxBody(64<<10))
 	w.Handle("PUT /api/v1/river/measures/{id}", m.apiMeasureProgress, web.MaxBody(64<<10))
+	w.Handle("DELETE /api/v1/river/measures/{id}", m.apiArchiveDelete("measure"))
 	w.OpenAPI(archiveOpenAPI())
 	audit.NameAction("progress", "更新进度")
 }
@@ -68,9 +72,9 @@ func archiveOpenAPI() map[string]any {
 		"/api/v1/river/chiefs/{id}/tree":  map[string]any{"get": op("河长关系树：该河长以下各级河长（max 限制节点数）")},
 		"/api/v1/river/offices":           map[string]any{"get": op("各级河长办工作人员（region、level 筛选）")},
 		"/api/v1/river/outfalls":          map[string]any{"get": op("入河排污口（river 筛选）"), "post": op("登记排污口（河长办，限本辖区）")},
-		"/api/v1/river/outfalls/{id}":     map[string]any{"put": op("修改排污口（河长办，限本辖区）")},
+		"/api/v1/river/outfalls/{id}":     map[string]any{"put": op("修改排污口（河长办，限本辖区）"), "delete": op("删除误登记的排污口（河长办，限本辖区；已封堵的排污口请改状态）")},
 		"/api/v1/river/measures":          map[string]any{"get": op("一河一策措施（river 筛选）"), "post": op("新增一河一策措施（河长办，限本辖区）")},
-		"/api/v1/river/measures/{id}":     map[string]any{"put": op("更新措施进度（progress 0–100、progress_note、deadline；河长办，限本辖区）")},
+		"/api/v1/river/measures/{id}":     map[string]any{"put": op("更新措施进度（progress 0–100、progress_note、deadline；河长办，限本辖区）"), "delete": op("删除措施（河长办，限本辖区）")},
 	}
 }
 
@@ -821,4 +825,74 @@ func (m *Module) apiMeasureProgress(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	web.WriteJSON(w, http.StatusOK, x)
+}
+
+// DeleteArchive removes an outfall or a measure (kind "outfall" or "measure") for the
+// 河长办 of its region, audited with what was removed; it returns the river id.
+func (m *Module) DeleteArchive(ctx context.Context, u *auth.User, kind string, id int64) (string, error) {
+	if !m.canEditArchive(u) {
+		return "", &web.HTTPError{Status: http.StatusForbidden, Code: "forbidden", Message: "只有河长办可以删除排污口或一河一策措施"}
+	}
+	var riverID string
+	err := m.d.DB.InTx(ctx, func(tx *store.Tx) error {
+		var reg, detail, table string
+		switch kind {
+		case "outfall":
+			o, err := getOutfall(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			reg, riverID, table = o.Region, o.RiverID, "river_outfalls"
+			detail = fmt.Sprintf("删除排污口 %s %s（%s，许可证 %s）", o.Code, o.Name, o.KindName, o.Permit)
+		case "measure":
+			x, err := getMeasure(ctx, tx, id, m.Now())
+			if err != nil {
+				return err
+			}
+			reg, riverID, table = x.Region, x.RiverID, "river_measures"
+			detail = fmt.Sprintf("删除一河一策措施（%s）：%s，进度 %d%%", x.RiverID, x.Measure, x.Progress)
+		default:
+			return store.ErrNotFound
+		}
+		if !u.CanWrite(reg) {
+			return auth.ErrScope
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM "+table+" WHERE id = ?", id); err != nil {
+			return err
+		}
+		return audit.Log(ctx, tx, audit.Entry{Action: "delete", Module: "river", ObjectType: kind, ObjectID: strconv.FormatInt(id, 10), Region: reg, Detail: detail})
+	})
+	return riverID, err
+}
+
+func (m *Module) deleteForm(w http.ResponseWriter, r *http.Request, kind, what string) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		m.d.Web.Fail(w, r, store.ErrNotFound)
+		return
+	}
+	riverID, err := m.DeleteArchive(r.Context(), web.User(r), kind, id)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/river/rivers/"+riverID+"?ok="+urlQuery(what+"已删除")+"#"+kind+"s", http.StatusSeeOther)
+}
+
+func (m *Module) outfallDeleteForm(w http.ResponseWriter, r *http.Request) { m.deleteForm(w, r, "outfall", "排污口") }
+func (m *Module) measureDeleteForm(w http.ResponseWriter, r *http.Request) { m.deleteForm(w, r, "measure", "措施") }
+
+func (m *Module) apiArchiveDelete(kind string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		if err != nil || id <= 0 {
+			m.d.Web.Fail(w, r, store.ErrNotFound)
+			return
+		}
+		if _, err := m.DeleteArchive(r.Context(), web.User(r), kind, id); err != nil {
+			m.d.Web.Fail(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}
 }
