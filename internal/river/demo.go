@@ -203,6 +203,9 @@ func (m *Module) Demo(ctx context.Context, d *platform.Deps, scale platform.Scal
 	if err := m.demoReadings(ctx, db, rng, sz); err != nil {
 		return err
 	}
+	if err := m.demoArchive(ctx, db, sz, seed, out); err != nil {
+		return err
+	}
 	fmt.Fprintf(out, "  河长制：%d 个问题（至少 %d 个办结），用时 %s\n", sz.problems, sz.closedMin, time.Since(start).Round(time.Millisecond))
 	return nil
 }

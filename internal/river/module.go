@@ -113,6 +113,7 @@ func (m *Module) Mount(d *platform.Deps) {
 	w.Handle("POST /api/v1/river/readings", m.apiReading, web.MaxBody(1<<20))
 	w.Handle("GET /api/v1/river/dashboard", m.apiDashboard)
 	w.OpenAPI(openAPIPaths())
+	m.mountArchive()
 }
 
 // ---- the operations shared by pages and API ----

@@ -1,0 +1,126 @@
+package river_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"tongcheng/internal/platform"
+	"tongcheng/internal/store/storetest"
+	"tongcheng/internal/web/browsertest"
+)
+
+// TestArchiveOnPhone opens the river list, a river page, a city chief's 河长关系树
+// (collapsing and opening a branch) and a reach's 公示牌 in headless Chromium at
+// a phone's size (390 × 844): no console error, no exception, and no page wider
+// than the screen.
+func TestArchiveOnPhone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped with -short")
+	}
+	ctx, cancel := browsertest.Start(t, 390, 844)
+	defer cancel()
+	e := newEnv(t, storetest.Open(t, "sqlite"))
+	if err := e.m.Demo(context.Background(), e.a.Deps, platform.Small, 7, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel2 := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel2()
+	var mu sync.Mutex
+	var problems []string
+	chromedp.Listen(ctx, func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch ev := ev.(type) {
+		case *runtime.EventExceptionThrown:
+			problems = append(problems, "exception: "+ev.ExceptionDetails.Text)
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == "error" {
+				var parts []string
+				for _, a := range ev.Args {
+					parts = append(parts, string(a.Value)+a.Description)
+				}
+				problems = append(problems, "console error: "+strings.Join(parts, " "))
+			}
+		}
+	})
+	must := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	must("phone viewport", chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch)))
+	base := e.srv.URL
+	type widths struct{ Scroll, Inner int }
+	open := func(path, wantText string) {
+		t.Helper()
+		resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(base+path))
+		must("open "+path, err)
+		if resp == nil || resp.Status != 200 {
+			t.Fatalf("%s: status %+v", path, resp)
+		}
+		body, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main"), chromedp.NodeReady))
+		must("text "+path, err)
+		if !strings.Contains(body, wantText) {
+			t.Fatalf("%s does not show %q: %.300s", path, wantText, body)
+		}
+		w, err := chromedp.Run(ctx, chromedp.Evaluate[widths](`({Scroll: document.documentElement.scrollWidth, Inner: window.innerWidth})`))
+		must("widths", err)
+		if w.Inner == 0 || w.Inner > 400 || w.Scroll > w.Inner {
+			t.Errorf("%s: page %d px wide on a %d px screen", path, w.Scroll, w.Inner)
+		}
+	}
+	must("open login", chromedp.Do(ctx, chromedp.Navigate(base+"/login")))
+	must("fill login", chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("username"), "cd-office"), chromedp.SetValue(chromedp.ID("password"), pw)))
+	_, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#login-form button[type=submit]`)))
+	must("login", err)
+
+	open("/river/rivers", "一河一档")
+	open("/river/rivers/tuojiang", "一河一策")
+	var city int64
+	must("city chief", e.db.QueryRow(context.Background(), `SELECT c.id FROM river_chiefs c WHERE c.level = 2 AND c.city = '510100'
+		AND EXISTS (SELECT 1 FROM river_chiefs k WHERE k.parent_id = c.id) ORDER BY c.id LIMIT 1`).Scan(&city))
+	open(fmt.Sprintf("/river/chiefs/%d", city), "河长关系树")
+	// the first county branch is open; a tap on its summary collapses it
+	openNow, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.querySelector('.tree-root details details') && document.querySelector('.tree-root details details').open`))
+	must("branch open", err)
+	if !openNow {
+		t.Fatal("the first county branch is not open")
+	}
+	must("collapse", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.tree-root details details > summary`))))
+	openNow, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('.tree-root details details').open`))
+	must("collapsed", err)
+	if openNow {
+		t.Fatal("a tap on the branch did not collapse it")
+	}
+	var code string
+	must("reach code", e.db.QueryRow(context.Background(), "SELECT code FROM river_reaches WHERE chief_id > 0 ORDER BY id LIMIT 1").Scan(&code))
+	// the board is public: log out first (the menu opens on a phone)
+	must("open menu", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`label.navbtn`))))
+	_, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
+	must("logout", err)
+	open("/river/board/"+code, "监督电话")
+	href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#board-report').getAttribute('href')`))
+	must("report link", err)
+	if href != "/river/public/"+code {
+		t.Fatalf("report link %q", href)
+	}
+	resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS("#board-report")))
+	must("follow report link", err)
+	if resp == nil || resp.Status != 200 {
+		t.Fatalf("public report page: %+v", resp)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(problems) > 0 {
+		t.Fatalf("browser problems:\n%s", strings.Join(problems, "\n"))
+	}
+}

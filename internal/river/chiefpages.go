@@ -1,0 +1,300 @@
+package river
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"tongcheng/internal/auth"
+	"tongcheng/internal/region"
+	"tongcheng/internal/store"
+	"tongcheng/internal/web"
+)
+
+func urlQuery(s string) string { return url.QueryEscape(s) }
+
+// pageTreeLimit is the most chiefs drawn in one 河长关系树 page (the rest are reached
+// from the lower chiefs' pages); treeLimit is the API's default.
+const (
+	pageTreeLimit = 500
+	treeLimit     = 1500
+)
+
+type chiefsData struct {
+	Filter  ChiefFilter
+	Chiefs  []*ChiefInfo
+	Next    int64
+	Query   string
+	Levels  []Level
+	Regions []region.Region
+}
+
+func chiefFilterFrom(r *http.Request, u *auth.User) ChiefFilter {
+	q := r.URL.Query()
+	f := ChiefFilter{Region: q.Get("region"), Name: q.Get("name")}
+	if _, ok := q["region"]; !ok {
+		f.Region = u.Region // the user's own region first; the list reads across the four cities
+	}
+	if l, err := strconv.Atoi(q.Get("level")); err == nil && l >= 1 && l <= 5 {
+		f.Level = Level(l)
+	}
+	f.After, _ = strconv.ParseInt(q.Get("after"), 10, 64)
+	f.Limit, _ = strconv.Atoi(q.Get("limit"))
+	return f
+}
+
+func (m *Module) chiefsPage(w http.ResponseWriter, r *http.Request) {
+	u := web.User(r)
+	if !m.canView(u) {
+		m.d.Web.Forbidden(w, r, "查看河长名录")
+		return
+	}
+	f := chiefFilterFrom(r, u)
+	list, err := listChiefs(r.Context(), m.d.DB, f)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	d := chiefsData{Filter: f, Chiefs: list, Levels: Levels, Regions: region.All()}
+	lim := f.Limit
+	if lim <= 0 || lim > 500 {
+		lim = 100
+	}
+	if len(list) == lim {
+		d.Next = list[len(list)-1].ID
+	}
+	q := r.URL.Query()
+	q.Del("after")
+	q.Set("region", f.Region)
+	d.Query = q.Encode()
+	m.d.Web.Render(w, r, http.StatusOK, "river/chief_list.html", "河长名录", d)
+}
+
+// ChiefFile is what the chief page and its API show.
+type ChiefFile struct {
+	Chief     *ChiefInfo    `json:"chief"`
+	Chain     []*ChiefInfo  `json:"chain"` // upwards, nearest first
+	Reaches   []Reach   `json:"reaches"`
+	Tree      *TreeNode `json:"tree,omitempty"`
+	TreeSize  int       `json:"tree_size"`
+	Truncated bool      `json:"truncated"`
+	Shown     int       `json:"shown"`
+	ShowPhone bool      `json:"-"`
+	Up        []*ChiefInfo  `json:"-"` // the chain from the top down, for the page
+}
+
+func (m *Module) chiefFile(ctx context.Context, u *auth.User, id int64, tree bool, max int) (*ChiefFile, error) {
+	db := m.d.DB
+	c, err := getChief(ctx, db, id)
+	if err != nil {
+		return nil, err
+	}
+	f := &ChiefFile{Chief: c, ShowPhone: m.canEditArchive(u) && u.CanWrite(c.Region)}
+	if f.Chain, err = ChiefChain(ctx, db, c); err != nil {
+		return nil, err
+	}
+	for i := len(f.Chain) - 1; i >= 0; i-- {
+		f.Up = append(f.Up, f.Chain[i])
+	}
+	if f.Reaches, err = chiefReaches(ctx, db, id); err != nil {
+		return nil, err
+	}
+	c.Reaches = int64(len(f.Reaches))
+	if tree {
+		if f.Tree, f.TreeSize, f.Truncated, err = ChiefTree(ctx, db, c, max); err != nil {
+			return nil, err
+		}
+		c.Children = f.Tree.Children
+		f.Shown = countNodes(f.Tree)
+	}
+	return f, nil
+}
+
+func (m *Module) chiefPage(w http.ResponseWriter, r *http.Request) {
+	u := web.User(r)
+	if !m.canView(u) {
+		m.d.Web.Forbidden(w, r, "查看河长")
+		return
+	}
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	f, err := m.chiefFile(r.Context(), u, id, true, pageTreeLimit)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	m.d.Web.Render(w, r, http.StatusOK, "river/chief_page.html", f.Chief.Name+" · "+f.Chief.LevelName+"河长", f)
+}
+
+type officesData struct {
+	Region  string
+	Level   Level
+	Staff   []Staff
+	Levels  []Level
+	Regions []region.Region
+}
+
+func (m *Module) officesPage(w http.ResponseWriter, r *http.Request) {
+	u := web.User(r)
+	if !m.canView(u) {
+		m.d.Web.Forbidden(w, r, "查看河长办")
+		return
+	}
+	q := r.URL.Query()
+	reg := q.Get("region")
+	if _, ok := q["region"]; !ok {
+		reg = u.Region
+	}
+	lvl, _ := strconv.Atoi(q.Get("level"))
+	list, err := listStaff(r.Context(), m.d.DB, reg, Level(lvl), 1000)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	m.d.Web.Render(w, r, http.StatusOK, "river/chief_offices.html", "各级河长办", officesData{Region: reg, Level: Level(lvl), Staff: list, Levels: Levels, Regions: region.All()})
+}
+
+// Board is the public notice board (河长公示牌) of a reach.
+type Board struct {
+	Reach      *Reach   `json:"reach"`
+	RiverName  string   `json:"river_name"`
+	Chief      *ChiefInfo   `json:"chief,omitempty"`
+	Chain      []*ChiefInfo `json:"chain,omitempty"` // the chiefs above, nearest first
+	Duties     string   `json:"duties"`
+	Phone      string   `json:"supervision_phone"`
+	ReportCode string   `json:"report_code"` // the code the public reports with
+	ReportPath string   `json:"report_path"` // the public report page
+	Office     []Staff  `json:"office,omitempty"`
+}
+
+// DefaultDuties is shown on a board whose reach has no duties of its own: the
+// six tasks of 河长制 in the Sichuan wording.
+const DefaultDuties = "组织领导本河段水资源保护、水域岸线管理、水污染防治、水环境治理、水生态修复、执法监管工作，定期巡河，协调解决重大问题"
+
+func (m *Module) board(ctx context.Context, code string) (*Board, error) {
+	db := m.d.DB
+	reach, err := getReach(ctx, db, "code", code)
+	if err != nil {
+		return nil, err
+	}
+	b := &Board{Reach: reach, RiverName: reach.RiverName, Duties: reach.Duties, Phone: reach.Phone, ReportCode: reach.Code,
+		ReportPath: "/river/public/" + url.PathEscape(reach.Code)}
+	if b.Duties == "" {
+		b.Duties = DefaultDuties
+	}
+	if b.Phone == "" {
+		b.Phone = "12345"
+	}
+	if reach.ChiefID > 0 {
+		c, err := getChief(ctx, db, reach.ChiefID)
+		if err != nil && err != store.ErrNotFound {
+			return nil, err
+		}
+		if c != nil {
+			b.Chief = c
+			if b.Chain, err = ChiefChain(ctx, db, c); err != nil {
+				return nil, err
+			}
+		}
+	}
+	// the county office of the reach (the office a report reaches first)
+	st, err := listStaff(ctx, db, reach.Region, 0, 50)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range st {
+		if s.Region == reach.Region {
+			b.Office = append(b.Office, s)
+		}
+	}
+	return b, nil
+}
+
+func (m *Module) boardPage(w http.ResponseWriter, r *http.Request) {
+	b, err := m.board(r.Context(), r.PathValue("code"))
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	m.d.Web.Render(w, r, http.StatusOK, "river/chief_board.html", b.Reach.Name+" · 河长公示牌", b)
+}
+
+func (m *Module) apiChiefs(w http.ResponseWriter, r *http.Request) {
+	u := web.User(r)
+	if !m.canView(u) {
+		m.d.Web.Forbidden(w, r, "查看河长名录")
+		return
+	}
+	f := chiefFilterFrom(r, u)
+	list, err := listChiefs(r.Context(), m.d.DB, f)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	out := map[string]any{"items": list}
+	lim := f.Limit
+	if lim <= 0 || lim > 500 {
+		lim = 100
+	}
+	if n := len(list); n == lim {
+		out["next_after"] = list[n-1].ID
+	}
+	web.WriteJSON(w, http.StatusOK, out)
+}
+
+func (m *Module) apiChief(w http.ResponseWriter, r *http.Request) {
+	u := web.User(r)
+	if !m.canView(u) {
+		m.d.Web.Forbidden(w, r, "查看河长")
+		return
+	}
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	f, err := m.chiefFile(r.Context(), u, id, false, 0)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	web.WriteJSON(w, http.StatusOK, f)
+}
+
+func (m *Module) apiChiefTree(w http.ResponseWriter, r *http.Request) {
+	u := web.User(r)
+	if !m.canView(u) {
+		m.d.Web.Forbidden(w, r, "查看河长关系树")
+		return
+	}
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	lim, _ := strconv.Atoi(r.URL.Query().Get("max"))
+	if lim <= 0 || lim > 20000 {
+		lim = treeLimit
+	}
+	f, err := m.chiefFile(r.Context(), u, id, true, lim)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	web.WriteJSON(w, http.StatusOK, f)
+}
+
+func (m *Module) apiOffices(w http.ResponseWriter, r *http.Request) {
+	u := web.User(r)
+	if !m.canView(u) {
+		m.d.Web.Forbidden(w, r, "查看河长办")
+		return
+	}
+	lvl, _ := strconv.Atoi(r.URL.Query().Get("level"))
+	list, err := listStaff(r.Context(), m.d.DB, r.URL.Query().Get("region"), Level(lvl), 2000)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]any{"total": len(list), "items": list})
+}
+
+func countNodes(n *TreeNode) int {
+	k := 1
+	for _, c := range n.Kids {
+		k += countNodes(c)
+	}
+	return k
+}
