@@ -668,36 +668,32 @@ func (m *Module) measureProgressForm(w http.ResponseWriter, r *http.Request) {
 
 // ---- API ----
 
-func (m *Module) apiRivers(w http.ResponseWriter, r *http.Request) {
+// viewer answers 403 and false unless the user may read the river module's files.
+func (m *Module) viewer(w http.ResponseWriter, r *http.Request, what string) bool {
 	if !m.canView(web.User(r)) {
-		m.d.Web.Forbidden(w, r, "查看一河一档")
+		m.d.Web.Forbidden(w, r, what)
+		return false
+	}
+	return true
+}
+
+func (m *Module) apiRivers(w http.ResponseWriter, r *http.Request) {
+	if !m.viewer(w, r, "查看一河一档") {
 		return
 	}
 	list, err := m.RiverSummaries(r.Context(), m.d.DB, r.URL.Query().Get("basin"), r.URL.Query().Get("kind"))
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"total": len(list), "items": list})
+	m.d.Web.Reply(w, r, http.StatusOK)(web.Items(list), err)
 }
 
 func (m *Module) apiRiver(w http.ResponseWriter, r *http.Request) {
-	u := web.User(r)
-	if !m.canView(u) {
-		m.d.Web.Forbidden(w, r, "查看一河一档")
+	if !m.viewer(w, r, "查看一河一档") {
 		return
 	}
-	f, err := m.riverFile(r.Context(), u, r.PathValue("id"), r.URL.Query().Get("region"))
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	web.WriteJSON(w, http.StatusOK, f)
+	m.d.Web.Reply(w, r, http.StatusOK)(m.riverFile(r.Context(), web.User(r), r.PathValue("id"), r.URL.Query().Get("region")))
 }
 
 func (m *Module) apiReaches(w http.ResponseWriter, r *http.Request) {
-	if !m.canView(web.User(r)) {
-		m.d.Web.Forbidden(w, r, "查看河段")
+	if !m.viewer(w, r, "查看河段") {
 		return
 	}
 	q := r.URL.Query()
@@ -712,40 +708,22 @@ func (m *Module) apiReaches(w http.ResponseWriter, r *http.Request) {
 			list = append(list, ReachRow{Reach: x})
 		}
 	}
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	if list == nil {
-		list = []ReachRow{}
-	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"total": len(list), "items": list})
+	m.d.Web.Reply(w, r, http.StatusOK)(web.Items(list), err)
 }
 
 func (m *Module) apiReach(w http.ResponseWriter, r *http.Request) {
-	if !m.canView(web.User(r)) {
-		m.d.Web.Forbidden(w, r, "查看河段")
+	if !m.viewer(w, r, "查看河段") {
 		return
 	}
-	b, err := m.board(r.Context(), r.PathValue("code"))
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	web.WriteJSON(w, http.StatusOK, b)
+	m.d.Web.Reply(w, r, http.StatusOK)(m.board(r.Context(), r.PathValue("code")))
 }
 
 func (m *Module) apiOutfalls(w http.ResponseWriter, r *http.Request) {
-	if !m.canView(web.User(r)) {
-		m.d.Web.Forbidden(w, r, "查看排污口")
+	if !m.viewer(w, r, "查看排污口") {
 		return
 	}
 	list, err := listOutfalls(r.Context(), m.d.DB, r.URL.Query().Get("river"), r.URL.Query().Get("region"), 2000)
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"total": len(list), "items": list})
+	m.d.Web.Reply(w, r, http.StatusOK)(web.Items(list), err)
 }
 
 func (m *Module) apiOutfallCreate(w http.ResponseWriter, r *http.Request) {
@@ -754,44 +732,28 @@ func (m *Module) apiOutfallCreate(w http.ResponseWriter, r *http.Request) {
 		m.d.Web.Fail(w, r, err)
 		return
 	}
-	o, err := m.SaveOutfall(r.Context(), web.User(r), 0, in)
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	web.WriteJSON(w, http.StatusCreated, o)
+	m.d.Web.Reply(w, r, http.StatusCreated)(m.SaveOutfall(r.Context(), web.User(r), 0, in))
 }
 
 func (m *Module) apiOutfallUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		m.d.Web.Fail(w, r, store.ErrNotFound)
-		return
-	}
 	var in OutfallInput
-	if err := web.DecodeJSON(r, &in); err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
+	id, err := web.PathID(r, "id")
+	if err == nil {
+		err = web.DecodeJSON(r, &in)
 	}
-	o, err := m.SaveOutfall(r.Context(), web.User(r), id, in)
 	if err != nil {
 		m.d.Web.Fail(w, r, err)
 		return
 	}
-	web.WriteJSON(w, http.StatusOK, o)
+	m.d.Web.Reply(w, r, http.StatusOK)(m.SaveOutfall(r.Context(), web.User(r), id, in))
 }
 
 func (m *Module) apiMeasures(w http.ResponseWriter, r *http.Request) {
-	if !m.canView(web.User(r)) {
-		m.d.Web.Forbidden(w, r, "查看一河一策")
+	if !m.viewer(w, r, "查看一河一策") {
 		return
 	}
 	list, err := listMeasures(r.Context(), m.d.DB, r.URL.Query().Get("river"), r.URL.Query().Get("region"), m.Now(), 2000)
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"total": len(list), "items": list})
+	m.d.Web.Reply(w, r, http.StatusOK)(web.Items(list), err)
 }
 
 func (m *Module) apiMeasureCreate(w http.ResponseWriter, r *http.Request) {
@@ -800,31 +762,20 @@ func (m *Module) apiMeasureCreate(w http.ResponseWriter, r *http.Request) {
 		m.d.Web.Fail(w, r, err)
 		return
 	}
-	x, err := m.AddMeasure(r.Context(), web.User(r), in)
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	web.WriteJSON(w, http.StatusCreated, x)
+	m.d.Web.Reply(w, r, http.StatusCreated)(m.AddMeasure(r.Context(), web.User(r), in))
 }
 
 func (m *Module) apiMeasureProgress(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		m.d.Web.Fail(w, r, store.ErrNotFound)
-		return
-	}
 	var in ProgressInput
-	if err := web.DecodeJSON(r, &in); err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
+	id, err := web.PathID(r, "id")
+	if err == nil {
+		err = web.DecodeJSON(r, &in)
 	}
-	x, err := m.UpdateProgress(r.Context(), web.User(r), id, in)
 	if err != nil {
 		m.d.Web.Fail(w, r, err)
 		return
 	}
-	web.WriteJSON(w, http.StatusOK, x)
+	m.d.Web.Reply(w, r, http.StatusOK)(m.UpdateProgress(r.Context(), web.User(r), id, in))
 }
 
 // DeleteArchive removes an outfall or a measure (kind "outfall" or "measure") for the
@@ -884,12 +835,11 @@ func (m *Module) measureDeleteForm(w http.ResponseWriter, r *http.Request) { m.d
 
 func (m *Module) apiArchiveDelete(kind string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-		if err != nil || id <= 0 {
-			m.d.Web.Fail(w, r, store.ErrNotFound)
-			return
+		id, err := web.PathID(r, "id")
+		if err == nil {
+			_, err = m.DeleteArchive(r.Context(), web.User(r), kind, id)
 		}
-		if _, err := m.DeleteArchive(r.Context(), web.User(r), kind, id); err != nil {
+		if err != nil {
 			m.d.Web.Fail(w, r, err)
 			return
 		}

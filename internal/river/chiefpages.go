@@ -243,37 +243,23 @@ func (m *Module) apiChiefs(w http.ResponseWriter, r *http.Request) {
 }
 
 func (m *Module) apiChief(w http.ResponseWriter, r *http.Request) {
-	u := web.User(r)
-	if !m.canView(u) {
-		m.d.Web.Forbidden(w, r, "查看河长")
+	if !m.viewer(w, r, "查看河长") {
 		return
 	}
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	f, err := m.chiefFile(r.Context(), u, id, false, 0)
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	web.WriteJSON(w, http.StatusOK, f)
+	id, _ := web.PathID(r, "id")
+	m.d.Web.Reply(w, r, http.StatusOK)(m.chiefFile(r.Context(), web.User(r), id, false, 0))
 }
 
 func (m *Module) apiChiefTree(w http.ResponseWriter, r *http.Request) {
-	u := web.User(r)
-	if !m.canView(u) {
-		m.d.Web.Forbidden(w, r, "查看河长关系树")
+	if !m.viewer(w, r, "查看河长关系树") {
 		return
 	}
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, _ := web.PathID(r, "id")
 	lim, _ := strconv.Atoi(r.URL.Query().Get("max"))
 	if lim <= 0 || lim > 20000 {
 		lim = treeLimit
 	}
-	f, err := m.chiefFile(r.Context(), u, id, true, lim)
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	web.WriteJSON(w, http.StatusOK, f)
+	m.d.Web.Reply(w, r, http.StatusOK)(m.chiefFile(r.Context(), web.User(r), id, true, lim))
 }
 
 func (m *Module) apiOffices(w http.ResponseWriter, r *http.Request) {
