@@ -3,6 +3,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"tongcheng/internal/auth"
@@ -146,6 +148,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	wctx, stopWorkers := context.WithCancel(ctx)
+	defer stopWorkers()
+	a.StartWorkers(wctx)
 	select {
 	case err := <-errc:
 		return err
@@ -159,6 +164,50 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	return nil
+}
+
+// StartWorkers runs each module's background work (platform.Worker) now and
+// then every Interval until ctx ends.
+func (a *App) StartWorkers(ctx context.Context) {
+	for _, m := range a.Modules {
+		wk, ok := m.(platform.Worker)
+		if !ok {
+			continue
+		}
+		go func(key string, wk platform.Worker) {
+			every := wk.Interval()
+			if every <= 0 {
+				every = time.Minute
+			}
+			t := time.NewTicker(every)
+			defer t.Stop()
+			for {
+				var out bytes.Buffer
+				if err := wk.RunOnce(ctx, &out); err != nil && ctx.Err() == nil {
+					a.Deps.Log.Error("background job failed", "module", key, "err", err)
+				} else if out.Len() > 0 {
+					a.Deps.Log.Info("background job", "module", key, "result", strings.TrimSpace(out.String()))
+				}
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+				}
+			}
+		}(m.Key(), wk)
+	}
+}
+
+// RunWorkers runs each module's background work once (`tongcheng jobs`).
+func (a *App) RunWorkers(ctx context.Context, out io.Writer) error {
+	for _, m := range a.Modules {
+		if wk, ok := m.(platform.Worker); ok {
+			if err := wk.RunOnce(ctx, out); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

@@ -42,6 +42,8 @@ type Module struct {
 	PublicWindow time.Duration
 	// Now is the clock (tests move it).
 	Now func() time.Time
+	// JobInterval is how often serve runs the overdue job (default one minute).
+	JobInterval time.Duration
 
 	std   *Standard
 	atlas *Atlas
@@ -117,6 +119,7 @@ func (m *Module) Mount(d *platform.Deps) {
 	w.Handle("POST /api/v1/river/readings", m.apiReading, web.MaxBody(1<<20))
 	w.Handle("GET /api/v1/river/dashboard", m.apiDashboard)
 	w.OpenAPI(openAPIPaths())
+	m.mountOps(w)
 }
 
 // ---- the operations shared by pages and API ----

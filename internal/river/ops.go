@@ -1,0 +1,28 @@
+package river
+
+import (
+	"tongcheng/internal/audit"
+	"tongcheng/internal/web"
+)
+
+// mountOps registers the operations pages: 超期督办, 考核排名, 断面水质趋势,
+// readings upload and problem photos.
+func (m *Module) mountOps(w *web.Server) {
+	audit.NameAction(string(ActEscalate), "问题超期升级")
+	audit.NameAction(string(ActOverdue), "问题超期标记")
+	audit.NameAction(string(ActSupervise), "问题督办")
+
+	w.Handle("GET /river/supervise", m.supervisePage)
+	w.Handle("POST /river/problems/{id}/supervise", m.superviseForm)
+	w.Handle("GET /api/v1/river/overdue", m.apiOverdue)
+	w.Handle("POST /api/v1/river/problems/{id}/supervise", m.apiSupervise)
+
+	w.OpenAPI(map[string]any{
+		"/api/v1/river/overdue":                 map[string]any{"get": apiOp("本辖区及下级超期问题，按责任单位分组（超期天数、督办层级）")},
+		"/api/v1/river/problems/{id}/supervise": map[string]any{"post": apiOp("督办：向责任单位下达督办意见（note），记入流转记录")},
+	})
+}
+
+func apiOp(summary string) map[string]any {
+	return map[string]any{"summary": summary, "tags": []string{"河长制"}, "responses": map[string]any{"200": map[string]any{"description": "成功"}}}
+}
