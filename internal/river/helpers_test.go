@@ -1,6 +1,7 @@
 package river_test
 
 import (
+	"os"
 	"strconv"
 
 	"tongcheng/internal/auth"
@@ -9,3 +10,5 @@ import (
 type authUser = auth.User
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func writeFile(path string, b []byte) error { return os.WriteFile(path, b, 0o600) }
