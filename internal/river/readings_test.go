@@ -44,9 +44,9 @@ func TestImportReadingsXLSX(t *testing.T) {
 		// 46297.3333… is 2026-10-01 08:00 as an Excel serial date-time
 		book := readingsWorkbook(t, [][]any{
 			{"断面编号", "采样时间", "氨氮", "COD", "DO"},
-			{"T-SEC-1", 46296 + 8.0/24, 0.4, 12, 7},   // line 2: Ⅱ类, date as a number
+			{"T-SEC-1", 46296 + 8.0/24, 0.4, 12, 7},    // line 2: Ⅱ类, date as a number
 			{"T-SEC-1", "2026-10-02 08:00", -1, 12, 7}, // line 3: negative
-			{},                                         // line 4: empty, skipped
+			{}, // line 4: empty, skipped
 			{"T-SEC-1", "2026-10-03 08:00", "abc", 12, 7},
 			{"NOPE", "2026-10-04 08:00", 0.4, 12, 7},
 			{"T-SEC-1", "2026-10-05 08:00", 1.8, 12, 7}, // line 7: Ⅴ类 > target Ⅲ: one warning
