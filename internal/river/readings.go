@@ -4,12 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -119,8 +120,12 @@ func openReadings(r io.Reader) (rowSource, error) {
 	return &csvSource{r: cr}, nil
 }
 
-// importBatch is how many valid rows one transaction stores.
-const importBatch = 2000
+// importBatch is how many valid rows one transaction stores; readingsPerInsert
+// how many one INSERT statement carries (prepared once per transaction).
+const (
+	importBatch       = 10000
+	readingsPerInsert = 250
+)
 
 type pendingReading struct {
 	line int
@@ -170,6 +175,28 @@ func (m *Module) importReadings(ctx context.Context, src rowSource, by *auth.Use
 	allowed := map[string]bool{}
 	var batch []pendingReading
 	now := m.Now()
+	// A second goroutine stores the validated batches while the next is read.
+	batches := make(chan []pendingReading, 1)
+	storeDone := make(chan error, 1)
+	var stored ImportSummary
+	go func() {
+		var err error
+		for b := range batches {
+			if err == nil {
+				err = m.storeReadings(ctx, b, now, &stored)
+			}
+		}
+		storeDone <- err
+	}()
+	finish := func(err error) (ImportSummary, error) {
+		close(batches)
+		serr := <-storeDone
+		s.Stored, s.Unchanged, s.Warnings = stored.Stored, stored.Unchanged, stored.Warnings
+		if err == nil {
+			err = serr
+		}
+		return s, err
+	}
 	reject := func(line int, msg string) {
 		s.Rejected++
 		fmt.Fprintf(out, "第%d行：%s\n", line, msg)
@@ -186,7 +213,7 @@ func (m *Module) importReadings(ctx context.Context, src rowSource, by *auth.Use
 			continue
 		}
 		if err != nil {
-			return s, err
+			return finish(err)
 		}
 		empty := true
 		for _, v := range rec {
@@ -226,7 +253,7 @@ func (m *Module) importReadings(ctx context.Context, src rowSource, by *auth.Use
 		if !ok {
 			sec, err = getSection(ctx, m.d.DB, in.SectionID)
 			if err != nil && !errors.Is(err, store.ErrNotFound) {
-				return s, err
+				return finish(err)
 			}
 			sections[in.SectionID] = sec
 			allowed[in.SectionID] = sec != nil && (by == nil || by.CanWrite(sec.Region) || by.CanWrite(region.CityOf(sec.Region)))
@@ -254,19 +281,21 @@ func (m *Module) importReadings(ctx context.Context, src rowSource, by *auth.Use
 			reject(line, err.Error())
 			continue
 		}
-		vals, _ := json.Marshal(in.Values)
-		batch = append(batch, pendingReading{line: line, sec: sec, at: store.Time(at), vals: string(vals), res: res})
+		batch = append(batch, pendingReading{line: line, sec: sec, at: store.Time(at), vals: valuesJSON(in.Values, params), res: res})
 		if len(batch) >= importBatch {
-			if err := m.storeReadings(ctx, batch, now, &s); err != nil {
-				return s, err
+			select {
+			case batches <- batch:
+			case err := <-storeDone:
+				storeDone <- err
+				return finish(ctx.Err())
 			}
-			batch = batch[:0]
+			batch = make([]pendingReading, 0, importBatch)
 		}
 	}
-	if err := m.storeReadings(ctx, batch, now, &s); err != nil {
-		return s, err
+	if len(batch) > 0 {
+		batches <- batch
 	}
-	return s, nil
+	return finish(nil)
 }
 
 // parseSampledCell reads a sampling time as text or, from an .xlsx, as an
@@ -295,22 +324,32 @@ func (m *Module) storeReadings(ctx context.Context, batch []pendingReading, now 
 	err := m.d.DB.InTx(ctx, func(tx *store.Tx) error {
 		stored, warnings = 0, 0
 		added := map[string]bool{} // section|sampled_at of the rows this batch added
-		const per = 500
-		for lo := 0; lo < len(batch); lo += per {
-			part := batch[lo:min(lo+per, len(batch))]
-			var sb strings.Builder
-			sb.WriteString("INSERT INTO river_readings (section_id, region, sampled_at, values_json, class, worst, created_at, demo) VALUES ")
+		var full *sql.Stmt         // the INSERT of readingsPerInsert rows, prepared once
+		defer func() {
+			if full != nil {
+				full.Close()
+			}
+		}()
+		created := store.Time(now)
+		for lo := 0; lo < len(batch); lo += readingsPerInsert {
+			part := batch[lo:min(lo+readingsPerInsert, len(batch))]
 			args := make([]any, 0, len(part)*7)
-			created := store.Time(now)
-			for i, p := range part {
-				if i > 0 {
-					sb.WriteString(", ")
-				}
-				sb.WriteString("(?, ?, ?, ?, ?, ?, ?, 0)")
+			for _, p := range part {
 				args = append(args, p.sec.ID, p.sec.Region, p.at, p.vals, int(p.res.Class), strings.Join(p.res.Worst, "、"), created)
 			}
-			sb.WriteString(" ON CONFLICT (section_id, sampled_at) DO NOTHING RETURNING section_id, sampled_at")
-			rows, err := tx.Query(ctx, sb.String(), args...)
+			q := m.d.DB.Rebind(insertReadingsSQL(len(part)))
+			var rows *sql.Rows
+			var err error
+			if len(part) == readingsPerInsert {
+				if full == nil {
+					if full, err = tx.Tx.PrepareContext(ctx, q); err != nil {
+						return err
+					}
+				}
+				rows, err = full.QueryContext(ctx, args...)
+			} else {
+				rows, err = tx.Tx.QueryContext(ctx, q, args...)
+			}
 			if err != nil {
 				return err
 			}
@@ -373,4 +412,42 @@ func (m *Module) storeReadings(ctx context.Context, batch []pendingReading, now 
 	s.Unchanged += len(batch) - stored
 	s.Warnings += warnings
 	return nil
+}
+
+// insertReadingsSQL is the INSERT of n readings that skips the ones already
+// stored and returns the keys of those it added.
+func insertReadingsSQL(n int) string {
+	var sb strings.Builder
+	sb.WriteString("INSERT INTO river_readings (section_id, region, sampled_at, values_json, class, worst, created_at, demo) VALUES ")
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString("(?, ?, ?, ?, ?, ?, ?, 0)")
+	}
+	sb.WriteString(" ON CONFLICT (section_id, sampled_at) DO NOTHING RETURNING section_id, sampled_at")
+	return sb.String()
+}
+
+// valuesJSON writes the values as a JSON object with sorted keys, as
+// json.Marshal would, without its reflection (the import's hot path).
+func valuesJSON(v map[string]float64, keys []string) string {
+	ks := make([]string, 0, len(v))
+	for _, k := range keys {
+		if _, ok := v[k]; ok {
+			ks = append(ks, k)
+		}
+	}
+	sort.Strings(ks)
+	b := make([]byte, 0, 16*len(ks)+2)
+	b = append(b, '{')
+	for i, k := range ks {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendQuote(b, k)
+		b = append(b, ':')
+		b = strconv.AppendFloat(b, v[k], 'g', -1, 64)
+	}
+	return string(append(b, '}'))
 }
