@@ -37,6 +37,8 @@ var templateFiles embed.FS
 type Module struct {
 	Workflow WorkflowConfig
 	Patrols  PatrolConfig
+	// Assess holds the assessment weights (data/assessment.json).
+	Assess AssessmentConfig
 	// PublicLimit public reports per client address within PublicWindow (举报频率限制).
 	PublicLimit  int
 	PublicWindow time.Duration
@@ -63,7 +65,11 @@ func NewModule() *Module {
 	if err != nil {
 		panic("河流参考数据无法载入：" + err.Error())
 	}
-	return &Module{Workflow: DefaultWorkflowConfig(), Patrols: DefaultPatrolConfig(), PublicLimit: 5, PublicWindow: 10 * time.Minute,
+	ac, err := LoadAssessmentConfig(assessmentJSON)
+	if err != nil {
+		panic("考核权重配置无法载入：" + err.Error())
+	}
+	return &Module{Workflow: DefaultWorkflowConfig(), Patrols: DefaultPatrolConfig(), Assess: ac, PublicLimit: 5, PublicWindow: 10 * time.Minute,
 		Now: time.Now, std: st, atlas: at, public: map[string][]time.Time{}}
 }
 
