@@ -108,7 +108,7 @@ func (m *Module) Mount(d *platform.Deps) {
 
 	w.Handle("GET /river/{$}", m.listPage)
 	w.Handle("GET /river/report", m.reportPage)
-	w.Handle("POST /river/problems", m.reportForm)
+	w.Handle("POST /river/problems", m.reportForm, web.MaxBody(photoBodyLimit))
 	w.Handle("GET /river/problems/{id}", m.problemPage)
 	w.Handle("POST /river/problems/{id}/transition", m.transitionForm)
 	w.Handle("GET /river/dashboard", m.dashboardPage)
@@ -141,6 +141,8 @@ type ReportInput struct {
 	Lat         float64 `json:"lat"`
 	Lon         float64 `json:"lon"`
 	Phone       string  `json:"phone"` // reporter's phone, kept private
+
+	uploads []Upload // 现场照片 checked by the form, stored with the problem
 }
 
 func actorOf(u *auth.User) Actor {
@@ -241,6 +243,9 @@ func (m *Module) Report(ctx context.Context, u *auth.User, in ReportInput) (*Pro
 		if err := insertProblem(ctx, tx, row, h, false); err != nil {
 			return err
 		}
+		if _, err := savePhotos(ctx, tx, u, row.RowID, row.Region, PhotoReport, in.uploads, now); err != nil {
+			return err
+		}
 		return audit.Log(ctx, tx, audit.Entry{Action: "create", Module: "river", ObjectType: "problem", ObjectID: row.ID, Region: row.Region,
 			Detail: fmt.Sprintf("上报问题 %s（%s，%s）", row.No, src, row.Category)})
 	})
@@ -273,6 +278,8 @@ type TransitionInput struct {
 	JointUnits []string `json:"joint_units"`
 	Deadline   string   `json:"deadline"` // YYYY-MM-DD (end of that day, Asia/Shanghai) or RFC 3339
 	Photos     []string `json:"photos"`
+
+	uploads []Upload // 整改后照片 checked by the form, stored in the transition's transaction
 }
 
 // officeActions are the 河长办's; the others (签收, 申请延期, 处理反馈) are the responsible unit's.
@@ -320,6 +327,13 @@ func (m *Module) Transition(ctx context.Context, u *auth.User, id int64, in Tran
 			return auth.ErrScope
 		}
 		from := p.State
+		if len(in.uploads) > 0 {
+			ids, err := savePhotos(ctx, tx, u, p.RowID, p.Region, PhotoAfter, in.uploads, m.Now())
+			if err != nil {
+				return err
+			}
+			in.Photos = append(in.Photos, ids...)
+		}
 		np, h, err := m.Workflow.Transition(p.Problem, Action{Kind: kind, Reason: in.Reason, Note: in.Note, Unit: in.Unit, JointUnits: in.JointUnits,
 			Deadline: dl, Photos: in.Photos}, actorOf(u), m.Now())
 		if err != nil {
