@@ -128,11 +128,12 @@ const (
 )
 
 type pendingReading struct {
-	line int
-	sec  *SectionRow
-	at   string
-	vals string
-	res  Result
+	line  int
+	sec   *SectionRow
+	at    string
+	vals  string
+	worst string
+	res   Result
 }
 
 // importReadings validates every row like the push API (section, sampling
@@ -281,7 +282,7 @@ func (m *Module) importReadings(ctx context.Context, src rowSource, by *auth.Use
 			reject(line, err.Error())
 			continue
 		}
-		batch = append(batch, pendingReading{line: line, sec: sec, at: store.Time(at), vals: valuesJSON(in.Values, params), res: res})
+		batch = append(batch, pendingReading{line: line, sec: sec, at: store.Time(at), vals: valuesJSON(in.Values, params), worst: strings.Join(res.Worst, "、"), res: res})
 		if len(batch) >= importBatch {
 			select {
 			case batches <- batch:
@@ -323,8 +324,8 @@ func (m *Module) storeReadings(ctx context.Context, batch []pendingReading, now 
 	var stored, warnings int
 	err := m.d.DB.InTx(ctx, func(tx *store.Tx) error {
 		stored, warnings = 0, 0
-		added := map[string]bool{} // section|sampled_at of the rows this batch added
-		var full *sql.Stmt         // the INSERT of readingsPerInsert rows, prepared once
+		added := make([]bool, len(batch)) // rows this batch added
+		var full *sql.Stmt                // the INSERT of readingsPerInsert rows, prepared once
 		defer func() {
 			if full != nil {
 				full.Close()
@@ -335,45 +336,76 @@ func (m *Module) storeReadings(ctx context.Context, batch []pendingReading, now 
 			part := batch[lo:min(lo+readingsPerInsert, len(batch))]
 			args := make([]any, 0, len(part)*7)
 			for _, p := range part {
-				args = append(args, p.sec.ID, p.sec.Region, p.at, p.vals, int(p.res.Class), strings.Join(p.res.Worst, "、"), created)
+				args = append(args, p.sec.ID, p.sec.Region, p.at, p.vals, int(p.res.Class), p.worst, created)
 			}
-			q := m.d.DB.Rebind(insertReadingsSQL(len(part)))
-			var rows *sql.Rows
+			// Fresh data (all rows added) and a re-run (none added) are told
+			// apart by the count; a mixed part is rolled back to the savepoint
+			// and inserted again returning the keys it added.
+			if _, err := tx.Exec(ctx, "SAVEPOINT readings_part"); err != nil {
+				return err
+			}
+			var res sql.Result
 			var err error
 			if len(part) == readingsPerInsert {
 				if full == nil {
-					if full, err = tx.Tx.PrepareContext(ctx, q); err != nil {
+					if full, err = tx.Tx.PrepareContext(ctx, m.d.DB.Rebind(insertReadingsSQL(readingsPerInsert, false))); err != nil {
 						return err
 					}
 				}
-				rows, err = full.QueryContext(ctx, args...)
+				res, err = full.ExecContext(ctx, args...)
 			} else {
-				rows, err = tx.Tx.QueryContext(ctx, q, args...)
+				res, err = tx.Tx.ExecContext(ctx, m.d.DB.Rebind(insertReadingsSQL(len(part), false)), args...)
 			}
 			if err != nil {
 				return err
 			}
-			for rows.Next() {
-				var sec, at string
-				if err := rows.Scan(&sec, &at); err != nil {
-					rows.Close()
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			switch {
+			case n == int64(len(part)):
+				for i := range part {
+					added[lo+i] = true
+				}
+			case n > 0:
+				if _, err := tx.Exec(ctx, "ROLLBACK TO SAVEPOINT readings_part"); err != nil {
 					return err
 				}
-				added[sec+"|"+at] = true
+				rows, err := tx.Tx.QueryContext(ctx, m.d.DB.Rebind(insertReadingsSQL(len(part), true)), args...)
+				if err != nil {
+					return err
+				}
+				keys := map[string]bool{}
+				for rows.Next() {
+					var sec, at string
+					if err := rows.Scan(&sec, &at); err != nil {
+						rows.Close()
+						return err
+					}
+					keys[sec+"|"+at] = true
+				}
+				rows.Close()
+				if err := rows.Err(); err != nil {
+					return err
+				}
+				for i, p := range part {
+					if k := p.sec.ID + "|" + p.at; keys[k] {
+						added[lo+i] = true
+						delete(keys, k) // a row repeated in the file counts once
+					}
+				}
 			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
+			if _, err := tx.Exec(ctx, "RELEASE SAVEPOINT readings_part"); err != nil {
 				return err
 			}
 		}
 		touched := map[string]bool{}
 		open := map[string]bool{}
-		for _, p := range batch {
-			key := p.sec.ID + "|" + p.at
-			if !added[key] {
+		for i, p := range batch {
+			if !added[i] {
 				continue
 			}
-			delete(added, key) // a row repeated in the file counts once
 			stored++
 			touched[p.sec.ID] = true
 			if p.sec.Target == 0 || p.res.Class <= p.sec.Target || open[p.sec.ID] {
@@ -415,8 +447,8 @@ func (m *Module) storeReadings(ctx context.Context, batch []pendingReading, now 
 }
 
 // insertReadingsSQL is the INSERT of n readings that skips the ones already
-// stored and returns the keys of those it added.
-func insertReadingsSQL(n int) string {
+// stored, returning the keys of those it added if asked.
+func insertReadingsSQL(n int, returning bool) string {
 	var sb strings.Builder
 	sb.WriteString("INSERT INTO river_readings (section_id, region, sampled_at, values_json, class, worst, created_at, demo) VALUES ")
 	for i := 0; i < n; i++ {
@@ -425,7 +457,10 @@ func insertReadingsSQL(n int) string {
 		}
 		sb.WriteString("(?, ?, ?, ?, ?, ?, ?, 0)")
 	}
-	sb.WriteString(" ON CONFLICT (section_id, sampled_at) DO NOTHING RETURNING section_id, sampled_at")
+	sb.WriteString(" ON CONFLICT (section_id, sampled_at) DO NOTHING")
+	if returning {
+		sb.WriteString(" RETURNING section_id, sampled_at")
+	}
 	return sb.String()
 }
 
