@@ -178,8 +178,12 @@ func TestEscalateOverdue(t *testing.T) {
 			t.Fatalf("supervise form %d", resp.StatusCode)
 		}
 		resp, body = c.get(fmt.Sprintf("/river/problems/%d", p.ID))
-		if resp.StatusCode != 200 || !strings.Contains(body, "超期升级") || !strings.Contains(body, "请于三日内完成清理并反馈") {
-			t.Fatalf("problem page lacks escalation and 督办 history")
+		if resp.StatusCode != 200 || !strings.Contains(body, "超期升级") || !strings.Contains(body, "请于三日内完成清理并反馈") || !strings.Contains(body, `name="back" value="problem"`) {
+			t.Fatalf("problem page lacks escalation and 督办 history or the 督办 form")
+		}
+		resp, body = c.postForm(fmt.Sprintf("/river/problems/%d/supervise", p.ID), url.Values{"csrf": {c.csrf}, "note": {"再次督办"}, "back": {"problem"}})
+		if resp.StatusCode != 200 || resp.Request.URL.Path != fmt.Sprintf("/river/problems/%d", p.ID) || !strings.Contains(body, "再次督办") {
+			t.Fatalf("督办 from the problem page: %d %s", resp.StatusCode, resp.Request.URL.Path)
 		}
 		if resp, _ := e.login("cd-chief").get("/river/supervise"); resp.StatusCode != http.StatusForbidden {
 			t.Fatalf("chief opens 督办 page: %d", resp.StatusCode)

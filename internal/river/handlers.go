@@ -155,15 +155,17 @@ func (m *Module) reportForm(w http.ResponseWriter, r *http.Request) {
 }
 
 type problemData struct {
-	P        *ProblemRow
-	Photos   []PhotoInfo
-	History  []HistoryEntry
-	Actions  []ActionKind
-	Overdue  bool
-	Error    string
-	CanAct   bool
-	Today    string
-	Deadline string
+	P      *ProblemRow
+	Photos []PhotoInfo
+	// CanSupervise: the office may send a 督办 note down (open problems of its region).
+	CanSupervise bool
+	History      []HistoryEntry
+	Actions      []ActionKind
+	Overdue      bool
+	Error        string
+	CanAct       bool
+	Today        string
+	Deadline     string
 }
 
 func (m *Module) problemPage(w http.ResponseWriter, r *http.Request) {
@@ -201,6 +203,7 @@ func (m *Module) renderProblem(w http.ResponseWriter, r *http.Request, status in
 			d.Actions = append(d.Actions, ActClose)
 		}
 		d.CanAct = len(d.Actions) > 0
+		d.CanSupervise = p.State.Open() && u.HasAny("river", auth.RiverOffice, auth.Admin)
 	}
 	m.d.Web.Render(w, r, status, "river/problem.html", "问题 "+p.No, d)
 }

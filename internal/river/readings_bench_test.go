@@ -139,3 +139,27 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkEscalateBulletin times the overdue job over the bulletin-scale
+// demo: the first run (flags and escalates every overdue problem) and then a
+// steady-state run with nothing new, which is what serve does every minute:
+//
+//	go test -run '^$' -bench EscalateBulletin -benchtime 5x ./internal/river/
+func BenchmarkEscalateBulletin(b *testing.B) {
+	m, _ := bulletin(b)
+	ctx := context.Background()
+	now := river.DemoAnchor.Add(3 * 24 * time.Hour)
+	t0 := time.Now()
+	first, err := m.EscalateOverdue(ctx, now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("first run: %+v in %s", first, time.Since(t0).Round(time.Millisecond))
+	b.ResetTimer()
+	for b.Loop() {
+		res, err := m.EscalateOverdue(ctx, now)
+		if err != nil || res.Escalated != 0 || res.Flagged != 0 || res.Overdue != first.Overdue {
+			b.Fatalf("steady state %+v %v", res, err)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -62,13 +63,13 @@ type UnitGroup struct {
 func overdueGroups(ctx context.Context, q store.Querier, scope string, now time.Time) ([]UnitGroup, int, error) {
 	f := ProblemFilter{Scope: scope, Overdue: true, Now: now}
 	w, args := f.where()
-	rows, err := q.Query(ctx, "SELECT "+problemCols+", p.overdue_at, p.supervisions, p.supervised_at"+problemFrom+w+" ORDER BY p.deadline, p.id LIMIT 2000", args...)
+	rows, err := q.Query(ctx, "SELECT "+problemCols+", p.overdue_at, p.supervisions, p.supervised_at"+problemFrom+w+" ORDER BY p.deadline, p.id LIMIT "+strconv.Itoa(overdueListLimit), args...)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer rows.Close()
 	byUnit := map[string]*UnitGroup{}
-	total := 0
+	listed := 0
 	for rows.Next() {
 		var oa, sa string
 		o := &OverdueRow{}
@@ -89,10 +90,17 @@ func overdueGroups(ctx context.Context, q store.Querier, scope string, now time.
 		}
 		g.Problems = append(g.Problems, o)
 		g.MaxDays = max(g.MaxDays, o.DaysOverdue)
-		total++
+		listed++
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
+	}
+	total := int64(listed)
+	if listed == overdueListLimit {
+		var err error
+		if total, err = countProblems(ctx, q, f); err != nil {
+			return nil, 0, err
+		}
 	}
 	out := make([]UnitGroup, 0, len(byUnit))
 	for _, g := range byUnit {
@@ -104,8 +112,11 @@ func overdueGroups(ctx context.Context, q store.Querier, scope string, now time.
 		}
 		return out[i].Unit < out[j].Unit
 	})
-	return out, total, nil
+	return out, int(total), nil
 }
+
+// overdueListLimit bounds the 督办 list (the most overdue first); the total is counted apart.
+const overdueListLimit = 2000
 
 // Supervise records a 督办 of the supervising office on an open problem: a
 // note sent down to the responsible unit, kept in the history and audited.
@@ -194,7 +205,11 @@ func (m *Module) superviseForm(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		he := web.Classify(err)
 		if he.Status == http.StatusBadRequest || he.Status == http.StatusConflict {
-			m.renderSupervise(w, r, he.Status, he.Message, "")
+			if r.FormValue("back") == "problem" {
+				m.renderProblem(w, r, he.Status, he.Message)
+			} else {
+				m.renderSupervise(w, r, he.Status, he.Message, "")
+			}
 			return
 		}
 		m.d.Web.Fail(w, r, err)
