@@ -25,6 +25,15 @@ type TrendPoint struct {
 	Values map[string]float64 `json:"values"`
 }
 
+// Value is the reading of a parameter as text, "" when it was not measured.
+func (p TrendPoint) Value(code string) string {
+	v, ok := p.Values[code]
+	if !ok {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
 // ParamTrend is one parameter's values of a section against its class limits.
 type ParamTrend struct {
 	Code   string    `json:"code"`
