@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -158,6 +159,9 @@ func (m *Module) importReadings(ctx context.Context, src rowSource, by *auth.Use
 	head = append([]string(nil), head...)
 	if len(head) > 0 {
 		head[0] = strings.TrimPrefix(head[0], "\ufeff")
+	}
+	if !utf8.ValidString(strings.Join(head, ",")) {
+		return s, &auth.FieldError{Field: "file", Message: "文件不是 UTF-8 编码（可能是 GBK），请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后导入"}
 	}
 	for len(head) > 0 && strings.TrimSpace(head[len(head)-1]) == "" {
 		head = head[:len(head)-1]

@@ -113,6 +113,7 @@ func TestImportReadingsXLSX(t *testing.T) {
 			{readingsWorkbook(t, [][]any{{"断面编号", "采样时间", "叶绿素"}, {"T-SEC-1", "2026-10-09 08:00", 1}}), "表头第3列“叶绿素”不是GB 3838-2002表1的监测项目"},
 			{[]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1old"), "旧版 Excel"},
 			{[]byte("PK\x03\x04broken"), "Excel 文件不完整或已损坏"},
+			{[]byte("\xb6\xcf\xc3\xe6\xb1\xe0\xba\xc5,\xb2\xc9\xd1\xf9\xca\xb1\xbc\xe4,NH3N\nT-SEC-1,2026-10-09 08:00,0.3\n"), "不是 UTF-8 编码"},
 		} {
 			_, err := e.m.ImportReadings(ctx, bytes.NewReader(c.body), u, io.Discard)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
