@@ -327,6 +327,11 @@ func (m *Module) Transition(ctx context.Context, u *auth.User, id int64, in Tran
 			return auth.ErrScope
 		}
 		from := p.State
+		if kind == ActFeedback {
+			if err := checkAfterPhotos(ctx, tx, p.RowID, in.Photos); err != nil {
+				return err
+			}
+		}
 		if len(in.uploads) > 0 {
 			ids, err := savePhotos(ctx, tx, u, p.RowID, p.Region, PhotoAfter, in.uploads, m.Now())
 			if err != nil {

@@ -377,3 +377,24 @@ func (m *Module) apiListPhotos(w http.ResponseWriter, r *http.Request) {
 	}
 	web.WriteJSON(w, http.StatusOK, map[string]any{"photos": list})
 }
+
+// checkAfterPhotos: the photos a 处理反馈 names must be 整改后照片 uploaded to this problem.
+func checkAfterPhotos(ctx context.Context, q store.Querier, problemID int64, ids []string) error {
+	for _, s := range ids {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(s, 10, 64)
+		n := 0
+		if err == nil {
+			if err := q.QueryRow(ctx, "SELECT COUNT(*) FROM river_photos WHERE id = ? AND problem_id = ? AND kind = 'after'", id, problemID).Scan(&n); err != nil {
+				return err
+			}
+		}
+		if n == 0 {
+			return &auth.FieldError{Field: "photos", Message: fmt.Sprintf("整改后照片“%s”不是本问题已上传的整改后照片，请先上传照片（kind=after）再用返回的编号反馈", s)}
+		}
+	}
+	return nil
+}

@@ -246,3 +246,14 @@ func TestProblemPhotos(t *testing.T) {
 		}
 	})
 }
+
+// afterPhoto uploads a real PNG as an after-photo of a problem being handled and returns its id.
+func (e *env) afterPhoto(id int64) []string {
+	e.t.Helper()
+	var out struct{ IDs []string }
+	if st := e.apiMultipart("cd-chief", fmt.Sprintf("/api/v1/river/problems/%d/photos", id), map[string]string{"kind": "after"}, &out,
+		[3]any{"after_photos", "after.png", testPNG(e.t, 32, 32)}); st != 201 || len(out.IDs) != 1 {
+		e.t.Fatalf("after photo upload: %d %+v", st, out)
+	}
+	return out.IDs
+}
