@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"tongcheng/internal/auth"
@@ -149,8 +150,8 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	wctx, stopWorkers := context.WithCancel(ctx)
-	defer stopWorkers()
-	a.StartWorkers(wctx)
+	waitWorkers := a.StartWorkers(wctx)
+	defer func() { stopWorkers(); waitWorkers() }() // no job is left half-way when the database closes
 	select {
 	case err := <-errc:
 		return err
@@ -169,14 +170,17 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 }
 
 // StartWorkers runs each module's background work (platform.Worker) now and
-// then every Interval until ctx ends.
-func (a *App) StartWorkers(ctx context.Context) {
+// then every Interval until ctx ends; the returned func waits for them to stop.
+func (a *App) StartWorkers(ctx context.Context) (wait func()) {
+	var wg sync.WaitGroup
 	for _, m := range a.Modules {
 		wk, ok := m.(platform.Worker)
 		if !ok {
 			continue
 		}
+		wg.Add(1)
 		go func(key string, wk platform.Worker) {
+			defer wg.Done()
 			every := wk.Interval()
 			if every <= 0 {
 				every = time.Minute
@@ -198,6 +202,7 @@ func (a *App) StartWorkers(ctx context.Context) {
 			}
 		}(m.Key(), wk)
 	}
+	return wg.Wait
 }
 
 // RunWorkers runs each module's background work once (`tongcheng jobs`).
