@@ -80,14 +80,17 @@ func (m *Module) EscalateOverdue(ctx context.Context, now time.Time) (Escalation
 		}
 		res.Overdue++
 		np, h, escalate := m.Workflow.Escalate(p.Problem, now)
-		if c.overdueAt != "" && !escalate {
+		// flagged for this deadline: a flag older than the deadline belongs to an
+		// earlier one (the deadline was extended since) and a new flag is due
+		flaggedNow := c.overdueAt != "" && c.overdueAt > t2s(p.Deadline)
+		if flaggedNow && !escalate {
 			continue
 		}
 		var flagged, escalated bool
 		err := db.InTx(ctx, func(tx *store.Tx) error {
 			flagged, escalated = false, false
-			if c.overdueAt == "" {
-				r, err := tx.Exec(ctx, "UPDATE river_problems SET overdue_at = ? WHERE id = ? AND overdue_at = '' AND state = ? AND deadline = ?",
+			if !flaggedNow {
+				r, err := tx.Exec(ctx, "UPDATE river_problems SET overdue_at = ? WHERE id = ? AND (overdue_at = '' OR overdue_at <= deadline) AND state = ? AND deadline = ?",
 					store.Time(now), p.RowID, string(p.State), t2s(p.Deadline))
 				if err != nil {
 					return err

@@ -188,5 +188,25 @@ func TestEscalateOverdue(t *testing.T) {
 		if resp, _ := e.login("cd-chief").get("/river/supervise"); resp.StatusCode != http.StatusForbidden {
 			t.Fatalf("chief opens 督办 page: %d", resp.StatusCode)
 		}
+
+		// an approved extension ends the overdue; past the new deadline the problem
+		// is flagged again (no higher level left to escalate to: the province supervises)
+		newDeadline := week.Add(48 * time.Hour)
+		e.act("cd-chief", p.ID, map[string]any{"action": "receive"}, 200)
+		e.act("cd-chief", p.ID, map[string]any{"action": "request_extend", "reason": "需协调拆除", "deadline": newDeadline.Format(time.RFC3339)}, 200)
+		e.act("cd-office", p.ID, map[string]any{"action": "approve_extend"}, 200)
+		if res, err := e.m.EscalateOverdue(ctx, newDeadline.Add(-time.Minute)); err != nil || res.Overdue != 1 { // only the other problem
+			t.Fatalf("before the new deadline %+v %v", res, err)
+		}
+		res, err = e.m.EscalateOverdue(ctx, newDeadline.Add(time.Minute))
+		if err != nil || res.Flagged != 1 || res.Escalated != 0 {
+			t.Fatalf("past the new deadline %+v %v", res, err)
+		}
+		if n := e.count("SELECT COUNT(*) FROM river_problem_history WHERE problem_id = ? AND action = 'overdue' AND actor_name = '系统'", p.ID); n != 1 {
+			t.Fatalf("overdue flag entries %d", n)
+		}
+		if res, err := e.m.EscalateOverdue(ctx, newDeadline.Add(2*time.Minute)); err != nil || res.Flagged != 0 {
+			t.Fatalf("flagged twice %+v %v", res, err)
+		}
 	})
 }
