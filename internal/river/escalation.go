@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
 	"time"
 
 	"tongcheng/internal/audit"
@@ -157,5 +156,3 @@ func (m *Module) RunOnce(ctx context.Context, out io.Writer) error {
 	}
 	return nil
 }
-
-var _ = strconv.Itoa
