@@ -37,6 +37,7 @@ const usage = `同城 tongcheng — 成德眉资同城化协同平台 / Chengdu 
   import    从 CSV / Excel 文件导入某模块的数据 / import a module's data from a CSV or .xlsx file
   user      账号管理：add、passwd、list / manage accounts
   backup    在服务运行时生成数据库的一致副本 / make a consistent copy of the database while serving
+  jobs      执行一次后台任务（如河长制超期升级）后退出 / run the background jobs once (e.g. overdue escalation) and exit
   help      显示本帮助 / show this help
 
 数据库 / database:  --db 或 / or TONGCHENG_DB，默认 / default ./data/tongcheng.db（内嵌 SQLite / embedded SQLite）；
@@ -79,6 +80,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return cmdUser(rest, stdout, stderr)
 	case "backup":
 		return cmdBackup(rest, stdout, stderr)
+	case "jobs":
+		return cmdJobs(rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -413,4 +416,24 @@ func tuneGC() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(1 << 30)
 	}
+}
+
+func cmdJobs(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("jobs", `tongcheng jobs — 执行一次各模块的后台任务后退出（serve 运行时每分钟自动执行），如河长制超期问题的标记与升级督办。
+Run every module's background jobs once and exit (serve runs them every minute), e.g. flagging and escalating overdue river problems.`, stderr)
+	db := dbFlag(fs)
+	if err := parse(fs, args); err != nil || helpAsked(args) {
+		return err
+	}
+	ctx := context.Background()
+	a, err := app.Open(ctx, app.Config{DB: *db}, nil)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.RunWorkers(ctx, stdout); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "后台任务已执行 / jobs done")
+	return nil
 }

@@ -27,7 +27,7 @@ func TestHelpIsBilingual(t *testing.T) {
 	if err != nil || !strings.Contains(out, "启动 Web 服务") || !strings.Contains(out, "run the web server") {
 		t.Fatalf("help: %v\n%s", err, out)
 	}
-	for _, c := range []string{"serve", "migrate", "demo", "import", "backup"} {
+	for _, c := range []string{"serve", "migrate", "demo", "import", "backup", "jobs"} {
 		_, errOut, err := runCmd(t, c, "-h")
 		if err != nil || !strings.Contains(errOut, "tongcheng "+c) || !strings.Contains(errOut, "/") {
 			t.Errorf("%s -h: %v %q", c, err, errOut)
@@ -92,6 +92,24 @@ func TestDemoUserAndBackup(t *testing.T) {
 	out, _, err = runCmd(t, "migrate", "--db", db)
 	if err != nil || !strings.Contains(out, "已是最新") {
 		t.Fatalf("migrate on migrated db: %v %s", err, out)
+	}
+	// the background jobs once: the demo's overdue river problems are escalated, once
+	out, _, err = runCmd(t, "jobs", "--db", db)
+	if err != nil || !strings.Contains(out, "后台任务已执行") {
+		t.Fatalf("jobs: %v %s", err, out)
+	}
+	var escalated int
+	if err := live.QueryRow("SELECT COUNT(*) FROM river_problem_history WHERE action = 'escalate' AND actor_name = '系统'").Scan(&escalated); err != nil {
+		t.Fatal(err)
+	}
+	if open := strings.Contains(out, "升级督办"); escalated == 0 || !open {
+		t.Fatalf("jobs escalated %d problems:\n%s", escalated, out)
+	}
+	out, _, err = runCmd(t, "jobs", "--db", db)
+	var again int
+	live.QueryRow("SELECT COUNT(*) FROM river_problem_history WHERE action = 'escalate'").Scan(&again)
+	if err != nil || again != escalated {
+		t.Fatalf("second jobs run: %v, escalations %d → %d\n%s", err, escalated, again, out)
 	}
 }
 

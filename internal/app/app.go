@@ -3,6 +3,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,8 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
+	"sync"
 	"time"
 
 	"tongcheng/internal/auth"
@@ -176,6 +179,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	go a.refreshStatistics(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	wctx, stopWorkers := context.WithCancel(ctx)
+	waitWorkers := a.StartWorkers(wctx)
+	defer func() { stopWorkers(); waitWorkers() }() // no job is left half-way when the database closes
 	select {
 	case err := <-errc:
 		return err
@@ -189,6 +195,54 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	return nil
+}
+
+// StartWorkers runs each module's background work (platform.Worker) now and
+// then every Interval until ctx ends; the returned func waits for them to stop.
+func (a *App) StartWorkers(ctx context.Context) (wait func()) {
+	var wg sync.WaitGroup
+	for _, m := range a.Modules {
+		wk, ok := m.(platform.Worker)
+		if !ok {
+			continue
+		}
+		wg.Add(1)
+		go func(key string, wk platform.Worker) {
+			defer wg.Done()
+			every := wk.Interval()
+			if every <= 0 {
+				every = time.Minute
+			}
+			t := time.NewTicker(every)
+			defer t.Stop()
+			for {
+				var out bytes.Buffer
+				if err := wk.RunOnce(ctx, &out); err != nil && ctx.Err() == nil {
+					a.Deps.Log.Error("background job failed", "module", key, "err", err)
+				} else if out.Len() > 0 {
+					a.Deps.Log.Info("background job", "module", key, "result", strings.TrimSpace(out.String()))
+				}
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+				}
+			}
+		}(m.Key(), wk)
+	}
+	return wg.Wait
+}
+
+// RunWorkers runs each module's background work once (`tongcheng jobs`).
+func (a *App) RunWorkers(ctx context.Context, out io.Writer) error {
+	for _, m := range a.Modules {
+		if wk, ok := m.(platform.Worker); ok {
+			if err := wk.RunOnce(ctx, out); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"time"
 
 	"tongcheng/internal/auth"
 	"tongcheng/internal/store"
@@ -66,4 +67,12 @@ type DemoSeeder interface {
 // (`tongcheng import MODULE FILE`). It reports progress and rejected rows to out.
 type Importer interface {
 	ImportFile(ctx context.Context, d *Deps, path string, by *auth.User, out io.Writer) error
+}
+
+// Worker is implemented by modules with background work (河长制超期升级 …).
+// `serve` calls RunOnce every Interval while it runs; `tongcheng jobs` calls it
+// once. RunOnce must be safe when several serve processes share one database.
+type Worker interface {
+	Interval() time.Duration
+	RunOnce(ctx context.Context, out io.Writer) error
 }

@@ -54,6 +54,18 @@
 //	(*Atlas).River(idNameOrAlias) *RiverInfo; Tributaries(id); SectionsOf(id); InRegion(code); Basin(name)
 //	(*RiverInfo).Cities() []string; FlowsFrom(a, b string) bool; Verified(field string) bool
 //
+// Operations on top of the engine (module side, with the store):
+//
+//   - escalation.go: the overdue job (超期升级) run by serve every minute and by
+//     `tongcheng jobs`: EscalateOverdue(ctx, now) flags and escalates by
+//     WorkflowConfig.Escalate, each change claimed by a conditional UPDATE;
+//   - supervise.go: the 督办 page and API (overdue problems by unit, a note sent down);
+//   - assessmentpage.go: the 考核 ranking of cities or counties for a month,
+//     quarter or year from the stored rows, weights in data/assessment.json, .xlsx;
+//   - readings.go, trends.go: readings import from CSV or .xlsx in batches, the
+//     section trend page (class and each parameter against its class limits);
+//   - photos.go: JPEG/PNG photos of a problem, checked by content, kept in the database.
+//
 // Defaults that are product choices, not rules (deadlines per severity,
 // patrol frequencies, assessment weights, the four cities' bounding box, the
 // plausibility limits of readings) are marked unverified where defined and

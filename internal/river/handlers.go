@@ -135,6 +135,12 @@ func (m *Module) reportForm(w http.ResponseWriter, r *http.Request) {
 		m.d.Web.Forbidden(w, r, "上报河湖问题")
 		return
 	}
+	ups, err := photosFromForm(r, "photos")
+	if err != nil {
+		m.renderReport(w, r, http.StatusBadRequest, in, web.Classify(err).Message)
+		return
+	}
+	in.uploads = ups
 	p, err := m.Report(r.Context(), u, in)
 	if err != nil {
 		he := web.Classify(err)
@@ -149,14 +155,17 @@ func (m *Module) reportForm(w http.ResponseWriter, r *http.Request) {
 }
 
 type problemData struct {
-	P        *ProblemRow
-	History  []HistoryEntry
-	Actions  []ActionKind
-	Overdue  bool
-	Error    string
-	CanAct   bool
-	Today    string
-	Deadline string
+	P      *ProblemRow
+	Photos []PhotoInfo
+	// CanSupervise: the office may send a 督办 note down (open problems of its region).
+	CanSupervise bool
+	History      []HistoryEntry
+	Actions      []ActionKind
+	Overdue      bool
+	Error        string
+	CanAct       bool
+	Today        string
+	Deadline     string
 }
 
 func (m *Module) problemPage(w http.ResponseWriter, r *http.Request) {
@@ -170,6 +179,12 @@ func (m *Module) renderProblem(w http.ResponseWriter, r *http.Request, status in
 	}
 	u := web.User(r)
 	d := problemData{P: p, History: hist, Overdue: Overdue(p.Problem, m.Now()), Error: msg, Today: m.Now().In(shanghai).Format("2006-01-02")}
+	photos, err := listPhotos(r.Context(), m.d.DB, p.RowID)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	d.Photos = photos
 	if !p.Deadline.IsZero() {
 		d.Deadline = p.Deadline.In(shanghai).Format("2006-01-02 15:04")
 	}
@@ -188,6 +203,7 @@ func (m *Module) renderProblem(w http.ResponseWriter, r *http.Request, status in
 			d.Actions = append(d.Actions, ActClose)
 		}
 		d.CanAct = len(d.Actions) > 0
+		d.CanSupervise = p.State.Open() && u.HasAny("river", auth.RiverOffice, auth.Admin)
 	}
 	m.d.Web.Render(w, r, status, "river/problem.html", "问题 "+p.No, d)
 }

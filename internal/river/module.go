@@ -36,11 +36,15 @@ var templateFiles embed.FS
 type Module struct {
 	Workflow WorkflowConfig
 	Patrols  PatrolConfig
+	// Assess holds the assessment weights (data/assessment.json).
+	Assess AssessmentConfig
 	// PublicLimit public reports per client address within PublicWindow (举报频率限制).
 	PublicLimit  int
 	PublicWindow time.Duration
 	// Now is the clock (tests move it).
 	Now func() time.Time
+	// JobInterval is how often serve runs the overdue job (default one minute).
+	JobInterval time.Duration
 
 	std   *Standard
 	atlas *Atlas
@@ -57,7 +61,11 @@ func NewModule() *Module {
 	if err != nil {
 		panic("河流参考数据无法载入：" + err.Error())
 	}
-	return &Module{Workflow: DefaultWorkflowConfig(), Patrols: DefaultPatrolConfig(), PublicLimit: 5, PublicWindow: 10 * time.Minute,
+	ac, err := LoadAssessmentConfig(assessmentJSON)
+	if err != nil {
+		panic("考核权重配置无法载入：" + err.Error())
+	}
+	return &Module{Workflow: DefaultWorkflowConfig(), Patrols: DefaultPatrolConfig(), Assess: ac, PublicLimit: 5, PublicWindow: 10 * time.Minute,
 		Now: time.Now, std: st, atlas: at}
 }
 
@@ -96,7 +104,7 @@ func (m *Module) Mount(d *platform.Deps) {
 
 	w.Handle("GET /river/{$}", m.listPage)
 	w.Handle("GET /river/report", m.reportPage)
-	w.Handle("POST /river/problems", m.reportForm)
+	w.Handle("POST /river/problems", m.reportForm, web.MaxBody(photoBodyLimit))
 	w.Handle("GET /river/problems/{id}", m.problemPage)
 	w.Handle("POST /river/problems/{id}/transition", m.transitionForm)
 	w.Handle("GET /river/dashboard", m.dashboardPage)
@@ -114,6 +122,7 @@ func (m *Module) Mount(d *platform.Deps) {
 	w.Handle("GET /api/v1/river/dashboard", m.apiDashboard)
 	w.OpenAPI(openAPIPaths())
 	m.mountArchive()
+	m.mountOps(w)
 }
 
 // ---- the operations shared by pages and API ----
@@ -129,6 +138,8 @@ type ReportInput struct {
 	Lat         float64 `json:"lat"`
 	Lon         float64 `json:"lon"`
 	Phone       string  `json:"phone"` // reporter's phone, kept private
+
+	uploads []Upload // 现场照片 checked by the form, stored with the problem
 }
 
 func actorOf(u *auth.User) Actor {
@@ -229,6 +240,9 @@ func (m *Module) Report(ctx context.Context, u *auth.User, in ReportInput) (*Pro
 		if err := insertProblem(ctx, tx, row, h, false); err != nil {
 			return err
 		}
+		if _, err := savePhotos(ctx, tx, u, row.RowID, row.Region, PhotoReport, in.uploads, now); err != nil {
+			return err
+		}
 		return audit.Log(ctx, tx, audit.Entry{Action: "create", Module: "river", ObjectType: "problem", ObjectID: row.ID, Region: row.Region,
 			Detail: fmt.Sprintf("上报问题 %s（%s，%s）", row.No, src, row.Category)})
 	})
@@ -261,6 +275,8 @@ type TransitionInput struct {
 	JointUnits []string `json:"joint_units"`
 	Deadline   string   `json:"deadline"` // YYYY-MM-DD (end of that day, Asia/Shanghai) or RFC 3339
 	Photos     []string `json:"photos"`
+
+	uploads []Upload // 整改后照片 checked by the form, stored in the transition's transaction
 }
 
 // officeActions are the 河长办's; the others (签收, 申请延期, 处理反馈) are the responsible unit's.
@@ -308,6 +324,18 @@ func (m *Module) Transition(ctx context.Context, u *auth.User, id int64, in Tran
 			return auth.ErrScope
 		}
 		from := p.State
+		if kind == ActFeedback {
+			if err := checkAfterPhotos(ctx, tx, p.RowID, in.Photos); err != nil {
+				return err
+			}
+		}
+		if len(in.uploads) > 0 {
+			ids, err := savePhotos(ctx, tx, u, p.RowID, p.Region, PhotoAfter, in.uploads, m.Now())
+			if err != nil {
+				return err
+			}
+			in.Photos = append(in.Photos, ids...)
+		}
 		np, h, err := m.Workflow.Transition(p.Problem, Action{Kind: kind, Reason: in.Reason, Note: in.Note, Unit: in.Unit, JointUnits: in.JointUnits,
 			Deadline: dl, Photos: in.Photos}, actorOf(u), m.Now())
 		if err != nil {

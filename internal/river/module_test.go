@@ -164,7 +164,12 @@ func TestWorkflowOverHTTP(t *testing.T) {
 			t.Fatalf("state %s", p.State)
 		}
 		e.act("cd-chief", p.ID, map[string]any{"action": "receive"}, 200)
-		e.act("cd-chief", p.ID, map[string]any{"action": "feedback", "photos": []string{"after-1"}}, 200)
+		// a made-up photo is refused; an uploaded after-photo is taken
+		var ae0 apiErr
+		if st := e.api("cd-chief", "POST", fmt.Sprintf("/api/v1/river/problems/%d/transition", p.ID), map[string]any{"action": "feedback", "photos": []string{"after-1"}}, &ae0); st != 400 || ae0.Error.Field != "photos" {
+			t.Fatalf("made-up photo: %d %+v", st, ae0)
+		}
+		e.act("cd-chief", p.ID, map[string]any{"action": "feedback", "photos": e.afterPhoto(p.ID)}, 200)
 
 		// closing before the check is refused with the engine's message, nothing stored
 		hist := e.count("SELECT COUNT(*) FROM river_problem_history WHERE problem_id = ?", p.ID)
@@ -213,8 +218,9 @@ func TestWorkflowOverHTTP(t *testing.T) {
 		if n := e.count("SELECT COUNT(*) FROM river_problem_history WHERE problem_id = ?", p.ID); n != 7 {
 			t.Fatalf("history rows %d", n)
 		}
+		// seven transitions and the upload of the after-photo
 		n, err := audit.Count(context.Background(), db, audit.Filter{Module: "river", ObjectID: fmt.Sprint(p.ID)})
-		if err != nil || n != 7 {
+		if err != nil || n != 8 {
 			t.Fatalf("audit rows %d %v", n, err)
 		}
 		// a closed problem cannot move again
@@ -453,7 +459,7 @@ func TestDashboardMatchesLists(t *testing.T) {
 			e.act("cd-office", p.ID, map[string]any{"action": "assign", "unit": "水务局", "deadline": "2026-11-25"}, 200)
 		}
 		e.act("cd-chief", ps[0].ID, map[string]any{"action": "receive"}, 200)
-		e.act("cd-chief", ps[0].ID, map[string]any{"action": "feedback", "photos": []string{"p"}}, 200)
+		e.act("cd-chief", ps[0].ID, map[string]any{"action": "feedback", "photos": e.afterPhoto(ps[0].ID)}, 200)
 		e.act("cd-office", ps[0].ID, map[string]any{"action": "pass_check"}, 200)
 		e.act("cd-office", ps[0].ID, map[string]any{"action": "close"}, 200)
 		// a week later the second is overdue

@@ -1,0 +1,137 @@
+package river_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"tongcheng/internal/store/storetest"
+	"tongcheng/internal/web/browsertest"
+)
+
+// TestOpsPagesOnPhone opens the 督办, 考核, 断面水质 and problem (with photos)
+// pages in headless Chromium on a 390 px wide phone: each renders its charts
+// from data-chart (no inline script), nothing scrolls sideways, and the
+// browser reports no error.
+func TestOpsPagesOnPhone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped with -short")
+	}
+	ctx, cancel := browsertest.Start(t, 390, 844)
+	defer cancel()
+	e := newEnv(t, storetest.Open(t, "sqlite"))
+	bg := context.Background()
+
+	// data: an overdue, escalated problem with a photo; readings of the test section
+	p := e.assigned(e.cdReach, testNow.Add(time.Hour))
+	e.apiMultipart("cd-office", fmt.Sprintf("/api/v1/river/problems/%d/photos", p.ID), map[string]string{"kind": "report"}, nil,
+		[3]any{"photos", "scene.jpg", testJPEG(t)})
+	later := testNow.Add(72 * time.Hour)
+	e.m.Now = func() time.Time { return later }
+	if _, err := e.m.EscalateOverdue(bg, later); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range []float64{0.4, 0.9, 1.7, 0.6} {
+		e.api("cd-office", "POST", "/api/v1/river/readings", map[string]any{"section_id": "T-SEC-1", "sampled_at": fmt.Sprintf("2026-11-1%d 08:00", i),
+			"values": map[string]float64{"NH3N": v, "COD": 14, "DO": 6.5}}, nil)
+	}
+
+	ctx, cancel2 := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel2()
+	var mu sync.Mutex
+	var problems []string
+	chromedp.Listen(ctx, func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch ev := ev.(type) {
+		case *runtime.EventExceptionThrown:
+			problems = append(problems, "exception: "+ev.ExceptionDetails.Text)
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == "error" {
+				var parts []string
+				for _, a := range ev.Args {
+					parts = append(parts, string(a.Value))
+				}
+				problems = append(problems, "console error: "+strings.Join(parts, " "))
+			}
+		}
+	})
+	must := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	base := e.srv.URL
+	must("viewport", chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)))
+	must("open login", chromedp.Do(ctx, chromedp.Navigate(base+"/login")))
+	must("fill login", chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("username"), "cd-office"), chromedp.SetValue(chromedp.ID("password"), pw)))
+	_, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#login-form button[type=submit]`)))
+	must("login", err)
+
+	type check struct {
+		Scroll, Inner int
+		Wide          []string
+		Charts, Drawn int
+		H1            string
+	}
+	for _, c := range []struct {
+		path   string
+		charts int
+		text   string
+	}{
+		{"/river/supervise", 0, "锦江区水务局"},
+		{"/river/assessment?period=2026-11&level=county", 1, "锦江区"},
+		{"/river/assessment?period=2026-11", 1, "成都市"},
+		{"/river/trends", 0, "测试断面"},
+		{"/river/trends/T-SEC-1?from=2026-11-01&to=2026-11-30", 4, "目标 Ⅲ类"},
+		{fmt.Sprintf("/river/problems/%d", p.ID), 0, "超期升级"},
+	} {
+		resp, err := chromedp.RunResponse(ctx, chromedp.Navigate(base+c.path))
+		must("open "+c.path, err)
+		if resp == nil || resp.Status != 200 {
+			t.Fatalf("%s: response %+v", c.path, resp)
+		}
+		if c.charts > 0 {
+			_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](`document.querySelectorAll('.chart canvas').length >= `+fmt.Sprint(c.charts), chromedp.WithPollingTimeout(10*time.Second)))
+			must("charts of "+c.path, err)
+		}
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[check](`(() => {
+			const vw = window.innerWidth, wide = [];
+			for (const el of document.querySelectorAll('body *')) {
+				const r = el.getBoundingClientRect();
+				if (r.width > 0 && r.right > vw + 1 && wide.length < 5 && !el.closest('.scroll')) wide.push(el.tagName.toLowerCase() + '.' + (typeof el.className === 'string' ? el.className : '') + ' right=' + Math.round(r.right));
+			}
+			return {Scroll: document.documentElement.scrollWidth, Inner: vw, Wide: wide,
+				Charts: document.querySelectorAll('.chart').length, Drawn: document.querySelectorAll('.chart canvas').length,
+				H1: document.querySelector('main h1') ? document.querySelector('main').innerText : ''};
+		})()`))
+		must("measure "+c.path, err)
+		if got.Inner > 391 || got.Scroll > got.Inner+1 {
+			t.Errorf("%s: 页面横向溢出 scrollWidth %d innerWidth %d: %v", c.path, got.Scroll, got.Inner, got.Wide)
+		}
+		if got.Charts != c.charts || got.Drawn < c.charts {
+			t.Errorf("%s: %d charts, %d drawn, want %d", c.path, got.Charts, got.Drawn, c.charts)
+		}
+		if !strings.Contains(got.H1, c.text) {
+			t.Errorf("%s: page lacks %q", c.path, c.text)
+		}
+	}
+	// the photo shows on the problem page
+	loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const i = document.querySelector('.photos img'); return !!i && i.complete && i.naturalWidth === 64; })()`))
+	must("photo", err)
+	if !loaded {
+		t.Error("the problem's photo did not load")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(problems) > 0 {
+		t.Fatalf("browser problems:\n%s", strings.Join(problems, "\n"))
+	}
+}

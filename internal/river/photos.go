@@ -1,0 +1,400 @@
+package river
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"image"
+	_ "image/jpeg" // decoders for image.DecodeConfig
+	_ "image/png"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"tongcheng/internal/audit"
+	"tongcheng/internal/auth"
+	"tongcheng/internal/store"
+	"tongcheng/internal/web"
+)
+
+// Photo kinds.
+const (
+	PhotoReport = "report" // 现场照片, at report time
+	PhotoAfter  = "after"  // 整改后照片, at 处理反馈
+)
+
+// Photo limits: each file, the number per upload, the pixel dimensions.
+const (
+	MaxPhotoBytes  = 10 << 20
+	MaxPhotos      = 9
+	MaxPhotoSide   = 10000
+	MaxPhotoPixels = 40_000_000
+	MinPhotoSide   = 16
+	photoBodyLimit = MaxPhotos*MaxPhotoBytes + 1<<20
+)
+
+// Upload is a checked photo, not yet stored.
+type Upload struct {
+	Name          string
+	ContentType   string
+	Width, Height int
+	Data          []byte
+}
+
+// PhotoInfo is a stored photo without its bytes.
+type PhotoInfo struct {
+	ID          int64     `json:"id"`
+	ProblemID   int64     `json:"problem_id"`
+	Kind        string    `json:"kind"`
+	ContentType string    `json:"content_type"`
+	Width       int       `json:"width"`
+	Height      int       `json:"height"`
+	Size        int64     `json:"size"`
+	Name        string    `json:"name"`
+	CreatedAt   time.Time `json:"created_at"`
+	URL         string    `json:"url"`
+}
+
+var (
+	jpegMagic = []byte{0xFF, 0xD8, 0xFF}
+	pngMagic  = []byte("\x89PNG\r\n\x1a\n")
+)
+
+func photoLabel(field string) string {
+	if field == "after_photos" || field == PhotoAfter {
+		return "整改后照片"
+	}
+	return "现场照片"
+}
+
+// CheckPhoto accepts a JPEG or PNG by its magic bytes (not the name or the
+// declared type), within the size limit, whose header decodes to plausible
+// dimensions. The error is a FieldError naming the form field.
+func CheckPhoto(field, name string, data []byte) (Upload, error) {
+	label := photoLabel(field)
+	fail := func(format string, args ...any) (Upload, error) {
+		return Upload{}, &auth.FieldError{Field: field, Message: label + "“" + name + "”" + fmt.Sprintf(format, args...)}
+	}
+	if len(data) == 0 {
+		return fail("是空文件，请重新选择照片")
+	}
+	if len(data) > MaxPhotoBytes {
+		return fail("大小 %.1f MB，超过上限 %d MB，请压缩后再上传", float64(len(data))/(1<<20), MaxPhotoBytes>>20)
+	}
+	var ct string
+	switch {
+	case bytes.HasPrefix(data, jpegMagic):
+		ct = "image/jpeg"
+	case bytes.HasPrefix(data, pngMagic):
+		ct = "image/png"
+	default:
+		return fail("不是 JPEG 或 PNG 图片，请上传用手机或相机拍摄的 JPG/PNG 照片")
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil || (format == "jpeg") != (ct == "image/jpeg") {
+		return fail("已损坏，无法读取图片内容，请重新拍摄或导出后上传")
+	}
+	if cfg.Width < MinPhotoSide || cfg.Height < MinPhotoSide {
+		return fail("只有 %d×%d 像素，太小看不清，请上传原图", cfg.Width, cfg.Height)
+	}
+	if cfg.Width > MaxPhotoSide || cfg.Height > MaxPhotoSide || cfg.Width*cfg.Height > MaxPhotoPixels {
+		return fail("有 %d×%d 像素，超过上限（边长 %d、总数 4000 万像素），请缩小后上传", cfg.Width, cfg.Height, MaxPhotoSide)
+	}
+	return Upload{Name: name, ContentType: ct, Width: cfg.Width, Height: cfg.Height, Data: data}, nil
+}
+
+// photosFromForm reads and checks the files of a multipart field; none is fine.
+func photosFromForm(r *http.Request, field string) ([]Upload, error) {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return nil, nil
+	}
+	if r.MultipartForm == nil {
+		if err := r.ParseMultipartForm(32 << 20); err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return nil, &auth.FieldError{Field: field, Message: fmt.Sprintf("%s总大小超过上限，一次最多上传 %d 张、每张不超过 %d MB", photoLabel(field), MaxPhotos, MaxPhotoBytes>>20)}
+			}
+			return nil, &auth.FieldError{Field: field, Message: photoLabel(field) + "上传不完整，请重新上传"}
+		}
+	}
+	var files []*multipart.FileHeader
+	for _, fh := range r.MultipartForm.File[field] {
+		if fh.Filename != "" || fh.Size > 0 {
+			files = append(files, fh)
+		}
+	}
+	if len(files) > MaxPhotos {
+		return nil, &auth.FieldError{Field: field, Message: fmt.Sprintf("%s一次最多上传 %d 张，您选择了 %d 张", photoLabel(field), MaxPhotos, len(files))}
+	}
+	var out []Upload
+	for _, fh := range files {
+		if fh.Size > MaxPhotoBytes {
+			return nil, &auth.FieldError{Field: field, Message: fmt.Sprintf("%s“%s”大小 %.1f MB，超过上限 %d MB，请压缩后再上传", photoLabel(field), fh.Filename, float64(fh.Size)/(1<<20), MaxPhotoBytes>>20)}
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, err
+		}
+		data, err := io.ReadAll(io.LimitReader(f, MaxPhotoBytes+1))
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		u, err := CheckPhoto(field, fh.Filename, data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+// savePhotos stores checked photos of a problem inside the caller's
+// transaction and returns their ids (as the workflow keeps them).
+func savePhotos(ctx context.Context, q store.Querier, u *auth.User, problemID int64, regionCode, kind string, ups []Upload, now time.Time) ([]string, error) {
+	var ids []string
+	by := "公众"
+	if u != nil {
+		by = u.Username
+	}
+	for _, p := range ups {
+		id, err := store.InsertID(ctx, q, `INSERT INTO river_photos (problem_id, kind, content_type, width, height, size, name, data, region, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, problemID, kind, p.ContentType, p.Width, p.Height, len(p.Data), clipName(p.Name), p.Data, regionCode, by, store.Time(now))
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, strconv.FormatInt(id, 10))
+	}
+	if len(ids) > 0 {
+		if err := audit.Log(ctx, q, audit.Entry{Action: "upload", Module: "river", ObjectType: "problem", ObjectID: strconv.FormatInt(problemID, 10), Region: regionCode,
+			Detail: fmt.Sprintf("上传%s %d 张（编号 %s）", photoLabel(kind), len(ids), strings.Join(ids, "、"))}); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
+
+func clipName(s string) string {
+	if r := []rune(s); len(r) > 100 {
+		return string(r[:100])
+	}
+	return s
+}
+
+func listPhotos(ctx context.Context, q store.Querier, problemID int64) ([]PhotoInfo, error) {
+	rows, err := q.Query(ctx, "SELECT id, problem_id, kind, content_type, width, height, size, name, created_at FROM river_photos WHERE problem_id = ? ORDER BY id", problemID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []PhotoInfo
+	for rows.Next() {
+		var p PhotoInfo
+		var at string
+		if err := rows.Scan(&p.ID, &p.ProblemID, &p.Kind, &p.ContentType, &p.Width, &p.Height, &p.Size, &p.Name, &at); err != nil {
+			return nil, err
+		}
+		p.CreatedAt, p.URL = s2t(at), fmt.Sprintf("/river/photos/%d", p.ID)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// AddPhotos stores photos of a problem the user may change: 现场照片 until it
+// is closed, 整改后照片 while the unit handles it (then named in 处理反馈).
+func (m *Module) AddPhotos(ctx context.Context, u *auth.User, id int64, kind string, ups []Upload) ([]string, error) {
+	if !u.HasAny("river", auth.Chief, auth.RiverOffice, auth.Admin) {
+		return nil, &web.HTTPError{Status: http.StatusForbidden, Code: "forbidden", Message: "您没有上传问题照片的权限"}
+	}
+	field := "photos"
+	if kind == PhotoAfter {
+		field = "after_photos"
+	} else if kind != PhotoReport {
+		return nil, &auth.FieldError{Field: "kind", Message: "照片类型只能是 report（现场照片）或 after（整改后照片）"}
+	}
+	if len(ups) == 0 {
+		return nil, &auth.FieldError{Field: field, Message: "请选择要上传的" + photoLabel(kind)}
+	}
+	var ids []string
+	err := m.d.DB.InTx(ctx, func(tx *store.Tx) error {
+		p, err := getProblem(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !canWriteProblem(u, p.Region, p.Region2) {
+			return auth.ErrScope
+		}
+		if p.State.Final() || (kind == PhotoAfter && p.State != StateHandling) {
+			return &web.HTTPError{Status: http.StatusConflict, Code: "not_allowed", Message: fmt.Sprintf("问题当前为“%s”，不能再上传%s", p.State, photoLabel(kind))}
+		}
+		ids, err = savePhotos(ctx, tx, u, p.RowID, p.Region, kind, ups, m.Now())
+		return err
+	})
+	return ids, err
+}
+
+// ---- handlers ----
+
+func (m *Module) photoPage(w http.ResponseWriter, r *http.Request) {
+	u := web.User(r)
+	if !m.canView(u) {
+		m.d.Web.Forbidden(w, r, "查看问题照片")
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		m.d.Web.Fail(w, r, store.ErrNotFound)
+		return
+	}
+	var pid int64
+	var ct string
+	var data []byte
+	err = m.d.DB.QueryRow(r.Context(), "SELECT problem_id, content_type, data FROM river_photos WHERE id = ?", id).Scan(&pid, &ct, &data)
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			err = store.ErrNotFound
+		}
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	if _, err := m.visible(r.Context(), u, pid); err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.Header().Set("Cache-Control", "private, max-age=86400")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Disposition", "inline")
+	w.Write(data)
+}
+
+func (m *Module) photoForm(w http.ResponseWriter, r *http.Request) {
+	id, err := problemID(r)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	kind := r.FormValue("kind")
+	field := "photos"
+	if kind == PhotoAfter {
+		field = "after_photos"
+	}
+	ups, err := photosFromForm(r, field)
+	if err == nil {
+		_, err = m.AddPhotos(r.Context(), web.User(r), id, kind, ups)
+	}
+	if err != nil {
+		he := web.Classify(err)
+		if he.Status == http.StatusBadRequest || he.Status == http.StatusConflict {
+			m.renderProblem(w, r, he.Status, he.Message)
+			return
+		}
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/river/problems/%d", id), http.StatusSeeOther)
+}
+
+// feedbackForm is 处理反馈 with the after-photos uploaded in the same form:
+// the photos and the transition are stored in one transaction, or nothing is.
+func (m *Module) feedbackForm(w http.ResponseWriter, r *http.Request) {
+	id, err := problemID(r)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	ups, err := photosFromForm(r, "after_photos")
+	if err == nil && len(ups) == 0 {
+		err = &auth.FieldError{Field: "after_photos", Message: "处理反馈必须上传整改后的照片，请选择照片"}
+	}
+	if err == nil {
+		_, err = m.Transition(r.Context(), web.User(r), id, TransitionInput{Action: string(ActFeedback), Note: r.FormValue("note"), uploads: ups})
+	}
+	if err != nil {
+		he := web.Classify(err)
+		if he.Status == http.StatusBadRequest || he.Status == http.StatusConflict {
+			m.renderProblem(w, r, he.Status, he.Message)
+			return
+		}
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/river/problems/%d", id), http.StatusSeeOther)
+}
+
+func (m *Module) apiPhotos(w http.ResponseWriter, r *http.Request) {
+	id, err := problemID(r)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	kind := r.FormValue("kind")
+	if kind == "" {
+		kind = PhotoReport
+	}
+	field := "photos"
+	if kind == PhotoAfter {
+		field = "after_photos"
+	}
+	ups, err := photosFromForm(r, field)
+	var ids []string
+	if err == nil {
+		ids, err = m.AddPhotos(r.Context(), web.User(r), id, kind, ups)
+	}
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	web.WriteJSON(w, http.StatusCreated, map[string]any{"ids": ids})
+}
+
+func (m *Module) apiListPhotos(w http.ResponseWriter, r *http.Request) {
+	u := web.User(r)
+	if !m.canView(u) {
+		m.d.Web.Forbidden(w, r, "查看问题照片")
+		return
+	}
+	id, err := problemID(r)
+	if err == nil {
+		_, err = m.visible(r.Context(), u, id)
+	}
+	var list []PhotoInfo
+	if err == nil {
+		list, err = listPhotos(r.Context(), m.d.DB, id)
+	}
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	if list == nil {
+		list = []PhotoInfo{}
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]any{"photos": list})
+}
+
+// checkAfterPhotos: the photos a 处理反馈 names must be 整改后照片 uploaded to this problem.
+func checkAfterPhotos(ctx context.Context, q store.Querier, problemID int64, ids []string) error {
+	for _, s := range ids {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(s, 10, 64)
+		n := 0
+		if err == nil {
+			if err := q.QueryRow(ctx, "SELECT COUNT(*) FROM river_photos WHERE id = ? AND problem_id = ? AND kind = 'after'", id, problemID).Scan(&n); err != nil {
+				return err
+			}
+		}
+		if n == 0 {
+			return &auth.FieldError{Field: "photos", Message: fmt.Sprintf("整改后照片“%s”不是本问题已上传的整改后照片，请先上传照片（kind=after）再用返回的编号反馈", s)}
+		}
+	}
+	return nil
+}
