@@ -72,6 +72,8 @@ type RecordView struct {
 	InPublic bool   // still in its publication period
 	Masked   bool   // ID numbers masked (public view)
 	End      string // last day in public view ("" = no limit)
+	// Repairable: the viewer may enter a credit-repair application for it.
+	Repairable bool `json:"-"`
 }
 
 // Report is the credit report (信用报告) of a subject.
@@ -115,6 +117,8 @@ func (m *Module) report(r *http.Request, key string) (*Report, error) {
 		if !(canCollect(u) && u.CanWrite(rec.Region)) {
 			v.Record = rec.Record.PublicView()
 			v.Masked = true
+		} else {
+			v.Repairable = v.InPublic && rec.Adverse()
 		}
 		if !seen[v.City] {
 			seen[v.City] = true
@@ -132,7 +136,7 @@ func (m *Module) report(r *http.Request, key string) (*Report, error) {
 			return nil, err
 		}
 		for _, e := range rep.Blacklist {
-			if e.InForce(today) {
+			if EntryStatus(&e, today).Public {
 				rep.Listed = true
 			}
 		}
@@ -181,7 +185,7 @@ func (m *Module) publicPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		for _, e := range all {
-			if e.InForce(today) {
+			if EntryStatus(&e, today).Public {
 				rep.Blacklist = append(rep.Blacklist, e)
 				rep.Listed = true
 			}
