@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -237,39 +236,6 @@ func (m *Module) importPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m.d.Web.Render(w, r, http.StatusOK, "credit/import.html", "导入信用数据", map[string]any{"Region": u.Region})
-}
-
-func (m *Module) importUpload(w http.ResponseWriter, r *http.Request) {
-	u := web.User(r)
-	if !canCollect(u) {
-		m.d.Web.Forbidden(w, r, "导入信用数据")
-		return
-	}
-	f, fh, err := r.FormFile("file")
-	if err != nil {
-		m.d.Web.Fail(w, r, &auth.FieldError{Field: "file", Message: "请选择要上传的 CSV 或 .xlsx 文件"})
-		return
-	}
-	defer f.Close()
-	hash, err := hashReader(f)
-	if err == nil {
-		_, err = f.Seek(0, 0)
-	}
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	res, err := m.importer(m.d).Import(r.Context(), f, fh.Size, fh.Filename, hash, u)
-	var fe *FileError
-	if errors.As(err, &fe) {
-		m.d.Web.Fail(w, r, &web.HTTPError{Status: http.StatusBadRequest, Code: fe.Code, Message: fe.Reason, Field: "file"})
-		return
-	}
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/credit/batches/"+strconv.FormatInt(res.BatchID, 10), http.StatusSeeOther)
 }
 
 func (m *Module) batch(w http.ResponseWriter, r *http.Request) *Batch {

@@ -32,13 +32,17 @@ type Module struct {
 	Bulletin BulletinConfig
 	// Now is the clock (tests move it).
 	Now func() time.Time
+	// UploadWait is how long an upload waits for its import before showing
+	// the progress page instead of the result.
+	UploadWait time.Duration
 
-	d *platform.Deps
+	d    *platform.Deps
+	jobs jobs
 }
 
 // NewModule returns the module with the default bulletin configuration.
 func NewModule() *Module {
-	return &Module{Bulletin: DefaultBulletinConfig(), Now: time.Now}
+	return &Module{Bulletin: DefaultBulletinConfig(), Now: time.Now, UploadWait: uploadWaitDefault}
 }
 
 func (m *Module) Key() string   { return "credit" }
@@ -94,6 +98,8 @@ func (m *Module) Mount(d *platform.Deps) {
 	w.Handle("GET /credit/public/{key}", m.publicPage, web.Public())
 	w.Handle("GET /credit/import", m.importPage)
 	w.Handle("POST /credit/import", m.importUpload, web.MaxBody(DefaultMaxXLSXBytes))
+	w.Handle("GET /credit/import/jobs/{id}", m.jobPage)
+	w.Handle("GET /credit/import/jobs/{id}/status", m.jobStatus)
 	w.Handle("GET /credit/batches/{id}", m.batchPage)
 	w.Handle("GET /credit/batches/{id}/rejects.csv", m.rejectsCSV)
 	w.Handle("GET /credit/blacklist", m.blacklistPage)
