@@ -97,7 +97,7 @@ type RowReader struct {
 // them the file is refused.
 const (
 	MaxXLSXColumns = 256
-	MaxWideRows    = 100
+	MaxWideRows    = 20
 )
 
 // sniffSize is how much of the file is looked at to decide type and encoding.
