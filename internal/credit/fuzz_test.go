@@ -89,10 +89,10 @@ func FuzzCSVRows(f *testing.F) {
 		penaltyHeader + penaltyRow + strings.Replace(penaltyRow, "2024-03-05,", "2024-02-30,", 1),
 		licenceHeader + "某公司,法人及非法人组织,91520000214434146R,食品经营许可证,JY1510104000001,普通,食品经营许可证,JY1510104000001,预包装食品销售,2024-01-02,2024-01-02,2029-01-01,锦江区市场监督管理局,91110000600037341L,有效,锦江区市场监督管理局,91110000600037341L\n",
 		blacklistHeader + blacklistRow,
-		"\xEF\xBB\xBF" + blacklistHeader + blacklistRow,                           // UTF-8 with BOM
+		"\xEF\xBB\xBF" + blacklistHeader + blacklistRow, // UTF-8 with BOM
 		"统一社会信用代码,企业名称\n\"91520000214434146R\",\"中航\n重机\"\"股份\"\"\"\n", // quoted newline and quotes
-		"统一社会信用代码;企业名称\n91350100M000100Y43;某公司\n",                            // semicolons
-		"统一社会信用代码\t企业名称\n91350100M000100Y43\t某公司\n",                           // tabs
+		"统一社会信用代码;企业名称\n91350100M000100Y43;某公司\n",                      // semicolons
+		"统一社会信用代码\t企业名称\n91350100M000100Y43\t某公司\n",                    // tabs
 		"统一社会信用代码,企业名称\n\n\n91350100M000100Y43,某公司,多出的一列\n",
 		"统一社会信用代码,企业名称\n\"未闭合的引号,x\n",
 		"a,b\n\"x\ny\",\"z\"\"\n",

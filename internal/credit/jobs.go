@@ -160,9 +160,11 @@ func (m *Module) startImport(ctx context.Context, src io.Reader, name string, u 
 		j.batchID, j.rows, j.accepted, j.rejected = batchID, rows, accepted, rejected
 		j.mu.Unlock()
 	}
-	// the import outlives the request but keeps its values (the audit actor)
-	bg := context.WithoutCancel(ctx)
+	// the import outlives the request but keeps its values (the audit actor);
+	// it is stopped after importTimeout (rows are checked against it one by one)
+	bg, stop := context.WithTimeout(context.WithoutCancel(ctx), importTimeout)
 	go func() {
+		defer stop()
 		defer os.Remove(tmp.Name())
 		defer tmp.Close()
 		res, err := im.Import(bg, countingReader{tmp, &j.bytesRead}, size, name, hex.EncodeToString(h.Sum(nil)), u)
@@ -173,9 +175,12 @@ func (m *Module) startImport(ctx context.Context, src io.Reader, name string, u 
 		}
 		if err != nil {
 			var fe *FileError
-			if errors.As(err, &fe) {
+			switch {
+			case errors.As(err, &fe):
 				j.failed = fe.Reason
-			} else {
+			case errors.Is(err, context.DeadlineExceeded):
+				j.failed = "导入超过 2 小时仍未完成，已停止：已提交的部分保持完整，重新上传同一文件即可继续"
+			default:
 				m.d.Log.Error("credit import", "file", name, "err", err)
 				j.failed = "导入中断：已提交的部分保持完整，重新上传同一文件即可完成"
 			}
@@ -185,6 +190,10 @@ func (m *Module) startImport(ctx context.Context, src io.Reader, name string, u 
 	}()
 	return j, nil
 }
+
+// importTimeout bounds a background import (1.38 million rows take well
+// under a minute; a file that needs hours is not a file departments send).
+const importTimeout = 2 * time.Hour
 
 // uploadWaitDefault is how long an upload waits for its import before
 // answering with the progress page: small files go straight to their result.

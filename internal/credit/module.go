@@ -81,7 +81,7 @@ func (m *Module) funcs() template.FuncMap {
 			}
 			return fmt.Sprintf("%+.1f%%", l.MoMChange*100)
 		},
-		"score": func(x float64) string { return fmt.Sprintf("%.1f", x) },
+		"score":  func(x float64) string { return fmt.Sprintf("%.1f", x) },
 		"subnav": subnav,
 	}
 }
