@@ -553,6 +553,23 @@ func openAPIPaths() map[string]any {
 		"/api/v1/credit/subjects":  push("市场主体"),
 		"/api/v1/credit/records":   push("行政管理信息"),
 		"/api/v1/credit/blacklist": push("严重失信主体名单"),
+		"/api/v1/credit/repairs": map[string]any{"post": map[string]any{
+			"summary": "信用修复申请（target_type: blacklist 或 record，target_id，applicant 申请人，applicant_role 申请人身份，reason 修复理由，evidence 证明材料；记入审计日志）", "tags": []string{"credit"},
+			"requestBody": map[string]any{"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}},
+			"responses": map[string]any{"201": map[string]any{"description": "已登记的申请"}, "400": map[string]any{"description": "字段有误或最短公示期未满"},
+				"403": map[string]any{"description": "不在调用者辖区内"}, "409": map[string]any{"description": "已有办理中的申请"}},
+		}},
+		"/api/v1/credit/repairs/{id}": map[string]any{"get": map[string]any{
+			"summary": "信用修复申请及其办理过程（本辖区）", "tags": []string{"credit"},
+			"parameters": []any{map[string]any{"name": "id", "in": "path", "required": true, "schema": map[string]any{"type": "integer"}}},
+			"responses":  map[string]any{"200": map[string]any{"description": "申请"}, "403": map[string]any{"description": "不在调用者辖区内"}, "404": map[string]any{"description": "无此申请"}},
+		}},
+		"/api/v1/credit/repairs/{id}/{action}": map[string]any{"post": map[string]any{
+			"summary": "办理信用修复：review 受理审核（归集员或审核员），remove 准予修复、refuse 不予修复（信用审核员，note 必填于不予修复；录入人不能决定本人录入的申请）", "tags": []string{"credit"},
+			"parameters": []any{map[string]any{"name": "id", "in": "path", "required": true, "schema": map[string]any{"type": "integer"}},
+				map[string]any{"name": "action", "in": "path", "required": true, "schema": map[string]any{"type": "string", "enum": []string{"review", "remove", "refuse"}}}},
+			"responses": map[string]any{"200": map[string]any{"description": "办理后的申请"}, "400": map[string]any{"description": "当前状态不能执行该步骤或缺少理由"}, "403": map[string]any{"description": "无权办理"}, "409": map[string]any{"description": "状态已被他人改变"}},
+		}},
 		"/api/v1/credit/subjects/{key}": map[string]any{"get": map[string]any{
 			"summary": "主体信用报告（统一社会信用代码；记入审计日志）", "tags": []string{"credit"},
 			"parameters": []any{map[string]any{"name": "key", "in": "path", "required": true, "schema": map[string]any{"type": "string"}}},
