@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -280,4 +281,49 @@ func FuzzRowValidator(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkWideRowsLibrary reads the 2,000 wide rows of wideRowsXLSX the way
+// the reader did before MaxXLSXColumns: every row through the library's
+// Columns, which pads each one to 16,384 cells.
+func BenchmarkWideRowsLibrary(b *testing.B) {
+	data := wideRowsXLSX(b, 2000)
+	for i := 0; i < b.N; i++ {
+		f, err := excelize.OpenReader(bytes.NewReader(data))
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows, err := f.Rows("Sheet1")
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for rows.Next() {
+			if _, err := rows.Columns(excelize.Options{RawCellValue: true}); err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		rows.Close()
+		f.Close()
+		if n != 2002 {
+			b.Fatalf("%d rows", n)
+		}
+	}
+}
+
+// BenchmarkWideRowsReader reads the same file through the row reader, which
+// refuses it after MaxWideRows wide rows.
+func BenchmarkWideRowsReader(b *testing.B) {
+	data := wideRowsXLSX(b, 2000)
+	for i := 0; i < b.N; i++ {
+		rr, err := OpenRows(bytes.NewReader(data), int64(len(data)), ReadOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := ValidateRows(rr, SubjectFromRow, nil); err == nil {
+			b.Fatal("wide file accepted")
+		}
+		rr.Close()
+	}
 }
