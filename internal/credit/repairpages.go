@@ -407,8 +407,8 @@ type queueData struct {
 
 func (m *Module) repairQueue(w http.ResponseWriter, r *http.Request) {
 	u := web.User(r)
-	if !canCollect(u) && !canDecide(u) {
-		m.d.Web.Forbidden(w, r, "办理信用修复")
+	if !canUse(u) {
+		m.d.Web.Forbidden(w, r, "查看信用修复")
 		return
 	}
 	data := queueData{State: r.URL.Query().Get("state"), States: []RepairState{RepairApplied, RepairReviewing, RepairRemoved, RepairRefused}, Decider: canDecide(u)}

@@ -222,6 +222,9 @@ func TestRepairPages(t *testing.T) {
 		if strings.Contains(page, fmt.Sprintf(`data-id="%d"`, rid)) {
 			t.Error("德阳 reviewer's queue shows a 成都 application")
 		}
+		if resp, page := an.get("/credit/repairs"); resp.StatusCode != http.StatusOK || strings.Contains(page, fmt.Sprintf(`data-id="%d"`, rid)) {
+			t.Errorf("眉山 analyst's queue: %d, shows the 成都 application: %v", resp.StatusCode, strings.Contains(page, fmt.Sprintf(`data-id="%d"`, rid)))
+		}
 		if resp, _ := e.client("dy-reviewer").get(rpath); resp.StatusCode != http.StatusForbidden {
 			t.Errorf("德阳 reviewer opening a 成都 application: %d", resp.StatusCode)
 		}
