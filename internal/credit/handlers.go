@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -72,6 +71,8 @@ type RecordView struct {
 	InPublic bool   // still in its publication period
 	Masked   bool   // ID numbers masked (public view)
 	End      string // last day in public view ("" = no limit)
+	// Repairable: the viewer may enter a credit-repair application for it.
+	Repairable bool `json:"-"`
 }
 
 // Report is the credit report (信用报告) of a subject.
@@ -115,6 +116,8 @@ func (m *Module) report(r *http.Request, key string) (*Report, error) {
 		if !(canCollect(u) && u.CanWrite(rec.Region)) {
 			v.Record = rec.Record.PublicView()
 			v.Masked = true
+		} else {
+			v.Repairable = v.InPublic && rec.Adverse()
 		}
 		if !seen[v.City] {
 			seen[v.City] = true
@@ -132,7 +135,7 @@ func (m *Module) report(r *http.Request, key string) (*Report, error) {
 			return nil, err
 		}
 		for _, e := range rep.Blacklist {
-			if e.InForce(today) {
+			if EntryStatus(&e, today).Public {
 				rep.Listed = true
 			}
 		}
@@ -181,7 +184,7 @@ func (m *Module) publicPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		for _, e := range all {
-			if e.InForce(today) {
+			if EntryStatus(&e, today).Public {
 				rep.Blacklist = append(rep.Blacklist, e)
 				rep.Listed = true
 			}
@@ -233,39 +236,6 @@ func (m *Module) importPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m.d.Web.Render(w, r, http.StatusOK, "credit/import.html", "导入信用数据", map[string]any{"Region": u.Region})
-}
-
-func (m *Module) importUpload(w http.ResponseWriter, r *http.Request) {
-	u := web.User(r)
-	if !canCollect(u) {
-		m.d.Web.Forbidden(w, r, "导入信用数据")
-		return
-	}
-	f, fh, err := r.FormFile("file")
-	if err != nil {
-		m.d.Web.Fail(w, r, &auth.FieldError{Field: "file", Message: "请选择要上传的 CSV 或 .xlsx 文件"})
-		return
-	}
-	defer f.Close()
-	hash, err := hashReader(f)
-	if err == nil {
-		_, err = f.Seek(0, 0)
-	}
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	res, err := m.importer(m.d).Import(r.Context(), f, fh.Size, fh.Filename, hash, u)
-	var fe *FileError
-	if errors.As(err, &fe) {
-		m.d.Web.Fail(w, r, &web.HTTPError{Status: http.StatusBadRequest, Code: fe.Code, Message: fe.Reason, Field: "file"})
-		return
-	}
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/credit/batches/"+strconv.FormatInt(res.BatchID, 10), http.StatusSeeOther)
 }
 
 func (m *Module) batch(w http.ResponseWriter, r *http.Request) *Batch {
@@ -583,6 +553,23 @@ func openAPIPaths() map[string]any {
 		"/api/v1/credit/subjects":  push("市场主体"),
 		"/api/v1/credit/records":   push("行政管理信息"),
 		"/api/v1/credit/blacklist": push("严重失信主体名单"),
+		"/api/v1/credit/repairs": map[string]any{"post": map[string]any{
+			"summary": "信用修复申请（target_type: blacklist 或 record，target_id，applicant 申请人，applicant_role 申请人身份，reason 修复理由，evidence 证明材料；记入审计日志）", "tags": []string{"credit"},
+			"requestBody": map[string]any{"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}},
+			"responses": map[string]any{"201": map[string]any{"description": "已登记的申请"}, "400": map[string]any{"description": "字段有误或最短公示期未满"},
+				"403": map[string]any{"description": "不在调用者辖区内"}, "409": map[string]any{"description": "已有办理中的申请"}},
+		}},
+		"/api/v1/credit/repairs/{id}": map[string]any{"get": map[string]any{
+			"summary": "信用修复申请及其办理过程（本辖区）", "tags": []string{"credit"},
+			"parameters": []any{map[string]any{"name": "id", "in": "path", "required": true, "schema": map[string]any{"type": "integer"}}},
+			"responses":  map[string]any{"200": map[string]any{"description": "申请"}, "403": map[string]any{"description": "不在调用者辖区内"}, "404": map[string]any{"description": "无此申请"}},
+		}},
+		"/api/v1/credit/repairs/{id}/{action}": map[string]any{"post": map[string]any{
+			"summary": "办理信用修复：review 受理审核（归集员或审核员），remove 准予修复、refuse 不予修复（信用审核员，note 必填于不予修复；录入人不能决定本人录入的申请）", "tags": []string{"credit"},
+			"parameters": []any{map[string]any{"name": "id", "in": "path", "required": true, "schema": map[string]any{"type": "integer"}},
+				map[string]any{"name": "action", "in": "path", "required": true, "schema": map[string]any{"type": "string", "enum": []string{"review", "remove", "refuse"}}}},
+			"responses": map[string]any{"200": map[string]any{"description": "办理后的申请"}, "400": map[string]any{"description": "当前状态不能执行该步骤或缺少理由"}, "403": map[string]any{"description": "无权办理"}, "409": map[string]any{"description": "状态已被他人改变"}},
+		}},
 		"/api/v1/credit/subjects/{key}": map[string]any{"get": map[string]any{
 			"summary": "主体信用报告（统一社会信用代码；记入审计日志）", "tags": []string{"credit"},
 			"parameters": []any{map[string]any{"name": "key", "in": "path", "required": true, "schema": map[string]any{"type": "string"}}},

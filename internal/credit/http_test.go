@@ -396,20 +396,25 @@ func TestCreditRepair(t *testing.T) {
 			ID    int64
 			State string
 		}
-		st, body := e.do("cd-credit", "POST", "/api/v1/credit/repairs", map[string]any{"target_type": "blacklist", "target_id": id, "applicant": "王伟", "reason": "已履行义务并纠正失信行为"})
+		st, body := e.do("cd-credit", "POST", "/api/v1/credit/repairs", map[string]any{"target_type": "blacklist", "target_id": id, "applicant": "王伟", "reason": "已履行义务并纠正失信行为", "evidence": "罚款缴纳凭证、守信承诺书"})
 		if st != http.StatusCreated {
 			t.Fatalf("apply: %d %s", st, body)
 		}
 		json.Unmarshal(body, &rep)
 		path := fmt.Sprintf("/api/v1/credit/repairs/%d/", rep.ID)
-		if st, _ := e.do("cd-credit", "POST", path+"remove", map[string]any{}); st != http.StatusBadRequest {
+		// approving and refusing are the reviewing role's (credit:reviewer or credit:admin)
+		e.addUser("cd-reviewer", "510100", "credit:reviewer")
+		if st, _ := e.do("cd-reviewer", "POST", path+"remove", map[string]any{}); st != http.StatusBadRequest {
 			t.Errorf("remove before review: %d", st)
 		}
 		e.do("cd-credit", "POST", path+"review", map[string]any{})
-		if st, _ := e.do("cd-credit", "POST", path+"refuse", map[string]any{}); st != http.StatusBadRequest {
+		if st, _ := e.do("cd-reviewer", "POST", path+"refuse", map[string]any{}); st != http.StatusBadRequest {
 			t.Errorf("refuse without a reason: %d", st)
 		}
-		st, body = e.do("cd-credit", "POST", path+"remove", map[string]any{"note": "符合移出条件"})
+		if st, _ := e.do("cd-credit", "POST", path+"remove", map[string]any{"note": "符合移出条件"}); st != http.StatusForbidden {
+			t.Errorf("collector approving: %d", st)
+		}
+		st, body = e.do("cd-reviewer", "POST", path+"remove", map[string]any{"note": "符合移出条件"})
 		json.Unmarshal(body, &rep)
 		if st != http.StatusOK || rep.State != string(credit.RepairRemoved) {
 			t.Fatalf("remove: %d %s", st, body)

@@ -83,6 +83,9 @@ type Importer struct {
 	Now func() time.Time
 	// Progress, when set, is called after every committed chunk.
 	Progress func(rows int)
+	// Chunk, when set, is called after every committed chunk with the batch
+	// and its counts so far (rows = accepted + rejected).
+	Chunk func(batchID int64, rows, accepted, rejected int)
 	// SkipAudit leaves out the audit entry of each chunk (demo data only).
 	SkipAudit bool
 }
@@ -159,6 +162,9 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, size int64, name, h
 		subjects, records, blacklist, rejects, pending, firstLine = subjects[:0], records[:0], blacklist[:0], rejects[:0], 0, 0
 		if im.Progress != nil {
 			im.Progress(res.Rows)
+		}
+		if im.Chunk != nil {
+			im.Chunk(res.BatchID, res.Rows, res.Accepted, res.Rejected)
 		}
 		return nil
 	}

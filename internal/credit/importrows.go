@@ -86,7 +86,19 @@ type RowReader struct {
 
 	xf   *excelize.File
 	rows *excelize.Rows
+	wide int // rows of an .xlsx wider than MaxXLSXColumns so far
 }
+
+// MaxXLSXColumns is the widest .xlsx row read (the 双公示 field sets have
+// about 30 columns). The spreadsheet library fills every empty cell before
+// the last one, so one short row whose only cell is in column XFD costs
+// 16,384 strings: a small file of such rows used to keep the reader busy for
+// hours. A wider row is rejected with its line number; after MaxWideRows of
+// them the file is refused.
+const (
+	MaxXLSXColumns = 256
+	MaxWideRows    = 20
+)
 
 // sniffSize is how much of the file is looked at to decide type and encoding.
 const sniffSize = 64 << 10
@@ -298,7 +310,13 @@ func openXLSX(r io.Reader, max int64) (*RowReader, error) {
 	if !bytes.Contains(data, []byte("PK\x05\x06")) {
 		return nil, truncatedXLSX()
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 4 * max, UnzipXMLSizeLimit: 64 << 20})
+	// excelize refuses options whose XML limit exceeds the unzip limit, so a
+	// small max (tests, fuzzing) must lower both
+	unzip, xmlLimit := 4*max, int64(64<<20)
+	if xmlLimit > unzip {
+		xmlLimit = unzip
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: unzip, UnzipXMLSizeLimit: xmlLimit})
 	if err != nil {
 		return nil, truncatedXLSX()
 	}
@@ -426,6 +444,13 @@ func (rr *RowReader) Next() (Row, error) {
 			r, err := rr.rows.Columns(excelize.Options{RawCellValue: true})
 			if err != nil {
 				return Row{}, truncatedXLSX()
+			}
+			if len(r) > MaxXLSXColumns {
+				rr.wide++
+				if rr.wide > MaxWideRows {
+					return Row{}, &FileError{"file_too_wide", fmt.Sprintf("工作表中超过 %d 列的行已有 %d 行（至第%d行），文件可能有大量多余的列；请删除表格右侧多余的列后重新导出", MaxXLSXColumns, MaxWideRows, line)}
+				}
+				return Row{}, FieldError{Line: line, Field: "第" + strconv.Itoa(len(r)) + "列", Reason: fmt.Sprintf("该行有内容的列超过第%d列，请删除表格右侧多余的列后重新导出", MaxXLSXColumns)}
 			}
 			rec = r
 		}

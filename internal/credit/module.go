@@ -32,13 +32,17 @@ type Module struct {
 	Bulletin BulletinConfig
 	// Now is the clock (tests move it).
 	Now func() time.Time
+	// UploadWait is how long an upload waits for its import before showing
+	// the progress page instead of the result.
+	UploadWait time.Duration
 
-	d *platform.Deps
+	d    *platform.Deps
+	jobs jobs
 }
 
 // NewModule returns the module with the default bulletin configuration.
 func NewModule() *Module {
-	return &Module{Bulletin: DefaultBulletinConfig(), Now: time.Now}
+	return &Module{Bulletin: DefaultBulletinConfig(), Now: time.Now, UploadWait: uploadWaitDefault}
 }
 
 func (m *Module) Key() string   { return "credit" }
@@ -77,7 +81,8 @@ func (m *Module) funcs() template.FuncMap {
 			}
 			return fmt.Sprintf("%+.1f%%", l.MoMChange*100)
 		},
-		"score": func(x float64) string { return fmt.Sprintf("%.1f", x) },
+		"score":  func(x float64) string { return fmt.Sprintf("%.1f", x) },
+		"subnav": subnav,
 	}
 }
 
@@ -93,8 +98,17 @@ func (m *Module) Mount(d *platform.Deps) {
 	w.Handle("GET /credit/public/{key}", m.publicPage, web.Public())
 	w.Handle("GET /credit/import", m.importPage)
 	w.Handle("POST /credit/import", m.importUpload, web.MaxBody(DefaultMaxXLSXBytes))
+	w.Handle("GET /credit/import/jobs/{id}", m.jobPage)
+	w.Handle("GET /credit/import/jobs/{id}/status", m.jobStatus)
 	w.Handle("GET /credit/batches/{id}", m.batchPage)
 	w.Handle("GET /credit/batches/{id}/rejects.csv", m.rejectsCSV)
+	w.Handle("GET /credit/blacklist", m.blacklistPage)
+	w.Handle("GET /credit/blacklist/{id}", m.entryPage)
+	w.Handle("GET /credit/repairs", m.repairQueue)
+	w.Handle("GET /credit/repairs/new", m.applyForm)
+	w.Handle("POST /credit/repairs", m.applySubmit)
+	w.Handle("GET /credit/repairs/{id}", m.repairPage)
+	w.Handle("POST /credit/repairs/{id}/{action}", m.repairStepForm)
 	w.Handle("GET /credit/bulletin", m.bulletinPage)
 	w.Handle("GET /credit/bulletin.xlsx", m.bulletinXLSX)
 	w.Handle("POST /api/v1/credit/{kind}", m.apiPush, web.MaxBody(50<<20))
@@ -119,7 +133,9 @@ func (m *Module) HomeCards(ctx context.Context, u *auth.User) ([]platform.Card, 
 		return nil, err
 	}
 	td := dateText(today)
-	listed, err := count(ctx, db, `SELECT COUNT(*) FROM credit_blacklist WHERE listed_on <= ? AND removed_on = '' AND repaired_on = '' AND (planned_removal_on = '' OR planned_removal_on >= ?)`, td, td)
+	// in public view: listed, not removed or repaired, and within 3 years of listing (EntryStatus)
+	listed, err := count(ctx, db, `SELECT COUNT(*) FROM credit_blacklist WHERE listed_on <= ? AND listed_on > ? AND removed_on = '' AND repaired_on = '' AND (planned_removal_on = '' OR planned_removal_on >= ?)`,
+		td, dateText(addMonths(today, -36)), td)
 	if err != nil {
 		return nil, err
 	}
