@@ -19,8 +19,8 @@ type DemoUser struct {
 }
 
 // DemoUsers lists the demo logins: the province office's administrator and, in each
-// city, an administrator, an enforcement officer, a legal reviewer, a credit clerk,
-// the river-chief office, a river chief and an analyst.
+// city, an administrator, an enforcement officer, a legal reviewer, a credit clerk, a
+// credit-repair reviewer, the river-chief office, a river chief and an analyst.
 func DemoUsers() []DemoUser {
 	out := []DemoUser{{"admin", "省同城化办 管理员", region.ProvinceCode, "*:admin"}}
 	prefixes := map[string]string{"510100": "cd", "510600": "dy", "511400": "ms", "512000": "zy"}
@@ -32,6 +32,7 @@ func DemoUsers() []DemoUser {
 			DemoUser{p + "-officer", city + "市场监管 执法人员", c.Code, "discretion:officer"},
 			DemoUser{p + "-reviewer", city + "市场监管 法制审核员", c.Code, "discretion:reviewer"},
 			DemoUser{p + "-credit", city + "发改委 信用归集员", c.Code, "credit:collector"},
+			DemoUser{p + "-creditreview", city + "发改委 信用修复审核员", c.Code, "credit:reviewer"},
 			DemoUser{p + "-riveroffice", city + "河长办", c.Code, "river:riveroffice"},
 			DemoUser{p + "-chief", city + " 河长", c.Code, "river:chief"},
 			DemoUser{p + "-analyst", city + " 分析员", c.Code, "discretion:analyst,credit:analyst,river:analyst"},
