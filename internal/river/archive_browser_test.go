@@ -58,7 +58,7 @@ func TestArchiveOnPhone(t *testing.T) {
 		}
 	}
 	must("phone viewport", chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch)))
-	base := e.srv.URL
+	base := e.Srv.URL
 	type widths struct{ Scroll, Inner int }
 	open := func(path, wantText string) {
 		t.Helper()

@@ -315,11 +315,11 @@ func TestChiefChain(t *testing.T) {
 		}
 		// the page: chain from the top down, and the collapsible tree
 		cl := e.login("cd-office")
-		resp, body := cl.get(fmt.Sprintf("/river/chiefs/%d", v.ID))
+		resp, body := cl.Get(fmt.Sprintf("/river/chiefs/%d", v.ID))
 		if resp.StatusCode != 200 || !strings.Contains(body, "省河长") || strings.Index(body, "省河长") > strings.Index(body, "镇河长") {
 			t.Fatalf("village chief page %d", resp.StatusCode)
 		}
-		resp, body = cl.get(fmt.Sprintf("/river/chiefs/%d", c.ID))
+		resp, body = cl.Get(fmt.Sprintf("/river/chiefs/%d", c.ID))
 		if resp.StatusCode != 200 || strings.Count(body, "<details") != 3 || !strings.Contains(body, "村河长二") {
 			t.Fatalf("city chief tree page %d, %d details", resp.StatusCode, strings.Count(body, "<details"))
 		}
@@ -355,37 +355,37 @@ func TestArchivePages(t *testing.T) {
 		atlas, _ := river.LoadAtlas()
 		waters, _ := river.LoadWaters()
 		c := e.login("cd-office")
-		resp, body := c.get("/river/rivers")
+		resp, body := c.Get("/river/rivers")
 		if resp.StatusCode != 200 || !strings.Contains(body, "岷江") || !strings.Contains(body, "紫坪铺水库") ||
 			!strings.Contains(body, fmt.Sprintf(`id="river-count">%d<`, len(atlas.Rivers)+len(waters.Rivers))) {
 			t.Fatalf("river list %d: %s", resp.StatusCode, body[strings.Index(body, "共 "):][:200])
 		}
-		resp, body = c.get("/river/rivers?basin=" + url.QueryEscape("沱江") + "&kind=reservoir")
+		resp, body = c.Get("/river/rivers?basin=" + url.QueryEscape("沱江") + "&kind=reservoir")
 		if resp.StatusCode != 200 || !strings.Contains(body, "三岔湖") || strings.Contains(body, "紫坪铺水库") {
 			t.Fatalf("filtered list %d", resp.StatusCode)
 		}
-		resp, body = c.get("/river/rivers/jinjiang")
+		resp, body = c.Get("/river/rivers/jinjiang")
 		if resp.StatusCode != 200 || !strings.Contains(body, "锦江测试段") || !strings.Contains(body, "测试断面") || !strings.Contains(body, "/river/board/T-CD-1") {
 			t.Fatalf("river page %d", resp.StatusCode)
 		}
 		// the county filter keeps a reach shared with the region (沱江 德阳–成都 border reach, owned by 德阳)
-		resp, body = c.get("/river/rivers/tuojiang?region=510100")
+		resp, body = c.Get("/river/rivers/tuojiang?region=510100")
 		if resp.StatusCode != 200 || !strings.Contains(body, "沱江德阳成都交界段") || !strings.Contains(body, "1 个河段") {
 			t.Fatalf("region filter %d", resp.StatusCode)
 		}
-		if resp, body = c.get("/river/rivers/tuojiang?region=999999"); resp.StatusCode != 400 || !strings.Contains(body, "区县代码“999999”无效") {
+		if resp, body = c.Get("/river/rivers/tuojiang?region=999999"); resp.StatusCode != 400 || !strings.Contains(body, "区县代码“999999”无效") {
 			t.Fatalf("bad region filter %d", resp.StatusCode)
 		}
-		if resp, _ = c.get("/river/rivers/nosuch"); resp.StatusCode != 404 {
+		if resp, _ = c.Get("/river/rivers/nosuch"); resp.StatusCode != 404 {
 			t.Fatalf("unknown river %d", resp.StatusCode)
 		}
 		// the office adds a measure from the form; a bad progress shows the message and keeps the input
-		resp, body = c.postForm("/river/measures", url.Values{"csrf": {c.csrf}, "river_id": {"jinjiang"}, "region": {"510116"}, "task": {"水生态修复"},
+		resp, body = c.PostForm("/river/measures", url.Values{"csrf": {c.CSRF}, "river_id": {"jinjiang"}, "region": {"510116"}, "task": {"水生态修复"},
 			"measure": {"建设生态缓冲带"}, "target": {"新增5公里"}, "unit": {"双流区水务局"}, "deadline": {"2027-03-31"}, "progress": {"150"}})
 		if resp.StatusCode != 400 || !strings.Contains(body, "不在 0–100 之间") || !strings.Contains(body, "建设生态缓冲带") {
 			t.Fatalf("bad progress form %d", resp.StatusCode)
 		}
-		resp, body = c.postForm("/river/measures", url.Values{"csrf": {c.csrf}, "river_id": {"jinjiang"}, "region": {"510116"}, "task": {"水生态修复"},
+		resp, body = c.PostForm("/river/measures", url.Values{"csrf": {c.CSRF}, "river_id": {"jinjiang"}, "region": {"510116"}, "task": {"水生态修复"},
 			"measure": {"建设生态缓冲带"}, "target": {"新增5公里"}, "unit": {"双流区水务局"}, "deadline": {"2027-03-31"}, "progress": {"10"}})
 		if resp.StatusCode != 200 || !strings.Contains(body, "措施已保存") || !strings.Contains(body, "建设生态缓冲带") {
 			t.Fatalf("measure form %d", resp.StatusCode)
@@ -397,35 +397,35 @@ func TestArchivePages(t *testing.T) {
 		}
 		e.addUser("ms-office", "眉山市河长办", "511400", "river:riveroffice")
 		ms := e.login("ms-office")
-		resp, body = ms.get(fmt.Sprintf("/river/measures/%d", mid))
+		resp, body = ms.Get(fmt.Sprintf("/river/measures/%d", mid))
 		if resp.StatusCode != 403 || !strings.Contains(body, "本辖区以外") {
 			t.Fatalf("眉山 opens a 成都 measure: %d", resp.StatusCode)
 		}
-		resp, _ = ms.postForm(fmt.Sprintf("/river/measures/%d", mid), url.Values{"csrf": {ms.csrf}, "progress": {"100"}})
+		resp, _ = ms.PostForm(fmt.Sprintf("/river/measures/%d", mid), url.Values{"csrf": {ms.CSRF}, "progress": {"100"}})
 		if resp.StatusCode != 403 || e.count("SELECT COUNT(*) FROM river_measures WHERE id = ? AND progress = 10", mid) != 1 {
 			t.Fatalf("眉山 posts progress on a 成都 measure: %d", resp.StatusCode)
 		}
 		// the 成都 office's form goes through
-		resp, body = c.postForm(fmt.Sprintf("/river/measures/%d", mid), url.Values{"csrf": {c.csrf}, "progress": {"45"}, "progress_note": {"完成 2 公里"}})
+		resp, body = c.PostForm(fmt.Sprintf("/river/measures/%d", mid), url.Values{"csrf": {c.CSRF}, "progress": {"45"}, "progress_note": {"完成 2 公里"}})
 		if resp.StatusCode != 200 || !strings.Contains(body, "进度已更新") || e.count("SELECT COUNT(*) FROM river_measures WHERE id = ? AND progress = 45", mid) != 1 {
 			t.Fatalf("progress form: %d", resp.StatusCode)
 		}
-		resp, body = c.postForm("/river/outfalls", url.Values{"csrf": {c.csrf}, "river_id": {"jinjiang"}, "region": {"510116"}, "code": {"PW-F-1"},
+		resp, body = c.PostForm("/river/outfalls", url.Values{"csrf": {c.CSRF}, "river_id": {"jinjiang"}, "region": {"510116"}, "code": {"PW-F-1"},
 			"name": {"表单排口"}, "kind": {"industrial"}, "status": {"active"}, "permit": {"许可证123"}})
 		if resp.StatusCode != 400 || !strings.Contains(body, "只能由字母、数字") || !strings.Contains(body, "表单排口") {
 			t.Fatalf("outfall form without permit %d", resp.StatusCode)
 		}
 		// the 公示牌 is public and links to the public report page
 		pub := e.client()
-		resp, body = pub.get("/river/board/T-CD-1")
+		resp, body = pub.Get("/river/board/T-CD-1")
 		if resp.StatusCode != 200 || !strings.Contains(body, "028-12345") || !strings.Contains(body, `href="/river/public/T-CD-1"`) || !strings.Contains(body, "巡河护河") {
 			t.Fatalf("board %d", resp.StatusCode)
 		}
-		resp, body = c.get("/river/chiefs?region=")
+		resp, body = c.Get("/river/chiefs?region=")
 		if resp.StatusCode != 200 || !strings.Contains(body, "张河长") {
 			t.Fatalf("chief list %d", resp.StatusCode)
 		}
-		if resp, _ = c.get("/river/offices"); resp.StatusCode != 200 {
+		if resp, _ = c.Get("/river/offices"); resp.StatusCode != 200 {
 			t.Fatalf("offices %d", resp.StatusCode)
 		}
 	})

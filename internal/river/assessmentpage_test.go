@@ -138,12 +138,12 @@ func TestAssessmentPage(t *testing.T) {
 		}
 
 		c := e.login("cd-office")
-		resp, body := c.get("/river/assessment?period=2026-10&level=county")
+		resp, body := c.Get("/river/assessment?period=2026-10&level=county")
 		if resp.StatusCode != 200 || !strings.Contains(body, `<tr data-region="510104"><td class="num">2</td><td>锦江区</td>`) || !strings.Contains(body, "<strong>55.00</strong>") ||
 			!strings.Contains(body, "66.7%（2/3）") || !strings.Contains(body, `class="chart"`) || strings.Contains(body, "<script>") {
 			t.Fatalf("assessment page %d", resp.StatusCode)
 		}
-		resp, body = c.get("/river/assessment.xlsx?period=2026-10&level=county")
+		resp, body = c.Get("/river/assessment.xlsx?period=2026-10&level=county")
 		if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "spreadsheetml") {
 			t.Fatalf("xlsx %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 		}

@@ -68,7 +68,7 @@ func TestOpsPagesOnPhone(t *testing.T) {
 			t.Fatalf("%s: %v", what, err)
 		}
 	}
-	base := e.srv.URL
+	base := e.Srv.URL
 	must("viewport", chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)))
 	must("open login", chromedp.Do(ctx, chromedp.Navigate(base+"/login")))
 	must("fill login", chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("username"), "cd-office"), chromedp.SetValue(chromedp.ID("password"), pw)))

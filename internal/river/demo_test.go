@@ -80,7 +80,7 @@ func TestDemoSmall(t *testing.T) {
 			t.Fatalf("dashboard closed %d, list %d", d.Closed, l.Total)
 		}
 		// the public board of an atlas reach
-		resp, body := e.client().get("/river/public/tuojiang-510100")
+		resp, body := e.client().Get("/river/public/tuojiang-510100")
 		if resp.StatusCode != 200 || !strings.Contains(body, "沱江") {
 			t.Fatalf("atlas reach board %d", resp.StatusCode)
 		}
@@ -99,12 +99,12 @@ func TestPatrolPage(t *testing.T) {
 	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		c := e.login("cd-chief")
-		resp, body := c.get("/river/patrol")
+		resp, body := c.Get("/river/patrol")
 		if resp.StatusCode != 200 || !strings.Contains(body, "近 30 天巡河履职") {
 			t.Fatalf("patrol page %d", resp.StatusCode)
 		}
 		form := func(start, end, track string) (*http.Response, string) {
-			return c.postForm("/river/patrols", url.Values{"csrf": {c.csrf}, "reach_id": {itoa(e.cdReach)}, "start": {start}, "end": {end}, "track": {track}, "seen": {"河面整洁"}})
+			return c.PostForm("/river/patrols", url.Values{"csrf": {c.CSRF}, "reach_id": {itoa(e.cdReach)}, "start": {start}, "end": {end}, "track": {track}, "seen": {"河面整洁"}})
 		}
 		resp, body = form("2026-11-20 09:00", "2026-11-20 08:00", "30.65,104.06\n30.66,104.07")
 		if resp.StatusCode != 400 || !strings.Contains(body, "早于开始时间") {

@@ -165,27 +165,27 @@ func TestEscalateOverdue(t *testing.T) {
 
 		// the page: grouped, with the form; a 督办 without a note is refused with the message
 		c := e.login("cd-office")
-		resp, body := c.get("/river/supervise")
+		resp, body := c.Get("/river/supervise")
 		if resp.StatusCode != 200 || !strings.Contains(body, `<strong id="overdue-total">2</strong>`) || !strings.Contains(body, "锦江区水务局") || !strings.Contains(body, "省级河长办") || strings.Contains(body, "<script>") {
 			t.Fatalf("supervise page %d", resp.StatusCode)
 		}
-		resp, body = c.postForm(fmt.Sprintf("/river/problems/%d/supervise", other.ID), url.Values{"csrf": {c.csrf}, "note": {""}})
+		resp, body = c.PostForm(fmt.Sprintf("/river/problems/%d/supervise", other.ID), url.Values{"csrf": {c.CSRF}, "note": {""}})
 		if resp.StatusCode != 400 || !strings.Contains(body, "请填写督办意见") {
 			t.Fatalf("empty note form %d", resp.StatusCode)
 		}
-		resp, body = c.postForm(fmt.Sprintf("/river/problems/%d/supervise", other.ID), url.Values{"csrf": {c.csrf}, "note": {"限期整改"}})
+		resp, body = c.PostForm(fmt.Sprintf("/river/problems/%d/supervise", other.ID), url.Values{"csrf": {c.CSRF}, "note": {"限期整改"}})
 		if resp.StatusCode != 200 || !strings.Contains(body, "已督办问题") {
 			t.Fatalf("supervise form %d", resp.StatusCode)
 		}
-		resp, body = c.get(fmt.Sprintf("/river/problems/%d", p.ID))
+		resp, body = c.Get(fmt.Sprintf("/river/problems/%d", p.ID))
 		if resp.StatusCode != 200 || !strings.Contains(body, "超期升级") || !strings.Contains(body, "请于三日内完成清理并反馈") || !strings.Contains(body, `name="back" value="problem"`) {
 			t.Fatalf("problem page lacks escalation and 督办 history or the 督办 form")
 		}
-		resp, body = c.postForm(fmt.Sprintf("/river/problems/%d/supervise", p.ID), url.Values{"csrf": {c.csrf}, "note": {"再次督办"}, "back": {"problem"}})
+		resp, body = c.PostForm(fmt.Sprintf("/river/problems/%d/supervise", p.ID), url.Values{"csrf": {c.CSRF}, "note": {"再次督办"}, "back": {"problem"}})
 		if resp.StatusCode != 200 || resp.Request.URL.Path != fmt.Sprintf("/river/problems/%d", p.ID) || !strings.Contains(body, "再次督办") {
 			t.Fatalf("督办 from the problem page: %d %s", resp.StatusCode, resp.Request.URL.Path)
 		}
-		if resp, _ := e.login("cd-chief").get("/river/supervise"); resp.StatusCode != http.StatusForbidden {
+		if resp, _ := e.login("cd-chief").Get("/river/supervise"); resp.StatusCode != http.StatusForbidden {
 			t.Fatalf("chief opens 督办 page: %d", resp.StatusCode)
 		}
 

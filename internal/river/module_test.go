@@ -2,12 +2,9 @@ package river_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -15,6 +12,7 @@ import (
 	"time"
 
 	"tongcheng/internal/app"
+	"tongcheng/internal/app/apptest"
 	"tongcheng/internal/audit"
 	"tongcheng/internal/auth"
 	"tongcheng/internal/river"
@@ -28,10 +26,10 @@ const pw = "correct-horse-1"
 var testNow = time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
 
 type env struct {
+	*apptest.Env
 	t                             *testing.T
 	a                             *app.App
 	m                             *river.Module
-	srv                           *httptest.Server
 	db                            *store.DB
 	tokens                        map[string]string
 	cdReach, sharedReach, dyReach int64
@@ -41,36 +39,22 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
 	ctx := context.Background()
 	app.Register(river.NewModule())
-	a, err := app.Build(ctx, db, nil, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	x := apptest.New(t, db)
+	a := x.App
 	m, ok := a.Module("river").(*river.Module)
 	if !ok {
 		t.Fatal("module river is not registered")
 	}
 	now := testNow
 	m.Now = func() time.Time { return now }
-	e := &env{t: t, a: a, m: m, db: db, tokens: map[string]string{}}
-	for _, u := range []auth.NewUser{
-		{Username: "cd-office", DisplayName: "成都市河长办", Password: pw, Region: "510100", Roles: "river:riveroffice"},
-		{Username: "cd-chief", DisplayName: "成都河长", Password: pw, Region: "510100", Roles: "river:chief"},
-		{Username: "dy-office", DisplayName: "德阳市河长办", Password: pw, Region: "510600", Roles: "river:riveroffice"},
-	} {
-		nu, err := a.Deps.Auth.Create(ctx, u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tok, _, err := a.Deps.Auth.CreateToken(ctx, nu.ID, "test")
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.tokens[u.Username] = tok
-		if u.Username == "cd-chief" {
-			if err := m.AddChief(ctx, &river.ChiefRow{Name: "张河长", Level: river.LevelCity, Region: "510100", UserID: nu.ID}); err != nil {
-				t.Fatal(err)
-			}
-		}
+	x.AddUsers(
+		auth.NewUser{Username: "cd-office", DisplayName: "成都市河长办", Password: pw, Region: "510100", Roles: "river:riveroffice"},
+		auth.NewUser{Username: "cd-chief", DisplayName: "成都河长", Password: pw, Region: "510100", Roles: "river:chief"},
+		auth.NewUser{Username: "dy-office", DisplayName: "德阳市河长办", Password: pw, Region: "510600", Roles: "river:riveroffice"},
+	)
+	e := &env{Env: x, t: t, a: a, m: m, db: db, tokens: x.Tokens}
+	if err := m.AddChief(ctx, &river.ChiefRow{Name: "张河长", Level: river.LevelCity, Region: "510100", UserID: x.Users["cd-chief"].ID}); err != nil {
+		t.Fatal(err)
 	}
 	cd := &river.Reach{Code: "T-CD-1", RiverID: "jinjiang", Name: "锦江测试段", Region: "510100", Duties: "巡河护河", Phone: "028-12345"}
 	shared := &river.Reach{Code: "T-TJ-1", RiverID: "tuojiang", Name: "沱江德阳成都交界段", Region: "510600", Region2: "510100"}
@@ -84,33 +68,13 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	if err := m.AddSection(ctx, &river.SectionRow{ID: "T-SEC-1", Name: "测试断面", RiverID: "jinjiang", ReachID: cd.ID, Target: river.ClassIII, Region: "510100"}); err != nil {
 		t.Fatal(err)
 	}
-	e.srv = httptest.NewServer(a.Deps.Web)
-	t.Cleanup(e.srv.Close)
+	x.Start()
 	return e
 }
 
 func (e *env) api(user, method, path string, body any, out any) int {
 	e.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = strings.NewReader(string(b))
-	}
-	req, _ := http.NewRequest(method, e.srv.URL+path, rd)
-	req.Header.Set("Authorization", "Bearer "+e.tokens[user])
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if out != nil {
-		if err := json.Unmarshal(b, out); err != nil {
-			e.t.Fatalf("%s %s: %d %s: %v", method, path, resp.StatusCode, b, err)
-		}
-	}
-	return resp.StatusCode
+	return e.API(user, method, path, body, out)
 }
 
 type apiErr struct {
@@ -125,11 +89,7 @@ type problem struct {
 
 func (e *env) count(q string, args ...any) int {
 	e.t.Helper()
-	var n int
-	if err := e.db.QueryRow(context.Background(), q, args...).Scan(&n); err != nil {
-		e.t.Fatal(err)
-	}
-	return n
+	return e.Count(q, args...)
 }
 
 func (e *env) report(user string, reach int64, category string) problem {
@@ -229,27 +189,27 @@ func TestWorkflowOverHTTP(t *testing.T) {
 		// HTML: the detail page shows the history; a refused form shows the message
 		q := e.report("cd-chief", e.cdReach, "dumping")
 		c := e.login("cd-office")
-		resp, body := c.get(fmt.Sprintf("/river/problems/%d", q.ID))
+		resp, body := c.Get(fmt.Sprintf("/river/problems/%d", q.ID))
 		if resp.StatusCode != 200 || !strings.Contains(body, "流转记录") {
 			t.Fatalf("detail page %d", resp.StatusCode)
 		}
-		resp, body = c.postForm(fmt.Sprintf("/river/problems/%d/transition", q.ID), url.Values{"csrf": {c.csrf}, "action": {"close"}})
+		resp, body = c.PostForm(fmt.Sprintf("/river/problems/%d/transition", q.ID), url.Values{"csrf": {c.CSRF}, "action": {"close"}})
 		if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "未经核查通过不能办结销号") {
 			t.Fatalf("refused form: %d", resp.StatusCode)
 		}
-		resp, body = c.get("/river/report")
+		resp, body = c.Get("/river/report")
 		if resp.StatusCode != 200 || !strings.Contains(body, "锦江测试段") {
 			t.Fatalf("report page %d", resp.StatusCode)
 		}
-		resp, body = c.postForm("/river/problems", url.Values{"csrf": {c.csrf}, "reach_id": {itoa(e.cdReach)}, "source": {"inspection"}, "category": {"other"}, "description": {" "}})
+		resp, body = c.PostForm("/river/problems", url.Values{"csrf": {c.CSRF}, "reach_id": {itoa(e.cdReach)}, "source": {"inspection"}, "category": {"other"}, "description": {" "}})
 		if resp.StatusCode != 400 || !strings.Contains(body, "请填写问题描述") {
 			t.Fatalf("empty report form: %d", resp.StatusCode)
 		}
-		resp, body = c.postForm("/river/problems", url.Values{"csrf": {c.csrf}, "reach_id": {itoa(e.cdReach)}, "source": {"inspection"}, "category": {"other"}, "description": {"暗访发现排口"}})
+		resp, body = c.PostForm("/river/problems", url.Values{"csrf": {c.CSRF}, "reach_id": {itoa(e.cdReach)}, "source": {"inspection"}, "category": {"other"}, "description": {"暗访发现排口"}})
 		if resp.StatusCode != 200 || !strings.Contains(body, "暗访发现排口") || !strings.Contains(body, "督查暗访") {
 			t.Fatalf("report form: %d", resp.StatusCode)
 		}
-		resp, _ = c.postForm(fmt.Sprintf("/river/problems/%d/transition", q.ID), url.Values{"csrf": {c.csrf}, "action": {"accept"}})
+		resp, _ = c.PostForm(fmt.Sprintf("/river/problems/%d/transition", q.ID), url.Values{"csrf": {c.CSRF}, "action": {"accept"}})
 		if resp.StatusCode != 200 || e.count("SELECT COUNT(*) FROM river_problems WHERE id = ? AND state = 'accepted'", q.ID) != 1 {
 			t.Fatalf("accept form: %d", resp.StatusCode)
 		}
@@ -332,56 +292,13 @@ func TestReadings(t *testing.T) {
 
 // ---- browser-like client ----
 
-type client struct {
-	t    *testing.T
-	base string
-	h    *http.Client
-	csrf string
-}
+type client struct{ *apptest.Browser }
 
-var csrfRe = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
-
-func (e *env) client() *client {
-	jar, _ := cookiejar.New(nil)
-	return &client{t: e.t, base: e.srv.URL, h: &http.Client{Jar: jar}}
-}
-
-func (c *client) get(path string) (*http.Response, string) {
-	c.t.Helper()
-	resp, err := c.h.Get(c.base + path)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if m := csrfRe.FindStringSubmatch(string(b)); m != nil {
-		c.csrf = m[1]
-	}
-	return resp, string(b)
-}
-
-func (c *client) postForm(path string, v url.Values) (*http.Response, string) {
-	c.t.Helper()
-	resp, err := c.h.PostForm(c.base+path, v)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if m := csrfRe.FindStringSubmatch(string(b)); m != nil {
-		c.csrf = m[1]
-	}
-	return resp, string(b)
-}
+func (e *env) client() *client { return &client{e.Browser(true)} }
 
 func (e *env) login(user string) *client {
 	c := e.client()
-	c.get("/login")
-	resp, _ := c.postForm("/login", url.Values{"csrf": {c.csrf}, "username": {user}, "password": {pw}, "next": {"/"}})
-	if resp.StatusCode != 200 {
-		e.t.Fatalf("login %s: %d", user, resp.StatusCode)
-	}
-	c.get("/river/")
+	c.Login(user, pw, "/river/")
 	return c
 }
 
@@ -391,16 +308,16 @@ func TestPublicReport(t *testing.T) {
 	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		c := e.client()
-		resp, body := c.get("/river/public/T-CD-1")
+		resp, body := c.Get("/river/public/T-CD-1")
 		if resp.StatusCode != 200 || !strings.Contains(body, "锦江测试段") || !strings.Contains(body, "028-12345") || !strings.Contains(body, "张") && false {
 			t.Fatalf("公示牌: %d", resp.StatusCode)
 		}
-		if c.csrf == "" {
+		if c.CSRF == "" {
 			t.Fatal("anonymous form has no csrf field")
 		}
 		var no string
 		for i := 1; i <= 5; i++ {
-			resp, body = c.postForm("/river/public/T-CD-1", url.Values{"csrf": {c.csrf}, "category": {"garbage"}, "description": {fmt.Sprintf("岸边有垃圾 %d", i)}, "phone": {"13800001234"}})
+			resp, body = c.PostForm("/river/public/T-CD-1", url.Values{"csrf": {c.CSRF}, "category": {"garbage"}, "description": {fmt.Sprintf("岸边有垃圾 %d", i)}, "phone": {"13800001234"}})
 			if resp.StatusCode != http.StatusCreated {
 				t.Fatalf("public report %d: %d", i, resp.StatusCode)
 			}
@@ -413,14 +330,14 @@ func TestPublicReport(t *testing.T) {
 		if n := e.count("SELECT COUNT(*) FROM river_problems WHERE source = 'public' AND reporter_phone = '13800001234'"); n != 5 {
 			t.Fatalf("public problems %d", n)
 		}
-		resp, body = c.postForm("/river/public/T-CD-1", url.Values{"csrf": {c.csrf}, "category": {"garbage"}, "description": {"第六次"}, "phone": {"13800001234"}})
+		resp, body = c.PostForm("/river/public/T-CD-1", url.Values{"csrf": {c.CSRF}, "category": {"garbage"}, "description": {"第六次"}, "phone": {"13800001234"}})
 		if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "举报过于频繁") {
 			t.Fatalf("6th report: %d", resp.StatusCode)
 		}
 		if n := e.count("SELECT COUNT(*) FROM river_problems WHERE source = 'public'"); n != 5 {
 			t.Fatalf("6th stored: %d", n)
 		}
-		resp, body = e.client().get("/river/public/track/" + no)
+		resp, body = e.client().Get("/river/public/track/" + no)
 		if resp.StatusCode != 200 || !strings.Contains(body, "已上报") {
 			t.Fatalf("track: %d", resp.StatusCode)
 		}
@@ -432,14 +349,14 @@ func TestPublicReport(t *testing.T) {
 		if strings.Contains(raw, "13800001234") {
 			t.Fatal("API shows the reporter's phone")
 		}
-		if resp, _ := e.client().get("/river/public/track/HZ00000000NOPE"); resp.StatusCode != 404 {
+		if resp, _ := e.client().Get("/river/public/track/HZ00000000NOPE"); resp.StatusCode != 404 {
 			t.Fatalf("unknown number: %d", resp.StatusCode)
 		}
 	})
 }
 
 func (e *env) rawGet(user, path string) (int, string) {
-	req, _ := http.NewRequest("GET", e.srv.URL+path, nil)
+	req, _ := http.NewRequest("GET", e.Srv.URL+path, nil)
 	req.Header.Set("Authorization", "Bearer "+e.tokens[user])
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -501,11 +418,11 @@ func TestDashboardMatchesLists(t *testing.T) {
 			t.Fatalf("成都 dashboard %+v", d)
 		}
 		c := e.login("cd-office")
-		resp, body := c.get("/river/dashboard")
+		resp, body := c.Get("/river/dashboard")
 		if resp.StatusCode != 200 || !strings.Contains(body, `class="chart"`) || strings.Contains(body, "<script>") {
 			t.Fatalf("dashboard page %d", resp.StatusCode)
 		}
-		resp, body = c.get("/river/?overdue=1")
+		resp, body = c.Get("/river/?overdue=1")
 		if resp.StatusCode != 200 || !strings.Contains(body, `<strong id="total">1</strong>`) {
 			t.Fatalf("list page %d", resp.StatusCode)
 		}

@@ -99,27 +99,18 @@ func multipartBody(fields map[string]string, files ...[3]any) (*bytes.Buffer, st
 }
 
 func (c *client) postMultipart(path string, fields map[string]string, files ...[3]any) (*http.Response, string) {
-	c.t.Helper()
-	fields["csrf"] = c.csrf
+	c.T.Helper()
+	fields["csrf"] = c.CSRF
 	b, ct := multipartBody(fields, files...)
-	req, _ := http.NewRequest("POST", c.base+path, b)
+	req, _ := http.NewRequest("POST", c.Base+path, b)
 	req.Header.Set("Content-Type", ct)
-	resp, err := c.h.Do(req)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if m := csrfRe.FindStringSubmatch(string(body)); m != nil {
-		c.csrf = m[1]
-	}
-	return resp, string(body)
+	return c.Do(req)
 }
 
 func (e *env) apiMultipart(user, path string, fields map[string]string, out any, files ...[3]any) int {
 	e.t.Helper()
 	b, ct := multipartBody(fields, files...)
-	req, _ := http.NewRequest("POST", e.srv.URL+path, b)
+	req, _ := http.NewRequest("POST", e.Srv.URL+path, b)
 	req.Header.Set("Authorization", "Bearer "+e.tokens[user])
 	req.Header.Set("Content-Type", ct)
 	resp, err := http.DefaultClient.Do(req)
@@ -144,7 +135,7 @@ func TestProblemPhotos(t *testing.T) {
 
 		// the report form with a real photo stores both in one go; a fake one stores nothing
 		c := e.login("cd-chief")
-		c.get("/river/report")
+		c.Get("/river/report")
 		fields := map[string]string{"reach_id": itoa(e.cdReach), "source": "patrol", "category": "garbage", "description": "岸边堆放生活垃圾"}
 		resp, body := c.postMultipart("/river/problems", fields, [3]any{"photos", "fake.jpg", []byte("not an image at all")})
 		if resp.StatusCode != 400 || !strings.Contains(body, "现场照片“fake.jpg”不是 JPEG 或 PNG 图片") {
@@ -171,7 +162,7 @@ func TestProblemPhotos(t *testing.T) {
 		}
 
 		// served with its type to those who may read the problem, not to 德阳
-		req, _ := http.NewRequest("GET", fmt.Sprintf("%s/river/photos/%d", e.srv.URL, photoID), nil)
+		req, _ := http.NewRequest("GET", fmt.Sprintf("%s/river/photos/%d", e.Srv.URL, photoID), nil)
 		req.Header.Set("Authorization", "Bearer "+e.tokens["cd-office"])
 		r2, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -212,7 +203,7 @@ func TestProblemPhotos(t *testing.T) {
 		e.act("cd-office", pid, map[string]any{"action": "accept"}, 200)
 		e.act("cd-office", pid, map[string]any{"action": "assign", "unit": "锦江区水务局"}, 200)
 		e.act("cd-chief", pid, map[string]any{"action": "receive"}, 200)
-		c.get(fmt.Sprintf("/river/problems/%d", pid))
+		c.Get(fmt.Sprintf("/river/problems/%d", pid))
 		resp, body = c.postMultipart(fmt.Sprintf("/river/problems/%d/feedback", pid), map[string]string{"note": "已清理"}, [3]any{"after_photos", "after.jpg", []byte("GIF89a fake")})
 		if resp.StatusCode != 400 || !strings.Contains(body, "整改后照片“after.jpg”不是 JPEG 或 PNG 图片") {
 			t.Fatalf("fake after photo %d", resp.StatusCode)

@@ -126,7 +126,7 @@ func TestImportReadingsXLSX(t *testing.T) {
 
 		// the upload page gives the same per-row report; the trend page charts the section
 		c := e.login("cd-office")
-		resp, body := c.get("/river/trends")
+		resp, body := c.Get("/river/trends")
 		if resp.StatusCode != 200 || !strings.Contains(body, "测试断面") || !strings.Contains(body, `action="/river/readings/import"`) {
 			t.Fatalf("trends page %d", resp.StatusCode)
 		}
@@ -135,7 +135,7 @@ func TestImportReadingsXLSX(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.Contains(body, "共 2 行：新增 1，已有 0，拒绝 1") || !strings.Contains(body, "第3行：NH3N的数值“x”不是数字") {
 			t.Fatalf("upload %d", resp.StatusCode)
 		}
-		resp, body = c.get("/river/trends/T-SEC-1?from=2026-10-01&to=2026-10-31")
+		resp, body = c.Get("/river/trends/T-SEC-1?from=2026-10-01&to=2026-10-31")
 		if resp.StatusCode != 200 || !strings.Contains(body, `<strong id="points">4</strong>`) || !strings.Contains(body, `<strong id="attained">2</strong>`) ||
 			!strings.Contains(body, `<strong id="target">Ⅲ类</strong>`) || !strings.Contains(body, "目标Ⅲ类限值 1") || strings.Contains(body, "<script>") {
 			t.Fatalf("trend page %d", resp.StatusCode)
@@ -176,23 +176,14 @@ func TestImportReadingsXLSX(t *testing.T) {
 }
 
 func (c *client) upload(path, field, name string, data []byte) (*http.Response, string) {
-	c.t.Helper()
+	c.T.Helper()
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
-	mw.WriteField("csrf", c.csrf)
+	mw.WriteField("csrf", c.CSRF)
 	fw, _ := mw.CreateFormFile(field, name)
 	fw.Write(data)
 	mw.Close()
-	req, _ := http.NewRequest("POST", c.base+path, &b)
+	req, _ := http.NewRequest("POST", c.Base+path, &b)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	resp, err := c.h.Do(req)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if m := csrfRe.FindStringSubmatch(string(body)); m != nil {
-		c.csrf = m[1]
-	}
-	return resp, string(body)
+	return c.Do(req)
 }
