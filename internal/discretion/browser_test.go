@@ -69,7 +69,7 @@ func TestCalculatorInBrowser(t *testing.T) {
 			t.Fatalf("wait for %s: %v\npage: %s", what, err, page)
 		}
 	}
-	base := e.srv.URL
+	base := e.Srv.URL
 	// nav runs an action that loads a new page and waits for its response
 	nav := func(what string, a chromedp.Action[chromedp.Void]) {
 		t.Helper()

@@ -370,10 +370,10 @@ func TestDecisionPage(t *testing.T) {
 		e := newEnv(t, db)
 		id := e.createCase("cd-officer", expiredFood(2_000_000), uscc("510100", 6000), true)
 		c := e.login("cd-officer")
-		if resp, _ := c.get(fmt.Sprintf("/discretion/cases/%d/decision", id)); resp.StatusCode != 404 {
+		if resp, _ := c.Get(fmt.Sprintf("/discretion/cases/%d/decision", id)); resp.StatusCode != 404 {
 			t.Fatalf("decision page of a pending case: %d", resp.StatusCode)
 		}
-		_, body := c.get(fmt.Sprintf("/discretion/cases/%d", id))
+		_, body := c.Get(fmt.Sprintf("/discretion/cases/%d", id))
 		if !strings.Contains(body, "尚不能作出决定") || !strings.Contains(body, `action="/discretion/cases/`+fmt.Sprint(id)+`/steps"`) {
 			t.Fatal("case page shows neither what is missing nor the step form")
 		}
@@ -393,7 +393,7 @@ func TestDecisionPage(t *testing.T) {
 		}
 		ms := e.login("ms-analyst") // decided cases are shared: another city reads the decision too
 		for _, cl := range []*client{c, ms} {
-			resp, body := cl.get(fmt.Sprintf("/discretion/cases/%d/decision", id))
+			resp, body := cl.Get(fmt.Sprintf("/discretion/cases/%d/decision", id))
 			if resp.StatusCode != 200 {
 				t.Fatalf("decision page: %d", resp.StatusCode)
 			}
@@ -412,7 +412,7 @@ func TestDecisionPage(t *testing.T) {
 				}
 			}
 		}
-		_, body = c.get(fmt.Sprintf("/discretion/cases/%d", id))
+		_, body = c.Get(fmt.Sprintf("/discretion/cases/%d", id))
 		if !strings.Contains(body, `href="/discretion/cases/`+fmt.Sprint(id)+`/decision"`) {
 			t.Fatal("case page does not link the decision")
 		}
@@ -438,7 +438,7 @@ func TestNoPenaltyDecision(t *testing.T) {
 		if n := e.count("SELECT COUNT(*) FROM discretion_decision_seq"); n != 0 {
 			t.Fatalf("a 不予处罚 decision took a number")
 		}
-		if resp, _ := e.login("cd-officer").get(fmt.Sprintf("/discretion/cases/%d/decision", id)); resp.StatusCode != 404 {
+		if resp, _ := e.login("cd-officer").Get(fmt.Sprintf("/discretion/cases/%d/decision", id)); resp.StatusCode != 404 {
 			t.Fatalf("decision page of a 不予处罚 case: %d", resp.StatusCode)
 		}
 	})
@@ -451,7 +451,7 @@ func TestRefusedDecisionOnPage(t *testing.T) {
 		e := newEnv(t, db)
 		id := e.createCase("cd-officer", expiredFood(2_000_000), uscc("510100", 7100), true)
 		c := e.login("cd-reviewer")
-		c.get(fmt.Sprintf("/discretion/cases/%d", id))
+		c.Get(fmt.Sprintf("/discretion/cases/%d", id))
 		resp, body := c.post(fmt.Sprintf("/discretion/cases/%d/approve", id), url.Values{}, false)
 		if resp.StatusCode != 409 || !strings.Contains(body, "告知当事人有要求听证的权利") || !strings.Contains(body, "案件 #") {
 			t.Fatalf("refused approve by form: %d", resp.StatusCode)

@@ -101,7 +101,7 @@ func TestDemoSmall(t *testing.T) {
 			t.Fatalf("demo data differs between engines: %v", demoDigest)
 		}
 		// the departure share card is filled
-		_, body := e.login("cd-officer").get("/")
+		_, body := e.login("cd-officer").Get("/")
 		if !strings.Contains(body, "偏离类案的决定") || !strings.Contains(body, "待法制审核") {
 			t.Fatal("home page misses the module's cards")
 		}

@@ -2,13 +2,9 @@ package discretion_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -16,6 +12,7 @@ import (
 	"time"
 
 	"tongcheng/internal/app"
+	"tongcheng/internal/app/apptest"
 	"tongcheng/internal/audit"
 	"tongcheng/internal/auth"
 	"tongcheng/internal/credit"
@@ -30,10 +27,10 @@ const pw = "correct-horse-1"
 var testNow = time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
 
 type env struct {
+	*apptest.Env
 	t      testing.TB
 	a      *app.App
 	m      *discretion.Module
-	srv    *httptest.Server
 	db     *store.DB
 	tokens map[string]string
 	ids    map[string]int64
@@ -43,63 +40,32 @@ type env struct {
 // officers and reviewers of 成都 and 德阳, an officer-reviewer, an analyst.
 func newEnv(t testing.TB, db *store.DB) *env {
 	t.Helper()
-	ctx := context.Background()
-	a, err := app.Build(ctx, db, nil, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, ok := a.Module("discretion").(*discretion.Module)
+	x := apptest.New(t, db)
+	m, ok := x.App.Module("discretion").(*discretion.Module)
 	if !ok {
 		t.Fatal("module discretion is not registered in app/modules.go")
 	}
 	m.Now = func() time.Time { return testNow }
-	e := &env{t: t, a: a, m: m, db: db, tokens: map[string]string{}, ids: map[string]int64{}}
-	for _, u := range []auth.NewUser{
-		{Username: "cd-officer", DisplayName: "成都执法", Password: pw, Region: "510100", Roles: "discretion:officer"},
-		{Username: "cd-reviewer", DisplayName: "成都审核", Password: pw, Region: "510100", Roles: "discretion:reviewer"},
-		{Username: "cd-both", DisplayName: "成都执法兼审核", Password: pw, Region: "510104", Roles: "discretion:officer,discretion:reviewer"},
-		{Username: "dy-officer", DisplayName: "德阳执法", Password: pw, Region: "510600", Roles: "discretion:officer"},
-		{Username: "dy-reviewer", DisplayName: "德阳审核", Password: pw, Region: "510600", Roles: "discretion:reviewer"},
-		{Username: "ms-analyst", DisplayName: "眉山分析", Password: pw, Region: "511400", Roles: "discretion:analyst"},
-	} {
-		nu, err := a.Deps.Auth.Create(ctx, u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tok, _, err := a.Deps.Auth.CreateToken(ctx, nu.ID, "test")
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.tokens[u.Username], e.ids[u.Username] = tok, nu.ID
+	x.AddUsers(
+		auth.NewUser{Username: "cd-officer", DisplayName: "成都执法", Password: pw, Region: "510100", Roles: "discretion:officer"},
+		auth.NewUser{Username: "cd-reviewer", DisplayName: "成都审核", Password: pw, Region: "510100", Roles: "discretion:reviewer"},
+		auth.NewUser{Username: "cd-both", DisplayName: "成都执法兼审核", Password: pw, Region: "510104", Roles: "discretion:officer,discretion:reviewer"},
+		auth.NewUser{Username: "dy-officer", DisplayName: "德阳执法", Password: pw, Region: "510600", Roles: "discretion:officer"},
+		auth.NewUser{Username: "dy-reviewer", DisplayName: "德阳审核", Password: pw, Region: "510600", Roles: "discretion:reviewer"},
+		auth.NewUser{Username: "ms-analyst", DisplayName: "眉山分析", Password: pw, Region: "511400", Roles: "discretion:analyst"},
+	)
+	e := &env{Env: x, t: t, a: x.App, m: m, db: db, tokens: x.Tokens, ids: map[string]int64{}}
+	for name, u := range x.Users {
+		e.ids[name] = u.ID
 	}
-	e.srv = httptest.NewServer(a.Deps.Web)
-	t.Cleanup(e.srv.Close)
+	x.Start()
 	return e
 }
 
 // api calls the JSON API as user (Bearer token) and decodes the answer into out.
 func (e *env) api(user, method, path string, body any, out any) int {
 	e.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = strings.NewReader(string(b))
-	}
-	req, _ := http.NewRequest(method, e.srv.URL+path, rd)
-	req.Header.Set("Authorization", "Bearer "+e.tokens[user])
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if out != nil {
-		if err := json.Unmarshal(b, out); err != nil {
-			e.t.Fatalf("%s %s: %d %s: %v", method, path, resp.StatusCode, b, err)
-		}
-	}
-	return resp.StatusCode
+	return e.API(user, method, path, body, out)
 }
 
 type apiErr struct {
@@ -108,11 +74,7 @@ type apiErr struct {
 
 func (e *env) count(q string, args ...any) int {
 	e.t.Helper()
-	var n int
-	if err := e.db.QueryRow(context.Background(), q, args...).Scan(&n); err != nil {
-		e.t.Fatal(err)
-	}
-	return n
+	return e.Count(q, args...)
 }
 
 func (e *env) audits(action string, id int64) int {
@@ -277,57 +239,27 @@ func TestParseYuan(t *testing.T) {
 	}
 }
 
-// browser-like client with a session and the CSRF token of the last page
-type client struct {
-	*http.Client
-	e    *env
-	csrf string
-}
-
-var csrfRe = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+// browser-like client with a session and the CSRF token of the last page; it does not
+// follow redirects, so tests see each 303 and where it goes.
+type client struct{ *apptest.Browser }
 
 func (e *env) login(user string) *client {
 	e.t.Helper()
-	jar, _ := cookiejar.New(nil)
-	c := &client{Client: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}, e: e}
-	c.get("/login")
-	resp, body := c.post("/login", url.Values{"username": {user}, "password": {pw}, "next": {"/"}}, false)
-	if resp.StatusCode != http.StatusSeeOther {
-		e.t.Fatalf("login %s: %d %s", user, resp.StatusCode, body)
-	}
-	c.get("/")
+	c := &client{e.Browser(false)}
+	c.Login(user, pw, "/")
 	return c
 }
 
-func (c *client) get(path string) (*http.Response, string) {
-	c.e.t.Helper()
-	resp, err := c.Get(c.e.srv.URL + path)
-	if err != nil {
-		c.e.t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if m := csrfRe.FindStringSubmatch(string(b)); m != nil {
-		c.csrf = m[1]
-	}
-	return resp, string(b)
-}
-
+// post submits a form with the page's CSRF token, as htmx does when htmx is true.
 func (c *client) post(path string, v url.Values, htmx bool) (*http.Response, string) {
-	c.e.t.Helper()
-	v.Set("csrf", c.csrf)
-	req, _ := http.NewRequest("POST", c.e.srv.URL+path, strings.NewReader(v.Encode()))
+	c.T.Helper()
+	v.Set("csrf", c.CSRF)
+	req, _ := http.NewRequest("POST", c.Base+path, strings.NewReader(v.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if htmx {
 		req.Header.Set("HX-Request", "true")
 	}
-	resp, err := c.Do(req)
-	if err != nil {
-		c.e.t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	return resp, string(b)
+	return c.Do(req)
 }
 
 func caseForm(goods string) url.Values {
@@ -347,7 +279,7 @@ func TestCalculatorForm(t *testing.T) {
 	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		c := e.login("cd-officer")
-		resp, body := c.get("/discretion/new")
+		resp, body := c.Get("/discretion/new")
 		if resp.StatusCode != 200 || !strings.Contains(body, "智慧裁量计算器") || !strings.Contains(body, `hx-post="/discretion/compute"`) {
 			t.Fatalf("calculator page: %d", resp.StatusCode)
 		}
@@ -399,12 +331,12 @@ func TestCalculatorForm(t *testing.T) {
 		if e.audits("create", id) != 1 {
 			t.Fatal("no audit entry for the new case")
 		}
-		resp, body = c.get("/discretion/cases/" + m[1])
+		resp, body = c.Get("/discretion/cases/" + m[1])
 		if resp.StatusCode != 200 || !strings.Contains(body, "294,568.00 元") || !strings.Contains(body, "裁量说理") {
 			t.Fatalf("case page: %d", resp.StatusCode)
 		}
 		// edit the draft: the form comes back filled in 元, the change is stored and audited
-		resp, body = c.get("/discretion/cases/" + m[1] + "/edit")
+		resp, body = c.Get("/discretion/cases/" + m[1] + "/edit")
 		if resp.StatusCode != 200 || !strings.Contains(body, `value="20000.00"`) || !strings.Contains(body, "修改案件 #"+m[1]) {
 			t.Fatalf("edit page: %d", resp.StatusCode)
 		}
@@ -419,7 +351,7 @@ func TestCalculatorForm(t *testing.T) {
 			t.Fatalf("submit by form: %d", resp.StatusCode)
 		}
 		// suggestions for facts typed in Chinese
-		resp, body = c.get("/discretion/suggest?facts=" + url.QueryEscape("超市卖过期酸奶"))
+		resp, body = c.Get("/discretion/suggest?facts=" + url.QueryEscape("超市卖过期酸奶"))
 		if resp.StatusCode != 200 || !strings.Contains(body, "food-124-1-5") {
 			t.Fatalf("suggest partial: %d %s", resp.StatusCode, body)
 		}
@@ -600,11 +532,11 @@ func TestReviewFlow(t *testing.T) {
 			t.Fatal("bad create stored a case")
 		}
 		// the review queue shows the pending cases of 成都 only to 成都
-		_, body := e.login("cd-reviewer").get("/discretion/review")
+		_, body := e.login("cd-reviewer").Get("/discretion/review")
 		if !strings.Contains(body, fmt.Sprintf("/discretion/cases/%d", id2)) {
 			t.Fatal("review queue misses the resubmitted case")
 		}
-		_, body = e.login("dy-reviewer").get("/discretion/review")
+		_, body = e.login("dy-reviewer").Get("/discretion/review")
 		if strings.Contains(body, fmt.Sprintf("/discretion/cases/%d\"", id2)) {
 			t.Fatal("德阳 review queue shows a 成都 case")
 		}
@@ -709,19 +641,19 @@ func TestSimilarAndPriors(t *testing.T) {
 			"/discretion/?view=shared":                              "已决定",
 			"/":                                                     "偏离类案的决定",
 		} {
-			resp, body := c.get(path)
+			resp, body := c.Get(path)
 			if resp.StatusCode != 200 || !strings.Contains(body, want) {
 				t.Errorf("%s: %d, want %q in the page", path, resp.StatusCode, want)
 			}
 		}
 		for i := range want {
-			resp, body := c.get(fmt.Sprintf("/discretion/cases/%d", i))
+			resp, body := c.Get(fmt.Sprintf("/discretion/cases/%d", i))
 			if resp.StatusCode != 200 || !strings.Contains(body, "四市类案") {
 				t.Errorf("decided case %d page: %d", i, resp.StatusCode)
 			}
 			break
 		}
-		if resp, _ := c.get(fmt.Sprintf("/discretion/cases/%d", id)); resp.StatusCode != 403 {
+		if resp, _ := c.Get(fmt.Sprintf("/discretion/cases/%d", id)); resp.StatusCode != 403 {
 			t.Errorf("眉山 reads a 成都 draft: %d", resp.StatusCode)
 		}
 	})

@@ -73,15 +73,15 @@ func (m *Module) chiefsPage(w http.ResponseWriter, r *http.Request) {
 
 // ChiefFile is what the chief page and its API show.
 type ChiefFile struct {
-	Chief     *ChiefInfo    `json:"chief"`
-	Chain     []*ChiefInfo  `json:"chain"` // upwards, nearest first
-	Reaches   []Reach   `json:"reaches"`
-	Tree      *TreeNode `json:"tree,omitempty"`
-	TreeSize  int       `json:"tree_size"`
-	Truncated bool      `json:"truncated"`
-	Shown     int       `json:"shown"`
-	ShowPhone bool      `json:"-"`
-	Up        []*ChiefInfo  `json:"-"` // the chain from the top down, for the page
+	Chief     *ChiefInfo   `json:"chief"`
+	Chain     []*ChiefInfo `json:"chain"` // upwards, nearest first
+	Reaches   []Reach      `json:"reaches"`
+	Tree      *TreeNode    `json:"tree,omitempty"`
+	TreeSize  int          `json:"tree_size"`
+	Truncated bool         `json:"truncated"`
+	Shown     int          `json:"shown"`
+	ShowPhone bool         `json:"-"`
+	Up        []*ChiefInfo `json:"-"` // the chain from the top down, for the page
 }
 
 func (m *Module) chiefFile(ctx context.Context, u *auth.User, id int64, tree bool, max int) (*ChiefFile, error) {
@@ -156,15 +156,15 @@ func (m *Module) officesPage(w http.ResponseWriter, r *http.Request) {
 
 // Board is the public notice board (河长公示牌) of a reach.
 type Board struct {
-	Reach      *Reach   `json:"reach"`
-	RiverName  string   `json:"river_name"`
+	Reach      *Reach       `json:"reach"`
+	RiverName  string       `json:"river_name"`
 	Chief      *ChiefInfo   `json:"chief,omitempty"`
 	Chain      []*ChiefInfo `json:"chain,omitempty"` // the chiefs above, nearest first
-	Duties     string   `json:"duties"`
-	Phone      string   `json:"supervision_phone"`
-	ReportCode string   `json:"report_code"` // the code the public reports with
-	ReportPath string   `json:"report_path"` // the public report page
-	Office     []Staff  `json:"office,omitempty"`
+	Duties     string       `json:"duties"`
+	Phone      string       `json:"supervision_phone"`
+	ReportCode string       `json:"report_code"` // the code the public reports with
+	ReportPath string       `json:"report_path"` // the public report page
+	Office     []Staff      `json:"office,omitempty"`
 }
 
 // DefaultDuties is shown on a board whose reach has no duties of its own: the

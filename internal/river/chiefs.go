@@ -26,7 +26,7 @@ type ChiefInfo struct {
 	Title     string `json:"title,omitempty"` // 职务
 	ParentID  int64  `json:"parent_id"`
 	UserID    int64  `json:"-"`
-	Phone     string `json:"-"`   // shown only to the 河长办 of the chief's region
+	Phone     string `json:"-"` // shown only to the 河长办 of the chief's region
 	Reaches   int64  `json:"reaches"`
 	Children  int64  `json:"children"`
 }

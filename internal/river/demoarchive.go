@@ -295,7 +295,7 @@ func (m *Module) demoOutfallsMeasures(ctx context.Context, db *store.DB, rng *ra
 					}
 					p := prog
 					in := MeasureInput{RiverID: r.ID, Region: city, Task: task, Measure: r.Name + region.Name(city) + "段：" + txt[0], Target: txt[1],
-						Unit: region.Name(city) + []string{"水务局", "生态环境局", "自然资源和规划局", "农业农村局", "公安局"}[rng.IntN(5)],
+						Unit:     region.Name(city) + []string{"水务局", "生态环境局", "自然资源和规划局", "农业农村局", "公安局"}[rng.IntN(5)],
 						Deadline: dl.Format("2006-01-02"), Progress: &p}
 					if prog == 100 {
 						in.Note = "已完成，待验收"
