@@ -4,17 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"tongcheng/internal/app"
+	"tongcheng/internal/app/apptest"
 	"tongcheng/internal/audit"
 	"tongcheng/internal/auth"
 	"tongcheng/internal/store"
@@ -24,6 +22,7 @@ import (
 const pw = "correct-horse-1"
 
 type env struct {
+	*apptest.Env
 	t   *testing.T
 	a   *app.App
 	srv *httptest.Server
@@ -31,92 +30,30 @@ type env struct {
 }
 
 // newEnv builds the whole program on a fresh database and adds three administrators:
-// the province office, 成都 and 德阳.
+// the province office, 成都 and 德阳, and a 成都 credit clerk.
 func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
-	ctx := context.Background()
-	a, err := app.Build(ctx, db, nil, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, u := range []auth.NewUser{
-		{Username: "prov", Password: pw, Region: "510000", Roles: "*:admin"},
-		{Username: "cd-admin", Password: pw, Region: "510100", Roles: "*:admin"},
-		{Username: "cd-clerk", Password: pw, Region: "510104", Roles: "credit:collector"},
-		{Username: "dy-admin", Password: pw, Region: "510600", Roles: "*:admin"},
-	} {
-		if _, err := a.Deps.Auth.Create(ctx, u); err != nil {
-			t.Fatal(err)
-		}
-	}
-	srv := httptest.NewServer(a.Deps.Web)
-	t.Cleanup(srv.Close)
-	return &env{t: t, a: a, srv: srv, db: db}
+	x := apptest.New(t, db)
+	x.AddAccounts(
+		auth.NewUser{Username: "prov", Password: pw, Region: "510000", Roles: "*:admin"},
+		auth.NewUser{Username: "cd-admin", Password: pw, Region: "510100", Roles: "*:admin"},
+		auth.NewUser{Username: "cd-clerk", Password: pw, Region: "510104", Roles: "credit:collector"},
+		auth.NewUser{Username: "dy-admin", Password: pw, Region: "510600", Roles: "*:admin"},
+	)
+	x.Start()
+	return &env{Env: x, t: t, a: x.App, srv: x.Srv, db: db}
 }
 
-type client struct {
-	*http.Client
-	e    *env
-	csrf string
-}
+// client is a browser that does not follow redirects.
+type client struct{ *apptest.Browser }
 
-func (e *env) client() *client {
-	jar, _ := cookiejar.New(nil)
-	return &client{Client: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}, e: e}
-}
+func (e *env) client() *client { return &client{e.Browser(false)} }
 
-func (c *client) get(path string) (*http.Response, string) {
-	c.e.t.Helper()
-	resp, err := c.Get(c.e.srv.URL + path)
-	if err != nil {
-		c.e.t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if m := csrfRe.FindStringSubmatch(string(b)); m != nil {
-		c.csrf = m[1]
-	}
-	return resp, string(b)
-}
-
-var csrfRe = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
-
-func (c *client) postForm(path string, v url.Values) (*http.Response, string) {
-	c.e.t.Helper()
-	resp, err := c.PostForm(c.e.srv.URL+path, v)
-	if err != nil {
-		c.e.t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	return resp, string(b)
-}
-
-func (c *client) login(user string) {
-	c.e.t.Helper()
-	c.get("/login")
-	resp, body := c.postForm("/login", url.Values{"csrf": {c.csrf}, "username": {user}, "password": {pw}, "next": {"/"}})
-	if resp.StatusCode != http.StatusSeeOther {
-		c.e.t.Fatalf("login %s: %d %s", user, resp.StatusCode, body)
-	}
-	c.get("/") // picks up the session's CSRF token
-}
+func (c *client) login(user string) { c.Login(user, pw, "/") }
 
 func (c *client) api(method, path, body string, hdr map[string]string) (int, map[string]any) {
-	c.e.t.Helper()
-	req, _ := http.NewRequest(method, c.e.srv.URL+path, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range hdr {
-		req.Header.Set(k, v)
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		c.e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out map[string]any
-	json.NewDecoder(resp.Body).Decode(&out)
-	return resp.StatusCode, out
+	c.T.Helper()
+	return c.JSON(method, path, body, hdr)
 }
 
 func errCode(m map[string]any) string {
@@ -125,41 +62,33 @@ func errCode(m map[string]any) string {
 	return s
 }
 
-func (e *env) auditCount(f audit.Filter) int {
-	n, err := audit.Count(context.Background(), e.db, f)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return n
-}
-
 func TestLoginLogoutAndAudit(t *testing.T) {
 	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		c := e.client()
-		resp, _ := c.get("/")
+		resp, _ := c.Get("/")
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
 			t.Fatalf("anonymous / = %d → %q, want 303 → /login", resp.StatusCode, resp.Header.Get("Location"))
 		}
-		resp, body := c.get("/login")
+		resp, body := c.Get("/login")
 		if resp.StatusCode != 200 || !strings.Contains(body, "登录 同城") || !strings.Contains(body, `lang="zh-CN"`) {
 			t.Fatalf("login page: %d", resp.StatusCode)
 		}
 		// wrong password
-		resp, body = c.postForm("/login", url.Values{"csrf": {c.csrf}, "username": {"cd-admin"}, "password": {"wrong-password"}})
+		resp, body = c.PostForm("/login", url.Values{"csrf": {c.CSRF}, "username": {"cd-admin"}, "password": {"wrong-password"}})
 		if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "用户名或密码不正确") {
 			t.Fatalf("wrong password: %d", resp.StatusCode)
 		}
-		if n := e.auditCount(audit.Filter{Username: "cd-admin", Action: "login_failed"}); n != 1 {
+		if n := e.AuditCount(audit.Filter{Username: "cd-admin", Action: "login_failed"}); n != 1 {
 			t.Fatalf("login_failed entries = %d, want 1", n)
 		}
 		// missing CSRF token
-		resp, body = c.postForm("/login", url.Values{"username": {"cd-admin"}, "password": {pw}})
+		resp, body = c.PostForm("/login", url.Values{"username": {"cd-admin"}, "password": {pw}})
 		if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "表单已失效") {
 			t.Fatalf("no csrf: %d", resp.StatusCode)
 		}
 		// right password
-		resp, _ = c.postForm("/login", url.Values{"csrf": {c.csrf}, "username": {"cd-admin"}, "password": {pw}, "next": {"/audit"}})
+		resp, _ = c.PostForm("/login", url.Values{"csrf": {c.CSRF}, "username": {"cd-admin"}, "password": {pw}, "next": {"/audit"}})
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/audit" {
 			t.Fatalf("login: %d → %s", resp.StatusCode, resp.Header.Get("Location"))
 		}
@@ -176,19 +105,19 @@ func TestLoginLogoutAndAudit(t *testing.T) {
 		if len(entries) != 1 || entries[0].IP != "127.0.0.1" || entries[0].Region != "510100" {
 			t.Fatalf("login audit = %+v", entries)
 		}
-		resp, body = c.get("/")
+		resp, body = c.Get("/")
 		if resp.StatusCode != 200 || !strings.Contains(body, "驾驶舱") {
 			t.Fatalf("home: %d", resp.StatusCode)
 		}
 		// an open redirect is refused
 		c2 := e.client()
-		c2.get("/login")
-		resp, _ = c2.postForm("/login", url.Values{"csrf": {c2.csrf}, "username": {"cd-admin"}, "password": {pw}, "next": {"//evil.example/"}})
+		c2.Get("/login")
+		resp, _ = c2.PostForm("/login", url.Values{"csrf": {c2.CSRF}, "username": {"cd-admin"}, "password": {pw}, "next": {"//evil.example/"}})
 		if loc := resp.Header.Get("Location"); loc != "/" {
 			t.Fatalf("next=//evil → %q, want /", loc)
 		}
 		// logout ends the session on the server
-		resp, _ = c.postForm("/logout", url.Values{"csrf": {c.csrf}})
+		resp, _ = c.PostForm("/logout", url.Values{"csrf": {c.CSRF}})
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("logout = %d", resp.StatusCode)
 		}
@@ -197,7 +126,7 @@ func TestLoginLogoutAndAudit(t *testing.T) {
 		if n != 1 { // c2's session is still open, c's is gone
 			t.Fatalf("sessions after logout = %d, want 1", n)
 		}
-		if e.auditCount(audit.Filter{Username: "cd-admin", Action: "logout"}) != 1 {
+		if e.AuditCount(audit.Filter{Username: "cd-admin", Action: "logout"}) != 1 {
 			t.Fatal("logout not audited")
 		}
 	})
@@ -209,11 +138,11 @@ func TestExpiredSession(t *testing.T) {
 		c := e.client()
 		c.login("cd-admin")
 		e.a.Deps.Auth.Now = func() time.Time { return time.Now().Add(9 * time.Hour) } // past the 8-hour idle limit
-		resp, _ := c.get("/users")
+		resp, _ := c.Get("/users")
 		if resp.StatusCode != http.StatusSeeOther || !strings.Contains(resp.Header.Get("Location"), "expired=1") {
 			t.Fatalf("expired session: %d → %s", resp.StatusCode, resp.Header.Get("Location"))
 		}
-		_, body := c.get(resp.Header.Get("Location"))
+		_, body := c.Get(resp.Header.Get("Location"))
 		if !strings.Contains(body, "登录已过期，请重新登录") {
 			t.Fatal("login page does not say the session expired")
 		}
@@ -231,7 +160,7 @@ func TestCSRFAndScope(t *testing.T) {
 		dy := e.client()
 		dy.login("dy-admin")
 		// a form post without the token is refused and creates nothing
-		resp, _ := dy.postForm("/users", url.Values{"username": {"x1"}, "password": {pw}, "region": {"510600"}})
+		resp, _ := dy.PostForm("/users", url.Values{"username": {"x1"}, "password": {pw}, "region": {"510600"}})
 		if resp.StatusCode != http.StatusForbidden {
 			t.Fatalf("no csrf: %d", resp.StatusCode)
 		}
@@ -244,37 +173,37 @@ func TestCSRFAndScope(t *testing.T) {
 			t.Fatalf("api without csrf: %d %v", code, out)
 		}
 		// 德阳 admin may create in 德阳 …
-		code, out = dy.api("POST", "/api/v1/users", `{"username":"dy-new","password":"`+pw+`","region":"510603","roles":"credit:collector"}`, map[string]string{"X-CSRF-Token": dy.csrf})
+		code, out = dy.api("POST", "/api/v1/users", `{"username":"dy-new","password":"`+pw+`","region":"510603","roles":"credit:collector"}`, map[string]string{"X-CSRF-Token": dy.CSRF})
 		if code != 201 {
 			t.Fatalf("create in own city: %d %v", code, out)
 		}
 		// … but not change a 成都 record
 		clerk, _ := e.a.Deps.Auth.GetByName(ctx, "cd-clerk")
-		before := e.auditCount(audit.Filter{Action: "update"})
-		code, out = dy.api("PATCH", fmt.Sprintf("/api/v1/users/%d", clerk.ID), `{"display_name":"被改了","region":"510104","roles":"credit:collector"}`, map[string]string{"X-CSRF-Token": dy.csrf})
+		before := e.AuditCount(audit.Filter{Action: "update"})
+		code, out = dy.api("PATCH", fmt.Sprintf("/api/v1/users/%d", clerk.ID), `{"display_name":"被改了","region":"510104","roles":"credit:collector"}`, map[string]string{"X-CSRF-Token": dy.CSRF})
 		if code != 403 || errCode(out) != "out_of_scope" {
 			t.Fatalf("德阳 admin editing 成都 user: %d %v", code, out)
 		}
 		after, _ := e.a.Deps.Auth.Get(ctx, clerk.ID)
-		if after.DisplayName != "cd-clerk" || e.auditCount(audit.Filter{Action: "update"}) != before {
+		if after.DisplayName != "cd-clerk" || e.AuditCount(audit.Filter{Action: "update"}) != before {
 			t.Fatalf("成都 record changed: %+v", after)
 		}
 		// nor move one of its own users into 成都
 		dyNew, _ := e.a.Deps.Auth.GetByName(ctx, "dy-new")
-		code, out = dy.api("PATCH", fmt.Sprintf("/api/v1/users/%d", dyNew.ID), `{"region":"510104"}`, map[string]string{"X-CSRF-Token": dy.csrf})
+		code, out = dy.api("PATCH", fmt.Sprintf("/api/v1/users/%d", dyNew.ID), `{"region":"510104"}`, map[string]string{"X-CSRF-Token": dy.CSRF})
 		if code != 403 || errCode(out) != "out_of_scope" {
 			t.Fatalf("moving user into 成都: %d %v", code, out)
 		}
 		// the form path says it in Chinese
-		dy.get(fmt.Sprintf("/users/%d", clerk.ID))
-		resp, body := dy.postForm(fmt.Sprintf("/users/%d", clerk.ID), url.Values{"csrf": {dy.csrf}, "display_name": {"x"}, "region": {"510104"}})
+		dy.Get(fmt.Sprintf("/users/%d", clerk.ID))
+		resp, body := dy.PostForm(fmt.Sprintf("/users/%d", clerk.ID), url.Values{"csrf": {dy.CSRF}, "display_name": {"x"}, "region": {"510104"}})
 		if resp.StatusCode != 403 || !strings.Contains(body, "无权修改本辖区以外的记录") {
 			t.Fatalf("form scope: %d", resp.StatusCode)
 		}
 		// the province office may change it
 		prov := e.client()
 		prov.login("prov")
-		code, out = prov.api("PATCH", fmt.Sprintf("/api/v1/users/%d", clerk.ID), `{"display_name":"锦江区 信用归集员"}`, map[string]string{"X-CSRF-Token": prov.csrf})
+		code, out = prov.api("PATCH", fmt.Sprintf("/api/v1/users/%d", clerk.ID), `{"display_name":"锦江区 信用归集员"}`, map[string]string{"X-CSRF-Token": prov.CSRF})
 		if code != 200 {
 			t.Fatalf("province edit: %d %v", code, out)
 		}
@@ -295,7 +224,7 @@ func TestCSRFAndScope(t *testing.T) {
 		if code, _ := cl.api("GET", "/api/v1/me", "", nil); code != 200 {
 			t.Fatalf("clerk me before disable = %d", code)
 		}
-		code, out = prov.api("PATCH", fmt.Sprintf("/api/v1/users/%d", clerk.ID), `{"disabled":true}`, map[string]string{"X-CSRF-Token": prov.csrf})
+		code, out = prov.api("PATCH", fmt.Sprintf("/api/v1/users/%d", clerk.ID), `{"disabled":true}`, map[string]string{"X-CSRF-Token": prov.CSRF})
 		if code != 200 {
 			t.Fatalf("disable: %d %v", code, out)
 		}
@@ -352,7 +281,7 @@ func TestAPITokens(t *testing.T) {
 		if code, out := c.api("GET", "/api/v1/me", "", bearer); code != 401 || errCode(out) != "bad_token" {
 			t.Fatalf("revoked token still works: %d %v", code, out)
 		}
-		if n := e.auditCount(audit.Filter{Username: "dy-admin", Action: "revoke"}); n != 1 {
+		if n := e.AuditCount(audit.Filter{Username: "dy-admin", Action: "revoke"}); n != 1 {
 			t.Fatalf("revoke audit entries = %d, want 1", n)
 		}
 		code, out = c.api("GET", "/api/v1/me", "", map[string]string{"Authorization": "Bearer tc_nonsense"})
@@ -367,7 +296,7 @@ func TestBadRequests(t *testing.T) {
 		e := newEnv(t, db)
 		c := e.client()
 		c.login("prov")
-		h := map[string]string{"X-CSRF-Token": c.csrf}
+		h := map[string]string{"X-CSRF-Token": c.CSRF}
 		code, out := c.api("POST", "/api/v1/users", `{"username": "x", `, h)
 		if code != 400 || errCode(out) != "malformed_json" {
 			t.Fatalf("malformed: %d %v", code, out)
@@ -391,7 +320,7 @@ func TestBadRequests(t *testing.T) {
 		if code != 404 || errCode(out) != "not_found" {
 			t.Fatalf("unknown api route: %d %v", code, out)
 		}
-		resp, body := c.get("/no/such/page")
+		resp, body := c.Get("/no/such/page")
 		if resp.StatusCode != 404 || !strings.Contains(body, "页面不存在") {
 			t.Fatalf("unknown page: %d", resp.StatusCode)
 		}
@@ -405,21 +334,21 @@ func TestLoginThrottle(t *testing.T) {
 	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		c := e.client()
-		c.get("/login")
+		c.Get("/login")
 		for i := 1; i <= 5; i++ {
-			resp, _ := c.postForm("/login", url.Values{"csrf": {c.csrf}, "username": {"cd-admin"}, "password": {"nope-nope-nope"}})
+			resp, _ := c.PostForm("/login", url.Values{"csrf": {c.CSRF}, "username": {"cd-admin"}, "password": {"nope-nope-nope"}})
 			if resp.StatusCode != 401 {
 				t.Fatalf("attempt %d = %d, want 401", i, resp.StatusCode)
 			}
 		}
 		// the fifth failure locked the name: even the right password waits now
-		resp, body := c.postForm("/login", url.Values{"csrf": {c.csrf}, "username": {"cd-admin"}, "password": {pw}})
+		resp, body := c.PostForm("/login", url.Values{"csrf": {c.CSRF}, "username": {"cd-admin"}, "password": {pw}})
 		if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "登录失败次数过多") {
 			t.Fatalf("locked login = %d", resp.StatusCode)
 		}
 		// after the wait, the right password works and clears the count
 		e.a.Deps.Auth.Now = func() time.Time { return time.Now().Add(3 * time.Second) }
-		resp, _ = c.postForm("/login", url.Values{"csrf": {c.csrf}, "username": {"cd-admin"}, "password": {pw}})
+		resp, _ = c.PostForm("/login", url.Values{"csrf": {c.CSRF}, "username": {"cd-admin"}, "password": {pw}})
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("login after wait = %d", resp.StatusCode)
 		}
@@ -432,21 +361,21 @@ func TestAuditPagesAndAppendOnly(t *testing.T) {
 		e := newEnv(t, db)
 		c := e.client()
 		c.login("prov")
-		resp, body := c.get("/audit?action=create")
+		resp, body := c.Get("/audit?action=create")
 		if resp.StatusCode != 200 || strings.Count(body, "新建账号") != 4 {
 			t.Fatalf("audit page: %d, 新建账号 ×%d, want 4", resp.StatusCode, strings.Count(body, "新建账号"))
 		}
-		resp, body = c.get("/audit?from=2022-13-01")
+		resp, body = c.Get("/audit?from=2022-13-01")
 		if resp.StatusCode != 400 || !strings.Contains(body, "起始日期“2022-13-01”不是有效日期") {
 			t.Fatalf("bad date: %d", resp.StatusCode)
 		}
-		resp, body = c.get("/audit.csv?action=create")
+		resp, body = c.Get("/audit.csv?action=create")
 		if resp.StatusCode != 200 || !strings.HasPrefix(body, "\xEF\xBB\xBF编号,时间,用户") || strings.Count(body, "\n") != 5 {
 			t.Fatalf("csv: %d %q", resp.StatusCode, body[:min(len(body), 80)])
 		}
 		cl := e.client()
 		cl.login("cd-clerk")
-		resp, body = cl.get("/audit")
+		resp, body = cl.Get("/audit")
 		if resp.StatusCode != 403 || !strings.Contains(body, "没有查看审计日志的权限") {
 			t.Fatalf("clerk audit: %d", resp.StatusCode)
 		}
@@ -464,16 +393,16 @@ func TestOperations(t *testing.T) {
 	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		c := e.client()
-		resp, body := c.get("/healthz")
+		resp, body := c.Get("/healthz")
 		if resp.StatusCode != 200 || !strings.Contains(body, `"status":"ok"`) || !strings.Contains(body, db.Dialect.String()) {
 			t.Fatalf("healthz: %d %s", resp.StatusCode, body)
 		}
-		c.get("/login")
-		_, body = c.get("/metrics")
+		c.Get("/login")
+		_, body = c.Get("/metrics")
 		if !strings.Contains(body, `tongcheng_http_requests_total{code="200",route="GET /login"}`) {
 			t.Fatalf("metrics lack the login counter:\n%s", body[:min(len(body), 400)])
 		}
-		resp, body = c.get("/api/v1/openapi.json")
+		resp, body = c.Get("/api/v1/openapi.json")
 		var doc map[string]any
 		if err := json.Unmarshal([]byte(body), &doc); err != nil || doc["openapi"] != "3.0.3" {
 			t.Fatalf("openapi: %v", err)
@@ -485,7 +414,7 @@ func TestOperations(t *testing.T) {
 			}
 		}
 		for _, p := range []string{"/static/app.css", "/static/app.js"} {
-			if resp, _ := c.get(p); resp.StatusCode != 200 {
+			if resp, _ := c.Get(p); resp.StatusCode != 200 {
 				t.Errorf("%s = %d", p, resp.StatusCode)
 			}
 		}

@@ -19,17 +19,13 @@ func TestAuditRecordsClientBehindProxy(t *testing.T) {
 	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		c := e.client()
-		c.get("/login")
+		c.Get("/login")
 		failFrom := func(xff string) string {
 			t.Helper()
-			req, _ := http.NewRequest("POST", e.srv.URL+"/login", strings.NewReader(url.Values{"csrf": {c.csrf}, "username": {"cd-admin"}, "password": {"wrong-password"}}.Encode()))
+			req, _ := http.NewRequest("POST", e.srv.URL+"/login", strings.NewReader(url.Values{"csrf": {c.CSRF}, "username": {"cd-admin"}, "password": {"wrong-password"}}.Encode()))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			req.Header.Set("X-Forwarded-For", xff)
-			resp, err := c.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
+			resp, _ := c.Do(req)
 			if resp.StatusCode != http.StatusUnauthorized {
 				t.Fatalf("wrong password = %d, want 401", resp.StatusCode)
 			}

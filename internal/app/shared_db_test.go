@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"tongcheng/internal/app"
+	"tongcheng/internal/app/apptest"
 	"tongcheng/internal/auth"
 	"tongcheng/internal/store"
 	"tongcheng/internal/store/storetest"
@@ -65,28 +66,28 @@ func TestTwoServersShareOneDatabase(t *testing.T) {
 			srvA, srvB := httptest.NewServer(apps[0].Deps.Web), httptest.NewServer(apps[1].Deps.Web)
 			t.Cleanup(srvA.Close)
 			t.Cleanup(srvB.Close)
-			ea := &env{t: t, a: apps[0], srv: srvA, db: apps[0].Deps.DB}
-			eb := &env{t: t, a: apps[1], srv: srvB, db: apps[1].Deps.DB}
+			ea := &env{Env: &apptest.Env{T: t, App: apps[0], DB: apps[0].Deps.DB, Srv: srvA}, t: t, a: apps[0], srv: srvA, db: apps[0].Deps.DB}
+			eb := &env{Env: &apptest.Env{T: t, App: apps[1], DB: apps[1].Deps.DB, Srv: srvB}, t: t, a: apps[1], srv: srvB, db: apps[1].Deps.DB}
 
 			a := ea.client()
 			a.login("cd-admin")
 			// the same browser (cookie jar) now talks to server B
 			b := eb.client()
-			b.Jar = a.Jar
+			b.HTTP.Jar = a.HTTP.Jar
 			if st, out := b.api("GET", "/api/v1/me", "", nil); st != 200 || out["user"].(map[string]any)["username"] != "cd-admin" {
 				t.Fatalf("server B with server A's session = %d %v, want 200 cd-admin", st, out)
 			}
 			// a user created through B is listed through A
-			b.get("/")
-			if st, out := b.api("POST", "/api/v1/users", `{"username":"cd-officer2","password":"officer-pass-1","region":"510104","roles":"discretion:officer"}`, map[string]string{"X-CSRF-Token": b.csrf}); st != http.StatusCreated {
+			b.Get("/")
+			if st, out := b.api("POST", "/api/v1/users", `{"username":"cd-officer2","password":"officer-pass-1","region":"510104","roles":"discretion:officer"}`, map[string]string{"X-CSRF-Token": b.CSRF}); st != http.StatusCreated {
 				t.Fatalf("create through B = %d %v", st, out)
 			}
-			if resp, body := a.get("/users"); resp.StatusCode != 200 || !strings.Contains(body, "cd-officer2") {
+			if resp, body := a.Get("/users"); resp.StatusCode != 200 || !strings.Contains(body, "cd-officer2") {
 				t.Fatalf("user created through B not listed through A (%d)", resp.StatusCode)
 			}
 			// logout on A: A refuses at once, B once its session cache entry lapses
-			a.get("/")
-			if resp, _ := a.postForm("/logout", map[string][]string{"csrf": {a.csrf}}); resp.StatusCode != http.StatusSeeOther {
+			a.Get("/")
+			if resp, _ := a.PostForm("/logout", map[string][]string{"csrf": {a.CSRF}}); resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("logout on A = %d", resp.StatusCode)
 			}
 			if st, _ := a.api("GET", "/api/v1/me", "", nil); st != http.StatusUnauthorized {

@@ -41,20 +41,28 @@ func New(t testing.TB, db *store.DB) *Env {
 	return &Env{T: t, App: a, DB: db, Users: map[string]*auth.User{}, Tokens: map[string]string{}}
 }
 
-// AddUsers creates users, each with an API token.
+// AddAccounts creates users without API tokens.
+func (e *Env) AddAccounts(users ...auth.NewUser) {
+	e.T.Helper()
+	for _, u := range users {
+		nu, err := e.App.Deps.Auth.Create(context.Background(), u)
+		if err != nil {
+			e.T.Fatal(err)
+		}
+		e.Users[u.Username] = nu
+	}
+}
+
+// AddUsers creates users, each with an API token named "test".
 func (e *Env) AddUsers(users ...auth.NewUser) {
 	e.T.Helper()
-	ctx := context.Background()
+	e.AddAccounts(users...)
 	for _, u := range users {
-		nu, err := e.App.Deps.Auth.Create(ctx, u)
+		tok, _, err := e.App.Deps.Auth.CreateToken(context.Background(), e.Users[u.Username].ID, "test")
 		if err != nil {
 			e.T.Fatal(err)
 		}
-		tok, _, err := e.App.Deps.Auth.CreateToken(ctx, nu.ID, "test")
-		if err != nil {
-			e.T.Fatal(err)
-		}
-		e.Users[u.Username], e.Tokens[u.Username] = nu, tok
+		e.Tokens[u.Username] = tok
 	}
 }
 
