@@ -99,10 +99,10 @@ type Dashboard struct {
 func (m *Module) Dashboard(ctx context.Context, q store.Querier, scope string, now time.Time) (*Dashboard, error) {
 	d := &Dashboard{Region: scope}
 	base := ProblemFilter{Scope: scope, Now: now}
-	// One grouped scan gives every count; each group is what the list with the
-	// same filter counts (a shared reach's problem counts for both its cities).
-	// Grouping by the covering index's leading columns lets SQLite count while it walks
-	// the index, without sorting.
+	// One grouped scan gives the counts by city, category and source; each group is
+	// what the list with the same filter counts (a shared reach's problem counts for
+	// both its cities). Grouping by the covering index's leading columns lets SQLite
+	// count while it walks the index, without sorting.
 	w, args := base.where()
 	rows, err := q.Query(ctx, `SELECT p.city, p.city2, p.category, p.source, p.state, COUNT(*)
 		FROM river_problems p`+w+` GROUP BY p.city, p.city2, p.category, p.source, p.state`, args...)
@@ -200,9 +200,6 @@ func (m *Module) Dashboard(ctx context.Context, q store.Querier, scope string, n
 	if err := m.riverAndCountyFigures(ctx, q, base, overRiver, overRegion, d); err != nil {
 		return nil, err
 	}
-	if err := m.avgClose(ctx, q, base, d); err != nil {
-		return nil, err
-	}
 	if err := m.chiefFigures(ctx, q, scope, d); err != nil {
 		return nil, err
 	}
@@ -228,51 +225,59 @@ func regionKeys(reg, reg2 string) []string {
 	return out
 }
 
-// riverAndCountyFigures counts found and closed problems by river and by owning
-// region in one grouped scan; a problem on a shared reach counts for both regions,
-// as the list filtered by region does.
+// placeAgg counts the problems of a river or a region.
+type placeAgg struct{ found, closed, open int64 }
+
+func (a *placeAgg) add(n int64, closed, open bool) *placeAgg {
+	if a == nil {
+		a = &placeAgg{}
+	}
+	a.found += n
+	if closed {
+		a.closed += n
+	}
+	if open {
+		a.open += n
+	}
+	return a
+}
+
+// riverAndCountyFigures counts the problems by river (listed most problems
+// first) and by region code (a problem on a shared reach counts for both
+// regions and their cities, as the list filtered by region does), and averages
+// the stored close times, in one grouped scan of a covering index in its order.
 func (m *Module) riverAndCountyFigures(ctx context.Context, q store.Querier, base ProblemFilter, overRiver, overRegion map[string]int64, d *Dashboard) error {
 	w, args := base.where()
-	rows, err := q.Query(ctx, `SELECT p.state, p.region, p.region2, p.river_id, COUNT(*) FROM river_problems p`+w+
+	rows, err := q.Query(ctx, `SELECT p.state, p.region, p.region2, p.river_id, COUNT(*), COALESCE(SUM(p.close_secs), 0) FROM river_problems p`+w+
 		` GROUP BY p.state, p.region, p.region2, p.river_id`, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	type agg struct{ found, closed, open int64 }
-	byRiver, byRegion := map[string]*agg{}, map[string]*agg{}
-	get := func(m map[string]*agg, k string) *agg {
-		a := m[k]
-		if a == nil {
-			a = &agg{}
-			m[k] = a
-		}
-		return a
-	}
+	byRiver, byRegion := map[string]*placeAgg{}, map[string]*placeAgg{}
+	var closedN, closedSecs int64
 	for rows.Next() {
 		var state, reg, reg2, river string
-		var n int64
-		if err := rows.Scan(&state, &reg, &reg2, &river, &n); err != nil {
+		var n, secs int64
+		if err := rows.Scan(&state, &reg, &reg2, &river, &n, &secs); err != nil {
 			return err
 		}
 		closed := state == string(StateClosed)
-		open := !closed && state != string(StateRejected)
-		add := func(a *agg) {
-			a.found += n
-			if closed {
-				a.closed += n
-			}
-			if open {
-				a.open += n
-			}
+		if closed {
+			closedN += n
+			closedSecs += secs
 		}
-		add(get(byRiver, river))
+		open := !closed && state != string(StateRejected)
+		byRiver[river] = byRiver[river].add(n, closed, open)
 		for _, k := range regionKeys(reg, reg2) {
-			add(get(byRegion, k))
+			byRegion[k] = byRegion[k].add(n, closed, open)
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return err
+	}
+	if closedN > 0 {
+		d.AvgCloseDays = float64(int(float64(closedSecs)/86400/float64(closedN)*10+0.5)) / 10
 	}
 	for id, a := range byRiver {
 		name := id
@@ -300,19 +305,6 @@ func (m *Module) riverAndCountyFigures(ctx context.Context, q store.Querier, bas
 		d.Counties = append(d.Counties, CountyFigures{Code: code, Name: name, Found: a.found, Closed: a.closed, Open: a.open, Overdue: overRegion[code]})
 	}
 	slices.SortFunc(d.Counties, func(a, b CountyFigures) int { return strings.Compare(a.Code, b.Code) })
-	return nil
-}
-
-func (m *Module) avgClose(ctx context.Context, q store.Querier, base ProblemFilter, d *Dashboard) error {
-	base.Closed = true
-	w, args := base.where()
-	var n, sum int64
-	if err := q.QueryRow(ctx, "SELECT COUNT(*), COALESCE(SUM(p.close_secs), 0) FROM river_problems p"+w, args...).Scan(&n, &sum); err != nil {
-		return err
-	}
-	if n > 0 {
-		d.AvgCloseDays = float64(int(float64(sum)/86400/float64(n)*10+0.5)) / 10
-	}
 	return nil
 }
 
