@@ -3,6 +3,7 @@ package river_test
 import (
 	"context"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -94,6 +95,11 @@ func TestDashboardOnPhone(t *testing.T) {
 	}
 	if p.Width < 300 || p.Width > 390 || p.Painted < 5000 || p.Canvases != p.Charts || p.Charts < 7 {
 		t.Fatalf("map canvas %+v", p)
+	}
+	if shot := os.Getenv("TONGCHENG_SHOT"); shot != "" { // a look at the map while developing
+		png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(`#map`)))
+		must("screenshot", err)
+		must("write screenshot", os.WriteFile(shot, png, 0o644))
 	}
 	type widths struct{ Scroll, Inner int }
 	w, err := chromedp.Run(ctx, chromedp.Evaluate[widths](`({Scroll: document.documentElement.scrollWidth, Inner: window.innerWidth})`))
