@@ -19,13 +19,16 @@ func (m *Module) canView(u *auth.User) bool {
 	return u.InModule("river")
 }
 
-func filterFrom(r *http.Request, u *auth.User, now time.Time) ProblemFilter {
+func filterFrom(r *http.Request, u *auth.User, now time.Time) (ProblemFilter, error) {
 	q := r.URL.Query()
-	f := ProblemFilter{Scope: u.Region, City: q.Get("city"), River: q.Get("river"), State: q.Get("state"), Category: q.Get("category"),
-		Source: q.Get("source"), Overdue: q.Get("overdue") == "1" || q.Get("overdue") == "true", Now: now}
+	f := ProblemFilter{Scope: u.Region, City: q.Get("city"), Region: strings.TrimSpace(q.Get("region")), River: q.Get("river"), State: q.Get("state"),
+		Category: q.Get("category"), Source: q.Get("source"), Overdue: q.Get("overdue") == "1" || q.Get("overdue") == "true", Now: now}
 	f.Before, _ = strconv.ParseInt(q.Get("before"), 10, 64)
 	f.Limit, _ = strconv.Atoi(q.Get("limit"))
-	return f
+	if f.Region != "" && !region.Valid(f.Region) {
+		return f, fieldErr("region", "区县代码“"+f.Region+"”无效，请填写六位行政区划代码（如 510121 金堂县）或从驾驶舱的示意图点选")
+	}
+	return f, nil
 }
 
 func problemID(r *http.Request) (int64, error) {
@@ -60,7 +63,20 @@ type listData struct {
 	Categories []Category
 	Sources    []Source
 	Cities     []region.Region
+	Counties   []region.Region // the four cities' counties, names prefixed by their city
 	CanReport  bool
+}
+
+// countyChoices lists the counties of the four cities for the list's 区县 filter.
+func countyChoices() []region.Region {
+	var out []region.Region
+	for _, c := range region.Cities() {
+		for _, k := range region.Children(c.Code) {
+			k.Name = c.Name + " · " + k.Name
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 func (m *Module) listPage(w http.ResponseWriter, r *http.Request) {
@@ -69,7 +85,11 @@ func (m *Module) listPage(w http.ResponseWriter, r *http.Request) {
 		m.d.Web.Forbidden(w, r, "查看河长制问题")
 		return
 	}
-	f := filterFrom(r, u, m.Now())
+	f, err := filterFrom(r, u, m.Now())
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
 	list, err := listProblems(r.Context(), m.d.DB, f)
 	if err != nil {
 		m.d.Web.Fail(w, r, err)
@@ -81,7 +101,7 @@ func (m *Module) listPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := listData{Filter: f, Problems: list, Total: total, States: States, Categories: Categories, Sources: Sources, Cities: region.Cities(),
-		CanReport: u.HasAny("river", auth.Chief, auth.RiverOffice, auth.Admin)}
+		Counties: countyChoices(), CanReport: u.HasAny("river", auth.Chief, auth.RiverOffice, auth.Admin)}
 	lim := f.Limit
 	if lim <= 0 || lim > 500 {
 		lim = 50
@@ -322,7 +342,11 @@ func (m *Module) apiList(w http.ResponseWriter, r *http.Request) {
 		m.d.Web.Forbidden(w, r, "查看河长制问题")
 		return
 	}
-	f := filterFrom(r, u, m.Now())
+	f, err := filterFrom(r, u, m.Now())
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
 	list, err := listProblems(r.Context(), m.d.DB, f)
 	if err != nil {
 		m.d.Web.Fail(w, r, err)

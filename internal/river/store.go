@@ -226,6 +226,7 @@ func problemHistory(ctx context.Context, q store.Querier, id int64) ([]HistoryEn
 type ProblemFilter struct {
 	Scope    string // user's region: only problems owned (either owner) within it; "" = all
 	City     string // either owner's city
+	Region   string // either owner's region within this code (a county, or a whole city)
 	River    string
 	State    string
 	Category string
@@ -261,6 +262,11 @@ func (f ProblemFilter) where() (string, []any) {
 	if f.City != "" {
 		w = append(w, "(p.city = ? OR p.city2 = ?)")
 		args = append(args, f.City, f.City)
+	}
+	if f.Region != "" {
+		p := scopePrefix(f.Region) + "%"
+		w = append(w, "(p.region LIKE ? OR p.region2 LIKE ?)")
+		args = append(args, p, p)
 	}
 	if f.River != "" {
 		w = append(w, "p.river_id = ?")

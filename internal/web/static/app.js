@@ -15,8 +15,23 @@
       el.dataset.chartReady = "1";
       var option;
       try { option = JSON.parse(el.getAttribute("data-chart")); } catch (err) { console.warn("图表配置无法解析", err); return; }
+      // tooltip.fromData: a point's own "tip" text is its tooltip (JSON cannot carry a formatter function)
+      if (option.tooltip && option.tooltip.fromData) {
+        delete option.tooltip.fromData;
+        option.tooltip.formatter = function (p) {
+          var t = (p.data && p.data.tip) || p.seriesName || "";
+          var d = document.createElement("div");
+          d.textContent = t;
+          return d.innerHTML;
+        };
+      }
       var chart = echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(option);
+      // a point with a "url" (a path on this site) opens it, e.g. the problem list with the point's filter
+      chart.on("click", function (p) {
+        var u = p.data && p.data.url;
+        if (typeof u === "string" && u.charAt(0) === "/" && u.charAt(1) !== "/") window.location.href = u;
+      });
       window.addEventListener("resize", function () { chart.resize(); });
     });
   }
