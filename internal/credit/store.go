@@ -329,8 +329,8 @@ type SearchBy string
 
 const (
 	ByUSCC     SearchBy = "uscc"      // exact, normalised
-	ByName     SearchBy = "name"      // any part of the name
-	ByLegalRep SearchBy = "legal_rep" // exact name of the legal representative
+	ByName     SearchBy = "name"      // any part of the name (3 characters or more; 1–2: exact and beginning)
+	ByLegalRep SearchBy = "legal_rep" // name of the legal representative, exact first, then beginning with it
 )
 
 // likeEscape escapes LIKE wildcards (ESCAPE '\').
@@ -338,27 +338,13 @@ func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
 }
 
-// searchSubjects finds subjects; limit bounds the list.
+// searchSubjects finds the first limit subjects (see SearchSubjects).
 func searchSubjects(ctx context.Context, q store.Querier, by SearchBy, text string, limit int) ([]StoredSubject, error) {
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return nil, nil
-	}
-	var rows *sql.Rows
-	var err error
-	switch by {
-	case ByUSCC:
-		code := NormalizeUSCC(text)
-		rows, err = q.Query(ctx, subjectSelect+" WHERE skey = ? OR skey = ? ORDER BY id LIMIT ?", code, "REG:"+text, limit) // skey is the code itself
-	case ByLegalRep:
-		rows, err = q.Query(ctx, subjectSelect+" WHERE legal_rep = ? ORDER BY id LIMIT ?", text, limit)
-	default:
-		rows, err = q.Query(ctx, subjectSelect+` WHERE name LIKE ? ESCAPE '\' ORDER BY id LIMIT ?`, "%"+likeEscape(text)+"%", limit)
-	}
+	res, err := SearchSubjects(ctx, q, by, text, 0, limit)
 	if err != nil {
 		return nil, err
 	}
-	return scanSubjects(rows)
+	return res.Results, nil
 }
 
 func getSubject(ctx context.Context, q store.Querier, key string) (*StoredSubject, error) {
