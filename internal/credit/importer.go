@@ -243,6 +243,11 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, size int64, name, h
 	if err := flush(true); err != nil {
 		return res, err
 	}
+	if kind == KindSubjects && res.Accepted >= optimizeSearchThreshold {
+		if err := optimizeSearchIndex(ctx, im.DB); err != nil {
+			return res, err
+		}
+	}
 	return res, nil
 }
 
