@@ -129,6 +129,13 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, size int64, name, h
 			return nil
 		}
 		err := im.DB.InTx(ctx, func(tx *store.Tx) error {
+			if tx.D() == store.SQLite {
+				// a page cache of 64 MiB for this connection (the default 2 MiB
+				// rereads index pages from the file all the time on a large import)
+				if _, err := tx.Exec(ctx, "PRAGMA cache_size = -65536"); err != nil {
+					return err
+				}
+			}
 			var err error
 			switch kind {
 			case KindSubjects:

@@ -34,26 +34,56 @@ func upsertMany(ctx context.Context, q store.Querier, table string, cols []strin
 		diffs[i] = table + "." + c + " <> excluded." + c
 	}
 	tail := " ON CONFLICT (" + conflict + ") DO UPDATE SET " + strings.Join(sets, ", ") + " WHERE " + strings.Join(diffs, " OR ")
-	per := maxParams / len(cols)
+	// statements of stmtRows rows, prepared once per call (SQLite parses a
+	// statement of 9,000 placeholders in about as long as it runs it)
+	per := min(stmtRows, maxParams/len(cols))
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
 	for start := 0; start < len(rows); start += per {
 		end := min(start+per, len(rows))
-		var sb strings.Builder
-		sb.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
 		args := make([]any, 0, (end-start)*len(cols))
 		for i := start; i < end; i++ {
-			if i > start {
-				sb.WriteString(", ")
-			}
-			sb.WriteString(ph)
 			args = append(args, rows[i]...)
 		}
-		sb.WriteString(tail)
-		if _, err := q.Exec(ctx, sb.String(), args...); err != nil {
+		query := func() string {
+			var sb strings.Builder
+			sb.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+			for i := start; i < end; i++ {
+				if i > start {
+					sb.WriteString(", ")
+				}
+				sb.WriteString(ph)
+			}
+			sb.WriteString(tail)
+			return sb.String()
+		}
+		tx, isTx := q.(*store.Tx)
+		if end-start == per && isTx && q.D() == store.SQLite && len(rows) >= 2*per {
+			if full == nil {
+				st, err := tx.Tx.PrepareContext(ctx, query())
+				if err != nil {
+					return err
+				}
+				full = st
+			}
+			if _, err := full.ExecContext(ctx, args...); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := q.Exec(ctx, query(), args...); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// stmtRows is how many rows one multi-row statement of upsertMany stores.
+const stmtRows = 500
 
 func dateText(t time.Time) string { return FormatDate(t) }
 
