@@ -70,7 +70,7 @@ say "subjects: $(sqlite3 "$db" "SELECT COUNT(*) || '，企业 ' || SUM(stype = '
 # ---- 2. name search, in-process
 if has search; then
 	echo "== BenchmarkNameSearch" >&2
-	TONGCHENG_BENCH_CREDIT_DB="$db" go test ./internal/credit -run '^$' -bench NameSearch -benchtime 1000x | tee "$tmp/search.txt" >&2
+	TONGCHENG_BENCH_CREDIT_DB="$db" go test ./internal/credit -run '^$' -bench NameSearch -benchtime 400x | tee "$tmp/search.txt" >&2
 	while read -r line; do say "$line"; done < <(grep '^BenchmarkNameSearch' "$tmp/search.txt")
 fi
 
