@@ -139,7 +139,12 @@ func GenerateDemo(ctx context.Context, db *store.DB, sz DemoSizes, seed int64, t
 		if len(batch) == 0 {
 			return nil
 		}
-		err := db.InTx(ctx, func(tx *store.Tx) error { return upsertSubjects(ctx, tx, batch, 0, time.Now()) })
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			if err := bulkCache(ctx, tx); err != nil {
+				return err
+			}
+			return upsertSubjects(ctx, tx, batch, 0, time.Now())
+		})
 		batch = batch[:0]
 		return err
 	}

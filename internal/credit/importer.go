@@ -129,12 +129,8 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, size int64, name, h
 			return nil
 		}
 		err := im.DB.InTx(ctx, func(tx *store.Tx) error {
-			if tx.D() == store.SQLite {
-				// a page cache of 64 MiB for this connection (the default 2 MiB
-				// rereads index pages from the file all the time on a large import)
-				if _, err := tx.Exec(ctx, "PRAGMA cache_size = -65536"); err != nil {
-					return err
-				}
+			if err := bulkCache(ctx, tx); err != nil {
+				return err
 			}
 			var err error
 			switch kind {
@@ -256,6 +252,17 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, size int64, name, h
 		}
 	}
 	return res, nil
+}
+
+// bulkCache gives the connection of tx a page cache of 64 MiB on SQLite: with
+// the default 2 MiB a large import rereads index pages from the file all the
+// time (most of its system time).
+func bulkCache(ctx context.Context, tx *store.Tx) error {
+	if tx.D() != store.SQLite {
+		return nil
+	}
+	_, err := tx.Exec(ctx, "PRAGMA cache_size = -65536")
+	return err
 }
 
 // cityOf is the city of a region code, "" when unknown or the province.
