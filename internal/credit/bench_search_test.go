@@ -2,7 +2,6 @@ package credit_test
 
 import (
 	"context"
-	"fmt"
 	"math/rand/v2"
 	"os"
 	"sort"
@@ -102,7 +101,6 @@ func BenchmarkNameSearch(b *testing.B) {
 			b.ReportMetric(float64(found)/float64(b.N), "found")
 			b.ReportMetric(float64(partial)/float64(b.N), "partial")
 			b.ReportMetric(0, "ns/op")
-			_ = fmt.Sprint()
 		})
 	}
 }
