@@ -60,8 +60,9 @@ func BenchmarkStoreImportCSV100k(b *testing.B) {
 	b.ReportMetric(float64(n*b.N)/total.Seconds(), "rows/s")
 }
 
-// BenchmarkDemoBulletin generates the bulletin-scale demo (240,000 subjects,
-// 1,900 records, 65 blacklist entries) into a fresh SQLite database.
+// BenchmarkDemoBulletin generates the bulletin-scale demo (1,380,000 subjects
+// of which 240,000 enterprises, 1,900 records, 65 blacklist entries) into a
+// fresh SQLite database.
 //
 //	go test ./internal/credit -run '^$' -bench DemoBulletin -benchtime 1x
 func BenchmarkDemoBulletin(b *testing.B) {
@@ -70,7 +71,7 @@ func BenchmarkDemoBulletin(b *testing.B) {
 		db := benchDB(b)
 		b.StartTimer()
 		n, err := credit.GenerateDemo(context.Background(), db, credit.DemoSizesFor(platform.Bulletin), 1, time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
-		if err != nil || n.Subjects != 240000 || n.Records != 1900 || n.Blacklist != 65 {
+		if err != nil || n.Subjects != 1380000 || n.Enterprises != 240000 || n.Records != 1900 || n.Blacklist != 65 {
 			b.Fatalf("demo: %v %+v", err, n)
 		}
 	}

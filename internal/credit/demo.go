@@ -14,17 +14,19 @@ import (
 	"tongcheng/internal/store"
 )
 
-// DemoSizes are the numbers of generated subjects, records and blacklist entries.
-type DemoSizes struct{ Subjects, Records, Blacklist int }
+// DemoSizes are the numbers of generated subjects (Enterprises of them 企业,
+// the rest mostly 个体工商户), records and blacklist entries.
+type DemoSizes struct{ Subjects, Enterprises, Records, Blacklist int }
 
 // DemoSizesFor gives the sizes of a scale: Small for a newcomer; Bulletin is
-// the 2022 work bulletin (240,000 enterprise legal persons, 1,900
-// administrative-management records, 65 blacklist entries).
+// the 2022 work bulletin of the four cities' credit library: 1.38 million
+// market-subject records, of them 240,000 enterprise legal persons, 1,900
+// administrative-management records, 65 blacklist entries.
 func DemoSizesFor(scale platform.Scale) DemoSizes {
 	if scale == platform.Bulletin {
-		return DemoSizes{Subjects: 240000, Records: 1900, Blacklist: 65}
+		return DemoSizes{Subjects: 1380000, Enterprises: 240000, Records: 1900, Blacklist: 65}
 	}
-	return DemoSizes{Subjects: 3000, Records: 500, Blacklist: 20}
+	return DemoSizes{Subjects: 3000, Enterprises: 2400, Records: 500, Blacklist: 20}
 }
 
 // MakeUSCC builds a valid 统一社会信用代码 from the 登记管理部门码 and 机构类别码
@@ -51,8 +53,14 @@ func makeResidentID(county string, birth time.Time, seq int) string {
 var (
 	demoSurnames = []rune("王李张刘陈杨黄赵吴周徐孙马朱胡郭何罗高林")
 	demoGiven    = []rune("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红")
-	demoWords    = []string{"蜀", "锦", "天府", "川", "宏", "鑫", "博", "瑞", "盛", "恒", "德", "诚", "信", "达", "安", "康", "华", "泰", "龙", "凤", "岷", "沱", "青城", "峨眉"}
-	demoTrades   = []struct{ word, industry string }{
+	// 字号 are drawn as two characters of this set (about 14,000 pairs), so names
+	// repeat about as rarely as they do in a real register
+	demoTradeChars = []rune("蜀锦天府川宏鑫博瑞盛恒德诚信达安康华泰龙凤岷沱青城峨眉金银丰源兴隆昌裕鼎新嘉祥和顺福乐佳美宇航星辰云海峰林森茂春秋正弘远志明亮光辉建通宝利益众合力创立创亿万千百方圆平广汇聚丽雅思齐文锐捷睿智精诚卓越旭升腾飞逸凯旋禾苗田园谷粮")
+	demoShops      = []struct{ word, industry string }{
+		{"小吃", "H 住宿和餐饮业"}, {"火锅", "H 住宿和餐饮业"}, {"便利", "F 批发和零售业"}, {"五金", "F 批发和零售业"}, {"理发", "O 居民服务、修理和其他服务业"},
+		{"汽修", "O 居民服务、修理和其他服务业"}, {"茶", "F 批发和零售业"}, {"水果", "F 批发和零售业"}, {"服装", "F 批发和零售业"}, {"建材", "F 批发和零售业"},
+	}
+	demoTrades = []struct{ word, industry string }{
 		{"食品", "C 制造业"}, {"建筑工程", "E 建筑业"}, {"商贸", "F 批发和零售业"}, {"物流", "G 交通运输、仓储和邮政业"},
 		{"餐饮管理", "H 住宿和餐饮业"}, {"信息技术", "I 信息传输、软件和信息技术服务业"}, {"农业科技", "A 农、林、牧、渔业"}, {"医药", "F 批发和零售业"},
 	}
@@ -98,7 +106,7 @@ func (m *Module) Demo(ctx context.Context, d *platform.Deps, scale platform.Scal
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "信用：市场主体 %d、行政管理信息 %d、严重失信主体名单 %d，用时 %.1f 秒\n", n.Subjects, n.Records, n.Blacklist, time.Since(start).Seconds())
+	fmt.Fprintf(out, "信用：市场主体 %d（其中企业 %d）、行政管理信息 %d、严重失信主体名单 %d，用时 %.1f 秒\n", n.Subjects, n.Enterprises, n.Records, n.Blacklist, time.Since(start).Seconds())
 	return nil
 }
 
@@ -131,38 +139,61 @@ func GenerateDemo(ctx context.Context, db *store.DB, sz DemoSizes, seed int64, t
 		if len(batch) == 0 {
 			return nil
 		}
-		err := db.InTx(ctx, func(tx *store.Tx) error { return upsertSubjects(ctx, tx, batch, 0, time.Now()) })
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			if err := bulkCache(ctx, tx); err != nil {
+				return err
+			}
+			return upsertSubjects(ctx, tx, batch, 0, time.Now())
+		})
 		batch = batch[:0]
 		return err
 	}
 	base := rng.IntN(10000000)
+	enterprises := 0
+	pick := func(xs []rune) string { return string(xs[rng.IntN(len(xs))]) }
 	for i := 0; i < sz.Subjects; i++ {
 		city := pickCity()
 		county := counties[city][rng.IntN(len(counties[city]))]
-		typ, prefix := SubjectEnterprise, "91"
-		if sz.Subjects < 100000 { // the small set mixes in 个体工商户 and 合作社
-			switch x := rng.IntN(20); {
-			case x < 3:
-				typ, prefix = SubjectIndividual, "92"
-			case x < 4:
-				typ, prefix = SubjectCooperative, "93"
-			}
+		cityShort, countyName := strings.TrimSuffix(region.Name(city), "市"), region.Name(county)
+		zihao := pick(demoTradeChars) + pick(demoTradeChars)
+		// exactly sz.Enterprises enterprises, spread evenly over the run
+		typ := SubjectIndividual
+		if (i+1)*sz.Enterprises/sz.Subjects > i*sz.Enterprises/sz.Subjects {
+			typ = SubjectEnterprise
+		} else if x := rng.IntN(100); x >= 96 {
+			typ = SubjectCooperative
+		} else if x >= 94 {
+			typ = SubjectSocialOrg
 		}
 		body := fmt.Sprintf("%08d", (base+i*7)%100000000)
-		code := MakeUSCC(prefix, county, body)
-		tr := demoTrades[rng.IntN(len(demoTrades))]
-		name := region.Name(city)
-		name = strings.TrimSuffix(name, "市") + demoWords[rng.IntN(len(demoWords))] + demoWords[rng.IntN(len(demoWords))] + tr.word
+		var name, industry, prefix, regNo string
 		switch typ {
+		case SubjectEnterprise:
+			tr := demoTrades[rng.IntN(len(demoTrades))]
+			name, industry, prefix = cityShort+zihao+tr.word+[]string{"有限公司", "有限公司", "有限公司", "有限责任公司", "股份有限公司"}[rng.IntN(5)], tr.industry, "91"
 		case SubjectIndividual:
-			name += "店"
+			sh := demoShops[rng.IntN(len(demoShops))]
+			owner := zihao
+			if rng.IntN(2) == 0 {
+				owner = string(demoSurnames[rng.IntN(len(demoSurnames))]) + "记"
+			}
+			name, industry, prefix = countyName+owner+sh.word+[]string{"店", "馆", "经营部"}[rng.IntN(3)], sh.industry, "92"
+			// at the bulletin's scale, one in 200 was registered before codes were
+			// given: the placeholder and the 工商注册号 (the small set keeps codes only)
+			if rng.IntN(200) == 0 && sz.Subjects >= 100000 {
+				regNo = county + fmt.Sprintf("6%08d", (base+i*7)%100000000)
+			}
 		case SubjectCooperative:
-			name += "专业合作社"
+			name, industry, prefix = countyName+zihao+[]string{"种植", "养殖", "果蔬", "茶叶"}[rng.IntN(4)]+"专业合作社", "A 农、林、牧、渔业", "93"
 		default:
-			name += "有限公司"
+			name, industry, prefix = cityShort+"市"+zihao+[]string{"餐饮行业协会", "个体劳动者协会", "商会", "志愿服务协会"}[rng.IntN(4)], "S 公共管理、社会保障和社会组织", "51"
 		}
-		s := Subject{USCC: code, Name: name, Type: typ, LegalRep: demoPerson(rng), Address: region.FullName(county) + strconv.Itoa(1+rng.IntN(999)) + "号",
-			CityCode: city, CountyCode: county, Status: StatusActive, Industry: tr.industry,
+		code := MakeUSCC(prefix, county, body)
+		if regNo != "" {
+			code = NoCodePlaceholder
+		}
+		s := Subject{USCC: code, RegNo: regNo, Name: name, Type: typ, LegalRep: demoPerson(rng), Address: region.FullName(county) + strconv.Itoa(1+rng.IntN(999)) + "号",
+			CityCode: city, CountyCode: county, Status: StatusActive, Industry: industry,
 			EstablishedOn: today.AddDate(-1-rng.IntN(20), -rng.IntN(12), -rng.IntN(28))}
 		if rng.IntN(50) == 0 {
 			s.Status = StatusDeregistered
@@ -170,7 +201,12 @@ func GenerateDemo(ctx context.Context, db *store.DB, sz DemoSizes, seed int64, t
 		if es := ValidateSubject(&s); len(es) > 0 {
 			return DemoSizes{}, fmt.Errorf("demo subject %s: %v", code, es)
 		}
-		subjects = append(subjects, ref{s.USCC, s.Name, s.LegalRep, city})
+		if typ == SubjectEnterprise {
+			enterprises++
+		}
+		if regNo == "" { // records and blacklist entries name subjects with a code
+			subjects = append(subjects, ref{s.USCC, s.Name, s.LegalRep, city})
+		}
 		batch = append(batch, s)
 		if len(batch) == chunk {
 			if err := flush(); err != nil {
@@ -180,6 +216,11 @@ func GenerateDemo(ctx context.Context, db *store.DB, sz DemoSizes, seed int64, t
 	}
 	if err := flush(); err != nil {
 		return DemoSizes{}, err
+	}
+	if sz.Subjects >= optimizeSearchThreshold {
+		if err := optimizeSearchIndex(ctx, db); err != nil {
+			return DemoSizes{}, err
+		}
 	}
 	if len(subjects) == 0 {
 		return DemoSizes{}, nil
@@ -277,7 +318,7 @@ func GenerateDemo(ctx context.Context, db *store.DB, sz DemoSizes, seed int64, t
 	if err := db.InTx(ctx, func(tx *store.Tx) error { return upsertBlacklist(ctx, tx, entries, 0, time.Now()) }); err != nil {
 		return DemoSizes{}, err
 	}
-	return DemoSizes{Subjects: sz.Subjects, Records: recs, Blacklist: len(entries)}, nil
+	return DemoSizes{Subjects: sz.Subjects, Enterprises: enterprises, Records: recs, Blacklist: len(entries)}, nil
 }
 
 // FormatYuan formats 分 as 元 with two decimals (no separators).

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +31,16 @@ type searchData struct {
 	By      string
 	Results []StoredSubject
 	Limit   int
+	*SearchResult
+	Notice string
+}
+
+// PrevURL and NextURL link the previous and next page of the search.
+func (d searchData) PrevURL() string { return d.pageURL(max(0, d.Offset-d.Limit)) }
+func (d searchData) NextURL() string { return d.pageURL(d.Offset + d.Limit) }
+
+func (d searchData) pageURL(offset int) string {
+	return "/credit/?" + url.Values{"by": {d.By}, "q": {d.Q}, "offset": {strconv.Itoa(offset)}}.Encode()
 }
 
 func (m *Module) searchPage(w http.ResponseWriter, r *http.Request) {
@@ -38,7 +49,8 @@ func (m *Module) searchPage(w http.ResponseWriter, r *http.Request) {
 		m.d.Web.Forbidden(w, r, "查询信用信息")
 		return
 	}
-	data := searchData{Q: strings.TrimSpace(r.URL.Query().Get("q")), By: r.URL.Query().Get("by"), Limit: 100}
+	data := searchData{Q: strings.TrimSpace(r.URL.Query().Get("q")), By: r.URL.Query().Get("by"), Limit: 50, SearchResult: &SearchResult{}}
+	offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
 	if data.By != string(ByUSCC) && data.By != string(ByLegalRep) {
 		data.By = string(ByName)
 	}
@@ -49,17 +61,23 @@ func (m *Module) searchPage(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		ctx := r.Context()
-		res, err := searchSubjects(ctx, m.d.DB, SearchBy(data.By), data.Q, data.Limit)
+		res, err := SearchSubjects(ctx, m.d.DB, SearchBy(data.By), data.Q, offset, data.Limit)
 		if err != nil {
 			m.d.Web.Fail(w, r, err)
 			return
 		}
 		if err := audit.Log(ctx, m.d.DB, audit.Entry{Action: "read_sensitive", Module: "credit", ObjectType: "search", ObjectID: data.By + ":" + data.Q,
-			Region: u.Region, Detail: fmt.Sprintf("信用查询，结果 %d 条", len(res))}); err != nil {
+			Region: u.Region, Detail: fmt.Sprintf("信用查询，第 %d 条起，结果 %d 条", res.Offset+1, len(res.Results))}); err != nil {
 			m.d.Web.Fail(w, r, err)
 			return
 		}
-		data.Results = res
+		data.SearchResult, data.Results = res, res.Results
+		switch {
+		case res.Partial:
+			data.Notice = ShortQueryNotice
+		case res.Capped:
+			data.Notice = CappedNotice
+		}
 	}
 	m.d.Web.Render(w, r, http.StatusOK, "credit/search.html", "信用查询", data)
 }

@@ -34,26 +34,56 @@ func upsertMany(ctx context.Context, q store.Querier, table string, cols []strin
 		diffs[i] = table + "." + c + " <> excluded." + c
 	}
 	tail := " ON CONFLICT (" + conflict + ") DO UPDATE SET " + strings.Join(sets, ", ") + " WHERE " + strings.Join(diffs, " OR ")
-	per := maxParams / len(cols)
+	// statements of stmtRows rows, prepared once per call (SQLite parses a
+	// statement of 9,000 placeholders in about as long as it runs it)
+	per := min(stmtRows, maxParams/len(cols))
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
 	for start := 0; start < len(rows); start += per {
 		end := min(start+per, len(rows))
-		var sb strings.Builder
-		sb.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
 		args := make([]any, 0, (end-start)*len(cols))
 		for i := start; i < end; i++ {
-			if i > start {
-				sb.WriteString(", ")
-			}
-			sb.WriteString(ph)
 			args = append(args, rows[i]...)
 		}
-		sb.WriteString(tail)
-		if _, err := q.Exec(ctx, sb.String(), args...); err != nil {
+		query := func() string {
+			var sb strings.Builder
+			sb.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+			for i := start; i < end; i++ {
+				if i > start {
+					sb.WriteString(", ")
+				}
+				sb.WriteString(ph)
+			}
+			sb.WriteString(tail)
+			return sb.String()
+		}
+		tx, isTx := q.(*store.Tx)
+		if end-start == per && isTx && q.D() == store.SQLite && len(rows) >= 2*per {
+			if full == nil {
+				st, err := tx.Tx.PrepareContext(ctx, query())
+				if err != nil {
+					return err
+				}
+				full = st
+			}
+			if _, err := full.ExecContext(ctx, args...); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := q.Exec(ctx, query(), args...); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// stmtRows is how many rows one multi-row statement of upsertMany stores.
+const stmtRows = 500
 
 func dateText(t time.Time) string { return FormatDate(t) }
 
@@ -329,8 +359,8 @@ type SearchBy string
 
 const (
 	ByUSCC     SearchBy = "uscc"      // exact, normalised
-	ByName     SearchBy = "name"      // any part of the name
-	ByLegalRep SearchBy = "legal_rep" // exact name of the legal representative
+	ByName     SearchBy = "name"      // any part of the name (3 characters or more; 1–2: exact and beginning)
+	ByLegalRep SearchBy = "legal_rep" // name of the legal representative, exact first, then beginning with it
 )
 
 // likeEscape escapes LIKE wildcards (ESCAPE '\').
@@ -338,27 +368,13 @@ func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
 }
 
-// searchSubjects finds subjects; limit bounds the list.
+// searchSubjects finds the first limit subjects (see SearchSubjects).
 func searchSubjects(ctx context.Context, q store.Querier, by SearchBy, text string, limit int) ([]StoredSubject, error) {
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return nil, nil
-	}
-	var rows *sql.Rows
-	var err error
-	switch by {
-	case ByUSCC:
-		code := NormalizeUSCC(text)
-		rows, err = q.Query(ctx, subjectSelect+" WHERE skey = ? OR skey = ? ORDER BY id LIMIT ?", code, "REG:"+text, limit) // skey is the code itself
-	case ByLegalRep:
-		rows, err = q.Query(ctx, subjectSelect+" WHERE legal_rep = ? ORDER BY id LIMIT ?", text, limit)
-	default:
-		rows, err = q.Query(ctx, subjectSelect+` WHERE name LIKE ? ESCAPE '\' ORDER BY id LIMIT ?`, "%"+likeEscape(text)+"%", limit)
-	}
+	res, err := SearchSubjects(ctx, q, by, text, 0, limit)
 	if err != nil {
 		return nil, err
 	}
-	return scanSubjects(rows)
+	return res.Results, nil
 }
 
 func getSubject(ctx context.Context, q store.Querier, key string) (*StoredSubject, error) {
