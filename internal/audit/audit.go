@@ -70,6 +70,15 @@ func Log(ctx context.Context, q store.Querier, e Entry) error {
 	if e.Username == "" {
 		e.Username = "system"
 	}
+	if db, ok := q.(*store.DB); ok {
+		// an entry of its own (a sensitive read, a login): committed together with the
+		// entries other requests write at the same moment
+		return groupFor(db).log(ctx, e)
+	}
+	return insert(ctx, q, e)
+}
+
+func insert(ctx context.Context, q store.Querier, e Entry) error {
 	_, err := q.Exec(ctx, `INSERT INTO audit_log (at, user_id, username, ip, action, module, object_type, object_id, region, detail)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		store.Time(e.At), e.UserID, e.Username, e.IP, e.Action, e.Module, e.ObjectType, e.ObjectID, e.Region, e.Detail)

@@ -1,0 +1,92 @@
+package audit
+
+import (
+	"context"
+	"sync"
+
+	"tongcheng/internal/store"
+)
+
+// Group commit of entries that are not part of a larger transaction (sensitive reads,
+// logins). Each such entry used to be a transaction of its own, and on SQLite, where one
+// writer works at a time, concurrent look-ups queued for the write lock one by one. Now
+// the entries that arrive while a batch commits are written together in the next
+// transaction. Every caller still returns only after its own entry is committed (or with
+// the error that stopped it), so no entry is reported written that is not.
+
+type group struct {
+	db      *store.DB
+	mu      sync.Mutex
+	queue   []*pending
+	running bool
+}
+
+type pending struct {
+	e    Entry
+	done chan error
+}
+
+var groups sync.Map // *store.DB → *group
+
+func groupFor(db *store.DB) *group {
+	if g, ok := groups.Load(db); ok {
+		return g.(*group)
+	}
+	g, _ := groups.LoadOrStore(db, &group{db: db})
+	return g.(*group)
+}
+
+// maxBatch bounds one transaction.
+const maxBatch = 256
+
+func (g *group) log(ctx context.Context, e Entry) error {
+	p := &pending{e: e, done: make(chan error, 1)}
+	g.mu.Lock()
+	g.queue = append(g.queue, p)
+	if !g.running {
+		g.running = true
+		go g.run()
+	}
+	g.mu.Unlock()
+	select {
+	case err := <-p.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err() // the entry is still written; the caller stopped waiting
+	}
+}
+
+// run writes batches until the queue is empty, then ends.
+func (g *group) run() {
+	for {
+		g.mu.Lock()
+		n := min(len(g.queue), maxBatch)
+		if n == 0 {
+			g.running = false
+			g.mu.Unlock()
+			return
+		}
+		batch := g.queue[:n:n]
+		g.queue = g.queue[n:]
+		g.mu.Unlock()
+		ctx := context.Background()
+		err := g.db.InTx(ctx, func(tx *store.Tx) error {
+			for _, p := range batch {
+				if err := insert(ctx, tx, p.e); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil && len(batch) > 1 {
+			// one bad entry must not take the others with it: write each on its own
+			for _, p := range batch {
+				p.done <- insert(ctx, g.db, p.e)
+			}
+			continue
+		}
+		for _, p := range batch {
+			p.done <- err
+		}
+	}
+}
