@@ -254,7 +254,22 @@ func scopePrefix(code string) string {
 func (f ProblemFilter) where() (string, []any) {
 	var w []string
 	var args []any
-	if f.Scope != "" && f.Scope != region.ProvinceCode { // every record lies within the province
+	// the 区县 filter: a region and what lies below it, by equality so that an index serves
+	// it: a city by the problem's city columns, a county by its region columns
+	within := func(code string) {
+		switch {
+		case code == "" || strings.HasSuffix(code, "0000"): // every record lies within the province
+		case strings.HasSuffix(code, "00"):
+			w = append(w, "(p.city = ? OR p.city2 = ?)")
+			args = append(args, code, code)
+		default:
+			w = append(w, "(p.region = ? OR p.region2 = ?)")
+			args = append(args, code, code)
+		}
+	}
+	// The user's scope stays a prefix match: the 驾驶舱's grouped scans read a covering
+	// index in order with it, where equality on two columns would send SQLite to the table.
+	if f.Scope != "" && f.Scope != region.ProvinceCode {
 		p := scopePrefix(f.Scope) + "%"
 		w = append(w, "(p.region LIKE ? OR p.region2 LIKE ?)")
 		args = append(args, p, p)
@@ -263,11 +278,7 @@ func (f ProblemFilter) where() (string, []any) {
 		w = append(w, "(p.city = ? OR p.city2 = ?)")
 		args = append(args, f.City, f.City)
 	}
-	if f.Region != "" {
-		p := scopePrefix(f.Region) + "%"
-		w = append(w, "(p.region LIKE ? OR p.region2 LIKE ?)")
-		args = append(args, p, p)
-	}
+	within(f.Region)
 	if f.River != "" {
 		w = append(w, "p.river_id = ?")
 		args = append(args, f.River)
@@ -308,7 +319,11 @@ func listProblems(ctx context.Context, q store.Querier, f ProblemFilter) ([]*Pro
 	if lim <= 0 || lim > 500 {
 		lim = 50
 	}
-	rows, err := q.Query(ctx, "SELECT "+problemCols+problemFrom+w+" ORDER BY p.id DESC LIMIT "+strconv.Itoa(lim), args...)
+	// The page's ids first, from the filter columns alone (a covering index answers that
+	// whatever the filter), then those rows with their reach: joined in one step, the
+	// planner would read every problem of the filter's first column from the table.
+	rows, err := q.Query(ctx, "SELECT "+problemCols+problemFrom+" WHERE p.id IN (SELECT p.id FROM river_problems p"+w+
+		" ORDER BY p.id DESC LIMIT "+strconv.Itoa(lim)+") ORDER BY p.id DESC", args...)
 	if err != nil {
 		return nil, err
 	}
