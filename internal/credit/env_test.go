@@ -3,7 +3,6 @@ package credit_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"tongcheng/internal/app"
+	"tongcheng/internal/app/apptest"
 	"tongcheng/internal/audit"
 	"tongcheng/internal/auth"
 	"tongcheng/internal/credit"
@@ -34,6 +34,7 @@ func TestMain(m *testing.M) {
 }
 
 type env struct {
+	*apptest.Env
 	t      *testing.T
 	a      *app.App
 	m      *credit.Module
@@ -45,65 +46,31 @@ type env struct {
 
 func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
-	ctx := context.Background()
-	a, err := app.Build(ctx, db, nil, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, ok := a.Module("credit").(*credit.Module)
+	x := apptest.New(t, db)
+	m, ok := x.App.Module("credit").(*credit.Module)
 	if !ok {
 		t.Fatal("module credit is not registered")
 	}
 	m.Now = func() time.Time { return testNow }
-	e := &env{t: t, a: a, m: m, db: db, users: map[string]*auth.User{}, tokens: map[string]string{}}
-	for _, u := range []auth.NewUser{
-		{Username: "prov", DisplayName: "省同城化办", Password: pw, Region: "510000", Roles: "*:admin"},
-		{Username: "cd-credit", DisplayName: "成都信用归集员", Password: pw, Region: "510100", Roles: "credit:collector"},
-		{Username: "dy-credit", DisplayName: "德阳信用归集员", Password: pw, Region: "510600", Roles: "credit:collector"},
-		{Username: "ms-analyst", DisplayName: "眉山分析员", Password: pw, Region: "511400", Roles: "credit:analyst"},
-	} {
-		nu, err := a.Deps.Auth.Create(ctx, u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tok, _, err := a.Deps.Auth.CreateToken(ctx, nu.ID, "test")
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.users[u.Username], e.tokens[u.Username] = nu, tok
-	}
-	e.srv = httptest.NewServer(a.Deps.Web)
-	t.Cleanup(e.srv.Close)
-	return e
+	x.AddUsers(
+		auth.NewUser{Username: "prov", DisplayName: "省同城化办", Password: pw, Region: "510000", Roles: "*:admin"},
+		auth.NewUser{Username: "cd-credit", DisplayName: "成都信用归集员", Password: pw, Region: "510100", Roles: "credit:collector"},
+		auth.NewUser{Username: "dy-credit", DisplayName: "德阳信用归集员", Password: pw, Region: "510600", Roles: "credit:collector"},
+		auth.NewUser{Username: "ms-analyst", DisplayName: "眉山分析员", Password: pw, Region: "511400", Roles: "credit:analyst"},
+	)
+	x.Start()
+	return &env{Env: x, t: t, a: x.App, m: m, srv: x.Srv, db: db, users: x.Users, tokens: x.Tokens}
 }
 
 // do calls path as user (Bearer token) and returns status and body.
 func (e *env) do(user, method, path string, body any) (int, []byte) {
 	e.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, e.srv.URL+path, rd)
-	req.Header.Set("Authorization", "Bearer "+e.tokens[user])
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, b
+	return e.Raw(user, method, path, body)
 }
 
 func (e *env) count(q string, args ...any) int {
 	e.t.Helper()
-	var n int
-	if err := e.db.QueryRow(context.Background(), q, args...).Scan(&n); err != nil {
-		e.t.Fatal(err)
-	}
-	return n
+	return e.Count(q, args...)
 }
 
 func (e *env) audits(action string) int {
