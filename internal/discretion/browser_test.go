@@ -3,13 +3,11 @@ package discretion_test
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"tongcheng/internal/store/storetest"
@@ -31,24 +29,7 @@ func TestCalculatorInBrowser(t *testing.T) {
 	e := newEnv(t, storetest.Open(t, "sqlite"))
 	ctx, cancel3 := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel3()
-	var mu sync.Mutex
-	var problems []string
-	chromedp.Listen(ctx, func(ev any) {
-		mu.Lock()
-		defer mu.Unlock()
-		switch ev := ev.(type) {
-		case *runtime.EventExceptionThrown:
-			problems = append(problems, "exception: "+ev.ExceptionDetails.Text)
-		case *runtime.EventConsoleAPICalled:
-			if ev.Type == "error" {
-				var parts []string
-				for _, a := range ev.Args {
-					parts = append(parts, string(a.Value))
-				}
-				problems = append(problems, "console error: "+strings.Join(parts, " "))
-			}
-		}
-	})
+	problems := browsertest.Watch(ctx)
 	must := func(what string, err error) {
 		t.Helper()
 		if err != nil {
@@ -204,9 +185,5 @@ func TestCalculatorInBrowser(t *testing.T) {
 	if !hidden {
 		t.Error("printing the 决定书 keeps the navigation or hides the document")
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(problems) > 0 {
-		t.Fatalf("browser problems:\n%s", strings.Join(problems, "\n"))
-	}
+	problems.Check(t)
 }

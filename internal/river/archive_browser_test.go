@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"tongcheng/internal/platform"
@@ -33,24 +31,7 @@ func TestArchiveOnPhone(t *testing.T) {
 	}
 	ctx, cancel2 := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel2()
-	var mu sync.Mutex
-	var problems []string
-	chromedp.Listen(ctx, func(ev any) {
-		mu.Lock()
-		defer mu.Unlock()
-		switch ev := ev.(type) {
-		case *runtime.EventExceptionThrown:
-			problems = append(problems, "exception: "+ev.ExceptionDetails.Text)
-		case *runtime.EventConsoleAPICalled:
-			if ev.Type == "error" {
-				var parts []string
-				for _, a := range ev.Args {
-					parts = append(parts, string(a.Value)+a.Description)
-				}
-				problems = append(problems, "console error: "+strings.Join(parts, " "))
-			}
-		}
-	})
+	problems := browsertest.Watch(ctx)
 	must := func(what string, err error) {
 		t.Helper()
 		if err != nil {
@@ -118,9 +99,5 @@ func TestArchiveOnPhone(t *testing.T) {
 	if resp == nil || resp.Status != 200 {
 		t.Fatalf("public report page: %+v", resp)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(problems) > 0 {
-		t.Fatalf("browser problems:\n%s", strings.Join(problems, "\n"))
-	}
+	problems.Check(t)
 }

@@ -4,11 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"tongcheng/internal/store/storetest"
@@ -44,24 +42,7 @@ func TestOpsPagesOnPhone(t *testing.T) {
 
 	ctx, cancel2 := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel2()
-	var mu sync.Mutex
-	var problems []string
-	chromedp.Listen(ctx, func(ev any) {
-		mu.Lock()
-		defer mu.Unlock()
-		switch ev := ev.(type) {
-		case *runtime.EventExceptionThrown:
-			problems = append(problems, "exception: "+ev.ExceptionDetails.Text)
-		case *runtime.EventConsoleAPICalled:
-			if ev.Type == "error" {
-				var parts []string
-				for _, a := range ev.Args {
-					parts = append(parts, string(a.Value))
-				}
-				problems = append(problems, "console error: "+strings.Join(parts, " "))
-			}
-		}
-	})
+	problems := browsertest.Watch(ctx)
 	must := func(what string, err error) {
 		t.Helper()
 		if err != nil {
@@ -129,9 +110,5 @@ func TestOpsPagesOnPhone(t *testing.T) {
 	if !loaded {
 		t.Error("the problem's photo did not load")
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(problems) > 0 {
-		t.Fatalf("browser problems:\n%s", strings.Join(problems, "\n"))
-	}
+	problems.Check(t)
 }
