@@ -573,7 +573,13 @@ func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, name
 
 func (s *Server) pageData(r *http.Request, title string, data any) *Page {
 	u := User(r)
-	p := &Page{Title: title, User: u, CSRF: CSRF(r), Data: data, Request: r, Flash: r.URL.Query().Get("ok")}
+	p := &Page{Title: title, User: u, CSRF: CSRF(r), Data: data, Request: r}
+	if r.URL.RawQuery != "" {
+		p.Flash = r.URL.Query().Get("ok")
+	}
+	if u != nil {
+		p.Nav = make([]NavItem, 0, len(s.nav))
+	}
 	for _, it := range s.nav {
 		if u == nil {
 			continue
