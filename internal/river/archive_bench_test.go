@@ -89,6 +89,9 @@ func BenchmarkArchivePages(b *testing.B) {
 		{"river-list", "/river/rivers"}, {"river-tuojiang", "/river/rivers/tuojiang"}, {"river-api", "/api/v1/river/rivers/tuojiang"},
 		{"chief-province-tree", "/river/chiefs/" + prov}, {"chief-city-tree", "/river/chiefs/" + city}, {"chief-village", "/river/chiefs/" + village},
 		{"chief-list", "/river/chiefs"}, {"board", "/river/board/tuojiang-510100"},
+		{"problem-list-tuojiang", "/river/?river=tuojiang&category=garbage&state=closed"},
+		{"problem-list-overdue", "/river/?overdue=1"},
+		{"problem-api-deyang-sewage", "/api/v1/river/problems?city=510600&category=sewage"},
 	} {
 		b.Run(p.name, func(b *testing.B) {
 			for b.Loop() {

@@ -98,7 +98,7 @@ type Dashboard struct {
 // Dashboard computes the figures for a user's region at now.
 func (m *Module) Dashboard(ctx context.Context, q store.Querier, scope string, now time.Time) (*Dashboard, error) {
 	d := &Dashboard{Region: scope}
-	base := ProblemFilter{Scope: scope, Now: now}
+	base := ProblemFilter{Scope: scope, Now: now, scanScope: true}
 	// One grouped scan gives the counts by city, category and source; each group is
 	// what the list with the same filter counts (a shared reach's problem counts for
 	// both its cities). Grouping by the covering index's leading columns lets SQLite

@@ -236,6 +236,9 @@ type ProblemFilter struct {
 	Now      time.Time
 	Before   int64 // paging: id < Before
 	Limit    int
+	// scanScope matches Scope by code prefix, which lets the 驾驶舱's grouped scans read
+	// a covering index in order; lists and counts match it by equality, which an index serves.
+	scanScope bool
 }
 
 // scopePrefix turns a region code into the LIKE prefix of the codes within it.
@@ -267,12 +270,14 @@ func (f ProblemFilter) where() (string, []any) {
 			args = append(args, code, code)
 		}
 	}
-	// The user's scope stays a prefix match: the 驾驶舱's grouped scans read a covering
-	// index in order with it, where equality on two columns would send SQLite to the table.
-	if f.Scope != "" && f.Scope != region.ProvinceCode {
-		p := scopePrefix(f.Scope) + "%"
-		w = append(w, "(p.region LIKE ? OR p.region2 LIKE ?)")
-		args = append(args, p, p)
+	if f.scanScope {
+		if f.Scope != "" && f.Scope != region.ProvinceCode {
+			p := scopePrefix(f.Scope) + "%"
+			w = append(w, "(p.region LIKE ? OR p.region2 LIKE ?)")
+			args = append(args, p, p)
+		}
+	} else {
+		within(f.Scope)
 	}
 	if f.City != "" {
 		w = append(w, "(p.city = ? OR p.city2 = ?)")
