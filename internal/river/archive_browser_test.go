@@ -3,16 +3,10 @@ package river_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"tongcheng/internal/platform"
-	"tongcheng/internal/store/storetest"
-	"tongcheng/internal/web/browsertest"
 )
 
 // TestArchiveOnPhone opens the river list, a river page, a city chief's 河长关系树
@@ -20,25 +14,7 @@ import (
 // a phone's size (390 × 844): no console error, no exception, and no page wider
 // than the screen.
 func TestArchiveOnPhone(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped with -short")
-	}
-	ctx, cancel := browsertest.Start(t, 390, 844)
-	defer cancel()
-	e := newEnv(t, storetest.Open(t, "sqlite"))
-	if err := e.m.Demo(context.Background(), e.a.Deps, platform.Small, 7, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel2 := context.WithTimeout(ctx, 90*time.Second)
-	defer cancel2()
-	problems := browsertest.Watch(ctx)
-	must := func(what string, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	must("phone viewport", chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch)))
+	ctx, e, problems, must := phoneOverDemo(t)
 	base := e.Srv.URL
 	type widths struct{ Scroll, Inner int }
 	open := func(path, wantText string) {

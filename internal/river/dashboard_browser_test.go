@@ -1,18 +1,12 @@
 package river_test
 
 import (
-	"context"
-	"io"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"tongcheng/internal/platform"
-	"tongcheng/internal/store/storetest"
-	"tongcheng/internal/web/browsertest"
 )
 
 // TestDashboardOnPhone opens the 驾驶舱 over the small demo in headless Chromium
@@ -20,25 +14,7 @@ import (
 // chart is drawn, no console error or exception, and the page is no wider than
 // the screen; the list filtered by a county (what a tap on the map opens) fits too.
 func TestDashboardOnPhone(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped with -short")
-	}
-	ctx, cancel := browsertest.Start(t, 390, 844)
-	defer cancel()
-	e := newEnv(t, storetest.Open(t, "sqlite"))
-	if err := e.m.Demo(context.Background(), e.a.Deps, platform.Small, 7, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel2 := context.WithTimeout(ctx, 90*time.Second)
-	defer cancel2()
-	problems := browsertest.Watch(ctx)
-	must := func(what string, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	must("phone viewport", chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch)))
+	ctx, e, problems, must := phoneOverDemo(t)
 	base := e.Srv.URL
 	must("open login", chromedp.Do(ctx, chromedp.Navigate(base+"/login")))
 	must("fill login", chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("username"), "cd-office"), chromedp.SetValue(chromedp.ID("password"), pw)))
