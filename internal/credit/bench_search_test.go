@@ -17,8 +17,8 @@ import (
 // TONGCHENG_BENCH_CREDIT_DB (a SQLite file or a PostgreSQL URL), and reports
 // the latency percentiles of each kind of query:
 //
-//	tongcheng demo --db /tmp/b.db --scale bulletin
-//	TONGCHENG_BENCH_CREDIT_DB=/tmp/b.db go test ./internal/credit -run '^$' -bench NameSearch -benchtime 2000x
+//	tongcheng demo --db b.db --scale bulletin
+//	TONGCHENG_BENCH_CREDIT_DB=b.db go test ./internal/credit -run '^$' -bench NameSearch -benchtime 2000x
 //
 // The queries are drawn (seeded) from the stored names: "part3-5" a run of
 // 3–5 characters from inside a name (the 字号 and trade), "full" a whole name,
