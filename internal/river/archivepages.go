@@ -44,6 +44,8 @@ func (m *Module) mountArchive() {
 	w.Handle("GET /api/v1/river/chiefs", m.apiChiefs)
 	w.Handle("GET /api/v1/river/chiefs/{id}", m.apiChief)
 	w.Handle("GET /api/v1/river/chiefs/{id}/tree", m.apiChiefTree)
+	w.Handle("POST /api/v1/river/chiefs", m.apiChiefCreate)
+	w.Handle("PUT /api/v1/river/reaches/{code}/chief", m.apiReachChief)
 	w.Handle("GET /api/v1/river/offices", m.apiOffices)
 	w.Handle("GET /api/v1/river/outfalls", m.apiOutfalls)
 	w.Handle("POST /api/v1/river/outfalls", m.apiOutfallCreate, web.MaxBody(64<<10))
@@ -63,18 +65,19 @@ func archiveOpenAPI() map[string]any {
 			"400": map[string]any{"description": "输入有误：{\"error\":{\"code\",\"message\",\"field\"}}"}, "403": map[string]any{"description": "无权限或超出辖区"}}}
 	}
 	return map[string]any{
-		"/api/v1/river/rivers":           map[string]any{"get": op("一河一档目录：河流、湖库（basin、kind 筛选），含河段、断面、排污口、一河一策措施与未办结问题数")},
-		"/api/v1/river/rivers/{id}":      map[string]any{"get": op("一河一档：基本信息与出处、河段及河长、断面（目标与最新水质类别）、排污口、一河一策措施、未办结问题")},
-		"/api/v1/river/reaches":          map[string]any{"get": op("河段列表（river、region 筛选）")},
-		"/api/v1/river/reaches/{code}":   map[string]any{"get": op("河段公示牌：河长、职责、监督电话、举报编码")},
-		"/api/v1/river/chiefs":           map[string]any{"get": op("河长列表（region、level、name 筛选，after 翻页）")},
-		"/api/v1/river/chiefs/{id}":      map[string]any{"get": op("河长：所管河段、上级河长链（河长关系树向上）")},
-		"/api/v1/river/chiefs/{id}/tree": map[string]any{"get": op("河长关系树：该河长以下各级河长（max 限制节点数）")},
-		"/api/v1/river/offices":          map[string]any{"get": op("各级河长办工作人员（region、level 筛选）")},
-		"/api/v1/river/outfalls":         map[string]any{"get": op("入河排污口（river 筛选）"), "post": op("登记排污口（河长办，限本辖区）")},
-		"/api/v1/river/outfalls/{id}":    map[string]any{"put": op("修改排污口（河长办，限本辖区）"), "delete": op("删除误登记的排污口（河长办，限本辖区；已封堵的排污口请改状态）")},
-		"/api/v1/river/measures":         map[string]any{"get": op("一河一策措施（river 筛选）"), "post": op("新增一河一策措施（河长办，限本辖区）")},
-		"/api/v1/river/measures/{id}":    map[string]any{"put": op("更新措施进度（progress 0–100、progress_note、deadline；河长办，限本辖区）"), "delete": op("删除措施（河长办，限本辖区）")},
+		"/api/v1/river/rivers":               map[string]any{"get": op("一河一档目录：河流、湖库（basin、kind 筛选），含河段、断面、排污口、一河一策措施与未办结问题数")},
+		"/api/v1/river/rivers/{id}":          map[string]any{"get": op("一河一档：基本信息与出处、河段及河长、断面（目标与最新水质类别）、排污口、一河一策措施、未办结问题")},
+		"/api/v1/river/reaches":              map[string]any{"get": op("河段列表（river、region 筛选）")},
+		"/api/v1/river/reaches/{code}":       map[string]any{"get": op("河段公示牌：河长、职责、监督电话、举报编码")},
+		"/api/v1/river/chiefs":               map[string]any{"get": op("河长列表（region、level、name 筛选，after 翻页）"), "post": op("登记河长（name、level 1–5、region、place、title、phone、parent_id；河长办，限本辖区）")},
+		"/api/v1/river/reaches/{code}/chief": map[string]any{"put": op("调整河段的河长（chief_id；河长办，限本辖区，河长须属河段所在辖区）")},
+		"/api/v1/river/chiefs/{id}":          map[string]any{"get": op("河长：所管河段、上级河长链（河长关系树向上）")},
+		"/api/v1/river/chiefs/{id}/tree":     map[string]any{"get": op("河长关系树：该河长以下各级河长（max 限制节点数）")},
+		"/api/v1/river/offices":              map[string]any{"get": op("各级河长办工作人员（region、level 筛选）")},
+		"/api/v1/river/outfalls":             map[string]any{"get": op("入河排污口（river 筛选）"), "post": op("登记排污口（河长办，限本辖区）")},
+		"/api/v1/river/outfalls/{id}":        map[string]any{"put": op("修改排污口（河长办，限本辖区）"), "delete": op("删除误登记的排污口（河长办，限本辖区；已封堵的排污口请改状态）")},
+		"/api/v1/river/measures":             map[string]any{"get": op("一河一策措施（river 筛选）"), "post": op("新增一河一策措施（河长办，限本辖区）")},
+		"/api/v1/river/measures/{id}":        map[string]any{"put": op("更新措施进度（progress 0–100、progress_note、deadline；河长办，限本辖区）"), "delete": op("删除措施（河长办，限本辖区）")},
 	}
 }
 

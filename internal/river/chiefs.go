@@ -347,28 +347,30 @@ func LinkChiefs(list []ChiefLink) {
 // RegisterChief stores a chief with its place in the hierarchy (parent, post,
 // township or village); the parent must exist and be of a higher level.
 func (m *Module) RegisterChief(ctx context.Context, c *ChiefInfo) error {
+	return m.d.DB.InTx(ctx, func(tx *store.Tx) error { return registerChief(ctx, tx, c) })
+}
+
+func registerChief(ctx context.Context, tx store.Querier, c *ChiefInfo) error {
 	if !region.Valid(c.Region) {
 		return &auth.FieldError{Field: "region", Message: "河长所属行政区划代码无效"}
 	}
 	if c.Level < LevelProvince || c.Level > LevelVillage {
 		return &auth.FieldError{Field: "level", Message: "河长层级只能是省级、市级、县级、乡级或村级"}
 	}
-	return m.d.DB.InTx(ctx, func(tx *store.Tx) error {
-		if c.ParentID > 0 {
-			p, err := getChief(ctx, tx, c.ParentID)
-			if errors.Is(err, store.ErrNotFound) {
-				return &auth.FieldError{Field: "parent_id", Message: "上级河长不存在，请重新选择"}
-			} else if err != nil {
-				return err
-			}
-			if p.Level >= c.Level {
-				return &auth.FieldError{Field: "parent_id", Message: "上级河长的层级须高于本河长"}
-			}
+	if c.ParentID > 0 {
+		p, err := getChief(ctx, tx, c.ParentID)
+		if errors.Is(err, store.ErrNotFound) {
+			return &auth.FieldError{Field: "parent_id", Message: "上级河长不存在，请重新选择"}
+		} else if err != nil {
+			return err
 		}
-		c.City = region.CityOf(c.Region)
-		id, err := store.InsertID(ctx, tx, `INSERT INTO river_chiefs (name, level, region, city, user_id, phone, parent_id, title, place, demo)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`, c.Name, int(c.Level), c.Region, c.City, c.UserID, c.Phone, c.ParentID, c.Title, c.Place)
-		c.ID, c.LevelName = id, c.Level.String()
-		return err
-	})
+		if p.Level >= c.Level {
+			return &auth.FieldError{Field: "parent_id", Message: "上级河长的层级须高于本河长"}
+		}
+	}
+	c.City = region.CityOf(c.Region)
+	id, err := store.InsertID(ctx, tx, `INSERT INTO river_chiefs (name, level, region, city, user_id, phone, parent_id, title, place, demo)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`, c.Name, int(c.Level), c.Region, c.City, c.UserID, c.Phone, c.ParentID, c.Title, c.Place)
+	c.ID, c.LevelName = id, c.Level.String()
+	return err
 }

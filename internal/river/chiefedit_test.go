@@ -1,0 +1,86 @@
+package river_test
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+
+	"tongcheng/internal/audit"
+	"tongcheng/internal/store"
+	"tongcheng/internal/store/storetest"
+)
+
+// The 河长办 registers a chief and gives a reach to a chief, only within its region.
+func TestChiefRegisterAndAssign(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		var cityChief int64
+		if err := db.QueryRow(t.Context(), "SELECT id FROM river_chiefs WHERE name = '张河长'").Scan(&cityChief); err != nil {
+			t.Fatal(err)
+		}
+		type chief struct {
+			ID       int64  `json:"id"`
+			Name     string `json:"name"`
+			Level    int    `json:"level"`
+			City     string `json:"city"`
+			ParentID int64  `json:"parent_id"`
+		}
+		before := e.count("SELECT COUNT(*) FROM river_chiefs")
+		bad := []struct {
+			user  string
+			body  map[string]any
+			st    int
+			field string
+		}{
+			{"cd-office", map[string]any{"name": " ", "level": 3, "region": "510121"}, 400, "name"},
+			{"cd-office", map[string]any{"name": "李县长", "level": 9, "region": "510121"}, 400, "level"},
+			{"cd-office", map[string]any{"name": "王镇长", "level": 4, "region": "510121"}, 400, "place"},
+			{"cd-office", map[string]any{"name": "李县长", "level": 3, "region": "510121", "parent_id": 999999}, 400, "parent_id"},
+			{"cd-office", map[string]any{"name": "李县长", "level": 1, "region": "510100", "parent_id": cityChief}, 400, "parent_id"},
+			{"cd-office", map[string]any{"name": "李县长", "level": 3, "region": "5101"}, 400, "region"},
+			{"dy-office", map[string]any{"name": "李县长", "level": 3, "region": "510121"}, 403, ""},
+			{"cd-chief", map[string]any{"name": "李县长", "level": 3, "region": "510121"}, 403, ""},
+		}
+		for _, b := range bad {
+			var ae apiErr
+			if st := e.api(b.user, "POST", "/api/v1/river/chiefs", b.body, &ae); st != b.st || ae.Error.Field != b.field || ae.Error.Message == "" {
+				t.Fatalf("%s %v: %d %+v, want %d on field %q", b.user, b.body, st, ae.Error, b.st, b.field)
+			}
+		}
+		if n := e.count("SELECT COUNT(*) FROM river_chiefs"); n != before {
+			t.Fatalf("refused registrations stored chiefs: %d → %d", before, n)
+		}
+		var c chief
+		if st := e.api("cd-office", "POST", "/api/v1/river/chiefs", map[string]any{"name": "李县长", "level": 3, "region": "510121", "title": "县长", "phone": "028-84980000", "parent_id": cityChief}, &c); st != http.StatusCreated {
+			t.Fatalf("register: %d", st)
+		}
+		if c.ID == 0 || c.Level != 3 || c.City != "510100" || c.ParentID != cityChief {
+			t.Fatalf("registered chief = %+v", c)
+		}
+		if n := e.AuditCount(audit.Filter{Module: "river", Action: "create", ObjectID: fmt.Sprint(c.ID)}); n != 1 {
+			t.Fatalf("registration audit entries = %d, want 1", n)
+		}
+
+		// reach T-CD-1 lies in 成都市 (510100): a 金堂县 chief cannot own it, the city chief can
+		var ae apiErr
+		if st := e.api("cd-office", "PUT", "/api/v1/river/reaches/T-CD-1/chief", map[string]any{"chief_id": c.ID}, &ae); st != 400 || ae.Error.Field != "chief_id" {
+			t.Fatalf("county chief on a city reach: %d %+v", st, ae.Error)
+		}
+		if st := e.api("dy-office", "PUT", "/api/v1/river/reaches/T-CD-1/chief", map[string]any{"chief_id": cityChief}, &ae); st != 403 || ae.Error.Code != "out_of_scope" {
+			t.Fatalf("德阳 office on a 成都 reach: %d %+v", st, ae.Error)
+		}
+		if st := e.api("cd-office", "PUT", "/api/v1/river/reaches/NOPE/chief", map[string]any{"chief_id": cityChief}, &ae); st != 404 {
+			t.Fatalf("unknown reach: %d", st)
+		}
+		var r struct {
+			ChiefID   int64  `json:"chief_id"`
+			ChiefName string `json:"chief_name"`
+		}
+		if st := e.api("cd-office", "PUT", "/api/v1/river/reaches/T-CD-1/chief", map[string]any{"chief_id": cityChief}, &r); st != 200 || r.ChiefID != cityChief || r.ChiefName != "张河长" {
+			t.Fatalf("assign: %d %+v", st, r)
+		}
+		if n := e.AuditCount(audit.Filter{Module: "river", Action: "update", ObjectID: "T-CD-1"}); n != 1 {
+			t.Fatalf("assignment audit entries = %d, want 1", n)
+		}
+	})
+}
