@@ -34,6 +34,8 @@ func (m *Module) mountArchive() {
 	w.Handle("POST /river/measures/{id}/delete", m.measureDeleteForm)
 	w.Handle("GET /river/chiefs", m.chiefsPage)
 	w.Handle("GET /river/chiefs/{id}", m.chiefPage)
+	w.Handle("POST /river/chiefs/{id}/children", m.subChiefForm)
+	w.Handle("POST /river/chiefs/{id}/reaches", m.reachToChiefForm)
 	w.Handle("GET /river/offices", m.officesPage)
 	w.Handle("GET /river/board/{code}", m.boardPage, web.Public())
 

@@ -3,6 +3,8 @@ package river_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 
 	"tongcheng/internal/audit"
@@ -81,6 +83,50 @@ func TestChiefRegisterAndAssign(t *testing.T) {
 		}
 		if n := e.AuditCount(audit.Filter{Module: "river", Action: "update", ObjectID: "T-CD-1"}); n != 1 {
 			t.Fatalf("assignment audit entries = %d, want 1", n)
+		}
+	})
+}
+
+// The same from the chief page, as a 河长办 clerk uses it.
+func TestChiefPageForms(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		var cityChief int64
+		if err := db.QueryRow(t.Context(), "SELECT id FROM river_chiefs WHERE name = '张河长'").Scan(&cityChief); err != nil {
+			t.Fatal(err)
+		}
+		page := fmt.Sprintf("/river/chiefs/%d", cityChief)
+		dy := e.login("dy-office")
+		if resp, body := dy.Get(page); resp.StatusCode != 200 || strings.Contains(body, "登记下级河长") {
+			t.Fatalf("德阳 office sees the 成都 chief's forms (%d)", resp.StatusCode)
+		}
+		c := e.login("cd-office")
+		resp, body := c.Get(page)
+		if resp.StatusCode != 200 || !strings.Contains(body, "登记下级河长") || !strings.Contains(body, `value="510121"`) {
+			t.Fatalf("chief page for the 成都 office: %d, want the form with 金堂县 among the regions", resp.StatusCode)
+		}
+		before := e.count("SELECT COUNT(*) FROM river_chiefs")
+		resp, body = c.PostForm(page+"/children", url.Values{"csrf": {c.CSRF}, "name": {"王镇长"}, "level": {"4"}, "region": {"510121"}})
+		if resp.StatusCode != 400 || !strings.Contains(body, `id="chief-error"`) || !strings.Contains(body, "请填写所在乡镇或村") || !strings.Contains(body, `value="王镇长"`) {
+			t.Fatalf("township chief without place: %d", resp.StatusCode)
+		}
+		if n := e.count("SELECT COUNT(*) FROM river_chiefs"); n != before {
+			t.Fatalf("refused form stored a chief")
+		}
+		resp, body = c.PostForm(page+"/children", url.Values{"csrf": {c.CSRF}, "name": {"王镇长"}, "level": {"4"}, "region": {"510121"}, "place": {"赵镇街道"}})
+		if resp.StatusCode != 200 || !strings.Contains(body, "已登记河长 王镇长") || !strings.Contains(body, "赵镇街道") {
+			t.Fatalf("register from the page: %d", resp.StatusCode)
+		}
+		if n := e.count("SELECT COUNT(*) FROM river_chiefs WHERE name = '王镇长' AND parent_id = ? AND level = 4 AND region = '510121'", cityChief); n != 1 {
+			t.Fatalf("registered chiefs = %d, want 1 under the city chief", n)
+		}
+		resp, body = c.PostForm(page+"/reaches", url.Values{"csrf": {c.CSRF}, "code": {"NOPE"}})
+		if resp.StatusCode != 404 || !strings.Contains(body, `id="reach-error"`) || !strings.Contains(body, "没有公示牌编码为“NOPE”的河段") {
+			t.Fatalf("unknown reach code: %d", resp.StatusCode)
+		}
+		resp, body = c.PostForm(page+"/reaches", url.Values{"csrf": {c.CSRF}, "code": {"T-CD-1"}})
+		if resp.StatusCode != 200 || !strings.Contains(body, "河段 T-CD-1 已交由本河长负责") || !strings.Contains(body, "锦江测试段") {
+			t.Fatalf("assign from the page: %d", resp.StatusCode)
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"tongcheng/internal/auth"
 	"tongcheng/internal/region"
@@ -82,6 +83,13 @@ type ChiefFile struct {
 	Shown     int          `json:"shown"`
 	ShowPhone bool         `json:"-"`
 	Up        []*ChiefInfo `json:"-"` // the chain from the top down, for the page
+	// the 河长办's forms on the page: register a chief under this one, give it a reach
+	CanEdit  bool            `json:"-"`
+	Regions  []region.Region `json:"-"`
+	SubLevel []Level         `json:"-"`
+	Form     NewChiefInput   `json:"-"`
+	FormErr  string          `json:"-"`
+	FormFor  string          `json:"-"` // "chief" or "reach": which form FormErr belongs to
 }
 
 func (m *Module) chiefFile(ctx context.Context, u *auth.User, id int64, tree bool, max int) (*ChiefFile, error) {
@@ -91,6 +99,17 @@ func (m *Module) chiefFile(ctx context.Context, u *auth.User, id int64, tree boo
 		return nil, err
 	}
 	f := &ChiefFile{Chief: c, ShowPhone: m.canEditArchive(u) && u.CanWrite(c.Region)}
+	if f.ShowPhone {
+		f.CanEdit = true
+		for _, code := range append([]string{c.Region}, regionCodesUnder(c.Region)...) {
+			if rg, ok := region.Get(code); ok && u.CanWrite(code) {
+				f.Regions = append(f.Regions, rg)
+			}
+		}
+		for l := c.Level + 1; l <= LevelVillage; l++ {
+			f.SubLevel = append(f.SubLevel, l)
+		}
+	}
 	if f.Chain, err = ChiefChain(ctx, db, c); err != nil {
 		return nil, err
 	}
@@ -117,13 +136,77 @@ func (m *Module) chiefPage(w http.ResponseWriter, r *http.Request) {
 		m.d.Web.Forbidden(w, r, "查看河长")
 		return
 	}
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	f, err := m.chiefFile(r.Context(), u, id, true, pageTreeLimit)
+	id, _ := web.PathID(r, "id")
+	m.renderChief(w, r, http.StatusOK, id, func(*ChiefFile) {})
+}
+
+func (m *Module) renderChief(w http.ResponseWriter, r *http.Request, status int, id int64, with func(*ChiefFile)) {
+	f, err := m.chiefFile(r.Context(), web.User(r), id, true, pageTreeLimit)
 	if err != nil {
 		m.d.Web.Fail(w, r, err)
 		return
 	}
-	m.d.Web.Render(w, r, http.StatusOK, "river/chief_page.html", f.Chief.Name+" · "+f.Chief.LevelName+"河长", f)
+	with(f)
+	m.d.Web.Render(w, r, status, "river/chief_page.html", f.Chief.Name+" · "+f.Chief.LevelName+"河长", f)
+}
+
+// regionCodesUnder lists the codes of every region below code (two levels at most).
+func regionCodesUnder(code string) []string {
+	var out []string
+	for _, c := range region.Children(code) {
+		out = append(out, c.Code)
+		for _, cc := range region.Children(c.Code) {
+			out = append(out, cc.Code)
+		}
+	}
+	return out
+}
+
+// subChiefForm registers a chief under chief {id} from the chief page.
+func (m *Module) subChiefForm(w http.ResponseWriter, r *http.Request) {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	lvl, _ := strconv.Atoi(r.PostFormValue("level"))
+	in := NewChiefInput{Name: r.PostFormValue("name"), Level: lvl, Region: r.PostFormValue("region"), Place: r.PostFormValue("place"),
+		Title: r.PostFormValue("title"), Phone: r.PostFormValue("phone"), ParentID: id}
+	c, err := m.CreateChief(r.Context(), web.User(r), in)
+	if err != nil {
+		he := web.Classify(err)
+		if he.Status >= 500 {
+			m.d.Web.Fail(w, r, err)
+			return
+		}
+		m.renderChief(w, r, he.Status, id, func(f *ChiefFile) { f.Form, f.FormErr, f.FormFor = in, he.Message, "chief" })
+		return
+	}
+	http.Redirect(w, r, "/river/chiefs/"+strconv.FormatInt(c.ID, 10)+"?ok="+urlQuery("已登记河长 "+c.Name), http.StatusSeeOther)
+}
+
+// reachToChiefForm gives the reach with the entered 公示牌 code to chief {id}.
+func (m *Module) reachToChiefForm(w http.ResponseWriter, r *http.Request) {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	code := strings.TrimSpace(r.PostFormValue("code"))
+	if _, err := m.AssignReach(r.Context(), web.User(r), code, id); err != nil {
+		he := web.Classify(err)
+		if he.Status >= 500 {
+			m.d.Web.Fail(w, r, err)
+			return
+		}
+		msg := he.Message
+		if he.Status == http.StatusNotFound {
+			msg = "没有公示牌编码为“" + code + "”的河段，请核对编码"
+		}
+		m.renderChief(w, r, he.Status, id, func(f *ChiefFile) { f.FormErr, f.FormFor = msg, "reach" })
+		return
+	}
+	http.Redirect(w, r, "/river/chiefs/"+strconv.FormatInt(id, 10)+"?ok="+urlQuery("河段 "+code+" 已交由本河长负责")+"#reaches", http.StatusSeeOther)
 }
 
 type officesData struct {
