@@ -36,6 +36,8 @@ func (m *Module) mountArchive() {
 	w.Handle("GET /river/chiefs/{id}", m.chiefPage)
 	w.Handle("POST /river/chiefs/{id}/children", m.subChiefForm)
 	w.Handle("POST /river/chiefs/{id}/reaches", m.reachToChiefForm)
+	w.Handle("POST /river/chiefs/{id}", m.chiefUpdateForm)
+	w.Handle("PUT /api/v1/river/chiefs/{id}", m.apiChiefUpdate)
 	w.Handle("GET /river/offices", m.officesPage)
 	w.Handle("GET /river/board/{code}", m.boardPage, web.Public())
 

@@ -130,3 +130,66 @@ func (m *Module) apiReachChief(w http.ResponseWriter, r *http.Request) {
 	}
 	m.d.Web.Reply(w, r, http.StatusOK)(m.AssignReach(r.Context(), web.User(r), r.PathValue("code"), in.ChiefID))
 }
+
+// ChiefChange is what the 河长办 may change of a registered chief: the person (after a
+// change of post), the post, the contact and the township or village. Level and region
+// stay: a chief of another level or unit is a new entry in the register.
+type ChiefChange struct {
+	Name  string `json:"name"`
+	Title string `json:"title"`
+	Phone string `json:"phone"`
+	Place string `json:"place"`
+}
+
+// UpdateChief changes a chief of the user's region or below.
+func (m *Module) UpdateChief(ctx context.Context, u *auth.User, id int64, in ChiefChange) (*ChiefInfo, error) {
+	if !m.canEditArchive(u) {
+		return nil, errNotOffice
+	}
+	in.Name, in.Title, in.Phone, in.Place = strings.TrimSpace(in.Name), strings.TrimSpace(in.Title), strings.TrimSpace(in.Phone), strings.TrimSpace(in.Place)
+	if in.Name == "" || utf8.RuneCountInString(in.Name) > 40 {
+		return nil, &auth.FieldError{Field: "name", Message: "请填写河长姓名（40 字以内）"}
+	}
+	var out *ChiefInfo
+	err := m.d.DB.InTx(ctx, func(tx *store.Tx) error {
+		c, err := getChief(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !u.CanWrite(c.Region) {
+			return auth.ErrScope
+		}
+		if c.Level >= LevelTownship && in.Place == "" {
+			return &auth.FieldError{Field: "place", Message: "乡级、村级河长请填写所在乡镇或村"}
+		}
+		if _, err := tx.Exec(ctx, "UPDATE river_chiefs SET name = ?, title = ?, phone = ?, place = ? WHERE id = ?", in.Name, in.Title, in.Phone, in.Place, id); err != nil {
+			return err
+		}
+		var changes []string
+		for _, d := range [][3]string{{"姓名", c.Name, in.Name}, {"职务", c.Title, in.Title}, {"电话", c.Phone, in.Phone}, {"乡镇或村", c.Place, in.Place}} {
+			if d[1] != d[2] {
+				changes = append(changes, fmt.Sprintf("%s：%s → %s", d[0], orNone(d[1]), orNone(d[2])))
+			}
+		}
+		if err := audit.Log(ctx, tx, audit.Entry{Action: "update", Module: "river", ObjectType: "chief", ObjectID: fmt.Sprint(id), Region: c.Region,
+			Detail: "修改河长信息：" + orNone(strings.Join(changes, "；"))}); err != nil {
+			return err
+		}
+		out, err = getChief(ctx, tx, id)
+		return err
+	})
+	return out, err
+}
+
+func (m *Module) apiChiefUpdate(w http.ResponseWriter, r *http.Request) {
+	var in ChiefChange
+	id, err := web.PathID(r, "id")
+	if err == nil {
+		err = web.DecodeJSON(r, &in)
+	}
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	m.d.Web.Reply(w, r, http.StatusOK)(m.UpdateChief(r.Context(), web.User(r), id, in))
+}

@@ -130,3 +130,48 @@ func TestChiefPageForms(t *testing.T) {
 		}
 	})
 }
+
+// A chief's person, post and contact are changed by the 河长办 of the chief's region only.
+func TestChiefUpdate(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		var id int64
+		if err := db.QueryRow(t.Context(), "SELECT id FROM river_chiefs WHERE name = '张河长'").Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		path := fmt.Sprintf("/api/v1/river/chiefs/%d", id)
+		var ae apiErr
+		if st := e.api("dy-office", "PUT", path, map[string]any{"name": "赵河长"}, &ae); st != 403 || ae.Error.Code != "out_of_scope" {
+			t.Fatalf("德阳 office: %d %+v", st, ae.Error)
+		}
+		if st := e.api("cd-office", "PUT", path, map[string]any{"name": "  "}, &ae); st != 400 || ae.Error.Field != "name" {
+			t.Fatalf("empty name: %d %+v", st, ae.Error)
+		}
+		if n := e.count("SELECT COUNT(*) FROM river_chiefs WHERE id = ? AND name = '张河长'", id); n != 1 {
+			t.Fatalf("refused changes altered the chief")
+		}
+		var c struct {
+			Name  string `json:"name"`
+			Title string `json:"title"`
+		}
+		if st := e.api("cd-office", "PUT", path, map[string]any{"name": "赵河长", "title": "副市长", "phone": "028-61880000"}, &c); st != 200 || c.Name != "赵河长" || c.Title != "副市长" {
+			t.Fatalf("update: %d %+v", st, c)
+		}
+		list, err := audit.List(t.Context(), db, audit.Filter{Module: "river", Action: "update", ObjectID: fmt.Sprint(id)})
+		if err != nil || len(list) != 1 || !strings.Contains(list[0].Detail, "姓名：张河长 → 赵河长") || !strings.Contains(list[0].Detail, "职务：（无） → 副市长") {
+			t.Fatalf("audit of the change: %v %+v", err, list)
+		}
+		// the page form: a refusal comes back on the page, a change redirects with the news
+		cl := e.login("cd-office")
+		page := fmt.Sprintf("/river/chiefs/%d", id)
+		cl.Get(page)
+		resp, body := cl.PostForm(page, url.Values{"csrf": {cl.CSRF}, "name": {""}})
+		if resp.StatusCode != 400 || !strings.Contains(body, `id="self-error"`) {
+			t.Fatalf("empty name on the page: %d", resp.StatusCode)
+		}
+		resp, body = cl.PostForm(page, url.Values{"csrf": {cl.CSRF}, "name": {"钱河长"}, "title": {"副市长"}})
+		if resp.StatusCode != 200 || !strings.Contains(body, "河长信息已修改") || !strings.Contains(body, "钱河长") {
+			t.Fatalf("change on the page: %d", resp.StatusCode)
+		}
+	})
+}

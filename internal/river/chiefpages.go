@@ -89,7 +89,7 @@ type ChiefFile struct {
 	SubLevel []Level         `json:"-"`
 	Form     NewChiefInput   `json:"-"`
 	FormErr  string          `json:"-"`
-	FormFor  string          `json:"-"` // "chief" or "reach": which form FormErr belongs to
+	FormFor  string          `json:"-"` // "self", "chief" or "reach": which form FormErr belongs to
 }
 
 func (m *Module) chiefFile(ctx context.Context, u *auth.User, id int64, tree bool, max int) (*ChiefFile, error) {
@@ -183,6 +183,26 @@ func (m *Module) subChiefForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/river/chiefs/"+strconv.FormatInt(c.ID, 10)+"?ok="+urlQuery("已登记河长 "+c.Name), http.StatusSeeOther)
+}
+
+// chiefUpdateForm changes the chief's name, post, phone or place from the chief page.
+func (m *Module) chiefUpdateForm(w http.ResponseWriter, r *http.Request) {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	in := ChiefChange{Name: r.PostFormValue("name"), Title: r.PostFormValue("title"), Phone: r.PostFormValue("phone"), Place: r.PostFormValue("place")}
+	if _, err := m.UpdateChief(r.Context(), web.User(r), id, in); err != nil {
+		he := web.Classify(err)
+		if he.Status >= 500 {
+			m.d.Web.Fail(w, r, err)
+			return
+		}
+		m.renderChief(w, r, he.Status, id, func(f *ChiefFile) { f.FormErr, f.FormFor = he.Message, "self" })
+		return
+	}
+	http.Redirect(w, r, "/river/chiefs/"+strconv.FormatInt(id, 10)+"?ok="+urlQuery("河长信息已修改"), http.StatusSeeOther)
 }
 
 // reachToChiefForm gives the reach with the entered 公示牌 code to chief {id}.
