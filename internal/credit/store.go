@@ -452,25 +452,7 @@ func (e *StoredEntry) InForce(on time.Time) bool {
 }
 
 func subjectBlacklist(ctx context.Context, q store.Querier, uscc string) ([]StoredEntry, error) {
-	rows, err := q.Query(ctx, "SELECT id, region, repaired_on, body_json FROM credit_blacklist WHERE uscc = ? ORDER BY listed_on DESC, id DESC", uscc)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []StoredEntry
-	for rows.Next() {
-		var e StoredEntry
-		var body, rep string
-		if err := rows.Scan(&e.ID, &e.Region, &rep, &body); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(body), &e.BlacklistEntry); err != nil {
-			return nil, err
-		}
-		e.RepairedOn = parseDateText(rep)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return queryEntries(ctx, q, "SELECT id, region, repaired_on, body_json FROM credit_blacklist WHERE uscc = ? ORDER BY listed_on DESC, id DESC", uscc)
 }
 
 // PriorPenalty is a 行政处罚 record of the library as the discretion module
