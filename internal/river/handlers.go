@@ -79,34 +79,37 @@ func countyChoices() []region.Region {
 	return out
 }
 
-func (m *Module) listPage(w http.ResponseWriter, r *http.Request) {
+// problemList reads the list's filter from the request and the page of problems it
+// selects with their total; on refusal or error it has answered and ok is false.
+func (m *Module) problemList(w http.ResponseWriter, r *http.Request) (f ProblemFilter, list []*ProblemRow, total int64, ok bool) {
 	u := web.User(r)
 	if !m.canView(u) {
 		m.d.Web.Forbidden(w, r, "查看河长制问题")
-		return
+		return f, nil, 0, false
 	}
 	f, err := filterFrom(r, u, m.Now())
+	if err == nil {
+		list, err = listProblems(r.Context(), m.d.DB, f)
+	}
+	if err == nil {
+		total, err = countProblems(r.Context(), m.d.DB, f)
+	}
 	if err != nil {
 		m.d.Web.Fail(w, r, err)
+		return f, nil, 0, false
+	}
+	return f, list, total, true
+}
+
+func (m *Module) listPage(w http.ResponseWriter, r *http.Request) {
+	f, list, total, ok := m.problemList(w, r)
+	if !ok {
 		return
 	}
-	list, err := listProblems(r.Context(), m.d.DB, f)
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	total, err := countProblems(r.Context(), m.d.DB, f)
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
+	u := web.User(r)
 	d := listData{Filter: f, Problems: list, Total: total, States: States, Categories: Categories, Sources: Sources, Cities: region.Cities(),
 		Counties: countyChoices(), CanReport: u.HasAny("river", auth.Chief, auth.RiverOffice, auth.Admin)}
-	lim := f.Limit
-	if lim <= 0 || lim > 500 {
-		lim = 50
-	}
-	if len(list) == lim {
+	if len(list) == f.pageSize() {
 		d.Next = list[len(list)-1].RowID
 	}
 	q := r.URL.Query()
@@ -337,24 +340,8 @@ type listOut struct {
 }
 
 func (m *Module) apiList(w http.ResponseWriter, r *http.Request) {
-	u := web.User(r)
-	if !m.canView(u) {
-		m.d.Web.Forbidden(w, r, "查看河长制问题")
-		return
-	}
-	f, err := filterFrom(r, u, m.Now())
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	list, err := listProblems(r.Context(), m.d.DB, f)
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	total, err := countProblems(r.Context(), m.d.DB, f)
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
+	_, list, total, ok := m.problemList(w, r)
+	if !ok {
 		return
 	}
 	out := listOut{Total: total, Items: list}

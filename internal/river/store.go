@@ -317,13 +317,18 @@ func (f ProblemFilter) where() (string, []any) {
 	return " WHERE " + strings.Join(w, " AND "), args
 }
 
+// pageSize is the number of problems a page lists: Limit, 50 when unset or over 500.
+func (f ProblemFilter) pageSize() int {
+	if f.Limit <= 0 || f.Limit > 500 {
+		return 50
+	}
+	return f.Limit
+}
+
 // listProblems returns a page of problems, newest first.
 func listProblems(ctx context.Context, q store.Querier, f ProblemFilter) ([]*ProblemRow, error) {
 	w, args := f.where()
-	lim := f.Limit
-	if lim <= 0 || lim > 500 {
-		lim = 50
-	}
+	lim := f.pageSize()
 	// The page's ids first, from the filter columns alone (a covering index answers that
 	// whatever the filter), then those rows with their reach: joined in one step, the
 	// planner would read every problem of the filter's first column from the table.
