@@ -484,13 +484,8 @@ type decisionData struct {
 }
 
 func (m *Module) decisionPage(w http.ResponseWriter, r *http.Request) {
-	if !canUse(web.User(r)) {
-		m.d.Web.Forbidden(w, r, "使用智慧裁量")
-		return
-	}
-	c, err := m.loadCase(r)
-	if err != nil {
-		m.fail(w, r, err)
+	c, ok := m.caseFor(w, r)
+	if !ok {
 		return
 	}
 	if c.Status != StatusDecided || c.DecisionNo == "" {

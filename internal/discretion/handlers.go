@@ -169,6 +169,25 @@ func (m *Module) caseOf(u *auth.User, in Input, res Result, meta caseMeta) *Case
 
 // ---- access ----
 
+// caseFor answers the request for the case of the path: the user must use the module and
+// may read the case; otherwise it has answered with the refusal and ok is false.
+func (m *Module) caseFor(w http.ResponseWriter, r *http.Request) (c *Case, ok bool) {
+	if !canUse(web.User(r)) {
+		if web.IsAPI(r) {
+			m.forbidden(w, r, "您没有使用智慧裁量的权限")
+		} else {
+			m.d.Web.Forbidden(w, r, "使用智慧裁量")
+		}
+		return nil, false
+	}
+	c, err := m.loadCase(r)
+	if err != nil {
+		m.fail(w, r, err)
+		return nil, false
+	}
+	return c, true
+}
+
 func (m *Module) loadCase(r *http.Request) (*Case, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
@@ -781,14 +800,8 @@ type caseData struct {
 }
 
 func (m *Module) casePage(w http.ResponseWriter, r *http.Request) {
-	u := web.User(r)
-	if !canUse(u) {
-		m.d.Web.Forbidden(w, r, "使用智慧裁量")
-		return
-	}
-	c, err := m.loadCase(r)
-	if err != nil {
-		m.fail(w, r, err)
+	c, ok := m.caseFor(w, r)
+	if !ok {
 		return
 	}
 	m.renderCase(w, r, http.StatusOK, c, "")
@@ -1157,26 +1170,16 @@ func (m *Module) apiList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (m *Module) apiGet(w http.ResponseWriter, r *http.Request) {
-	if !canUse(web.User(r)) {
-		m.forbidden(w, r, "您没有使用智慧裁量的权限")
-		return
-	}
-	c, err := m.loadCase(r)
-	if err != nil {
-		m.fail(w, r, err)
+	c, ok := m.caseFor(w, r)
+	if !ok {
 		return
 	}
 	web.WriteJSON(w, http.StatusOK, c)
 }
 
 func (m *Module) apiSimilar(w http.ResponseWriter, r *http.Request) {
-	if !canUse(web.User(r)) {
-		m.forbidden(w, r, "您没有使用智慧裁量的权限")
-		return
-	}
-	c, err := m.loadCase(r)
-	if err != nil {
-		m.fail(w, r, err)
+	c, ok := m.caseFor(w, r)
+	if !ok {
 		return
 	}
 	band, _ := strconv.ParseInt(r.URL.Query().Get("band"), 10, 64)
@@ -1317,13 +1320,8 @@ func (m *Module) apiStep(w http.ResponseWriter, r *http.Request) {
 }
 
 func (m *Module) apiSteps(w http.ResponseWriter, r *http.Request) {
-	if !canUse(web.User(r)) {
-		m.forbidden(w, r, "您没有使用智慧裁量的权限")
-		return
-	}
-	c, err := m.loadCase(r)
-	if err != nil {
-		m.fail(w, r, err)
+	c, ok := m.caseFor(w, r)
+	if !ok {
 		return
 	}
 	steps, err := listSteps(r.Context(), m.d.DB, c.ID)
