@@ -2,10 +2,12 @@ package river
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"tongcheng/internal/audit"
@@ -67,8 +69,9 @@ func (m *Module) CreateChief(ctx context.Context, u *auth.User, in NewChiefInput
 	return c, nil
 }
 
-// AssignReach gives the reach with code to chief; the reach must lie in the user's region
-// and within the chief's region.
+// AssignReach gives the reach with code to chief (调整): the reach must lie in the user's
+// region and within the chief's region, and the chief must be in office. The outgoing
+// chief's term on the reach ends and the new one's begins (任职记录).
 func (m *Module) AssignReach(ctx context.Context, u *auth.User, code string, chiefID int64) (*Reach, error) {
 	if !m.canEditArchive(u) {
 		return nil, errNotOffice
@@ -88,20 +91,284 @@ func (m *Module) AssignReach(ctx context.Context, u *auth.User, code string, chi
 		} else if err != nil {
 			return err
 		}
-		if !region.Within(r.Region, c.Region) {
-			return &auth.FieldError{Field: "chief_id", Message: fmt.Sprintf("河段在%s，所选河长属%s，请选择本辖区的河长", region.FullName(r.Region), region.FullName(c.Region))}
-		}
-		if _, err := tx.Exec(ctx, "UPDATE river_reaches SET chief_id = ? WHERE id = ?", c.ID, r.ID); err != nil {
-			return err
-		}
-		if err := audit.Log(ctx, tx, audit.Entry{Action: "update", Module: "river", ObjectType: "reach", ObjectID: r.Code, Region: r.Region,
-			Detail: fmt.Sprintf("河段 %s 的河长由 %s 改为 %s", r.Name, orNone(r.ChiefName), c.Name)}); err != nil {
+		if err := handOver(ctx, tx, u, r, c, "chief_id", "调整河长", m.Now()); err != nil {
 			return err
 		}
 		out, err = getReach(ctx, tx, "code", code)
 		return err
 	})
 	return out, err
+}
+
+// handOver passes reach r to chief to inside tx: checks that to may hold it, closes the
+// current holder's term with why, opens to's term from at, and audits the change. field
+// names the form field a refusal is about.
+func handOver(ctx context.Context, tx *store.Tx, u *auth.User, r *Reach, to *ChiefInfo, field, why string, at time.Time) error {
+	if to.Retired() {
+		return &auth.FieldError{Field: field, Message: fmt.Sprintf("河长 %s 已于 %s 卸任，不能再负责河段“%s”，请选择在任的河长", to.Name, to.RetiredOn, r.Name)}
+	}
+	if !region.Within(r.Region, to.Region) {
+		return &auth.FieldError{Field: field, Message: fmt.Sprintf("河段“%s”在%s，所选河长 %s 属%s，请选择本辖区的河长", r.Name, region.FullName(r.Region), to.Name, region.FullName(to.Region))}
+	}
+	if r.ChiefID == to.ID {
+		return nil
+	}
+	now := store.Time(at)
+	if r.ChiefID > 0 {
+		res, err := tx.Exec(ctx, "UPDATE river_reach_terms SET ended_at = ?, reason = ? WHERE reach_id = ? AND ended_at = ''", now, why, r.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 { // held since before the register kept history
+			if _, err := tx.Exec(ctx, "INSERT INTO river_reach_terms (reach_id, chief_id, region, started_at, ended_at, reason) VALUES (?, ?, ?, '', ?, ?)",
+				r.ID, r.ChiefID, r.Region, now, why); err != nil {
+				return err
+			}
+		}
+	}
+	if _, err := tx.Exec(ctx, "INSERT INTO river_reach_terms (reach_id, chief_id, region, started_at, changed_by) VALUES (?, ?, ?, ?, ?)",
+		r.ID, to.ID, r.Region, now, actorName(u)); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, "UPDATE river_reaches SET chief_id = ? WHERE id = ?", to.ID, r.ID); err != nil {
+		return err
+	}
+	return audit.Log(ctx, tx, audit.Entry{Action: "update", Module: "river", ObjectType: "reach", ObjectID: r.Code, Region: r.Region,
+		Detail: fmt.Sprintf("河段 %s 的河长由 %s 改为 %s（%s）", r.Name, orNone(r.ChiefName), to.Name, why)})
+}
+
+// RetireInput is a chief's leaving office (卸任). Every reach the chief holds goes to a
+// successor in the same step: the one named for it in Handover (公示牌编码 → chief id),
+// else SuccessorID. The successor (SuccessorID) also takes the chiefs below.
+type RetireInput struct {
+	Reason      string           `json:"reason"`
+	Date        string           `json:"date"` // YYYY-MM-DD (Asia/Shanghai), today when empty
+	SuccessorID int64            `json:"successor_id"`
+	Handover    map[string]int64 `json:"handover"`
+}
+
+// RetireResult says what a retirement moved.
+type RetireResult struct {
+	Chief    *ChiefInfo       `json:"chief"`
+	Handed   map[string]int64 `json:"handed"`   // reach code → new chief id
+	Relinked int              `json:"relinked"` // chiefs below now under the successor
+	Unlinked int              `json:"unlinked"` // chiefs below left without an in-office superior
+}
+
+// RetireChief records that a chief of the user's region leaves office on in.Date and
+// hands each of its reaches to a successor; a reach without one refuses the whole step.
+func (m *Module) RetireChief(ctx context.Context, u *auth.User, id int64, in RetireInput) (*RetireResult, error) {
+	if !m.canEditArchive(u) {
+		return nil, errNotOffice
+	}
+	in.Reason = strings.TrimSpace(in.Reason)
+	if in.Reason == "" || utf8.RuneCountInString(in.Reason) > 200 {
+		return nil, &auth.FieldError{Field: "reason", Message: "请填写卸任原因（如换届、工作调动，200 字以内）"}
+	}
+	now := m.Now()
+	at := now
+	if d := strings.TrimSpace(in.Date); d != "" {
+		t, err := time.ParseInLocation("2006-01-02", d, shanghai)
+		if err != nil {
+			return nil, &auth.FieldError{Field: "date", Message: "卸任日期格式不正确，请填写 YYYY-MM-DD 格式的日期"}
+		}
+		if t.After(now) {
+			return nil, &auth.FieldError{Field: "date", Message: "卸任日期不能晚于今天，请在卸任当天或之后办理"}
+		}
+		at = t.UTC()
+	}
+	out := &RetireResult{Handed: map[string]int64{}}
+	err := m.d.DB.InTx(ctx, func(tx *store.Tx) error {
+		c, err := getChief(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !u.CanWrite(c.Region) {
+			return auth.ErrScope
+		}
+		if c.Retired() {
+			return &web.HTTPError{Status: http.StatusConflict, Code: "retired", Message: fmt.Sprintf("河长 %s 已于 %s 卸任，不能重复办理", c.Name, c.RetiredOn)}
+		}
+		reaches, err := heldReaches(ctx, tx, c.ID)
+		if err != nil {
+			return err
+		}
+		held := map[string]bool{}
+		for _, r := range reaches {
+			held[r.Code] = true
+		}
+		for code := range in.Handover {
+			if !held[code] {
+				return &auth.FieldError{Field: "handover", Message: fmt.Sprintf("河段“%s”不由河长 %s 负责，请只为其所管河段指定接任河长", code, c.Name)}
+			}
+		}
+		var succ *ChiefInfo
+		if in.SuccessorID > 0 {
+			if succ, err = successor(ctx, tx, c, in.SuccessorID, "successor_id"); err != nil {
+				return err
+			}
+		}
+		for _, r := range reaches {
+			to, field := in.Handover[r.Code], "handover"
+			if to == 0 {
+				to, field = in.SuccessorID, "successor_id"
+			}
+			if to == 0 {
+				return &auth.FieldError{Field: "handover", Message: fmt.Sprintf("河段“%s”（%s）还没有接任河长：卸任前须把所管河段交给接任河长，请为它选择接任河长", r.Name, r.Code)}
+			}
+			tc := succ
+			if to != in.SuccessorID {
+				if tc, err = successor(ctx, tx, c, to, field); err != nil {
+					return err
+				}
+			}
+			if err := checkTermStart(ctx, tx, r, at); err != nil {
+				return err
+			}
+			if err := handOver(ctx, tx, u, r, tc, field, fmt.Sprintf("%s卸任：%s", c.Name, in.Reason), at); err != nil {
+				return err
+			}
+			out.Handed[r.Code] = tc.ID
+		}
+		// the chiefs below go to the successor where it ranks above them
+		if succ != nil {
+			res, err := tx.Exec(ctx, "UPDATE river_chiefs SET parent_id = ? WHERE parent_id = ? AND level > ?", succ.ID, c.ID, int(succ.Level))
+			if err != nil {
+				return err
+			}
+			n, _ := res.RowsAffected()
+			out.Relinked = int(n)
+		}
+		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM river_chiefs WHERE parent_id = ?", c.ID).Scan(&out.Unlinked); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "UPDATE river_chiefs SET retired_at = ?, retire_reason = ? WHERE id = ?", store.Time(at), in.Reason, c.ID); err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("%s %s 于 %s 卸任（%s），移交河段 %d 个", c.Level, c.Name, at.In(shanghai).Format("2006-01-02"), in.Reason, len(reaches))
+		if out.Relinked > 0 {
+			detail += fmt.Sprintf("，下级河长 %d 名改由 %s 领导", out.Relinked, succ.Name)
+		}
+		if err := audit.Log(ctx, tx, audit.Entry{Action: "retire", Module: "river", ObjectType: "chief", ObjectID: fmt.Sprint(c.ID), Region: c.Region, Detail: detail}); err != nil {
+			return err
+		}
+		out.Chief, err = getChief(ctx, tx, c.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// successor loads the chief that takes over from c.
+func successor(ctx context.Context, q store.Querier, c *ChiefInfo, id int64, field string) (*ChiefInfo, error) {
+	if id == c.ID {
+		return nil, &auth.FieldError{Field: field, Message: "接任河长不能是卸任的河长本人，请选择另一位河长"}
+	}
+	s, err := getChief(ctx, q, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, &auth.FieldError{Field: field, Message: fmt.Sprintf("接任河长（编号 %d）不存在，请重新选择", id)}
+	}
+	return s, err
+}
+
+// heldReaches lists every reach a chief holds (no limit: a retirement hands over all).
+func heldReaches(ctx context.Context, q store.Querier, chiefID int64) ([]*Reach, error) {
+	rows, err := q.Query(ctx, "SELECT code FROM river_reaches WHERE chief_id = ? ORDER BY id", chiefID)
+	if err != nil {
+		return nil, err
+	}
+	var codes []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		codes = append(codes, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]*Reach, 0, len(codes))
+	for _, c := range codes {
+		r, err := getReach(ctx, q, "code", c)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// ReachTerm is one chief's time on a reach (任职记录).
+type ReachTerm struct {
+	ReachID    int64     `json:"reach_id"`
+	ReachCode  string    `json:"reach_code"`
+	ReachName  string    `json:"reach_name"`
+	ChiefID    int64     `json:"chief_id"`
+	ChiefName  string    `json:"chief_name"`
+	ChiefLevel Level     `json:"chief_level"`
+	Start      time.Time `json:"start"`  // zero: held before the register kept history
+	End        time.Time `json:"end"`    // zero: holds it now
+	Reason     string    `json:"reason"` // why the term ended
+	By         string    `json:"by"`     // who entered the start
+}
+
+// Current says the chief still holds the reach.
+func (t ReachTerm) Current() bool { return t.End.IsZero() }
+
+// list gives the terms of a reach (by "reach_id") or of a chief (by "chief_id"), newest first.
+func listTerms(ctx context.Context, q store.Querier, col string, id int64) ([]ReachTerm, error) {
+	rows, err := q.Query(ctx, `SELECT t.reach_id, COALESCE(r.code, ''), COALESCE(r.name, ''), t.chief_id, COALESCE(c.name, ''), COALESCE(c.level, 0),
+		t.started_at, t.ended_at, t.reason, t.changed_by
+		FROM river_reach_terms t LEFT JOIN river_reaches r ON r.id = t.reach_id LEFT JOIN river_chiefs c ON c.id = t.chief_id
+		WHERE t.`+col+` = ? ORDER BY t.id DESC LIMIT 500`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []ReachTerm{}
+	for rows.Next() {
+		var t ReachTerm
+		var lvl int
+		var start, end string
+		if err := rows.Scan(&t.ReachID, &t.ReachCode, &t.ReachName, &t.ChiefID, &t.ChiefName, &lvl, &start, &end, &t.Reason, &t.By); err != nil {
+			return nil, err
+		}
+		t.ChiefLevel, t.Start, t.End = Level(lvl), s2t(start), s2t(end)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// ofReach is the reach's history with its current holder first, also when the holder
+// was set before the register kept history (then its start is unknown).
+func reachHistory(ctx context.Context, q store.Querier, r *Reach) ([]ReachTerm, error) {
+	list, err := listTerms(ctx, q, "reach_id", r.ID)
+	if err != nil || r.ChiefID == 0 || (len(list) > 0 && list[0].Current() && list[0].ChiefID == r.ChiefID) {
+		return list, err
+	}
+	cur := ReachTerm{ReachID: r.ID, ReachCode: r.Code, ReachName: r.Name, ChiefID: r.ChiefID, ChiefName: r.ChiefName, ChiefLevel: r.ChiefLvl}
+	return append([]ReachTerm{cur}, list...), nil
+}
+
+// startCheck refuses to end r's current term before it began.
+func checkTermStart(ctx context.Context, q store.Querier, r *Reach, at time.Time) error {
+	var start string
+	err := q.QueryRow(ctx, "SELECT started_at FROM river_reach_terms WHERE reach_id = ? AND ended_at = '' ORDER BY id DESC LIMIT 1", r.ID).Scan(&start)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && start == "") {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if s := s2t(start); at.Before(s) {
+		return &auth.FieldError{Field: "date", Message: fmt.Sprintf("卸任日期早于其接管河段“%s”的日期 %s，请核对卸任日期", r.Name, s.In(shanghai).Format("2006-01-02"))}
+	}
+	return nil
 }
 
 func orNone(s string) string {
@@ -192,4 +459,30 @@ func (m *Module) apiChiefUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m.d.Web.Reply(w, r, http.StatusOK)(m.UpdateChief(r.Context(), web.User(r), id, in))
+}
+
+func (m *Module) apiChiefRetire(w http.ResponseWriter, r *http.Request) {
+	var in RetireInput
+	id, err := web.PathID(r, "id")
+	if err == nil {
+		err = web.DecodeJSON(r, &in)
+	}
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	m.d.Web.Reply(w, r, http.StatusOK)(m.RetireChief(r.Context(), web.User(r), id, in))
+}
+
+func (m *Module) apiReachTerms(w http.ResponseWriter, r *http.Request) {
+	if !m.viewer(w, r, "查看河段任职记录") {
+		return
+	}
+	reach, err := getReach(r.Context(), m.d.DB, "code", r.PathValue("code"))
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	list, err := reachHistory(r.Context(), m.d.DB, reach)
+	m.d.Web.Reply(w, r, http.StatusOK)(web.Items(list), err)
 }

@@ -175,3 +175,220 @@ func TestChiefUpdate(t *testing.T) {
 		}
 	})
 }
+
+type termOut struct {
+	ChiefID   int64  `json:"chief_id"`
+	ChiefName string `json:"chief_name"`
+	Start     string `json:"start"`
+	End       string `json:"end"`
+	Reason    string `json:"reason"`
+}
+
+// reachTerms reads a reach's history (newest first) through the API.
+func (e *env) reachTerms(code string) []termOut {
+	e.t.Helper()
+	var out struct {
+		Total int       `json:"total"`
+		Items []termOut `json:"items"`
+	}
+	if st := e.api("cd-office", "GET", "/api/v1/river/reaches/"+code+"/terms", nil, &out); st != 200 || out.Total != len(out.Items) {
+		e.t.Fatalf("terms of %s: %d %+v", code, st, out)
+	}
+	return out.Items
+}
+
+// Chiefs change over time: the 河长办 moves a reach from one chief to another and retires a
+// chief, whose reaches go to a successor in the same step; every holder's time is kept.
+func TestChiefReassignAndRetire(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		var zhang int64
+		if err := db.QueryRow(t.Context(), "SELECT id FROM river_chiefs WHERE name = '张河长'").Scan(&zhang); err != nil {
+			t.Fatal(err)
+		}
+		reg := func(user string, body map[string]any) int64 {
+			t.Helper()
+			var c struct{ ID int64 }
+			if st := e.api(user, "POST", "/api/v1/river/chiefs", body, &c); st != http.StatusCreated {
+				t.Fatalf("register %v: %d", body, st)
+			}
+			return c.ID
+		}
+		li := reg("cd-office", map[string]any{"name": "李河长", "level": 2, "region": "510100", "title": "副市长"})
+		wang := reg("cd-office", map[string]any{"name": "王河长", "level": 3, "region": "510121", "parent_id": zhang})
+		zhao := reg("dy-office", map[string]any{"name": "赵河长", "level": 2, "region": "510600"})
+		assign := func(code string, chief int64, want int) apiErr {
+			t.Helper()
+			var ae apiErr
+			if st := e.api("cd-office", "PUT", "/api/v1/river/reaches/"+code+"/chief", map[string]any{"chief_id": chief}, &ae); st != want {
+				t.Fatalf("assign %s to %d: %d %+v, want %d", code, chief, st, ae.Error, want)
+			}
+			return ae
+		}
+
+		// 调整: 张 takes the reach, then 李; 张's term ends when 李's begins
+		assign("T-CD-1", zhang, 200)
+		if h := e.reachTerms("T-CD-1"); len(h) != 1 || h[0].ChiefID != zhang || h[0].End != "0001-01-01T00:00:00Z" || h[0].Start != "2026-11-20T02:00:00Z" {
+			t.Fatalf("history after the first assignment: %+v", h)
+		}
+		assign("T-CD-1", li, 200)
+		h := e.reachTerms("T-CD-1")
+		if len(h) != 2 || h[0].ChiefID != li || h[0].End != "0001-01-01T00:00:00Z" || h[1].ChiefID != zhang || h[1].End != "2026-11-20T02:00:00Z" || h[1].Reason != "调整河长" {
+			t.Fatalf("history after the reassignment: %+v", h)
+		}
+		// a 德阳 chief cannot hold a 成都 reach; nothing is recorded
+		if ae := assign("T-CD-1", zhao, 400); ae.Error.Field != "chief_id" || !strings.Contains(ae.Error.Message, "请选择本辖区的河长") {
+			t.Fatalf("other region: %+v", ae.Error)
+		}
+		if n := len(e.reachTerms("T-CD-1")); n != 2 {
+			t.Fatalf("refused reassignment wrote history: %d rows", n)
+		}
+		// the 公示牌 names the current chief only
+		pub := e.client()
+		if resp, body := pub.Get("/river/board/T-CD-1"); resp.StatusCode != 200 || !strings.Contains(body, "李河长") || strings.Contains(body, "张河长") {
+			t.Fatalf("board after the reassignment: %d", resp.StatusCode)
+		}
+		assign("T-CD-1", zhang, 200) // back to 张 for the retirement
+
+		// 卸任: refusals change nothing
+		path := fmt.Sprintf("/api/v1/river/chiefs/%d/retire", zhang)
+		terms := e.count("SELECT COUNT(*) FROM river_reach_terms")
+		audits := e.AuditCount(audit.Filter{Module: "river"})
+		for _, b := range []struct {
+			user  string
+			body  map[string]any
+			st    int
+			field string
+			msg   string
+		}{
+			{"dy-office", map[string]any{"reason": "换届", "successor_id": li}, 403, "", ""},
+			{"cd-chief", map[string]any{"reason": "换届", "successor_id": li}, 403, "", "只有河长办"},
+			{"cd-office", map[string]any{"reason": " ", "successor_id": li}, 400, "reason", "请填写卸任原因"},
+			{"cd-office", map[string]any{"reason": "换届"}, 400, "handover", "河段“锦江测试段”（T-CD-1）还没有接任河长"},
+			{"cd-office", map[string]any{"reason": "换届", "successor_id": zhao}, 400, "successor_id", "所选河长 赵河长 属德阳市"},
+			{"cd-office", map[string]any{"reason": "换届", "successor_id": zhang}, 400, "successor_id", "不能是卸任的河长本人"},
+			{"cd-office", map[string]any{"reason": "换届", "successor_id": 999999}, 400, "successor_id", "不存在"},
+			{"cd-office", map[string]any{"reason": "换届", "handover": map[string]int64{"T-DY-1": li}, "successor_id": li}, 400, "handover", "河段“T-DY-1”不由河长 张河长 负责"},
+			{"cd-office", map[string]any{"reason": "换届", "successor_id": li, "date": "2026-11-21"}, 400, "date", "不能晚于今天"},
+			{"cd-office", map[string]any{"reason": "换届", "successor_id": li, "date": "2026-11-19"}, 400, "date", "早于其接管河段“锦江测试段”的日期 2026-11-20"},
+		} {
+			var ae apiErr
+			if st := e.api(b.user, "POST", path, b.body, &ae); st != b.st || ae.Error.Field != b.field || !strings.Contains(ae.Error.Message, b.msg) {
+				t.Fatalf("%s %v: %d %+v, want %d %q %q", b.user, b.body, st, ae.Error, b.st, b.field, b.msg)
+			}
+		}
+		if e.count("SELECT COUNT(*) FROM river_chiefs WHERE id = ? AND retired_at = ''", zhang) != 1 || e.count("SELECT COUNT(*) FROM river_reaches WHERE code = 'T-CD-1' AND chief_id = ?", zhang) != 1 ||
+			e.count("SELECT COUNT(*) FROM river_reach_terms") != terms || e.count("SELECT COUNT(*) FROM river_chiefs WHERE id = ? AND parent_id = ?", wang, zhang) != 1 ||
+			e.AuditCount(audit.Filter{Module: "river"}) != audits {
+			t.Fatal("a refused retirement changed something")
+		}
+
+		// 李 takes the reach and the county chief below 张
+		var res struct {
+			Chief struct {
+				RetiredOn    string `json:"retired_on"`
+				RetireReason string `json:"retire_reason"`
+			} `json:"chief"`
+			Handed   map[string]int64 `json:"handed"`
+			Relinked int              `json:"relinked"`
+			Unlinked int              `json:"unlinked"`
+		}
+		if st := e.api("cd-office", "POST", path, map[string]any{"reason": "换届", "successor_id": li}, &res); st != 200 ||
+			res.Chief.RetiredOn != "2026-11-20" || res.Chief.RetireReason != "换届" || res.Handed["T-CD-1"] != li || len(res.Handed) != 1 || res.Relinked != 1 || res.Unlinked != 0 {
+			t.Fatalf("retire: %d %+v", st, res)
+		}
+		h = e.reachTerms("T-CD-1")
+		if len(h) != 4 || h[0].ChiefID != li || h[0].End != "0001-01-01T00:00:00Z" || h[1].ChiefID != zhang || h[1].Reason != "张河长卸任：换届" || h[1].End == "0001-01-01T00:00:00Z" {
+			t.Fatalf("history after the retirement: %+v", h)
+		}
+		if e.count("SELECT COUNT(*) FROM river_chiefs WHERE id = ? AND parent_id = ?", wang, li) != 1 {
+			t.Fatal("the county chief below 张 was not put under 李")
+		}
+		list, err := audit.List(t.Context(), db, audit.Filter{Module: "river", Action: "retire", ObjectID: fmt.Sprint(zhang)})
+		if err != nil || len(list) != 1 || !strings.Contains(list[0].Detail, "市级 张河长 于 2026-11-20 卸任（换届），移交河段 1 个，下级河长 1 名改由 李河长 领导") {
+			t.Fatalf("retirement audit: %v %+v", err, list)
+		}
+		// a retired chief: not twice, no reach, no chief below
+		var ae apiErr
+		if st := e.api("cd-office", "POST", path, map[string]any{"reason": "换届", "successor_id": li}, &ae); st != http.StatusConflict || !strings.Contains(ae.Error.Message, "已于 2026-11-20 卸任") {
+			t.Fatalf("second retirement: %d %+v", st, ae.Error)
+		}
+		if ae := assign("T-CD-1", zhang, 400); ae.Error.Field != "chief_id" || !strings.Contains(ae.Error.Message, "张河长 已于 2026-11-20 卸任，不能再负责河段“锦江测试段”") {
+			t.Fatalf("reach to a retired chief: %+v", ae.Error)
+		}
+		if st := e.api("cd-office", "POST", "/api/v1/river/chiefs", map[string]any{"name": "孙河长", "level": 3, "region": "510121", "parent_id": zhang}, &ae); st != 400 || ae.Error.Field != "parent_id" || !strings.Contains(ae.Error.Message, "已于 2026-11-20 卸任") {
+			t.Fatalf("chief under a retired chief: %d %+v", st, ae.Error)
+		}
+		// the 公示牌 and the public report page name 李 only; 张's page keeps the record
+		for _, p := range []string{"/river/board/T-CD-1", "/river/public/T-CD-1"} {
+			if resp, body := pub.Get(p); resp.StatusCode != 200 || !strings.Contains(body, "李河长") || strings.Contains(body, "张河长") {
+				t.Fatalf("%s after the retirement: %d", p, resp.StatusCode)
+			}
+		}
+		c := e.login("cd-office")
+		resp, body := c.Get(fmt.Sprintf("/river/chiefs/%d", zhang))
+		if resp.StatusCode != 200 || !strings.Contains(body, `id="retired"`) || !strings.Contains(body, "2026-11-20 卸任（换届）") || !strings.Contains(body, `href="/river/reaches/T-CD-1">锦江测试段</a></td><td>2026-11-20</td><td>2026-11-20</td><td>张河长卸任：换届`) || strings.Contains(body, "办理卸任") {
+			t.Fatalf("retired chief's page: %d", resp.StatusCode)
+		}
+		resp, body = c.Get("/river/reaches/T-CD-1")
+		if resp.StatusCode != 200 || !strings.Contains(body, `<td id="current-chief"><a href="/river/chiefs/`+itoa(li)+`">李河长</a>`) || strings.Count(body, ">张河长</a>") != 2 {
+			t.Fatalf("reach page: %d", resp.StatusCode)
+		}
+	})
+}
+
+// The same from the pages: the chief page refuses a retirement that leaves a reach
+// without a chief, naming the reach, and the reach page moves a reach.
+func TestChiefRetirePageForms(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		var zhang int64
+		if err := db.QueryRow(t.Context(), "SELECT id FROM river_chiefs WHERE name = '张河长'").Scan(&zhang); err != nil {
+			t.Fatal(err)
+		}
+		var li, wang struct{ ID int64 }
+		e.api("cd-office", "POST", "/api/v1/river/chiefs", map[string]any{"name": "李河长", "level": 2, "region": "510100"}, &li)
+		e.api("cd-office", "POST", "/api/v1/river/chiefs", map[string]any{"name": "王河长", "level": 3, "region": "510121", "parent_id": zhang}, &wang)
+		c := e.login("cd-office")
+
+		// the reach page: the 德阳 office sees no form; a county chief cannot hold a city reach; 张 can
+		if resp, body := e.login("dy-office").Get("/river/reaches/T-CD-1"); resp.StatusCode != 200 || strings.Contains(body, "调整本河段河长") {
+			t.Fatalf("德阳 office on the 成都 reach page: %d", resp.StatusCode)
+		}
+		resp, body := c.Get("/river/reaches/T-CD-1")
+		if resp.StatusCode != 200 || !strings.Contains(body, "尚未明确河长") || !strings.Contains(body, fmt.Sprintf(`<option value="%d">李河长（市级`, li.ID)) {
+			t.Fatalf("reach page for the office: %d", resp.StatusCode)
+		}
+		resp, body = c.PostForm("/river/reaches/T-CD-1/chief", url.Values{"csrf": {c.CSRF}, "chief_id": {itoa(wang.ID)}})
+		if resp.StatusCode != 400 || !strings.Contains(body, `id="reach-error"`) || !strings.Contains(body, "请选择本辖区的河长") {
+			t.Fatalf("county chief on the city reach: %d", resp.StatusCode)
+		}
+		resp, body = c.PostForm("/river/reaches/T-CD-1/chief", url.Values{"csrf": {c.CSRF}, "chief_id": {itoa(zhang)}})
+		if resp.StatusCode != 200 || !strings.Contains(body, "河段已交由 张河长 负责") || !strings.Contains(body, "至今") {
+			t.Fatalf("reassign from the reach page: %d", resp.StatusCode)
+		}
+
+		// the chief page: retiring without a successor is refused naming the reach
+		page := fmt.Sprintf("/river/chiefs/%d", zhang)
+		resp, body = c.Get(page)
+		if resp.StatusCode != 200 || !strings.Contains(body, "办理卸任") || !strings.Contains(body, fmt.Sprintf(`<option value="%d">李河长（`, li.ID)) || !strings.Contains(body, `name="handover.T-CD-1"`) {
+			t.Fatalf("chief page retire form: %d", resp.StatusCode)
+		}
+		resp, body = c.PostForm(page+"/retire", url.Values{"csrf": {c.CSRF}, "reason": {"工作调动"}})
+		if resp.StatusCode != 400 || !strings.Contains(body, `id="retire-error"`) || !strings.Contains(body, "河段“锦江测试段”（T-CD-1）还没有接任河长") || !strings.Contains(body, `value="工作调动"`) {
+			t.Fatalf("retire without successor: %d", resp.StatusCode)
+		}
+		// per reach: T-CD-1 to 李
+		resp, body = c.PostForm(page+"/retire", url.Values{"csrf": {c.CSRF}, "reason": {"工作调动"}, "handover.T-CD-1": {itoa(li.ID)}})
+		if resp.StatusCode != 200 || !strings.Contains(body, "已办理 张河长 卸任，移交河段 1 个") || !strings.Contains(body, "工作调动") {
+			t.Fatalf("retire from the page: %d", resp.StatusCode)
+		}
+		if e.count("SELECT COUNT(*) FROM river_reaches WHERE code = 'T-CD-1' AND chief_id = ?", li.ID) != 1 {
+			t.Fatal("reach not handed to 李")
+		}
+		// no successor for the chiefs below: 王 stays under 张 and is counted
+		if e.count("SELECT COUNT(*) FROM river_chiefs WHERE id = ? AND parent_id = ?", wang.ID, zhang) != 1 {
+			t.Fatal("the chief below moved without a successor")
+		}
+	})
+}

@@ -2,6 +2,7 @@ package river
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -77,6 +78,7 @@ type ChiefFile struct {
 	Chief     *ChiefInfo   `json:"chief"`
 	Chain     []*ChiefInfo `json:"chain"` // upwards, nearest first
 	Reaches   []Reach      `json:"reaches"`
+	Terms     []ReachTerm  `json:"terms"` // the reaches the chief holds and held, newest first
 	Tree      *TreeNode    `json:"tree,omitempty"`
 	TreeSize  int          `json:"tree_size"`
 	Truncated bool         `json:"truncated"`
@@ -89,7 +91,10 @@ type ChiefFile struct {
 	SubLevel []Level         `json:"-"`
 	Form     NewChiefInput   `json:"-"`
 	FormErr  string          `json:"-"`
-	FormFor  string          `json:"-"` // "self", "chief" or "reach": which form FormErr belongs to
+	FormFor  string          `json:"-"` // "self", "chief", "reach" or "retire": which form FormErr belongs to
+	// 卸任: the in-office chiefs of the same level and region who can take over
+	Successors []*ChiefInfo `json:"-"`
+	Retire     RetireInput  `json:"-"`
 }
 
 func (m *Module) chiefFile(ctx context.Context, u *auth.User, id int64, tree bool, max int) (*ChiefFile, error) {
@@ -99,8 +104,11 @@ func (m *Module) chiefFile(ctx context.Context, u *auth.User, id int64, tree boo
 		return nil, err
 	}
 	f := &ChiefFile{Chief: c, ShowPhone: m.canEditArchive(u) && u.CanWrite(c.Region)}
-	if f.ShowPhone {
+	if f.ShowPhone && !c.Retired() {
 		f.CanEdit = true
+		if f.Successors, err = inOfficeChiefs(ctx, db, c.ID, []string{c.Region}, c.Level); err != nil {
+			return nil, err
+		}
 		for _, code := range append([]string{c.Region}, regionCodesUnder(c.Region)...) {
 			if rg, ok := region.Get(code); ok && u.CanWrite(code) {
 				f.Regions = append(f.Regions, rg)
@@ -120,6 +128,9 @@ func (m *Module) chiefFile(ctx context.Context, u *auth.User, id int64, tree boo
 		return nil, err
 	}
 	c.Reaches = int64(len(f.Reaches))
+	if f.Terms, err = listTerms(ctx, db, "chief_id", id); err != nil {
+		return nil, err
+	}
 	if tree {
 		if f.Tree, f.TreeSize, f.Truncated, err = ChiefTree(ctx, db, c, max); err != nil {
 			return nil, err
@@ -227,6 +238,124 @@ func (m *Module) reachToChiefForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/river/chiefs/"+strconv.FormatInt(id, 10)+"?ok="+urlQuery("河段 "+code+" 已交由本河长负责")+"#reaches", http.StatusSeeOther)
+}
+
+// retireForm records from the chief page that the chief leaves office, handing its
+// reaches to the successor chosen for all or for each reach.
+func (m *Module) retireForm(w http.ResponseWriter, r *http.Request) {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	in := RetireInput{Reason: r.PostFormValue("reason"), Date: r.PostFormValue("date"), Handover: map[string]int64{}}
+	in.SuccessorID, _ = strconv.ParseInt(r.PostFormValue("successor_id"), 10, 64)
+	_ = r.ParseForm()
+	for k, v := range r.PostForm {
+		if code, ok := strings.CutPrefix(k, "handover."); ok && len(v) > 0 {
+			if n, _ := strconv.ParseInt(v[0], 10, 64); n > 0 {
+				in.Handover[code] = n
+			}
+		}
+	}
+	res, err := m.RetireChief(r.Context(), web.User(r), id, in)
+	if err != nil {
+		he := web.Classify(err)
+		if he.Status >= 500 {
+			m.d.Web.Fail(w, r, err)
+			return
+		}
+		m.renderChief(w, r, he.Status, id, func(f *ChiefFile) { f.Retire, f.FormErr, f.FormFor = in, he.Message, "retire" })
+		return
+	}
+	msg := fmt.Sprintf("已办理 %s 卸任，移交河段 %d 个", res.Chief.Name, len(res.Handed))
+	http.Redirect(w, r, "/river/chiefs/"+strconv.FormatInt(id, 10)+"?ok="+urlQuery(msg), http.StatusSeeOther)
+}
+
+// inOfficeChiefs lists the chiefs in office in the given regions (at level lvl when
+// lvl > 0), except the one with id except, highest level first.
+func inOfficeChiefs(ctx context.Context, q store.Querier, except int64, regions []string, lvl Level) ([]*ChiefInfo, error) {
+	args := []any{except}
+	w := "c.retired_at = '' AND c.id <> ? AND c.region IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(regions)), ", ") + ")"
+	for _, rg := range regions {
+		args = append(args, rg)
+	}
+	if lvl > 0 {
+		w, args = w+" AND c.level = ?", append(args, int(lvl))
+	}
+	rows, err := q.Query(ctx, "SELECT "+chiefCols+" FROM river_chiefs c WHERE "+w+" ORDER BY c.level, c.region, c.id LIMIT 300", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*ChiefInfo
+	for rows.Next() {
+		c, err := scanChief(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// ReachFile is the reach page: the reach, its chiefs over time, and for the 河长办 the
+// chiefs in office who may take it over.
+type ReachFile struct {
+	Reach      *Reach
+	Terms      []ReachTerm
+	CanEdit    bool
+	Candidates []*ChiefInfo
+	FormErr    string
+}
+
+func (m *Module) reachPage(w http.ResponseWriter, r *http.Request) {
+	if !m.viewer(w, r, "查看河段") {
+		return
+	}
+	m.renderReach(w, r, http.StatusOK, "")
+}
+
+func (m *Module) renderReach(w http.ResponseWriter, r *http.Request, status int, formErr string) {
+	ctx, u := r.Context(), web.User(r)
+	reach, err := getReach(ctx, m.d.DB, "code", r.PathValue("code"))
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	f := &ReachFile{Reach: reach, FormErr: formErr, CanEdit: m.canEditArchive(u) && u.CanWrite(reach.Region)}
+	if f.Terms, err = reachHistory(ctx, m.d.DB, reach); err == nil && f.CanEdit {
+		// the chiefs whose unit holds the reach: of its county (or city), its city, the province
+		units := []string{reach.Region}
+		for _, up := range []string{region.CityOf(reach.Region), region.ProvinceCode} {
+			if up != "" && up != reach.Region {
+				units = append(units, up)
+			}
+		}
+		f.Candidates, err = inOfficeChiefs(ctx, m.d.DB, reach.ChiefID, units, 0)
+	}
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	m.d.Web.Render(w, r, status, "river/reach.html", reach.Name+" · 河段", f)
+}
+
+// reachChiefForm gives the reach to another chief from the reach page (调整).
+func (m *Module) reachChiefForm(w http.ResponseWriter, r *http.Request) {
+	code := r.PathValue("code")
+	id, _ := strconv.ParseInt(r.PostFormValue("chief_id"), 10, 64)
+	reach, err := m.AssignReach(r.Context(), web.User(r), code, id)
+	if err != nil {
+		he := web.Classify(err)
+		if he.Status >= 500 || he.Status == http.StatusNotFound {
+			m.d.Web.Fail(w, r, err)
+			return
+		}
+		m.renderReach(w, r, he.Status, he.Message)
+		return
+	}
+	http.Redirect(w, r, "/river/reaches/"+url.PathEscape(code)+"?ok="+urlQuery("河段已交由 "+reach.ChiefName+" 负责"), http.StatusSeeOther)
 }
 
 type officesData struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -29,6 +30,20 @@ type ChiefInfo struct {
 	Phone     string `json:"-"` // shown only to the 河长办 of the chief's region
 	Reaches   int64  `json:"reaches"`
 	Children  int64  `json:"children"`
+	// 卸任: the day (Asia/Shanghai) the chief left office and why; empty while in office
+	RetiredOn    string `json:"retired_on,omitempty"`
+	RetireReason string `json:"retire_reason,omitempty"`
+}
+
+// Retired says the chief has left office (已卸任).
+func (c *ChiefInfo) Retired() bool { return c.RetiredOn != "" }
+
+// retiredDay is the stored 卸任 time as the day it is shown.
+func retiredDay(at string) string {
+	if at == "" {
+		return ""
+	}
+	return s2t(at).In(shanghai).Format("2006-01-02")
 }
 
 // Where is the chief's unit in words: the county (or city) and the township or village.
@@ -40,12 +55,13 @@ func (c *ChiefInfo) Where() string {
 	return s
 }
 
-const chiefCols = `c.id, c.name, c.level, c.region, c.city, c.place, c.title, c.parent_id, c.user_id, c.phone`
+const chiefCols = `c.id, c.name, c.level, c.region, c.city, c.place, c.title, c.parent_id, c.user_id, c.phone, c.retired_at, c.retire_reason`
 
-func scanChief(sc interface{ Scan(...any) error }) (*ChiefInfo, error) {
+func scanChief(sc interface{ Scan(...any) error }, more ...any) (*ChiefInfo, error) {
 	var c ChiefInfo
 	var lvl int
-	if err := sc.Scan(&c.ID, &c.Name, &lvl, &c.Region, &c.City, &c.Place, &c.Title, &c.ParentID, &c.UserID, &c.Phone); err != nil {
+	var retired string
+	if err := sc.Scan(append([]any{&c.ID, &c.Name, &lvl, &c.Region, &c.City, &c.Place, &c.Title, &c.ParentID, &c.UserID, &c.Phone, &retired, &c.RetireReason}, more...)...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, store.ErrNotFound
 		}
@@ -53,6 +69,7 @@ func scanChief(sc interface{ Scan(...any) error }) (*ChiefInfo, error) {
 	}
 	c.Level = Level(lvl)
 	c.LevelName = c.Level.String()
+	c.RetiredOn = retiredDay(retired)
 	return &c, nil
 }
 
@@ -210,14 +227,13 @@ func listChiefs(ctx context.Context, q store.Querier, f ChiefFilter) ([]*ChiefIn
 	defer rows.Close()
 	out := []*ChiefInfo{}
 	for rows.Next() {
-		var c ChiefInfo
-		var lvl int
-		if err := rows.Scan(&c.ID, &c.Name, &lvl, &c.Region, &c.City, &c.Place, &c.Title, &c.ParentID, &c.UserID, &c.Phone, &c.Reaches); err != nil {
+		var n int64
+		c, err := scanChief(rows, &n)
+		if err != nil {
 			return nil, err
 		}
-		c.Level = Level(lvl)
-		c.LevelName = c.Level.String()
-		out = append(out, &c)
+		c.Reaches = n
+		out = append(out, c)
 	}
 	return out, rows.Err()
 }
@@ -366,6 +382,9 @@ func registerChief(ctx context.Context, tx store.Querier, c *ChiefInfo) error {
 		}
 		if p.Level >= c.Level {
 			return &auth.FieldError{Field: "parent_id", Message: "上级河长的层级须高于本河长"}
+		}
+		if p.Retired() {
+			return &auth.FieldError{Field: "parent_id", Message: fmt.Sprintf("上级河长 %s 已于 %s 卸任，请在接任的河长下登记", p.Name, p.RetiredOn)}
 		}
 	}
 	c.City = region.CityOf(c.Region)
