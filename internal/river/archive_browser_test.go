@@ -10,7 +10,7 @@ import (
 )
 
 // TestArchiveOnPhone opens the river list, a river page, a city chief's 河长关系树
-// (collapsing and opening a branch) and a reach's 公示牌 in headless Chromium at
+// (collapsing and opening a branch), a reach's page with its 历任河长 and its 公示牌 in headless Chromium at
 // a phone's size (390 × 844): no console error, no exception, and no page wider
 // than the screen.
 func TestArchiveOnPhone(t *testing.T) {
@@ -60,6 +60,7 @@ func TestArchiveOnPhone(t *testing.T) {
 	}
 	var code string
 	must("reach code", e.db.QueryRow(context.Background(), "SELECT code FROM river_reaches WHERE chief_id > 0 ORDER BY id LIMIT 1").Scan(&code))
+	open("/river/reaches/"+code, "历任河长")
 	// the board is public: log out first (the menu opens on a phone)
 	must("open menu", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`label.navbtn`))))
 	_, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))

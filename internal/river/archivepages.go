@@ -66,6 +66,7 @@ func (m *Module) mountArchive() {
 	w.Handle("DELETE /api/v1/river/measures/{id}", m.apiArchiveDelete("measure"))
 	w.OpenAPI(archiveOpenAPI())
 	audit.NameAction("progress", "更新进度")
+	audit.NameAction("retire", "河长卸任")
 }
 
 func archiveOpenAPI() map[string]any {
@@ -80,7 +81,9 @@ func archiveOpenAPI() map[string]any {
 		"/api/v1/river/reaches/{code}":       map[string]any{"get": op("河段公示牌：河长、职责、监督电话、举报编码")},
 		"/api/v1/river/chiefs":               map[string]any{"get": op("河长列表（region、level、name 筛选，after 翻页）"), "post": op("登记河长（name、level 1–5、region、place、title、phone、parent_id；河长办，限本辖区）")},
 		"/api/v1/river/reaches/{code}/chief": map[string]any{"put": op("调整河段的河长（chief_id；河长办，限本辖区，河长须属河段所在辖区）")},
-		"/api/v1/river/chiefs/{id}":          map[string]any{"get": op("河长：所管河段、上级河长链（河长关系树向上）")},
+		"/api/v1/river/chiefs/{id}":          map[string]any{"get": op("河长：所管河段、任职记录、上级河长链（河长关系树向上），卸任的河长有 retired_on、retire_reason"), "put": op("修改河长姓名、职务、电话、乡镇或村（河长办，限本辖区）")},
+		"/api/v1/river/chiefs/{id}/retire":   map[string]any{"post": op("河长卸任（reason、date YYYY-MM-DD、successor_id 接管全部河段和下级河长、handover {公示牌编码: 河长编号} 逐段指定；所管河段都须有在任的接任河长，否则整步不办；河长办，限本辖区）")},
+		"/api/v1/river/reaches/{code}/terms": map[string]any{"get": op("河段历任河长：chief_id、start、end（零值为至今）、reason 离任原因，新的在前")},
 		"/api/v1/river/chiefs/{id}/tree":     map[string]any{"get": op("河长关系树：该河长以下各级河长（max 限制节点数）")},
 		"/api/v1/river/offices":              map[string]any{"get": op("各级河长办工作人员（region、level 筛选）")},
 		"/api/v1/river/outfalls":             map[string]any{"get": op("入河排污口（river 筛选）"), "post": op("登记排污口（河长办，限本辖区）")},
