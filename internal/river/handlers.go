@@ -261,13 +261,16 @@ func (m *Module) transitionForm(w http.ResponseWriter, r *http.Request) {
 // ---- public side (no login) ----
 
 type publicData struct {
-	Reach    *Reach
-	Error    string
-	No       string
-	P        *ProblemRow
-	History  []HistoryEntry
-	Category []Category
-	In       ReportInput
+	Reach      *Reach
+	Error      string
+	No         string
+	P          *ProblemRow
+	History    []HistoryEntry
+	Photos     []PhotoInfo
+	Category   []Category
+	In         ReportInput
+	MaxPhotos  int
+	MaxPhotoMB int
 }
 
 func (m *Module) publicPage(w http.ResponseWriter, r *http.Request) {
@@ -280,22 +283,29 @@ func (m *Module) renderPublic(w http.ResponseWriter, r *http.Request, status int
 		m.d.Web.Fail(w, r, err)
 		return
 	}
-	m.d.Web.Render(w, r, status, "river/public.html", reach.Name+" · 河长公示牌", publicData{Reach: reach, Error: msg, No: no, Category: Categories, In: in})
+	m.d.Web.Render(w, r, status, "river/public.html", reach.Name+" · 河长公示牌", publicData{Reach: reach, Error: msg, No: no, Category: Categories, In: in,
+		MaxPhotos: MaxPublicPhotos, MaxPhotoMB: MaxPhotoBytes >> 20})
 }
 
+// publicReport takes a report from the public with up to MaxPublicPhotos photos. The
+// rate limit is checked before the photos are decoded; a refused photo stores nothing.
 func (m *Module) publicReport(w http.ResponseWriter, r *http.Request) {
-	in := ReportInput{ReachCode: r.PathValue("code"), Category: r.FormValue("category"), Description: r.FormValue("description"),
-		Phone: r.FormValue("phone"), Lat: formFloat(r, "lat"), Lon: formFloat(r, "lon")}
 	ok, err := m.d.Web.Allow(r.Context(), "river_public", web.ClientIP(r), m.PublicLimit, m.PublicWindow, m.Now())
 	if err != nil {
 		m.d.Web.Fail(w, r, err)
 		return
 	}
+	in := ReportInput{ReachCode: r.PathValue("code"), Category: r.FormValue("category"), Description: r.FormValue("description"),
+		Phone: r.FormValue("phone"), Lat: formFloat(r, "lat"), Lon: formFloat(r, "lon")}
 	if !ok {
 		m.renderPublic(w, r, http.StatusTooManyRequests, in, fmt.Sprintf("举报过于频繁：同一网络 %d 分钟内最多提交 %d 次，请稍后再试", int(m.PublicWindow.Minutes()), m.PublicLimit), "")
 		return
 	}
-	p, err := m.Report(r.Context(), nil, in)
+	in.uploads, err = photosUpTo(r, "photos", MaxPublicPhotos)
+	var p *ProblemRow
+	if err == nil {
+		p, err = m.Report(r.Context(), nil, in)
+	}
 	if err != nil {
 		he := web.Classify(err)
 		if he.Status == http.StatusBadRequest {
@@ -328,7 +338,12 @@ func (m *Module) trackPage(w http.ResponseWriter, r *http.Request) {
 		hist[i].ActorName, hist[i].ActorID, hist[i].Note = "", "", ""
 	}
 	p.ReporterPhone = ""
-	m.d.Web.Render(w, r, http.StatusOK, "river/track.html", "举报进度 "+p.No, publicData{P: p, History: hist})
+	photos, err := photoList(r.Context(), m.d.DB, p.RowID, p.No)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	m.d.Web.Render(w, r, http.StatusOK, "river/track.html", "举报进度 "+p.No, publicData{P: p, History: hist, Photos: photos})
 }
 
 // ---- JSON API ----

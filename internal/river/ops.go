@@ -18,6 +18,9 @@ func (m *Module) mountOps(w *web.Server) {
 	w.Handle("POST /api/v1/river/problems/{id}/supervise", m.apiSupervise)
 
 	w.Handle("GET /river/photos/{id}", m.photoPage)
+	w.Handle("GET /river/photos/{id}/thumb", m.photoThumb)
+	w.Handle("GET /river/public/track/{no}/photos/{id}", m.publicPhoto, web.Public())
+	w.Handle("GET /river/public/track/{no}/photos/{id}/thumb", m.publicPhoto, web.Public())
 	w.Handle("POST /river/problems/{id}/photos", m.photoForm, web.MaxBody(photoBodyLimit))
 	w.Handle("POST /river/problems/{id}/feedback", m.feedbackForm, web.MaxBody(photoBodyLimit))
 	w.Handle("GET /api/v1/river/problems/{id}/photos", m.apiListPhotos)

@@ -7,11 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	_ "image/jpeg" // decoders for image.DecodeConfig
-	_ "image/png"
+	"image/jpeg"
+	_ "image/png" // decoder for image.Decode
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -36,14 +37,22 @@ const (
 	MaxPhotoPixels = 40_000_000
 	MinPhotoSide   = 16
 	photoBodyLimit = MaxPhotos*MaxPhotoBytes + 1<<20
+	// MaxPublicPhotos is how many 现场照片 a member of the public may attach to a report.
+	MaxPublicPhotos      = 3
+	publicPhotoBodyLimit = MaxPublicPhotos*MaxPhotoBytes + 1<<20
+	// ThumbSide is the longest side of a thumbnail (缩略图) in pixels.
+	ThumbSide = 320
 )
 
-// Upload is a checked photo, not yet stored.
+// Upload is a checked photo, not yet stored, with its thumbnail (JPEG).
 type Upload struct {
 	Name          string
 	ContentType   string
 	Width, Height int
 	Data          []byte
+	Thumb         []byte
+	ThumbW        int
+	ThumbH        int
 }
 
 // PhotoInfo is a stored photo without its bytes.
@@ -58,6 +67,9 @@ type PhotoInfo struct {
 	Name        string    `json:"name"`
 	CreatedAt   time.Time `json:"created_at"`
 	URL         string    `json:"url"`
+	ThumbURL    string    `json:"thumb_url"`
+	ThumbWidth  int       `json:"thumb_width"`
+	ThumbHeight int       `json:"thumb_height"`
 }
 
 var (
@@ -105,11 +117,71 @@ func CheckPhoto(field, name string, data []byte) (Upload, error) {
 	if cfg.Width > MaxPhotoSide || cfg.Height > MaxPhotoSide || cfg.Width*cfg.Height > MaxPhotoPixels {
 		return fail("有 %d×%d 像素，超过上限（边长 %d、总数 4000 万像素），请缩小后上传", cfg.Width, cfg.Height, MaxPhotoSide)
 	}
-	return Upload{Name: name, ContentType: ct, Width: cfg.Width, Height: cfg.Height, Data: data}, nil
+	// the whole image must decode (a file cut short is refused here), and gives the thumbnail
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return fail("已损坏，无法读取图片内容，请重新拍摄或导出后上传")
+	}
+	thumb, tw, th, err := makeThumb(img)
+	if err != nil {
+		return Upload{}, err
+	}
+	return Upload{Name: name, ContentType: ct, Width: cfg.Width, Height: cfg.Height, Data: data, Thumb: thumb, ThumbW: tw, ThumbH: th}, nil
+}
+
+// thumbSize is the size of the thumbnail of a w×h photo: the longest side ThumbSide at
+// most, the proportions kept, never larger than the photo.
+func thumbSize(w, h int) (int, int) {
+	if w <= ThumbSide && h <= ThumbSide {
+		return w, h
+	}
+	if w >= h {
+		return ThumbSide, max(1, (h*ThumbSide+w/2)/w)
+	}
+	return max(1, (w*ThumbSide+h/2)/h), ThumbSide
+}
+
+// makeThumb scales img down to thumbSize, each thumbnail pixel the mean of up to 4×4
+// samples spread over the photo pixels it covers, on white where the photo is
+// transparent, and encodes it as JPEG.
+func makeThumb(img image.Image) ([]byte, int, int, error) {
+	b := img.Bounds()
+	sw, sh := b.Dx(), b.Dy()
+	tw, th := thumbSize(sw, sh)
+	dst := image.NewRGBA(image.Rect(0, 0, tw, th))
+	for y := 0; y < th; y++ {
+		y0, y1 := y*sh/th, max((y+1)*sh/th, y*sh/th+1)
+		for x := 0; x < tw; x++ {
+			x0, x1 := x*sw/tw, max((x+1)*sw/tw, x*sw/tw+1)
+			nx, ny := min(4, x1-x0), min(4, y1-y0)
+			var r, g, bl, n uint64
+			for j := 0; j < ny; j++ {
+				sy := y0 + (2*j+1)*(y1-y0)/(2*ny)
+				for i := 0; i < nx; i++ {
+					sx := x0 + (2*i+1)*(x1-x0)/(2*nx)
+					cr, cg, cb, ca := img.At(b.Min.X+sx, b.Min.Y+sy).RGBA() // premultiplied
+					white := 0xffff - ca
+					r, g, bl, n = r+uint64(cr+white), g+uint64(cg+white), bl+uint64(cb+white), n+1
+				}
+			}
+			off := dst.PixOffset(x, y)
+			dst.Pix[off], dst.Pix[off+1], dst.Pix[off+2], dst.Pix[off+3] = uint8(r/n>>8), uint8(g/n>>8), uint8(bl/n>>8), 0xff
+		}
+	}
+	var out bytes.Buffer
+	if err := jpeg.Encode(&out, dst, &jpeg.Options{Quality: 80}); err != nil {
+		return nil, 0, 0, err
+	}
+	return out.Bytes(), tw, th, nil
 }
 
 // photosFromForm reads and checks the files of a multipart field; none is fine.
 func photosFromForm(r *http.Request, field string) ([]Upload, error) {
+	return photosUpTo(r, field, MaxPhotos)
+}
+
+// photosUpTo is photosFromForm with at most limit files.
+func photosUpTo(r *http.Request, field string, limit int) ([]Upload, error) {
 	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		return nil, nil
 	}
@@ -117,7 +189,7 @@ func photosFromForm(r *http.Request, field string) ([]Upload, error) {
 		if err := r.ParseMultipartForm(32 << 20); err != nil {
 			var mbe *http.MaxBytesError
 			if errors.As(err, &mbe) {
-				return nil, &auth.FieldError{Field: field, Message: fmt.Sprintf("%s总大小超过上限，一次最多上传 %d 张、每张不超过 %d MB", photoLabel(field), MaxPhotos, MaxPhotoBytes>>20)}
+				return nil, &auth.FieldError{Field: field, Message: fmt.Sprintf("%s总大小超过上限，一次最多上传 %d 张、每张不超过 %d MB", photoLabel(field), limit, MaxPhotoBytes>>20)}
 			}
 			return nil, &auth.FieldError{Field: field, Message: photoLabel(field) + "上传不完整，请重新上传"}
 		}
@@ -128,8 +200,8 @@ func photosFromForm(r *http.Request, field string) ([]Upload, error) {
 			files = append(files, fh)
 		}
 	}
-	if len(files) > MaxPhotos {
-		return nil, &auth.FieldError{Field: field, Message: fmt.Sprintf("%s一次最多上传 %d 张，您选择了 %d 张", photoLabel(field), MaxPhotos, len(files))}
+	if len(files) > limit {
+		return nil, &auth.FieldError{Field: field, Message: fmt.Sprintf("%s一次最多上传 %d 张，您选择了 %d 张", photoLabel(field), limit, len(files))}
 	}
 	var out []Upload
 	for _, fh := range files {
@@ -154,17 +226,21 @@ func photosFromForm(r *http.Request, field string) ([]Upload, error) {
 	return out, nil
 }
 
+// publicUploader is who uploaded a photo of a public report.
+const publicUploader = "公众"
+
 // savePhotos stores checked photos of a problem inside the caller's
 // transaction and returns their ids (as the workflow keeps them).
 func savePhotos(ctx context.Context, q store.Querier, u *auth.User, problemID int64, regionCode, kind string, ups []Upload, now time.Time) ([]string, error) {
 	var ids []string
-	by := "公众"
+	by := publicUploader
 	if u != nil {
 		by = u.Username
 	}
 	for _, p := range ups {
-		id, err := store.InsertID(ctx, q, `INSERT INTO river_photos (problem_id, kind, content_type, width, height, size, name, data, region, created_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, problemID, kind, p.ContentType, p.Width, p.Height, len(p.Data), clipName(p.Name), p.Data, regionCode, by, store.Time(now))
+		id, err := store.InsertID(ctx, q, `INSERT INTO river_photos (problem_id, kind, content_type, width, height, size, name, data, thumb, thumb_width, thumb_height, region, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, problemID, kind, p.ContentType, p.Width, p.Height, len(p.Data), clipName(p.Name), p.Data,
+			p.Thumb, p.ThumbW, p.ThumbH, regionCode, by, store.Time(now))
 		if err != nil {
 			return nil, err
 		}
@@ -186,8 +262,18 @@ func clipName(s string) string {
 	return s
 }
 
+// listPhotos lists a problem's photos; public keeps those of the public report only,
+// with their addresses on its tracking page (no).
 func listPhotos(ctx context.Context, q store.Querier, problemID int64) ([]PhotoInfo, error) {
-	rows, err := q.Query(ctx, "SELECT id, problem_id, kind, content_type, width, height, size, name, created_at FROM river_photos WHERE problem_id = ? ORDER BY id", problemID)
+	return photoList(ctx, q, problemID, "")
+}
+
+func photoList(ctx context.Context, q store.Querier, problemID int64, publicNo string) ([]PhotoInfo, error) {
+	where, args := "problem_id = ?", []any{problemID}
+	if publicNo != "" {
+		where, args = where+" AND kind = ? AND created_by = ?", append(args, PhotoReport, publicUploader)
+	}
+	rows, err := q.Query(ctx, "SELECT id, problem_id, kind, content_type, width, height, size, name, created_at FROM river_photos WHERE "+where+" ORDER BY id", args...)
 	if err != nil {
 		return nil, err
 	}
@@ -200,6 +286,11 @@ func listPhotos(ctx context.Context, q store.Querier, problemID int64) ([]PhotoI
 			return nil, err
 		}
 		p.CreatedAt, p.URL = s2t(at), fmt.Sprintf("/river/photos/%d", p.ID)
+		if publicNo != "" {
+			p.URL = fmt.Sprintf("/river/public/track/%s/photos/%d", url.PathEscape(publicNo), p.ID)
+		}
+		p.ThumbURL = p.URL + "/thumb"
+		p.ThumbWidth, p.ThumbHeight = thumbSize(p.Width, p.Height)
 		out = append(out, p)
 	}
 	return out, rows.Err()
@@ -240,38 +331,104 @@ func (m *Module) AddPhotos(ctx context.Context, u *auth.User, id int64, kind str
 
 // ---- handlers ----
 
-func (m *Module) photoPage(w http.ResponseWriter, r *http.Request) {
+func (m *Module) photoPage(w http.ResponseWriter, r *http.Request)  { m.servePhoto(w, r, false) }
+func (m *Module) photoThumb(w http.ResponseWriter, r *http.Request) { m.servePhoto(w, r, true) }
+
+// servePhoto gives a photo, or its thumbnail, to those who may read its problem.
+func (m *Module) servePhoto(w http.ResponseWriter, r *http.Request, thumb bool) {
 	u := web.User(r)
 	if !m.canView(u) {
 		m.d.Web.Forbidden(w, r, "查看问题照片")
 		return
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		m.d.Web.Fail(w, r, store.ErrNotFound)
-		return
+	ph, err := m.photo(r.Context(), r.PathValue("id"), thumb)
+	if err == nil {
+		_, err = m.visible(r.Context(), u, ph.problemID)
 	}
-	var pid int64
-	var ct string
-	var data []byte
-	err = m.d.DB.QueryRow(r.Context(), "SELECT problem_id, content_type, data FROM river_photos WHERE id = ?", id).Scan(&pid, &ct, &data)
 	if err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			err = store.ErrNotFound
-		}
 		m.d.Web.Fail(w, r, err)
 		return
 	}
-	if _, err := m.visible(r.Context(), u, pid); err != nil {
+	ph.write(w)
+}
+
+// publicPhoto gives a photo the public attached to its report, or its thumbnail, on
+// the tracking page of that report only.
+func (m *Module) publicPhoto(w http.ResponseWriter, r *http.Request) {
+	p, err := getProblemByNo(r.Context(), m.d.DB, strings.TrimSpace(r.PathValue("no")))
+	var ph *photoBytes
+	if err == nil {
+		ph, err = m.photo(r.Context(), r.PathValue("id"), strings.HasSuffix(r.URL.Path, "/thumb"))
+	}
+	if err == nil && (ph.problemID != p.RowID || !ph.public()) {
+		err = store.ErrNotFound
+	}
+	if err != nil {
 		m.d.Web.Fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", ct)
-	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	ph.write(w)
+}
+
+type photoBytes struct {
+	problemID   int64
+	kind, by    string
+	contentType string
+	data        []byte
+}
+
+// public says the photo came with a public report (公众举报).
+func (p *photoBytes) public() bool { return p.kind == PhotoReport && p.by == publicUploader }
+
+func (p *photoBytes) write(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", p.contentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(p.data)))
 	w.Header().Set("Cache-Control", "private, max-age=86400")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Content-Disposition", "inline")
-	w.Write(data)
+	w.Write(p.data)
+}
+
+// photo reads the photo with id (the path value), or its thumbnail; a photo stored
+// before thumbnails has its thumbnail made and stored now.
+func (m *Module) photo(ctx context.Context, idText string, thumb bool) (*photoBytes, error) {
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil || id <= 0 {
+		return nil, store.ErrNotFound
+	}
+	col := "data"
+	if thumb {
+		col = "thumb"
+	}
+	var p photoBytes
+	err = m.d.DB.QueryRow(ctx, "SELECT problem_id, kind, created_by, content_type, "+col+" FROM river_photos WHERE id = ?", id).Scan(&p.problemID, &p.kind, &p.by, &p.contentType, &p.data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, store.ErrNotFound
+	}
+	if err != nil || !thumb {
+		return &p, err
+	}
+	p.contentType = "image/jpeg"
+	if len(p.data) > 0 {
+		return &p, nil
+	}
+	var full []byte
+	if err := m.d.DB.QueryRow(ctx, "SELECT data FROM river_photos WHERE id = ?", id).Scan(&full); err != nil {
+		return nil, err
+	}
+	img, _, err := image.Decode(bytes.NewReader(full))
+	if err != nil {
+		return nil, fmt.Errorf("照片 %d 无法读取：%w", id, err)
+	}
+	data, tw, th, err := makeThumb(img)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := m.d.DB.Exec(ctx, "UPDATE river_photos SET thumb = ?, thumb_width = ?, thumb_height = ? WHERE id = ?", data, tw, th, id); err != nil {
+		return nil, err
+	}
+	p.data = data
+	return &p, nil
 }
 
 func (m *Module) photoForm(w http.ResponseWriter, r *http.Request) {
