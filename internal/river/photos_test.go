@@ -9,8 +9,8 @@ import (
 	"image/png"
 	"io"
 	"mime/multipart"
-	"strconv"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
