@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"tongcheng/internal/audit"
+	"tongcheng/internal/river"
 	"tongcheng/internal/store"
 	"tongcheng/internal/store/storetest"
 )
@@ -349,6 +350,15 @@ func TestChiefRetirePageForms(t *testing.T) {
 		var li, wang struct{ ID int64 }
 		e.api("cd-office", "POST", "/api/v1/river/chiefs", map[string]any{"name": "李河长", "level": 2, "region": "510100"}, &li)
 		e.api("cd-office", "POST", "/api/v1/river/chiefs", map[string]any{"name": "王河长", "level": 3, "region": "510121", "parent_id": zhang}, &wang)
+		if err := e.m.AddReach(t.Context(), &river.Reach{Code: "T-JT-1", RiverID: "tuojiang", Name: "沱江金堂测试段", Region: "510121"}); err != nil {
+			t.Fatal(err)
+		}
+		if st := e.api("cd-office", "PUT", "/api/v1/river/reaches/T-JT-1/chief", map[string]any{"chief_id": wang.ID}, nil); st != 200 {
+			t.Fatalf("give 王 the 金堂 reach: %d", st)
+		}
+		if resp, body := e.client().Get("/river/board/T-JT-1"); resp.StatusCode != 200 || !strings.Contains(body, "张河长（市级）") {
+			t.Fatalf("board before the retirement names 张 above 王: %d", resp.StatusCode)
+		}
 		c := e.login("cd-office")
 
 		// the reach page: the 德阳 office sees no form; a county chief cannot hold a city reach; 张 can
@@ -389,6 +399,10 @@ func TestChiefRetirePageForms(t *testing.T) {
 		// no successor for the chiefs below: 王 stays under 张 and is counted
 		if e.count("SELECT COUNT(*) FROM river_chiefs WHERE id = ? AND parent_id = ?", wang.ID, zhang) != 1 {
 			t.Fatal("the chief below moved without a successor")
+		}
+		// the 公示牌 of 王's reach names 王 but not the retired 张 above him
+		if resp, body := e.client().Get("/river/board/T-JT-1"); resp.StatusCode != 200 || !strings.Contains(body, "王河长（县级河长") || strings.Contains(body, "张河长") {
+			t.Fatalf("board below a retired chief: %d", resp.StatusCode)
 		}
 	})
 }

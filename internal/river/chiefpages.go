@@ -424,8 +424,14 @@ func (m *Module) board(ctx context.Context, code string) (*Board, error) {
 		}
 		if c != nil {
 			b.Chief = c
-			if b.Chain, err = ChiefChain(ctx, db, c); err != nil {
+			chain, err := ChiefChain(ctx, db, c)
+			if err != nil {
 				return nil, err
+			}
+			for _, up := range chain { // the board names chiefs in office only
+				if !up.Retired() {
+					b.Chain = append(b.Chain, up)
+				}
 			}
 		}
 	}
