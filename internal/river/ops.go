@@ -34,7 +34,7 @@ func (m *Module) mountOps(w *web.Server) {
 	w.Handle("GET /api/v1/river/sections/{id}/trend", m.apiTrend)
 
 	w.OpenAPI(map[string]any{
-		"/api/v1/river/problems/{id}/photos":    map[string]any{"get": apiOp("问题照片列表"), "post": apiOp("上传问题照片（multipart：kind=report 现场照片用字段 photos，kind=after 整改后照片用字段 after_photos；JPEG/PNG，每张不超过 10 MB）")},
+		"/api/v1/river/problems/{id}/photos":    map[string]any{"get": apiOp("问题照片列表（url 原图，thumb_url 缩略图，最长边 320 像素，上传时生成）"), "post": apiOp("上传问题照片（multipart：kind=report 现场照片用字段 photos，kind=after 整改后照片用字段 after_photos；JPEG/PNG，每张不超过 10 MB）")},
 		"/api/v1/river/assessment":              map[string]any{"get": apiOp("考核排名：巡河达标率、问题办结率、按期办结率、断面水质达标率与得分（period：2026-10、2026-Q4 或 2026；level：city 或 county）")},
 		"/api/v1/river/sections/{id}/trend":     map[string]any{"get": apiOp("断面水质趋势：各次监测的类别与各项目数值，及各类别限值（from, to：YYYY-MM-DD）")},
 		"/api/v1/river/overdue":                 map[string]any{"get": apiOp("本辖区及下级超期问题，按责任单位分组（超期天数、督办层级）")},
