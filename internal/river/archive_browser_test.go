@@ -3,6 +3,7 @@ package river_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,7 +11,8 @@ import (
 )
 
 // TestArchiveOnPhone opens the river list, a river page, a city chief's 河长关系树
-// (collapsing and opening a branch), a reach's page with its 历任河长 and its 公示牌 in headless Chromium at
+// (collapsing and opening a branch), a reach's page with its 历任河长, its 公示牌 and
+// a public report with a photo whose thumbnail the tracking page shows in headless Chromium at
 // a phone's size (390 × 844): no console error, no exception, and no page wider
 // than the screen.
 func TestArchiveOnPhone(t *testing.T) {
@@ -75,6 +77,30 @@ func TestArchiveOnPhone(t *testing.T) {
 	must("follow report link", err)
 	if resp == nil || resp.Status != 200 {
 		t.Fatalf("public report page: %+v", resp)
+	}
+	// a report with a photo from the phone: the tracking page shows its thumbnail
+	photo := filepath.Join(t.TempDir(), "scene.jpg")
+	must("write photo", writeFile(photo, testJPEG(t)))
+	must("describe", chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("desc"), "桥下有人倾倒建筑垃圾")))
+	must("choose photo", chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.ID("photos"), []string{photo})))
+	resp, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action^="/river/public/"] button[type=submit]`)))
+	must("submit report", err)
+	if resp == nil || resp.Status != 201 {
+		msg, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("[role=alert]"), chromedp.NodeReady))
+		t.Fatalf("public report with a photo: %+v: %.300s", resp, msg)
+	}
+	no, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("tracking-no"), chromedp.NodeReady))
+	must("tracking number", err)
+	open("/river/public/track/"+strings.TrimSpace(no), "举报照片")
+	width, err := chromedp.Run(ctx, chromedp.Evaluate[int](`new Promise(done => {
+		const i = document.querySelector('#photos img');
+		if (!i) return done(0);
+		if (i.complete) return done(i.naturalWidth);
+		i.onload = () => done(i.naturalWidth); i.onerror = () => done(-1);
+	})`, chromedp.EvalAwaitPromise))
+	must("thumbnail", err)
+	if width != 64 {
+		t.Fatalf("thumbnail on the tracking page is %d px wide, want 64", width)
 	}
 	problems.Check(t)
 }

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"math"
 	"net/http"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -86,6 +87,9 @@ func (m *Module) funcs() template.FuncMap {
 		"className":    func(c Class) string { return c.String() },
 		"cityName":     region.Name,
 		"overdue":      func(p *ProblemRow) bool { return Overdue(p.Problem, m.Now()) },
+		// code is a coded value as the server reads it back (a form's option value):
+		// {{.}} would print a Category or Source by its Chinese name.
+		"code": func(v fmt.Stringer) string { return reflect.ValueOf(v).String() },
 	}
 }
 

@@ -276,8 +276,14 @@ func TestPublicReportPhotos(t *testing.T) {
 		e := newEnv(t, db)
 		c := e.client()
 		resp, body := c.Get("/river/public/T-CD-1")
-		if resp.StatusCode != 200 || !strings.Contains(body, `enctype="multipart/form-data"`) || !strings.Contains(body, "最多 3 张，每张不超过 10 MB") {
+		// the categories are offered by the code the server reads back, not by their names
+		if resp.StatusCode != 200 || !strings.Contains(body, `enctype="multipart/form-data"`) || !strings.Contains(body, "最多 3 张，每张不超过 10 MB") ||
+			!strings.Contains(body, `<option value="garbage">垃圾</option>`) {
 			t.Fatalf("public form: %d", resp.StatusCode)
+		}
+		staff := e.login("cd-chief")
+		if resp, body := staff.Get("/river/report"); resp.StatusCode != 200 || !strings.Contains(body, `<option value="patrol">巡河</option>`) || !strings.Contains(body, `<option value="garbage">垃圾</option>`) {
+			t.Fatalf("report form option values: %d", resp.StatusCode)
 		}
 		jpg, big := testJPEG(t), testPNG(t, 800, 600)
 		fields := func() map[string]string {
