@@ -10,6 +10,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -486,6 +487,28 @@ func BenchmarkCheckPhoto(b *testing.B) {
 			if err != nil || u.ThumbW != 320 || u.ThumbH != 240 {
 				b.Fatalf("%v %+v", err, u.ThumbW)
 			}
+		}
+	})
+}
+
+// The problem page's action buttons send the action the server knows: the 河长办 accepts
+// and assigns a problem from the page, the 交办 form asking for the unit and the deadline.
+func TestProblemPageActions(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		p := e.report("cd-chief", e.cdReach, "garbage")
+		c := e.login("cd-office")
+		page := fmt.Sprintf("/river/problems/%d", p.ID)
+		if resp, body := c.Get(page); resp.StatusCode != 200 || !strings.Contains(body, `name="action" value="accept"`) || !strings.Contains(body, `name="action" value="reject"`) {
+			t.Fatalf("problem page actions: %d", resp.StatusCode)
+		}
+		resp, body := c.PostForm(page+"/transition", url.Values{"csrf": {c.CSRF}, "action": {"accept"}})
+		if resp.StatusCode != 200 || !strings.Contains(body, `name="action" value="assign"`) || !strings.Contains(body, `name="unit" required`) {
+			t.Fatalf("accept from the page: %d", resp.StatusCode)
+		}
+		resp, _ = c.PostForm(page+"/transition", url.Values{"csrf": {c.CSRF}, "action": {"assign"}, "unit": {"锦江区水务局"}})
+		if resp.StatusCode != 200 || e.count("SELECT COUNT(*) FROM river_problems WHERE id = ? AND state = 'assigned' AND unit = '锦江区水务局'", p.ID) != 1 {
+			t.Fatalf("assign from the page: %d", resp.StatusCode)
 		}
 	})
 }
