@@ -510,5 +510,10 @@ func TestProblemPageActions(t *testing.T) {
 		if resp.StatusCode != 200 || e.count("SELECT COUNT(*) FROM river_problems WHERE id = ? AND state = 'assigned' AND unit = '锦江区水务局'", p.ID) != 1 {
 			t.Fatalf("assign from the page: %d", resp.StatusCode)
 		}
+		// the unit receives it; its page then offers 处理反馈 as the upload form for after-photos
+		e.act("cd-chief", p.ID, map[string]any{"action": "receive"}, 200)
+		if resp, body := e.login("cd-chief").Get(page); resp.StatusCode != 200 || !strings.Contains(body, fmt.Sprintf(`action="/river/problems/%d/feedback"`, p.ID)) || strings.Contains(body, `name="action" value="feedback"`) {
+			t.Fatalf("feedback form on the page: %d", resp.StatusCode)
+		}
 	})
 }
