@@ -320,6 +320,14 @@ func TestChiefReassignAndRetire(t *testing.T) {
 		if st := e.api("cd-office", "POST", "/api/v1/river/chiefs", map[string]any{"name": "孙河长", "level": 3, "region": "510121", "parent_id": zhang}, &ae); st != 400 || ae.Error.Field != "parent_id" || !strings.Contains(ae.Error.Message, "已于 2026-11-20 卸任") {
 			t.Fatalf("chief under a retired chief: %d %+v", st, ae.Error)
 		}
+		// 张's platform account (cd-chief) can no longer record patrols as a chief
+		cc := e.login("cd-chief")
+		cc.Get("/river/patrol")
+		resp, body := cc.PostForm("/river/patrols", url.Values{"csrf": {cc.CSRF}, "reach_id": {itoa(e.cdReach)}, "start": {"2026-11-20 08:00"}, "end": {"2026-11-20 09:00"},
+			"track": {"30.650,104.060\n30.655,104.065"}, "seen": {"河面整洁"}})
+		if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "您的河长职务已于 2026-11-20 卸任，不能再记录巡河") || e.count("SELECT COUNT(*) FROM river_patrols") != 0 {
+			t.Fatalf("patrol by a retired chief: %d", resp.StatusCode)
+		}
 		// the 公示牌 and the public report page name 李 only; 张's page keeps the record
 		for _, p := range []string{"/river/board/T-CD-1", "/river/public/T-CD-1"} {
 			if resp, body := pub.Get(p); resp.StatusCode != 200 || !strings.Contains(body, "李河长") || strings.Contains(body, "张河长") {
@@ -327,7 +335,7 @@ func TestChiefReassignAndRetire(t *testing.T) {
 			}
 		}
 		c := e.login("cd-office")
-		resp, body := c.Get(fmt.Sprintf("/river/chiefs/%d", zhang))
+		resp, body = c.Get(fmt.Sprintf("/river/chiefs/%d", zhang))
 		if resp.StatusCode != 200 || !strings.Contains(body, `id="retired"`) || !strings.Contains(body, "2026-11-20 卸任（换届）") || !strings.Contains(body, `href="/river/reaches/T-CD-1">锦江测试段</a></td><td>2026-11-20</td><td>2026-11-20</td><td>张河长卸任：换届`) || strings.Contains(body, "办理卸任") {
 			t.Fatalf("retired chief's page: %d", resp.StatusCode)
 		}

@@ -71,6 +71,9 @@ func (m *Module) RecordPatrol(ctx context.Context, u *auth.User, in PatrolInput)
 	if err != nil {
 		return 0, &web.HTTPError{Status: http.StatusForbidden, Code: "no_chief", Message: "您的账号还没有关联河长档案，请联系河长办"}
 	}
+	if chief.RetiredAt != "" {
+		return 0, &web.HTTPError{Status: http.StatusForbidden, Code: "retired", Message: fmt.Sprintf("您的河长职务已于 %s 卸任，不能再记录巡河；如已担任新的河长职务，请联系河长办登记", retiredDay(chief.RetiredAt))}
+	}
 	reach, err := getReach(ctx, m.d.DB, "id", in.ReachID)
 	if err != nil {
 		return 0, &auth.FieldError{Field: "reach_id", Message: "请选择巡查的河段"}

@@ -63,6 +63,8 @@ type ChiefRow struct {
 	City   string `json:"city"`
 	UserID int64  `json:"user_id"`
 	Phone  string `json:"-"`
+	// RetiredAt is when the chief left office (卸任), '' while in office.
+	RetiredAt string `json:"-"`
 }
 
 // SectionRow is a stored water-quality section (断面).
@@ -424,12 +426,13 @@ func insertChief(ctx context.Context, q store.Querier, c *ChiefRow, demo bool) e
 	return err
 }
 
-// chiefOfUser finds the chief linked to a platform user.
+// chiefOfUser finds the chief linked to a platform user, an entry in office first.
 func chiefOfUser(ctx context.Context, q store.Querier, userID int64) (*ChiefRow, error) {
 	var c ChiefRow
 	var lvl int
-	err := q.QueryRow(ctx, "SELECT id, name, level, region, city, user_id FROM river_chiefs WHERE user_id = ? ORDER BY id LIMIT 1", userID).
-		Scan(&c.ID, &c.Name, &lvl, &c.Region, &c.City, &c.UserID)
+	err := q.QueryRow(ctx, `SELECT id, name, level, region, city, user_id, retired_at FROM river_chiefs WHERE user_id = ?
+		ORDER BY CASE WHEN retired_at = '' THEN 0 ELSE 1 END, id LIMIT 1`, userID).
+		Scan(&c.ID, &c.Name, &lvl, &c.Region, &c.City, &c.UserID, &c.RetiredAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.ErrNotFound
 	}
