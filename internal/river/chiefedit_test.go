@@ -320,6 +320,24 @@ func TestChiefReassignAndRetire(t *testing.T) {
 		if st := e.api("cd-office", "POST", "/api/v1/river/chiefs", map[string]any{"name": "孙河长", "level": 3, "region": "510121", "parent_id": zhang}, &ae); st != 400 || ae.Error.Field != "parent_id" || !strings.Contains(ae.Error.Message, "已于 2026-11-20 卸任") {
 			t.Fatalf("chief under a retired chief: %d %+v", st, ae.Error)
 		}
+		// the register lists 张 among the retired, not among those in office
+		var listed struct {
+			Items []struct {
+				Name      string `json:"name"`
+				RetiredOn string `json:"retired_on"`
+			} `json:"items"`
+		}
+		if st := e.api("cd-office", "GET", "/api/v1/river/chiefs?region=510100&status=retired", nil, &listed); st != 200 || len(listed.Items) != 1 || listed.Items[0].Name != "张河长" || listed.Items[0].RetiredOn != "2026-11-20" {
+			t.Fatalf("retired chiefs: %d %+v", st, listed)
+		}
+		if st := e.api("cd-office", "GET", "/api/v1/river/chiefs?region=510100&status=active", nil, &listed); st != 200 || len(listed.Items) != 2 {
+			t.Fatalf("chiefs in office: %d %+v", st, listed)
+		}
+		for _, it := range listed.Items {
+			if it.Name == "张河长" {
+				t.Fatal("张 listed in office")
+			}
+		}
 		// 张's platform account (cd-chief) can no longer record patrols as a chief
 		cc := e.login("cd-chief")
 		cc.Get("/river/patrol")

@@ -35,6 +35,9 @@ type chiefsData struct {
 func chiefFilterFrom(r *http.Request, u *auth.User) ChiefFilter {
 	q := r.URL.Query()
 	f := ChiefFilter{Region: q.Get("region"), Name: q.Get("name")}
+	if st := q.Get("status"); st == "active" || st == "retired" {
+		f.Status = st
+	}
 	if _, ok := q["region"]; !ok {
 		f.Region = u.Region // the user's own region first; the list reads across the four cities
 	}

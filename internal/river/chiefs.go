@@ -192,7 +192,8 @@ type ChiefFilter struct {
 	Region string // within this region ("" or the province = all)
 	Level  Level
 	Name   string
-	After  int64 // paging: id > After
+	Status string // "active" 在任, "retired" 已卸任, "" both
+	After  int64  // paging: id > After
 	Limit  int
 }
 
@@ -207,6 +208,12 @@ func listChiefs(ctx context.Context, q store.Querier, f ChiefFilter) ([]*ChiefIn
 	}
 	if n := strings.TrimSpace(f.Name); n != "" {
 		w, args = append(w, "(c.name LIKE ? OR c.place LIKE ?)"), append(args, "%"+n+"%", "%"+n+"%")
+	}
+	switch f.Status {
+	case "active":
+		w = append(w, "c.retired_at = ''")
+	case "retired":
+		w = append(w, "c.retired_at <> ''")
 	}
 	if f.After > 0 {
 		w, args = append(w, "c.id > ?"), append(args, f.After)
