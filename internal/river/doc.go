@@ -64,7 +64,13 @@
 //     quarter or year from the stored rows, weights in data/assessment.json, .xlsx;
 //   - readings.go, trends.go: readings import from CSV or .xlsx in batches, the
 //     section trend page (class and each parameter against its class limits);
-//   - photos.go: JPEG/PNG photos of a problem, checked by content, kept in the database.
+//   - photos.go: JPEG/PNG photos of a problem, checked by content (the whole image
+//     decodes), kept in the database with a JPEG thumbnail (最长边 320) made on upload;
+//     the public may attach up to MaxPublicPhotos to a report and see them on its
+//     tracking page;
+//   - chiefedit.go: the 河长办's register of chiefs: register, change, move a reach
+//     (调整), retire a chief (卸任) handing every reach to a successor in the same
+//     step; river_reach_terms keeps who held which reach from when to when.
 //
 // Defaults that are product choices, not rules (deadlines per severity,
 // patrol frequencies, assessment weights, the four cities' bounding box, the
