@@ -416,6 +416,10 @@ func TestArchivePages(t *testing.T) {
 		if resp.StatusCode != 400 || !strings.Contains(body, "只能由字母、数字") || !strings.Contains(body, "表单排口") {
 			t.Fatalf("outfall form without permit %d", resp.StatusCode)
 		}
+		// the refused form comes back with the kind chosen, offered by its code (the value the server reads)
+		if !strings.Contains(body, `<option value="industrial" selected>工业排污口</option>`) || !strings.Contains(body, `<option value="municipal">`) {
+			t.Fatalf("outfall form's kinds are not offered by code: %s", body)
+		}
 		// the 公示牌 is public and links to the public report page
 		pub := e.client()
 		resp, body = pub.Get("/river/board/T-CD-1")
