@@ -417,7 +417,7 @@ func TestArchivePages(t *testing.T) {
 			t.Fatalf("outfall form without permit %d", resp.StatusCode)
 		}
 		// the refused form comes back with the kind chosen, offered by its code (the value the server reads)
-		if !strings.Contains(body, `<option value="industrial" selected>工业排污口</option>`) || !strings.Contains(body, `<option value="municipal">`) {
+		if !strings.Contains(body, `<option value="industrial" selected>工业排污口</option>`) || !strings.Contains(body, `<option value="municipal">`) || !strings.Contains(body, `<option value="active" selected>在用</option>`) {
 			t.Fatalf("outfall form's kinds are not offered by code: %s", body)
 		}
 		// the 公示牌 is public and links to the public report page
