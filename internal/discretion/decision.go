@@ -367,6 +367,18 @@ func penaltyOf(c *Case, decisionNo string, decidedOn time.Time) DecidedPenalty {
 	return p
 }
 
+// givesPenalty reports whether deciding c gives an administrative penalty: not 不予处罚,
+// not time-barred, and some penalty kind applies (a clause whose fine needs a condition the
+// case does not meet may leave only 责令改正, which is not a penalty — 行政处罚法 第二十八条).
+// Only then is a 决定书文号 given and the penalty published (双公示).
+func givesPenalty(c *Case) bool {
+	if c.Result.NoPenalty || c.Result.Barred {
+		return false
+	}
+	kinds, _ := penaltyContent(c)
+	return len(kinds) > 0
+}
+
 // penaltyContent gives the penalty kinds and the 处罚内容 sentence of a case.
 func penaltyContent(c *Case) ([]string, string) {
 	var kinds, parts []string
@@ -455,7 +467,7 @@ func checkDecisionMeta(meta *caseMeta, party PartyKind) error {
 
 // checkPenalty asks the credit library whether the case would make a valid 行政处罚 record.
 func (m *Module) checkPenalty(c *Case) error {
-	if m.Penalties == nil || c.Result.NoPenalty || c.Result.Barred {
+	if m.Penalties == nil || !givesPenalty(c) {
 		return nil
 	}
 	b, _ := BureauOf(c.Region)
