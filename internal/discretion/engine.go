@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -966,30 +967,76 @@ const (
 	reasonOrdinary    = "适用普通程序；无听证、法制审核（第五十八条）或集体讨论的法定情形"
 )
 
+// reasons lists the procedural reasons in the order they are given; a set of them is a
+// bit mask over this list.
+var reasons = [...]string{reasonHearingFine, reasonHearingConf, reasonHearingKind, reasonReviewHear, reasonReviewPub,
+	reasonComplex, reasonReduce, reasonCollective, reasonOnSpot, reasonOrdinary}
+
+const (
+	rHearingFine = 1 << iota
+	rHearingConf
+	rHearingKind
+	rReviewHear
+	rReviewPub
+	rComplex
+	rReduce
+	rCollective
+	rOnSpot
+	rOrdinary
+	nReasonSets = 1 << len(reasons)
+)
+
+// procText is the 程序 step of one party kind and set of reasons, with the reasons
+// list, for the thresholds it was made with.
+type procText struct {
+	hearing, onSpot int64
+	text            string
+	reasons         []string // len == cap: an append copies
+}
+
+// procTexts caches procText by party kind (0 organisation, 1 自然人) and reason set.
+type procTexts [2][nReasonSets]atomic.Pointer[procText]
+
+// procedureText returns the 程序 step's text and the reasons of the set mask: made
+// once per party kind, reason set and thresholds, then shared by every result.
+func (ind *Indicators) procedureText(natural bool, mask int, hearing, onSpot int64) *procText {
+	pc := ind.ptext.Load()
+	if pc == nil {
+		ind.ptext.CompareAndSwap(nil, new(procTexts))
+		pc = ind.ptext.Load()
+	}
+	who, k := "法人或者其他组织", 0
+	if natural {
+		who, k = "自然人", 1
+	}
+	slot := &pc[k][mask]
+	if t := slot.Load(); t != nil && t.hearing == hearing && t.onSpot == onSpot {
+		return t
+	}
+	t := &procText{hearing: hearing, onSpot: onSpot}
+	for i, r := range reasons {
+		if mask&(1<<i) != 0 {
+			t.reasons = append(t.reasons, r)
+		}
+	}
+	t.reasons = t.reasons[:len(t.reasons):len(t.reasons)]
+	t.text = "听证较大数额标准：对" + who + " " + Yuan(hearing) + "以上；当场处罚限额：" + Yuan(onSpot) + "。" + strings.Join(t.reasons, "；") + "。"
+	slot.Store(t)
+	return t
+}
+
 // procedure derives the procedural consequences.
 func (e *Engine) procedure(in *Input, st *caseState, x *expl, r *Result) {
 	p := &r.Procedure
-	p.Reasons = make([]string, 0, 4)
 	pr := &e.Ind.Procedure
-	th := pr.HearingOrgFen
+	th, onSpotMax := pr.HearingOrgFen, pr.OnSpotOrgFen
 	if st.natural {
-		th = pr.HearingNaturalFen
+		th, onSpotMax = pr.HearingNaturalFen, pr.OnSpotNaturalFen
 	}
-	x.step("程序").s("听证较大数额标准：对")
-	if st.natural {
-		x.s("自然人")
-	} else {
-		x.s("法人或者其他组织")
-	}
-	x.s(" ").yuan(th).s("以上；当场处罚限额：")
-	onSpotMax := pr.OnSpotOrgFen
-	if st.natural {
-		onSpotMax = pr.OnSpotNaturalFen
-	}
-	x.yuan(onSpotMax).s("。")
+	var set int
 	if r.FineFen >= th {
 		p.HearingRight = true
-		p.Reasons = append(p.Reasons, reasonHearingFine)
+		set |= rHearingFine
 	}
 	var confTotal int64
 	for _, c := range r.Confiscations {
@@ -999,7 +1046,7 @@ func (e *Engine) procedure(in *Input, st *caseState, x *expl, r *Result) {
 	}
 	if confTotal >= th && confTotal > 0 && !p.HearingRight {
 		p.HearingRight = true
-		p.Reasons = append(p.Reasons, reasonHearingConf)
+		set |= rHearingConf
 	}
 	heavy := false
 	for _, k := range r.Kinds {
@@ -1014,27 +1061,27 @@ func (e *Engine) procedure(in *Input, st *caseState, x *expl, r *Result) {
 	}
 	if heavy && !p.HearingRight {
 		p.HearingRight = true
-		p.Reasons = append(p.Reasons, reasonHearingKind)
+		set |= rHearingKind
 	}
 	if p.HearingRight {
 		p.LegalReview = true
-		p.Reasons = append(p.Reasons, reasonReviewHear)
+		set |= rReviewHear
 	}
 	if in.MajorPublicInterest {
 		p.LegalReview = true
-		p.Reasons = append(p.Reasons, reasonReviewPub)
+		set |= rReviewPub
 	}
 	if in.Complex {
 		p.LegalReview, p.Collective = true, true
-		p.Reasons = append(p.Reasons, reasonComplex)
+		set |= rComplex
 	}
 	if r.Tier == TierReduce {
 		p.LegalReview, p.Collective = true, true
-		p.Reasons = append(p.Reasons, reasonReduce)
+		set |= rReduce
 	}
 	if (r.FineFen >= pr.CollectiveFen || in.Serious || heavy) && !p.Collective {
 		p.Collective = true
-		p.Reasons = append(p.Reasons, reasonCollective)
+		set |= rCollective
 	}
 	onlyWarning := true
 	for _, k := range r.Kinds {
@@ -1044,16 +1091,14 @@ func (e *Engine) procedure(in *Input, st *caseState, x *expl, r *Result) {
 	}
 	if !r.NoPenalty && r.FineFen <= onSpotMax && onlyWarning && len(r.Confiscations) == 0 {
 		p.OnSpot = true
-		p.Reasons = append(p.Reasons, reasonOnSpot)
+		set |= rOnSpot
 	}
-	if len(p.Reasons) == 0 {
-		p.Reasons = append(p.Reasons, reasonOrdinary)
+	if set == 0 {
+		set = rOrdinary
 	}
-	for _, s := range p.Reasons {
-		x.s(s).s("；")
-	}
-	x.trim("；")
-	x.s("。")
+	t := e.Ind.procedureText(st.natural, set, th, onSpotMax)
+	p.Reasons = t.reasons
+	x.fixedStep("程序", t.text)
 }
 
 // proposal checks the officer's proposed fine against the legal range.
