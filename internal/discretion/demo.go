@@ -97,6 +97,9 @@ func (m *Module) Demo(ctx context.Context, d *platform.Deps, scale platform.Scal
 		}
 		decided = append(decided, c)
 	}
+	// stored in the order of their decision days (older cases have lower ids), the order in
+	// which they are decided and numbered below
+	sort.SliceStable(decided, func(i, j int) bool { return decided[i].DecidedOn < decided[j].DecidedOn })
 	m.demoDepartures(decided)
 	open := make([]*Case, 0, nPending+nDrafts+nReturned)
 	for i := 0; len(open) < nPending+nDrafts+nReturned; i++ {
@@ -139,14 +142,12 @@ func (m *Module) Demo(ctx context.Context, d *platform.Deps, scale platform.Scal
 	return nil
 }
 
-// demoDecide decides the generated cases (stored as 待审核) in the order of their decision
-// days, each through decideIn — the code a reviewer's approval runs: the bureau's next
+// demoDecide decides the generated cases (stored as 待审核, in the order of their decision
+// days) one after another, each through decideIn — the code a reviewer's approval runs: the bureau's next
 // 决定书文号 of the year, the transition with the reviewer's audit entry, and the 行政处罚
 // record in the credit library in the same transaction. Many decisions share a transaction.
 func (m *Module) demoDecide(ctx context.Context, db *store.DB, cases []*Case, reviewers map[string]demoActor, out io.Writer) error {
-	order := make([]*Case, len(cases))
-	copy(order, cases)
-	sort.SliceStable(order, func(i, j int) bool { return order[i].DecidedOn < order[j].DecidedOn })
+	order := cases // in the order of their decision days (Demo sorted them)
 	const perTx = 2000
 	for start := 0; start < len(order); start += perTx {
 		chunk := order[start:min(start+perTx, len(order))]

@@ -283,13 +283,13 @@ func BenchmarkSimilar(b *testing.B) {
 		b.Fatal(err)
 	}
 	m := a.Module("discretion").(*discretion.Module)
-	start := time.Now()
+	start, cpu0 := time.Now(), discretion.CPUSeconds()
 	if err := m.Demo(ctx, a.Deps, platform.Bulletin, 2022, io.Discard); err != nil {
 		b.Fatal(err)
 	}
 	var n int
 	db.QueryRow(ctx, "SELECT COUNT(*) FROM discretion_cases WHERE status = 'decided'").Scan(&n)
-	b.Logf("generated %d decided cases in %v", n, time.Since(start))
+	b.Logf("generated and decided %d cases in %v (%.1f CPU-s)", n, time.Since(start), discretion.CPUSeconds()-cpu0)
 	var maxID int64
 	db.QueryRow(ctx, "SELECT MAX(id) FROM discretion_cases").Scan(&maxID)
 	rng := rand.New(rand.NewPCG(9, 9))
