@@ -215,6 +215,13 @@ func checkDemoDecisions(t *testing.T, e *env) {
 		!strings.Contains(rec.Remark, fmt.Sprint(d.id)) || rec.AuthorityID == "" || (d.fine > 0) != strings.Contains(rec.Penalty.Content, "罚款") {
 		t.Errorf("record %s: %+v %+v", d.no, rec, rec.Penalty)
 	}
+	// the 行政处罚决定书 of a generated decision shows its number, the party and the penalty
+	// provision (the stored row keeps the numbers only; the page derives the rest again);
+	// decided cases are readable by all four cities
+	resp, page := e.login("cd-officer").Get(fmt.Sprintf("/discretion/cases/%d/decision", d.id))
+	if resp.StatusCode != 200 || !strings.Contains(page, d.no) || !strings.Contains(page, d.name) || !strings.Contains(page, "《") {
+		t.Fatalf("决定书 of demo case %d (%s): %d", d.id, d.no, resp.StatusCode)
+	}
 	// a pending demo case of 成都, approved now, takes its bureau's next number
 	var pending []int64
 	prow, err := e.db.Query(ctx, "SELECT id FROM discretion_cases WHERE status = 'pending' AND city = '510100' ORDER BY id")
