@@ -134,6 +134,12 @@ type caseState struct {
 	n       int
 	arr     [8]*Circumstance
 	more    []*Circumstance
+	// factors is the item's 个案 factor set; caseOpt and impactOpt hold the options
+	// chosen for the factors at the same positions of the 个案 and 案件影响 sets
+	// (nil: the factor's default; positions past the arrays are looked up again).
+	factors   []*Factor
+	caseOpt   [8]*Option
+	impactOpt [8]*Option
 }
 
 // circs returns the distinct circumstances that count, in input order.
@@ -396,15 +402,23 @@ func (e *Engine) validate(in *Input, st *caseState, buf []*Circumstance) ([]*Cir
 		}
 	}
 
-	set := e.Ind.FactorSets[it.FactorSet]
+	st.factors = e.Ind.FactorSets[it.FactorSet]
 	for id, opt := range in.CaseFactors {
-		if err := checkChoice(set, id, opt, "case_factors.", "个案"); err != nil {
+		i, o, err := checkChoice(st.factors, id, opt, "case_factors.", "个案")
+		if err != nil {
 			return nil, err
+		}
+		if i < len(st.caseOpt) {
+			st.caseOpt[i] = o
 		}
 	}
 	for id, opt := range in.ImpactFactors {
-		if err := checkChoice(e.Ind.Impact, id, opt, "impact_factors.", "案件影响"); err != nil {
+		i, o, err := checkChoice(e.Ind.Impact, id, opt, "impact_factors.", "案件影响")
+		if err != nil {
 			return nil, err
+		}
+		if i < len(st.impactOpt) {
+			st.impactOpt[i] = o
 		}
 	}
 	if in.Reduce && strings.TrimSpace(in.ReduceReason) == "" {
@@ -413,22 +427,24 @@ func (e *Engine) validate(in *Input, st *caseState, buf []*Circumstance) ([]*Cir
 	return circs, nil
 }
 
-// checkChoice checks one chosen option; field is the JSON path prefix of the
-// map, completed with id only when there is an error (no work on success).
-func checkChoice(fs []*Factor, id, opt, field, system string) error {
-	for _, f := range fs {
+// checkChoice checks one chosen option and returns the factor's position in fs
+// and the option; field is the JSON path prefix of the map, completed with id
+// only when there is an error (no work on success).
+func checkChoice(fs []*Factor, id, opt, field, system string) (int, *Option, error) {
+	for i, f := range fs {
 		if f.ID != id {
 			continue
 		}
 		if f.Kind != "choice" {
-			return inErr(field+id, ErrUnknownFactor, system+"因素「"+f.Name+"」由案件数据自动计算，不能手工选择。")
+			return 0, nil, inErr(field+id, ErrUnknownFactor, system+"因素「"+f.Name+"」由案件数据自动计算，不能手工选择。")
 		}
-		if _, ok := f.option(opt); !ok {
-			return inErr(field+id, ErrUnknownFactor, system+"因素「"+f.Name+"」没有选项「"+opt+"」，请从清单中选择。")
+		o, ok := f.option(opt)
+		if !ok {
+			return 0, nil, inErr(field+id, ErrUnknownFactor, system+"因素「"+f.Name+"」没有选项「"+opt+"」，请从清单中选择。")
 		}
-		return nil
+		return i, o, nil
 	}
-	return inErr(field+id, ErrUnknownFactor, system+"评价标准中没有因素「"+id+"」，请从清单中选择。")
+	return 0, nil, inErr(field+id, ErrUnknownFactor, system+"评价标准中没有因素「"+id+"」，请从清单中选择。")
 }
 
 func hasCirc(cs []*Circumstance, id string) bool { return findCirc(cs, id) != nil }
@@ -770,7 +786,7 @@ func (e *Engine) band(fr fineRange, t Tier, x *expl, r *Result) {
 // score computes the weighted position (0–10000) from the three systems.
 func (e *Engine) score(in *Input, st *caseState, x *expl) int64 {
 	x.step("三项评价").s("个案评价")
-	caseBP := e.factorScore(e.Ind.FactorSets[st.item.FactorSet], in, in.CaseFactors, x)
+	caseBP := e.factorScore(st.factors, in, in.CaseFactors, st.caseOpt[:], x)
 	// 共性: base + points of counted circumstances, clamped to 0–100.
 	common := e.Ind.CommonBase
 	x.s("；共性评价：基准").n(e.Ind.CommonBase)
@@ -783,7 +799,7 @@ func (e *Engine) score(in *Input, st *caseState, x *expl) int64 {
 	}
 	common = min(max(common, 0), 100)
 	x.s(" = ").n(common).s("分；案件影响评价")
-	impactBP := e.factorScore(e.Ind.Impact, in, in.ImpactFactors, x)
+	impactBP := e.factorScore(e.Ind.Impact, in, in.ImpactFactors, st.impactOpt[:], x)
 	w := e.Ind.Weights
 	total := w.Case + w.Common + w.Impact
 	s := (w.Case*caseBP + w.Common*common*100 + w.Impact*impactBP) / total
@@ -797,12 +813,13 @@ func (e *Engine) score(in *Input, st *caseState, x *expl) int64 {
 }
 
 // factorScore is the weighted mean score (basis points 0–10000) of factors;
-// it writes each factor's contribution.
-func (e *Engine) factorScore(fs []*Factor, in *Input, chosen map[string]string, x *expl) int64 {
+// it writes each factor's contribution. opts holds the options validate found
+// for the first factors (see caseState).
+func (e *Engine) factorScore(fs []*Factor, in *Input, chosen map[string]string, opts []*Option, x *expl) int64 {
 	var num, den int64
 	x.s("（")
 	first := true
-	for _, f := range fs {
+	for i, f := range fs {
 		if !first {
 			x.s("；")
 		}
@@ -811,11 +828,15 @@ func (e *Engine) factorScore(fs []*Factor, in *Input, chosen map[string]string, 
 		var frag string
 		switch f.Kind {
 		case "choice":
-			id := f.Default
-			if o, ok := chosen[f.ID]; ok {
-				id = o
+			var o *Option
+			if i < len(opts) {
+				o = opts[i]
+			} else if id, ok := chosen[f.ID]; ok {
+				o, _ = f.option(id)
 			}
-			o, _ := f.option(id)
+			if o == nil {
+				o, _ = f.option(f.Default)
+			}
 			sc, frag = o.Score, o.frag
 		case "amount":
 			a, _ := in.Amounts.get(f.Base)
