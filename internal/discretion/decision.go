@@ -283,26 +283,33 @@ func (m *Module) recordStep(ctx context.Context, u *auth.User, id int64, in Step
 		if st == StatusDecided {
 			return conflict("案件已作出决定，不能再记录" + s.KindName + "。")
 		}
-		if s.ID, err = store.InsertID(ctx, tx, `INSERT INTO discretion_steps (case_id, region, kind, on_date, detail, outcome, officer_id, officer_name, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, c.Region, s.Kind, s.OnDate, s.Detail, s.Outcome, u.ID, u.DisplayName, store.Time(time.Now())); err != nil {
-			if isUnique(err) {
-				return conflict("本案已记录" + s.KindName + "，同一步骤只记录一次。")
-			}
-			return err
-		}
-		detail := s.KindName + "：" + s.OnDate
-		if s.Outcome != "" {
-			detail += "，结论" + s.Outcome
-		}
-		if s.Detail != "" {
-			detail += "；" + s.Detail
-		}
-		return m.audit(ctx, tx, "step", c, detail)
+		return m.storeStep(ctx, tx, c, s, u.ID, time.Now())
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// storeStep stores a checked step of case c, recorded by officer (s.OfficerName) at the
+// time at, with its audit entry, inside the caller's transaction; it sets s.ID.
+func (m *Module) storeStep(ctx context.Context, tx store.Querier, c *Case, s *ProcStep, officerID int64, at time.Time) error {
+	var err error
+	if s.ID, err = store.InsertID(ctx, tx, `INSERT INTO discretion_steps (case_id, region, kind, on_date, detail, outcome, officer_id, officer_name, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, c.Region, s.Kind, s.OnDate, s.Detail, s.Outcome, officerID, s.OfficerName, store.Time(at)); err != nil {
+		if isUnique(err) {
+			return conflict("本案已记录" + s.KindName + "，同一步骤只记录一次。")
+		}
+		return err
+	}
+	detail := s.KindName + "：" + s.OnDate
+	if s.Outcome != "" {
+		detail += "，结论" + s.Outcome
+	}
+	if s.Detail != "" {
+		detail += "；" + s.Detail
+	}
+	return m.audit(ctx, tx, "step", c, detail)
 }
 
 func isUnique(err error) bool {

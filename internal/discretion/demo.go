@@ -134,7 +134,7 @@ func (m *Module) Demo(ctx context.Context, d *platform.Deps, scale platform.Scal
 	if err := insertDemo(ctx, db, all, len(decided), out); err != nil {
 		return err
 	}
-	if err := m.demoDecide(ctx, db, decided, reviewers, out); err != nil {
+	if err := m.demoDecide(ctx, db, decided, officers, reviewers, out); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "  智慧裁量：%d 件已决定案件（决定书文号按机关、年度编号，处罚已推送信用库）、%d 件待审核、%d 件草稿、%d 件退回（%.1f 秒）\n",
@@ -146,15 +146,28 @@ func (m *Module) Demo(ctx context.Context, d *platform.Deps, scale platform.Scal
 // days) one after another, each through decideIn — the code a reviewer's approval runs: the bureau's next
 // 决定书文号 of the year, the transition with the reviewer's audit entry, and the 行政处罚
 // record in the credit library in the same transaction. Many decisions share a transaction.
-func (m *Module) demoDecide(ctx context.Context, db *store.DB, cases []*Case, reviewers map[string]demoActor, out io.Writer) error {
+func (m *Module) demoDecide(ctx context.Context, db *store.DB, cases []*Case, officers, reviewers map[string]demoActor, out io.Writer) error {
 	order := cases // in the order of their decision days (Demo sorted them)
 	const perTx = 2000
 	for start := 0; start < len(order); start += perTx {
 		chunk := order[start:min(start+perTx, len(order))]
 		err := db.InTx(ctx, func(tx *store.Tx) error {
 			for _, c := range chunk {
-				rv := reviewers[c.City]
+				rv, of := reviewers[c.City], officers[c.City]
 				day, _ := time.Parse(time.DateOnly, c.DecidedOn)
+				// the 听证 and 集体讨论 steps the engine requires, recorded by the officer, and
+				// the approval's own check that they are there
+				octx := audit.WithActor(ctx, audit.Actor{UserID: of.id, Username: of.username})
+				steps := demoSteps(c, of, day)
+				for _, s := range steps {
+					on, _ := time.Parse(time.DateOnly, s.OnDate)
+					if err := m.storeStep(octx, tx, c, s, of.id, on.Add(2*time.Hour)); err != nil {
+						return fmt.Errorf("演示案件 %d 的%s：%w", c.ID, s.KindName, err)
+					}
+				}
+				if err := m.procedureGate(c, stepMap(steps), day); err != nil {
+					return fmt.Errorf("演示案件 %d（%s）：%w", c.ID, c.ItemName, err)
+				}
 				actx := audit.WithActor(ctx, audit.Actor{UserID: rv.id, Username: rv.username})
 				no, err := m.decideIn(actx, tx, c, decision{ReviewerID: rv.id, ReviewerName: rv.name, On: day,
 					SimilarN: c.SimilarN, SimilarMedian: c.SimilarMedian, Departure: c.Departure,
@@ -204,6 +217,30 @@ type demoGen struct {
 	rng       *rand.Rand
 	subjects  []demoSubject
 	subjectOf map[string]demoSubject
+}
+
+// demoSteps are the procedural steps a generated decision needs (the engine's procedure):
+// the notice of the right to a hearing six days before the decision and the party's
+// waiver two days later (within the five working days, 行政处罚法 第六十四条), and the
+// collective discussion the day before, agreeing (第五十七条第二款).
+func demoSteps(c *Case, officer demoActor, day time.Time) []*ProcStep {
+	p := c.Result.Procedure
+	if c.Result.NoPenalty || c.Result.Barred {
+		return nil
+	}
+	var out []*ProcStep
+	add := func(kind string, on time.Time, detail, outcome string) {
+		out = append(out, &ProcStep{CaseID: c.ID, Kind: kind, KindName: StepNames[kind], OnDate: on.Format(time.DateOnly),
+			Detail: detail, Outcome: outcome, OfficerName: officer.name})
+	}
+	if p.HearingRight {
+		add(StepNotice, day.AddDate(0, 0, -6), "直接送达行政处罚告知书（演示数据）", "")
+		add(StepWaiver, day.AddDate(0, 0, -4), "当事人书面放弃听证（演示数据）", "")
+	}
+	if p.Collective {
+		add(StepCollective, day.AddDate(0, 0, -1), "局长办公会集体讨论（演示数据）", OutcomeAgree)
+	}
+	return out
 }
 
 func (g *demoGen) cityOf() struct {

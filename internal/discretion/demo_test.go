@@ -66,6 +66,7 @@ func TestDemoSmall(t *testing.T) {
 		}
 		// the stored numbers are the engine's: recompute a sample from the stored input
 		rng := rand.New(rand.NewPCG(1, 2))
+		checked := 0
 		for range 40 {
 			id := 1 + rng.IntN(2046)
 			var c caseOut
@@ -86,6 +87,22 @@ func TestDemoSmall(t *testing.T) {
 			if c.FineFen != want || c.SuggestedFen != res.FineFen && want != 0 || c.Tier != string(res.Tier) || c.LegalMax != res.LegalMax {
 				t.Fatalf("case %d: stored fine %d (suggested %d, %s), engine %d %s", id, c.FineFen, c.SuggestedFen, c.Tier, res.FineFen, res.Tier)
 			}
+			// a generated decision has the 听证 and 集体讨论 steps its procedure requires
+			if c.Status == discretion.StatusDecided && !res.NoPenalty {
+				p := res.Procedure
+				notice := e.count("SELECT COUNT(*) FROM discretion_steps WHERE case_id = ? AND kind IN ('hearing_notice', 'hearing_waiver') AND on_date < ?", id, c.DecidedOn)
+				coll := e.count("SELECT COUNT(*) FROM discretion_steps WHERE case_id = ? AND kind = 'collective' AND outcome = '同意' AND on_date < ?", id, c.DecidedOn)
+				if p.HearingRight != (notice == 2) || p.Collective != (coll == 1) {
+					t.Fatalf("decided case %d (听证 %v, 集体讨论 %v): %d notice/waiver and %d collective steps before %s", id, p.HearingRight, p.Collective, notice, coll, c.DecidedOn)
+				}
+				checked++
+			}
+		}
+		if checked < 20 {
+			t.Fatalf("only %d of 40 sampled cases are decided", checked)
+		}
+		if n := e.count("SELECT COUNT(DISTINCT case_id) FROM discretion_steps WHERE kind = 'hearing_waiver'"); n < 200 {
+			t.Errorf("only %d generated decisions went through the hearing notice", n)
 		}
 		// deterministic: the same digest on a second database and on every engine
 		demoDigest[db.Dialect.String()] = digest(t, db)
