@@ -283,26 +283,33 @@ func (m *Module) recordStep(ctx context.Context, u *auth.User, id int64, in Step
 		if st == StatusDecided {
 			return conflict("案件已作出决定，不能再记录" + s.KindName + "。")
 		}
-		if s.ID, err = store.InsertID(ctx, tx, `INSERT INTO discretion_steps (case_id, region, kind, on_date, detail, outcome, officer_id, officer_name, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, c.Region, s.Kind, s.OnDate, s.Detail, s.Outcome, u.ID, u.DisplayName, store.Time(time.Now())); err != nil {
-			if isUnique(err) {
-				return conflict("本案已记录" + s.KindName + "，同一步骤只记录一次。")
-			}
-			return err
-		}
-		detail := s.KindName + "：" + s.OnDate
-		if s.Outcome != "" {
-			detail += "，结论" + s.Outcome
-		}
-		if s.Detail != "" {
-			detail += "；" + s.Detail
-		}
-		return m.audit(ctx, tx, "step", c, detail)
+		return m.storeStep(ctx, tx, c, s, u.ID, time.Now())
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// storeStep stores a checked step of case c, recorded by officer (s.OfficerName) at the
+// time at, with its audit entry, inside the caller's transaction; it sets s.ID.
+func (m *Module) storeStep(ctx context.Context, tx store.Querier, c *Case, s *ProcStep, officerID int64, at time.Time) error {
+	var err error
+	if s.ID, err = store.InsertID(ctx, tx, `INSERT INTO discretion_steps (case_id, region, kind, on_date, detail, outcome, officer_id, officer_name, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, c.Region, s.Kind, s.OnDate, s.Detail, s.Outcome, officerID, s.OfficerName, store.Time(at)); err != nil {
+		if isUnique(err) {
+			return conflict("本案已记录" + s.KindName + "，同一步骤只记录一次。")
+		}
+		return err
+	}
+	detail := s.KindName + "：" + s.OnDate
+	if s.Outcome != "" {
+		detail += "，结论" + s.Outcome
+	}
+	if s.Detail != "" {
+		detail += "；" + s.Detail
+	}
+	return m.audit(ctx, tx, "step", c, detail)
 }
 
 func isUnique(err error) bool {
@@ -365,6 +372,18 @@ func penaltyOf(c *Case, decisionNo string, decidedOn time.Time) DecidedPenalty {
 	p.Basis = strings.Join(basis, "；")
 	p.Kinds, p.Content = penaltyContent(c)
 	return p
+}
+
+// givesPenalty reports whether deciding c gives an administrative penalty: not 不予处罚,
+// not time-barred, and some penalty kind applies (a clause whose fine needs a condition the
+// case does not meet may leave only 责令改正, which is not a penalty — 行政处罚法 第二十八条).
+// Only then is a 决定书文号 given and the penalty published (双公示).
+func givesPenalty(c *Case) bool {
+	if c.Result.NoPenalty || c.Result.Barred {
+		return false
+	}
+	kinds, _ := penaltyContent(c)
+	return len(kinds) > 0
 }
 
 // penaltyContent gives the penalty kinds and the 处罚内容 sentence of a case.
@@ -455,7 +474,7 @@ func checkDecisionMeta(meta *caseMeta, party PartyKind) error {
 
 // checkPenalty asks the credit library whether the case would make a valid 行政处罚 record.
 func (m *Module) checkPenalty(c *Case) error {
-	if m.Penalties == nil || c.Result.NoPenalty || c.Result.Barred {
+	if m.Penalties == nil || !givesPenalty(c) {
 		return nil
 	}
 	b, _ := BureauOf(c.Region)

@@ -504,3 +504,45 @@ func TestSubmitChecksDecisionFields(t *testing.T) {
 		}
 	})
 }
+
+// TestDecisionWithoutPenaltyKind: 食品安全法 第一百二十五条第二款 — 标签、说明书存在瑕疵 … 责令改正；
+// 拒不改正的，处二千元以下罚款. A case where the party has not refused to correct gives no fine
+// and no other penalty kind (责令改正 is not an administrative penalty, 行政处罚法 第二十八条):
+// it can be submitted and decided, but it takes no 决定书文号 and puts nothing into the credit
+// library. The same item with 拒不改正 gives a fine, a number and a record.
+func TestDecisionWithoutPenaltyKind(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		in := map[string]any{"item_id": "food-125-2", "party": "org", "act_date": "2026-10-10", "discovery_date": "2026-10-20"}
+		id := e.createCase("cd-officer", in, uscc("510104", 125), true)
+		code, c, er := e.approve("cd-reviewer", id)
+		if code != 200 {
+			t.Fatalf("approve: %d %+v", code, er)
+		}
+		if c.Status != discretion.StatusDecided || c.Tier != string(discretion.TierNoFine) || c.FineFen != 0 || c.DecisionNo != "" {
+			t.Fatalf("decided case: status %s tier %s fine %d 决定书文号 %q", c.Status, c.Tier, c.FineFen, c.DecisionNo)
+		}
+		if n := e.count("SELECT COUNT(*) FROM credit_records"); n != 0 {
+			t.Fatalf("%d credit records for a decision without a penalty", n)
+		}
+		if n := e.count("SELECT COUNT(*) FROM discretion_decision_seq"); n != 0 {
+			t.Fatalf("a number was taken for a decision without a penalty")
+		}
+		if e.audits("approve", id) != 1 {
+			t.Fatal("the decision is not audited")
+		}
+		// 拒不改正: 二千元以下 — a fine, the bureau's first number, one record
+		in["prerequisite_met"] = true
+		id2 := e.createCase("cd-officer", in, uscc("510104", 126), true)
+		code, c, er = e.approve("cd-reviewer", id2)
+		if code != 200 {
+			t.Fatalf("approve: %d %+v", code, er)
+		}
+		if c.FineFen <= 0 || c.FineFen > 200_000 || c.DecisionNo != "成市监处罚〔2026〕1号" {
+			t.Fatalf("decided case: fine %d 决定书文号 %q", c.FineFen, c.DecisionNo)
+		}
+		if n := e.count("SELECT COUNT(*) FROM credit_records WHERE doc_no = ? AND fine_fen = ?", c.DecisionNo, c.FineFen); n != 1 {
+			t.Fatalf("%d credit records for %s", n, c.DecisionNo)
+		}
+	})
+}

@@ -4,15 +4,19 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
+	"tongcheng/internal/audit"
 	"tongcheng/internal/auth"
+	"tongcheng/internal/credit"
 	"tongcheng/internal/platform"
 	"tongcheng/internal/region"
 	"tongcheng/internal/store"
@@ -40,8 +44,8 @@ var demoCities = []struct {
 }{{"510100", "cd", 52, 0}, {"510600", "dy", 17, 900}, {"511400", "ms", 16, -700}, {"512000", "zy", 15, 300}}
 
 type demoActor struct {
-	id   int64
-	name string
+	id             int64
+	username, name string
 }
 
 // Demo generates cases deterministically from seed: decided cases spread over the four
@@ -70,6 +74,10 @@ func (m *Module) Demo(ctx context.Context, d *platform.Deps, scale platform.Scal
 		reviewers[c.Code] = m.demoActor(ctx, d.Auth, c.User+"-reviewer", region.Name(c.Code)+"市场监管 法制审核员")
 	}
 	g.subjects = g.makeSubjects(max(nDecided/3, 50))
+	g.subjectOf = make(map[string]demoSubject, len(g.subjects))
+	for _, s := range g.subjects {
+		g.subjectOf[s.id] = s
+	}
 
 	decided := make([]*Case, 0, nDecided)
 	for len(decided) < nDecided {
@@ -79,16 +87,19 @@ func (m *Module) Demo(ctx context.Context, d *platform.Deps, scale platform.Scal
 			continue
 		}
 		cc := g.cityOf()
-		c.Region = g.countyIn(cc.Code)
-		c.City = cc.Code
+		g.place(c, cc.Code)
 		o, rv := officers[cc.Code], reviewers[cc.Code]
 		c.OfficerID, c.OfficerName, c.ReviewerID, c.ReviewerName = o.id, o.name, rv.id, rv.name
-		c.Status, c.DecidedOn = StatusDecided, day.Format(time.DateOnly)
+		// written as 待审核, then decided below through the approval's own code
+		c.Status, c.DecidedOn = StatusPending, day.Format(time.DateOnly)
 		if !g.propose(c, cc.Tilt) {
 			continue
 		}
 		decided = append(decided, c)
 	}
+	// stored in the order of their decision days (older cases have lower ids), the order in
+	// which they are decided and numbered below
+	sort.SliceStable(decided, func(i, j int) bool { return decided[i].DecidedOn < decided[j].DecidedOn })
 	m.demoDepartures(decided)
 	open := make([]*Case, 0, nPending+nDrafts+nReturned)
 	for i := 0; len(open) < nPending+nDrafts+nReturned; i++ {
@@ -98,7 +109,7 @@ func (m *Module) Demo(ctx context.Context, d *platform.Deps, scale platform.Scal
 			continue
 		}
 		cc := g.cityOf()
-		c.Region, c.City = g.countyIn(cc.Code), cc.Code
+		g.place(c, cc.Code)
 		o := officers[cc.Code]
 		c.OfficerID, c.OfficerName = o.id, o.name
 		switch n := len(open); {
@@ -120,11 +131,61 @@ func (m *Module) Demo(ctx context.Context, d *platform.Deps, scale platform.Scal
 	// similar-case figures of open cases against the generated decided ones
 	m.demoDeparturesOpen(open, decided)
 	all := append(decided, open...)
-	if err := insertDemo(ctx, db, all, out); err != nil {
+	if err := insertDemo(ctx, db, all, len(decided), out); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "  智慧裁量：%d 件已决定案件、%d 件待审核、%d 件草稿、%d 件退回（%.1f 秒）\n",
+	if err := m.demoDecide(ctx, db, decided, officers, reviewers, out); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "  智慧裁量：%d 件已决定案件（决定书文号按机关、年度编号，处罚已推送信用库）、%d 件待审核、%d 件草稿、%d 件退回（%.1f 秒）\n",
 		nDecided, nPending, nDrafts, nReturned, time.Since(start).Seconds())
+	return nil
+}
+
+// demoDecide decides the generated cases (stored as 待审核, in the order of their decision
+// days) one after another, each through decideIn — the code a reviewer's approval runs: the bureau's next
+// 决定书文号 of the year, the transition with the reviewer's audit entry, and the 行政处罚
+// record in the credit library in the same transaction. Many decisions share a transaction.
+func (m *Module) demoDecide(ctx context.Context, db *store.DB, cases []*Case, officers, reviewers map[string]demoActor, out io.Writer) error {
+	order := cases // in the order of their decision days (Demo sorted them)
+	const perTx = 2000
+	for start := 0; start < len(order); start += perTx {
+		chunk := order[start:min(start+perTx, len(order))]
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			for _, c := range chunk {
+				rv, of := reviewers[c.City], officers[c.City]
+				day, _ := time.Parse(time.DateOnly, c.DecidedOn)
+				// the 听证 and 集体讨论 steps the engine requires, recorded by the officer, and
+				// the approval's own check that they are there
+				octx := audit.WithActor(ctx, audit.Actor{UserID: of.id, Username: of.username})
+				steps := demoSteps(c, of, day)
+				for _, s := range steps {
+					on, _ := time.Parse(time.DateOnly, s.OnDate)
+					if err := m.storeStep(octx, tx, c, s, of.id, on.Add(2*time.Hour)); err != nil {
+						return fmt.Errorf("演示案件 %d 的%s：%w", c.ID, s.KindName, err)
+					}
+				}
+				if err := m.procedureGate(c, stepMap(steps), day); err != nil {
+					return fmt.Errorf("演示案件 %d（%s）：%w", c.ID, c.ItemName, err)
+				}
+				actx := audit.WithActor(ctx, audit.Actor{UserID: rv.id, Username: rv.username})
+				no, err := m.decideIn(actx, tx, c, decision{ReviewerID: rv.id, ReviewerName: rv.name, On: day,
+					SimilarN: c.SimilarN, SimilarMedian: c.SimilarMedian, Departure: c.Departure,
+					UpdatedAt: day.Add(2 * time.Hour)}) // 10:00 in Asia/Shanghai
+				if err != nil {
+					return fmt.Errorf("演示案件 %d（%s）：%w", c.ID, c.ItemName, err)
+				}
+				c.Status, c.DecisionNo = StatusDecided, no
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("演示案件作出决定失败：%w", err)
+		}
+		if len(order) > 20000 && (start/perTx)%10 == 9 {
+			fmt.Fprintf(out, "  智慧裁量：已作出决定 %d / %d 件\n", start+len(chunk), len(order))
+		}
+	}
 	return nil
 }
 
@@ -137,21 +198,49 @@ var demoReturnReasons = []string{
 func (m *Module) demoActor(ctx context.Context, as *auth.Service, username, fallback string) demoActor {
 	if as != nil {
 		if u, err := as.GetByName(ctx, username); err == nil {
-			return demoActor{u.ID, u.DisplayName}
+			return demoActor{u.ID, u.Username, u.DisplayName}
 		}
 	}
-	return demoActor{0, fallback}
+	return demoActor{0, username, fallback}
 }
 
 type demoSubject struct {
 	id, name string
 	party    PartyKind
+	county   string // where it is registered
+	legalRep string // 法定代表人 (organisations)
+	address  string
 }
 
 type demoGen struct {
-	m        *Module
-	rng      *rand.Rand
-	subjects []demoSubject
+	m         *Module
+	rng       *rand.Rand
+	subjects  []demoSubject
+	subjectOf map[string]demoSubject
+}
+
+// demoSteps are the procedural steps a generated decision needs (the engine's procedure):
+// the notice of the right to a hearing six days before the decision and the party's
+// waiver two days later (within the five working days, 行政处罚法 第六十四条), and the
+// collective discussion the day before, agreeing (第五十七条第二款).
+func demoSteps(c *Case, officer demoActor, day time.Time) []*ProcStep {
+	p := c.Result.Procedure
+	if c.Result.NoPenalty || c.Result.Barred {
+		return nil
+	}
+	var out []*ProcStep
+	add := func(kind string, on time.Time, detail, outcome string) {
+		out = append(out, &ProcStep{CaseID: c.ID, Kind: kind, KindName: StepNames[kind], OnDate: on.Format(time.DateOnly),
+			Detail: detail, Outcome: outcome, OfficerName: officer.name})
+	}
+	if p.HearingRight {
+		add(StepNotice, day.AddDate(0, 0, -6), "直接送达行政处罚告知书（演示数据）", "")
+		add(StepWaiver, day.AddDate(0, 0, -4), "当事人书面放弃听证（演示数据）", "")
+	}
+	if p.Collective {
+		add(StepCollective, day.AddDate(0, 0, -1), "局长办公会集体讨论（演示数据）", OutcomeAgree)
+	}
+	return out
 }
 
 func (g *demoGen) cityOf() struct {
@@ -186,16 +275,6 @@ var (
 
 const usccChars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
-// usccCheck is the check character of an 18-character 统一社会信用代码 (GB 32100-2015).
-func usccCheck(first17 string) byte {
-	w := []int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
-	sum := 0
-	for i := 0; i < 17; i++ {
-		sum += strings.IndexByte(usccChars, first17[i]) * w[i]
-	}
-	return usccChars[(31-sum%31)%31]
-}
-
 // idCheck is the check character of an 18-digit 居民身份证号码 (GB 11643-1999).
 func idCheck(first17 string) byte {
 	w := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
@@ -209,9 +288,13 @@ func idCheck(first17 string) byte {
 func (g *demoGen) makeSubjects(n int) []demoSubject {
 	out := make([]demoSubject, 0, n)
 	seen := map[string]bool{}
+	person := func() string {
+		return demoFamily[g.rng.IntN(len(demoFamily))] + demoGiven[g.rng.IntN(len(demoGiven))]
+	}
 	for len(out) < n {
 		c := demoCities[g.rng.IntN(len(demoCities))]
 		county := g.countyIn(c.Code)
+		address := "四川省" + region.FullName(county) + demoStreets[g.rng.IntN(len(demoStreets))] + strconv.Itoa(1+g.rng.IntN(300)) + "号"
 		if g.rng.IntN(4) == 0 {
 			b := []byte(county + fmt.Sprintf("%04d%02d%02d%03d", 1955+g.rng.IntN(50), 1+g.rng.IntN(12), 1+g.rng.IntN(28), g.rng.IntN(1000)))
 			id := string(b) + string(idCheck(string(b)))
@@ -219,24 +302,63 @@ func (g *demoGen) makeSubjects(n int) []demoSubject {
 				continue
 			}
 			seen[id] = true
-			name := demoFamily[g.rng.IntN(len(demoFamily))] + demoGiven[g.rng.IntN(len(demoGiven))]
-			out = append(out, demoSubject{id, name + "（个体工商户）", Natural})
+			out = append(out, demoSubject{id: id, name: person() + "（个体工商户）", party: Natural, county: county, address: address})
 			continue
 		}
-		var b strings.Builder
-		b.WriteString("91" + county)
-		for i := 0; i < 9; i++ {
-			b.WriteByte(usccChars[g.rng.IntN(len(usccChars))])
+		var body [8]byte
+		for i := range body {
+			body[i] = usccChars[g.rng.IntN(len(usccChars))]
 		}
-		id := b.String() + string(usccCheck(b.String()))
+		id := credit.MakeUSCC("91", county, string(body[:]))
 		if seen[id] {
 			continue
 		}
 		seen[id] = true
 		name := region.Name(c.Code) + demoShops[g.rng.IntN(len(demoShops))] + demoKinds[g.rng.IntN(len(demoKinds))]
-		out = append(out, demoSubject{id, name, Organization})
+		out = append(out, demoSubject{id: id, name: name, party: Organization, county: county, legalRep: person(), address: address})
 	}
 	return out
+}
+
+var demoStreets = []string{"人民南路", "蜀都大道", "长江路", "泰山南路", "东坡大道", "娇子大道", "建设路", "滨江路", "文化路", "迎宾大道"}
+
+// place puts a generated case in a unit of city (the city bureau or a county bureau) and
+// fills what the 决定书 and the 双公示 record need: the deciding bureau and its code, the
+// subject's legal representative and address, the evidence and the 失信等级.
+func (g *demoGen) place(c *Case, city string) {
+	c.Region, c.City = g.countyIn(city), city
+	b, _ := BureauOf(c.Region)
+	c.Authority, c.AuthorityUSCC = b.Name, demoBureauUSCC(b)
+	s := g.subjectOf[c.SubjectID]
+	c.LegalRep, c.SubjectAddress = s.legalRep, s.address
+	c.Evidence = demoEvidence[g.rng.IntN(len(demoEvidence))]
+	switch c.Tier {
+	case string(TierSevere):
+		c.Severity = "严重"
+	case string(TierLenient), string(TierReduce):
+		c.Severity = "轻微"
+	default:
+		c.Severity = "一般"
+	}
+}
+
+var demoEvidence = []string{
+	"现场检查笔录、现场照片、询问笔录、进货单据（演示数据）",
+	"抽样检验报告、询问笔录、销售记录（演示数据）",
+	"广告发布截图、广告合同及费用凭证、询问笔录（演示数据）",
+	"价格标签照片、收银小票、询问笔录（演示数据）",
+}
+
+// demoBureauUSCC is the bureau's 统一社会信用代码 from the data, or, where the data has
+// none (not verified), a generated code of a 机关 (登记管理部门码 1, 类别码 1) registered in
+// the bureau's place — demo data only.
+func demoBureauUSCC(b Bureau) string {
+	if b.USCC != "" {
+		return b.USCC
+	}
+	h := fnv.New32a()
+	h.Write([]byte(b.Code))
+	return credit.MakeUSCC("11", b.Code, fmt.Sprintf("7%07d", h.Sum32()%10_000_000))
 }
 
 // logAmount draws an amount of 分 log-uniformly between lo and hi 元, to the 元 or 分.
@@ -474,12 +596,15 @@ func (m *Module) demoCompare(c *Case, group []*Case) {
 // demoCols are the columns of a bulk insert.
 const demoCols = `region, city, status, item_id, item_kind, item_name, party, subject_id, subject_name, facts, act_date,
 	base_kind, base_fen, tier, legal_min, legal_max, suggested_fen, fine_fen, position, score, similar_n, similar_median, departure,
-	input_json, result_json, officer_id, officer_name, reviewer_id, reviewer_name, review_comment, decided_on, demo, created_at, updated_at`
+	input_json, result_json, officer_id, officer_name, reviewer_id, reviewer_name, review_comment, decided_on, demo, created_at, updated_at,
+	legal_rep, subject_address, evidence, severity, confiscated_fen, authority, authority_uscc`
 
-const demoNCols = 34
+const demoNCols = 41
 
-// insertDemo writes cases in transactions of a few thousand rows, many rows per statement.
-func insertDemo(ctx context.Context, db *store.DB, cases []*Case, out io.Writer) error {
+// insertDemo writes cases in transactions of a few thousand rows, many rows per statement,
+// and sets their ids. The first nCompact (the cases to be decided) keep the numbers of
+// their result only.
+func insertDemo(ctx context.Context, db *store.DB, cases []*Case, nCompact int, out io.Writer) error {
 	const perStmt, perTx = 200, 5000
 	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", demoNCols), ", ") + ")"
 	stmts := map[int]string{}
@@ -491,14 +616,18 @@ func insertDemo(ctx context.Context, db *store.DB, cases []*Case, out io.Writer)
 		stmts[n] = s
 		return s
 	}
+	var maxID int64
+	if err := db.QueryRow(ctx, "SELECT COALESCE(MAX(id), 0) FROM discretion_cases").Scan(&maxID); err != nil {
+		return err
+	}
 	for start := 0; start < len(cases); start += perTx {
 		chunk := cases[start:min(start+perTx, len(cases))]
 		err := db.InTx(ctx, func(tx *store.Tx) error {
 			for s := 0; s < len(chunk); s += perStmt {
 				part := chunk[s:min(s+perStmt, len(chunk))]
 				args := make([]any, 0, len(part)*demoNCols)
-				for _, c := range part {
-					a, err := demoArgs(c)
+				for i, c := range part {
+					a, err := demoArgs(c, start+s+i < nCompact)
 					if err != nil {
 						return err
 					}
@@ -517,12 +646,37 @@ func insertDemo(ctx context.Context, db *store.DB, cases []*Case, out io.Writer)
 			fmt.Fprintf(out, "  智慧裁量：已写入 %d / %d 件\n", start+len(chunk), len(cases))
 		}
 	}
+	// the ids, in the order the rows were written
+	rows, err := db.Query(ctx, "SELECT id, subject_id, item_id FROM discretion_cases WHERE id > ? AND demo = 1 ORDER BY id", maxID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	i := 0
+	for rows.Next() {
+		var id int64
+		var subject, item string
+		if err := rows.Scan(&id, &subject, &item); err != nil {
+			return err
+		}
+		if i >= len(cases) || cases[i].SubjectID != subject || cases[i].ItemID != item {
+			return fmt.Errorf("演示案件写入顺序与生成顺序不一致（第 %d 件）", i+1)
+		}
+		cases[i].ID = id
+		i++
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if i != len(cases) {
+		return fmt.Errorf("演示案件写入 %d 件，读回 %d 件", len(cases), i)
+	}
 	return nil
 }
 
-func demoArgs(c *Case) ([]any, error) {
+func demoArgs(c *Case, compact bool) ([]any, error) {
 	var res any = c.Result
-	if c.Status == StatusDecided {
+	if compact {
 		// generated decided cases keep the numbers only (a row of about 1 KB instead of 4);
 		// reading the case derives the full result again from the stored input
 		r := c.Result
@@ -539,13 +693,16 @@ func demoArgs(c *Case) ([]any, error) {
 		return nil, err
 	}
 	created := c.Input.Today.Add(2 * time.Hour) // 10:00 in Asia/Shanghai
-	if c.Status == StatusDecided {
+	decidedOn := c.DecidedOn
+	if compact {
 		created = created.AddDate(0, 0, -3)
+		decidedOn = "" // set by the decision
 	}
 	ts := store.Time(created)
 	return []any{c.Region, c.City, c.Status, c.ItemID, c.ItemKind, c.ItemName, c.Party, c.SubjectID, c.SubjectName, c.Facts, c.ActDate,
 		c.BaseKind, c.BaseFen, c.Tier, c.LegalMin, c.LegalMax, c.SuggestedFen, c.FineFen, c.Position, c.Score, c.SimilarN, c.SimilarMedian, c.Departure,
-		string(in), string(rj), c.OfficerID, c.OfficerName, c.ReviewerID, c.ReviewerName, c.ReviewComment, c.DecidedOn, 1, ts, ts}, nil
+		string(in), string(rj), c.OfficerID, c.OfficerName, c.ReviewerID, c.ReviewerName, c.ReviewComment, decidedOn, 1, ts, ts,
+		c.LegalRep, c.SubjectAddress, c.Evidence, c.Severity, c.ConfiscatedFen, c.Authority, c.AuthorityUSCC}, nil
 }
 
 // compactJSON marshals v leaving out false, zero, empty and null members (decoding

@@ -65,6 +65,10 @@
 //   - deciding a case takes the bureau's next 决定书文号 of the year
 //     (成市监处罚〔2026〕1号) and hands the penalty to a PenaltySink (the credit
 //     library, wired in app) inside the same transaction: all or nothing, and a
-//     number is never given twice;
-//   - /discretion/cases/{id}/decision is the printable 决定书 (A4).
+//     number is never given twice (decideIn; a decision that gives no penalty kind,
+//     e.g. only 责令改正, takes no number and publishes nothing);
+//   - /discretion/cases/{id}/decision is the printable 决定书 (A4);
+//   - the demo generator (demo.go) decides its cases through the same decideIn, in
+//     the order of their decision days, so generated decisions carry real numbers
+//     and their penalties are in the credit library.
 package discretion

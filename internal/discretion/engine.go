@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -133,6 +134,12 @@ type caseState struct {
 	n       int
 	arr     [8]*Circumstance
 	more    []*Circumstance
+	// factors is the item's 个案 factor set; caseOpt and impactOpt hold the options
+	// chosen for the factors at the same positions of the 个案 and 案件影响 sets
+	// (nil: the factor's default; positions past the arrays are looked up again).
+	factors   []*Factor
+	caseOpt   [8]*Option
+	impactOpt [8]*Option
 }
 
 // circs returns the distinct circumstances that count, in input order.
@@ -395,15 +402,23 @@ func (e *Engine) validate(in *Input, st *caseState, buf []*Circumstance) ([]*Cir
 		}
 	}
 
-	set := e.Ind.FactorSets[it.FactorSet]
+	st.factors = e.Ind.FactorSets[it.FactorSet]
 	for id, opt := range in.CaseFactors {
-		if err := checkChoice(set, id, opt, "case_factors.", "个案"); err != nil {
+		i, o, err := checkChoice(st.factors, id, opt, "case_factors.", "个案")
+		if err != nil {
 			return nil, err
+		}
+		if i < len(st.caseOpt) {
+			st.caseOpt[i] = o
 		}
 	}
 	for id, opt := range in.ImpactFactors {
-		if err := checkChoice(e.Ind.Impact, id, opt, "impact_factors.", "案件影响"); err != nil {
+		i, o, err := checkChoice(e.Ind.Impact, id, opt, "impact_factors.", "案件影响")
+		if err != nil {
 			return nil, err
+		}
+		if i < len(st.impactOpt) {
+			st.impactOpt[i] = o
 		}
 	}
 	if in.Reduce && strings.TrimSpace(in.ReduceReason) == "" {
@@ -412,22 +427,24 @@ func (e *Engine) validate(in *Input, st *caseState, buf []*Circumstance) ([]*Cir
 	return circs, nil
 }
 
-// checkChoice checks one chosen option; field is the JSON path prefix of the
-// map, completed with id only when there is an error (no work on success).
-func checkChoice(fs []*Factor, id, opt, field, system string) error {
-	for _, f := range fs {
+// checkChoice checks one chosen option and returns the factor's position in fs
+// and the option; field is the JSON path prefix of the map, completed with id
+// only when there is an error (no work on success).
+func checkChoice(fs []*Factor, id, opt, field, system string) (int, *Option, error) {
+	for i, f := range fs {
 		if f.ID != id {
 			continue
 		}
 		if f.Kind != "choice" {
-			return inErr(field+id, ErrUnknownFactor, system+"因素「"+f.Name+"」由案件数据自动计算，不能手工选择。")
+			return 0, nil, inErr(field+id, ErrUnknownFactor, system+"因素「"+f.Name+"」由案件数据自动计算，不能手工选择。")
 		}
-		if _, ok := f.option(opt); !ok {
-			return inErr(field+id, ErrUnknownFactor, system+"因素「"+f.Name+"」没有选项「"+opt+"」，请从清单中选择。")
+		o, ok := f.option(opt)
+		if !ok {
+			return 0, nil, inErr(field+id, ErrUnknownFactor, system+"因素「"+f.Name+"」没有选项「"+opt+"」，请从清单中选择。")
 		}
-		return nil
+		return i, o, nil
 	}
-	return inErr(field+id, ErrUnknownFactor, system+"评价标准中没有因素「"+id+"」，请从清单中选择。")
+	return 0, nil, inErr(field+id, ErrUnknownFactor, system+"评价标准中没有因素「"+id+"」，请从清单中选择。")
 }
 
 func hasCirc(cs []*Circumstance, id string) bool { return findCirc(cs, id) != nil }
@@ -769,7 +786,7 @@ func (e *Engine) band(fr fineRange, t Tier, x *expl, r *Result) {
 // score computes the weighted position (0–10000) from the three systems.
 func (e *Engine) score(in *Input, st *caseState, x *expl) int64 {
 	x.step("三项评价").s("个案评价")
-	caseBP := e.factorScore(e.Ind.FactorSets[st.item.FactorSet], in, in.CaseFactors, x)
+	caseBP := e.factorScore(st.factors, in, in.CaseFactors, st.caseOpt[:], x)
 	// 共性: base + points of counted circumstances, clamped to 0–100.
 	common := e.Ind.CommonBase
 	x.s("；共性评价：基准").n(e.Ind.CommonBase)
@@ -782,7 +799,7 @@ func (e *Engine) score(in *Input, st *caseState, x *expl) int64 {
 	}
 	common = min(max(common, 0), 100)
 	x.s(" = ").n(common).s("分；案件影响评价")
-	impactBP := e.factorScore(e.Ind.Impact, in, in.ImpactFactors, x)
+	impactBP := e.factorScore(e.Ind.Impact, in, in.ImpactFactors, st.impactOpt[:], x)
 	w := e.Ind.Weights
 	total := w.Case + w.Common + w.Impact
 	s := (w.Case*caseBP + w.Common*common*100 + w.Impact*impactBP) / total
@@ -796,12 +813,13 @@ func (e *Engine) score(in *Input, st *caseState, x *expl) int64 {
 }
 
 // factorScore is the weighted mean score (basis points 0–10000) of factors;
-// it writes each factor's contribution.
-func (e *Engine) factorScore(fs []*Factor, in *Input, chosen map[string]string, x *expl) int64 {
+// it writes each factor's contribution. opts holds the options validate found
+// for the first factors (see caseState).
+func (e *Engine) factorScore(fs []*Factor, in *Input, chosen map[string]string, opts []*Option, x *expl) int64 {
 	var num, den int64
 	x.s("（")
 	first := true
-	for _, f := range fs {
+	for i, f := range fs {
 		if !first {
 			x.s("；")
 		}
@@ -810,11 +828,15 @@ func (e *Engine) factorScore(fs []*Factor, in *Input, chosen map[string]string, 
 		var frag string
 		switch f.Kind {
 		case "choice":
-			id := f.Default
-			if o, ok := chosen[f.ID]; ok {
-				id = o
+			var o *Option
+			if i < len(opts) {
+				o = opts[i]
+			} else if id, ok := chosen[f.ID]; ok {
+				o, _ = f.option(id)
 			}
-			o, _ := f.option(id)
+			if o == nil {
+				o, _ = f.option(f.Default)
+			}
 			sc, frag = o.Score, o.frag
 		case "amount":
 			a, _ := in.Amounts.get(f.Base)
@@ -966,30 +988,76 @@ const (
 	reasonOrdinary    = "适用普通程序；无听证、法制审核（第五十八条）或集体讨论的法定情形"
 )
 
+// reasons lists the procedural reasons in the order they are given; a set of them is a
+// bit mask over this list.
+var reasons = [...]string{reasonHearingFine, reasonHearingConf, reasonHearingKind, reasonReviewHear, reasonReviewPub,
+	reasonComplex, reasonReduce, reasonCollective, reasonOnSpot, reasonOrdinary}
+
+const (
+	rHearingFine = 1 << iota
+	rHearingConf
+	rHearingKind
+	rReviewHear
+	rReviewPub
+	rComplex
+	rReduce
+	rCollective
+	rOnSpot
+	rOrdinary
+	nReasonSets = 1 << len(reasons)
+)
+
+// procText is the 程序 step of one party kind and set of reasons, with the reasons
+// list, for the thresholds it was made with.
+type procText struct {
+	hearing, onSpot int64
+	text            string
+	reasons         []string // len == cap: an append copies
+}
+
+// procTexts caches procText by party kind (0 organisation, 1 自然人) and reason set.
+type procTexts [2][nReasonSets]atomic.Pointer[procText]
+
+// procedureText returns the 程序 step's text and the reasons of the set mask: made
+// once per party kind, reason set and thresholds, then shared by every result.
+func (ind *Indicators) procedureText(natural bool, mask int, hearing, onSpot int64) *procText {
+	pc := ind.ptext.Load()
+	if pc == nil {
+		ind.ptext.CompareAndSwap(nil, new(procTexts))
+		pc = ind.ptext.Load()
+	}
+	who, k := "法人或者其他组织", 0
+	if natural {
+		who, k = "自然人", 1
+	}
+	slot := &pc[k][mask]
+	if t := slot.Load(); t != nil && t.hearing == hearing && t.onSpot == onSpot {
+		return t
+	}
+	t := &procText{hearing: hearing, onSpot: onSpot}
+	for i, r := range reasons {
+		if mask&(1<<i) != 0 {
+			t.reasons = append(t.reasons, r)
+		}
+	}
+	t.reasons = t.reasons[:len(t.reasons):len(t.reasons)]
+	t.text = "听证较大数额标准：对" + who + " " + Yuan(hearing) + "以上；当场处罚限额：" + Yuan(onSpot) + "。" + strings.Join(t.reasons, "；") + "。"
+	slot.Store(t)
+	return t
+}
+
 // procedure derives the procedural consequences.
 func (e *Engine) procedure(in *Input, st *caseState, x *expl, r *Result) {
 	p := &r.Procedure
-	p.Reasons = make([]string, 0, 4)
 	pr := &e.Ind.Procedure
-	th := pr.HearingOrgFen
+	th, onSpotMax := pr.HearingOrgFen, pr.OnSpotOrgFen
 	if st.natural {
-		th = pr.HearingNaturalFen
+		th, onSpotMax = pr.HearingNaturalFen, pr.OnSpotNaturalFen
 	}
-	x.step("程序").s("听证较大数额标准：对")
-	if st.natural {
-		x.s("自然人")
-	} else {
-		x.s("法人或者其他组织")
-	}
-	x.s(" ").yuan(th).s("以上；当场处罚限额：")
-	onSpotMax := pr.OnSpotOrgFen
-	if st.natural {
-		onSpotMax = pr.OnSpotNaturalFen
-	}
-	x.yuan(onSpotMax).s("。")
+	var set int
 	if r.FineFen >= th {
 		p.HearingRight = true
-		p.Reasons = append(p.Reasons, reasonHearingFine)
+		set |= rHearingFine
 	}
 	var confTotal int64
 	for _, c := range r.Confiscations {
@@ -999,7 +1067,7 @@ func (e *Engine) procedure(in *Input, st *caseState, x *expl, r *Result) {
 	}
 	if confTotal >= th && confTotal > 0 && !p.HearingRight {
 		p.HearingRight = true
-		p.Reasons = append(p.Reasons, reasonHearingConf)
+		set |= rHearingConf
 	}
 	heavy := false
 	for _, k := range r.Kinds {
@@ -1014,27 +1082,27 @@ func (e *Engine) procedure(in *Input, st *caseState, x *expl, r *Result) {
 	}
 	if heavy && !p.HearingRight {
 		p.HearingRight = true
-		p.Reasons = append(p.Reasons, reasonHearingKind)
+		set |= rHearingKind
 	}
 	if p.HearingRight {
 		p.LegalReview = true
-		p.Reasons = append(p.Reasons, reasonReviewHear)
+		set |= rReviewHear
 	}
 	if in.MajorPublicInterest {
 		p.LegalReview = true
-		p.Reasons = append(p.Reasons, reasonReviewPub)
+		set |= rReviewPub
 	}
 	if in.Complex {
 		p.LegalReview, p.Collective = true, true
-		p.Reasons = append(p.Reasons, reasonComplex)
+		set |= rComplex
 	}
 	if r.Tier == TierReduce {
 		p.LegalReview, p.Collective = true, true
-		p.Reasons = append(p.Reasons, reasonReduce)
+		set |= rReduce
 	}
 	if (r.FineFen >= pr.CollectiveFen || in.Serious || heavy) && !p.Collective {
 		p.Collective = true
-		p.Reasons = append(p.Reasons, reasonCollective)
+		set |= rCollective
 	}
 	onlyWarning := true
 	for _, k := range r.Kinds {
@@ -1044,16 +1112,14 @@ func (e *Engine) procedure(in *Input, st *caseState, x *expl, r *Result) {
 	}
 	if !r.NoPenalty && r.FineFen <= onSpotMax && onlyWarning && len(r.Confiscations) == 0 {
 		p.OnSpot = true
-		p.Reasons = append(p.Reasons, reasonOnSpot)
+		set |= rOnSpot
 	}
-	if len(p.Reasons) == 0 {
-		p.Reasons = append(p.Reasons, reasonOrdinary)
+	if set == 0 {
+		set = rOrdinary
 	}
-	for _, s := range p.Reasons {
-		x.s(s).s("；")
-	}
-	x.trim("；")
-	x.s("。")
+	t := e.Ind.procedureText(st.natural, set, th, onSpotMax)
+	p.Reasons = t.reasons
+	x.fixedStep("程序", t.text)
 }
 
 // proposal checks the officer's proposed fine against the legal range.

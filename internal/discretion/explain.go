@@ -26,6 +26,7 @@ type expl struct {
 type mark struct {
 	title      string
 	start, end int
+	fixed      string // a step whose whole text is this string (start == end)
 }
 
 // step starts a new step with a title.
@@ -37,6 +38,16 @@ func (x *expl) step(title string) *expl {
 	x.marks = append(x.marks, mark{title: title, start: x.pos})
 	x.open = true
 	return x
+}
+
+// fixedStep adds a step whose whole text is a string made before (shared, not
+// copied): nothing may be appended to it.
+func (x *expl) fixedStep(title, text string) {
+	if x.off {
+		return
+	}
+	x.close()
+	x.marks = append(x.marks, mark{title: title, start: x.pos, end: x.pos, fixed: text})
 }
 
 func (x *expl) close() {
@@ -157,6 +168,9 @@ func (x *expl) steps() []Step {
 	out := make([]Step, len(x.marks))
 	for i, m := range x.marks {
 		out[i] = Step{Title: m.title, Text: all[m.start:m.end]}
+		if m.fixed != "" {
+			out[i].Text = m.fixed
+		}
 	}
 	return out
 }

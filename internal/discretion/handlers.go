@@ -296,6 +296,66 @@ func (m *Module) audit(ctx context.Context, q store.Querier, action string, c *C
 	return audit.Log(ctx, q, audit.Entry{Action: action, Module: "discretion", ObjectType: "case", ObjectID: itoa(c.ID), Region: c.Region, Detail: detail})
 }
 
+// decision is what a 法制审核员's approval settles on a pending case.
+type decision struct {
+	ReviewerID    int64
+	ReviewerName  string
+	Comment       string    // 审核意见 (may be empty)
+	On            time.Time // the day of the decision: 决定书 date, numbering year, 双公示 date
+	SimilarN      int       // the similar decided cases at decision time,
+	SimilarMedian int64     // their median position
+	Departure     int64     // and the departure from it (-1 if not compared)
+	// UpdatedAt, when not zero, is the time stored as the case's last change (generated
+	// cases carry their decision day); zero means now.
+	UpdatedAt time.Time
+}
+
+// decideIn decides the pending case c inside the caller's transaction: the bureau's next
+// 决定书文号 of the decision's year when a penalty is given, the case's transition to
+// decided, its audit entry, and the 行政处罚 record handed to the credit library (双公示),
+// so that all of it is stored together or not at all. It returns the 决定书文号 ("" when
+// no penalty is given). The approval of a reviewer and the demo generator both decide
+// through it.
+func (m *Module) decideIn(ctx context.Context, tx store.Querier, c *Case, d decision) (string, error) {
+	penalty := givesPenalty(c)
+	bureau, ok := BureauOf(c.Region)
+	if penalty && !ok {
+		return "", &web.HTTPError{Status: http.StatusConflict, Code: "no_bureau", Message: "办案单位 " + c.Region + " 不是四市市场监管部门，无法编排决定书文号。"}
+	}
+	set := map[string]any{"reviewer_id": d.ReviewerID, "reviewer_name": d.ReviewerName, "review_comment": d.Comment,
+		"decided_on": d.On.Format(time.DateOnly), "similar_n": d.SimilarN, "similar_median": d.SimilarMedian, "departure": d.Departure}
+	if !d.UpdatedAt.IsZero() {
+		set["updated_at"] = store.Time(d.UpdatedAt)
+	}
+	var no string
+	if penalty {
+		seq, err := nextDecisionSeq(ctx, tx, bureau.Code, d.On.Year())
+		if err != nil {
+			return "", err
+		}
+		no = DecisionNumber(bureau.Prefix, d.On.Year(), seq)
+		set["decision_no"] = no
+	}
+	if err := transition(ctx, tx, c.ID, []string{StatusPending}, StatusDecided, set); err != nil {
+		return "", err
+	}
+	msg := "审核通过，作出决定：罚款 " + Yuan(c.FineFen)
+	if no != "" {
+		msg += "；决定书文号 " + no
+	}
+	if d.Comment != "" {
+		msg += "；意见：" + d.Comment
+	}
+	if err := m.audit(ctx, tx, "approve", c, msg); err != nil {
+		return "", err
+	}
+	if penalty && m.Penalties != nil {
+		// 双公示: the penalty enters the credit library in the same transaction
+		return no, m.Penalties.PenaltyDecided(ctx, tx, penaltyOf(c, no, d.On))
+	}
+	return no, nil
+}
+
 // act applies submit, approve or return to a case.
 func (m *Module) act(ctx context.Context, u *auth.User, id int64, action, reason string) (*Case, error) {
 	c, err := getCase(ctx, m.d.DB, id)
@@ -366,41 +426,10 @@ func (m *Module) act(ctx context.Context, u *auth.User, id int64, action, reason
 			return nil, err2
 		}
 		n, med, dep := m.departureOf(rep)
-		penalty := !c.Result.NoPenalty && !c.Result.Barred
-		bureau, ok := BureauOf(c.Region)
-		if penalty && !ok {
-			return nil, &web.HTTPError{Status: http.StatusConflict, Code: "no_bureau", Message: "办案单位 " + c.Region + " 不是四市市场监管部门，无法编排决定书文号。"}
-		}
 		err = m.d.DB.InTx(ctx, func(tx *store.Tx) error {
-			set := map[string]any{"reviewer_id": u.ID, "reviewer_name": u.DisplayName, "review_comment": reason,
-				"decided_on": today.Format(time.DateOnly), "similar_n": n, "similar_median": med, "departure": dep}
-			var no string
-			if penalty {
-				seq, err := nextDecisionSeq(ctx, tx, bureau.Code, today.Year())
-				if err != nil {
-					return err
-				}
-				no = DecisionNumber(bureau.Prefix, today.Year(), seq)
-				set["decision_no"] = no
-			}
-			if err := transition(ctx, tx, id, []string{StatusPending}, StatusDecided, set); err != nil {
-				return err
-			}
-			d := "审核通过，作出决定：罚款 " + Yuan(c.FineFen)
-			if no != "" {
-				d += "；决定书文号 " + no
-			}
-			if reason != "" {
-				d += "；意见：" + reason
-			}
-			if err := m.audit(ctx, tx, "approve", c, d); err != nil {
-				return err
-			}
-			if penalty && m.Penalties != nil {
-				// 双公示: the penalty enters the credit library in the same transaction
-				return m.Penalties.PenaltyDecided(ctx, tx, penaltyOf(c, no, today))
-			}
-			return nil
+			_, err := m.decideIn(ctx, tx, c, decision{ReviewerID: u.ID, ReviewerName: u.DisplayName, Comment: reason, On: today,
+				SimilarN: n, SimilarMedian: med, Departure: dep})
+			return err
 		})
 	default:
 		return nil, store.ErrNotFound

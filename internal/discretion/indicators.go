@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
 // Indicators holds the three indicator systems (三项评价标准) of the "1+3"
@@ -47,6 +48,9 @@ type Indicators struct {
 	// wtext holds the constant pieces of the weighted-sum explanation for the
 	// weights they were made from (see Engine.score).
 	wtext weightText
+	// ptext holds the 程序 step's texts already made, by party kind and set of
+	// reasons (see Engine.procedure); nil until first used.
+	ptext atomic.Pointer[procTexts]
 }
 
 // weightText is "。加权综合：(W1×", " + W2×", " + W3×" and ") ÷ T = " for

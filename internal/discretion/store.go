@@ -177,10 +177,14 @@ func getCase(ctx context.Context, q store.Querier, id int64) (*Case, error) {
 }
 
 // transition moves a case from one of the statuses from to status to, setting the
-// review fields; it fails (409) when the case is no longer in one of from.
+// review fields (and updated_at when set gives it; now otherwise); it fails (409) when the case is no longer in one of from.
 func transition(ctx context.Context, q store.Querier, id int64, from []string, to string, set map[string]any) error {
+	at, ok := set["updated_at"]
+	if !ok {
+		at = store.Time(time.Now())
+	}
 	cols := []string{"status = ?", "updated_at = ?"}
-	args := []any{to, store.Time(time.Now())}
+	args := []any{to, at}
 	for _, k := range []string{"reviewer_id", "reviewer_name", "review_comment", "decided_on", "decision_no", "similar_n", "similar_median", "departure"} {
 		if v, ok := set[k]; ok {
 			cols = append(cols, k+" = ?")

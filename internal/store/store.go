@@ -267,18 +267,51 @@ func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
 
 // Tx is a transaction with the same placeholder rewriting as DB.
 type Tx struct {
-	Tx *sql.Tx
-	db *DB
+	Tx    *sql.Tx
+	db    *DB
+	stmts map[string]*sql.Stmt // SQLite: statements prepared in this transaction
 }
 
 func (t *Tx) D() Dialect { return t.db.Dialect }
+
+// stmt returns the transaction's prepared statement for q on SQLite (prepared on the
+// transaction's own connection the first time, so a statement run many times in one
+// transaction is parsed once), or nil on PostgreSQL or when preparing fails (the direct
+// call then reports the error).
+func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if t.db.Dialect != SQLite {
+		return nil
+	}
+	if st, ok := t.stmts[q]; ok {
+		return st
+	}
+	st, err := t.Tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil
+	}
+	if t.stmts == nil {
+		t.stmts = map[string]*sql.Stmt{}
+	}
+	t.stmts[q] = st // closed with the transaction
+	return st
+}
+
 func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return t.Tx.ExecContext(ctx, t.db.Rebind(q), args...)
 }
 func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return t.Tx.QueryContext(ctx, t.db.Rebind(q), args...)
 }
 func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return t.Tx.QueryRowContext(ctx, t.db.Rebind(q), args...)
 }
 
