@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -163,19 +162,7 @@ func TestReadOnlyFileGetsClearMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	os.Remove(path + "-wal")
-	os.Remove(path + "-shm")
-	if os.Geteuid() == 0 {
-		// root ignores permission bits: make the file immutable instead
-		if out, err := exec.Command("chattr", "+i", path).CombinedOutput(); err != nil {
-			t.Skipf("以 root 运行且无法 chattr +i（%v %s）：跳过只读文件测试", err, out)
-		}
-		defer exec.Command("chattr", "-i", path).Run()
-	} else {
-		os.Chmod(path, 0o444)
-		os.Chmod(dir, 0o555)
-		defer os.Chmod(dir, 0o755)
-	}
+	storetest.MakeReadOnly(t, path)
 	_, err = store.Open(context.Background(), path)
 	var se *store.Error
 	if !errors.As(err, &se) || se.Code != "db_readonly" || !strings.Contains(se.Message, "只读") {

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -106,4 +107,25 @@ func dropSchema(schema string) {
 	}
 	defer admin.Close()
 	admin.Exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE")
+}
+
+// MakeReadOnly makes the SQLite file at path (and its folder) impossible to write for
+// this process until the test ends: permission bits for an ordinary user, the immutable
+// attribute (chattr +i) for root, whom permission bits do not stop. The file's -wal and
+// -shm companions must be gone (close the database first). Skips when neither works.
+func MakeReadOnly(t *testing.T, path string) {
+	t.Helper()
+	os.Remove(path + "-wal")
+	os.Remove(path + "-shm")
+	if os.Geteuid() == 0 {
+		if out, err := exec.Command("chattr", "+i", path).CombinedOutput(); err != nil {
+			t.Skipf("以 root 运行且无法 chattr +i（%v %s）：跳过只读文件测试", err, out)
+		}
+		t.Cleanup(func() { exec.Command("chattr", "-i", path).Run() })
+		return
+	}
+	dir := filepath.Dir(path)
+	os.Chmod(path, 0o444)
+	os.Chmod(dir, 0o555)
+	t.Cleanup(func() { os.Chmod(dir, 0o755); os.Chmod(path, 0o644) })
 }
