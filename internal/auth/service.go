@@ -65,6 +65,9 @@ func hashToken(tok string) string {
 	return hex.EncodeToString(h[:])
 }
 
+// tokenKey is the session cache's key of a token: its SHA-256, as hashToken stores it in hex.
+func tokenKey(tok string) [32]byte { return sha256.Sum256([]byte(tok)) }
+
 const userCols = "id, username, display_name, region, roles, disabled"
 
 func scanUser(sc interface{ Scan(...any) error }) (*User, error) {
@@ -410,11 +413,12 @@ var ErrSessionExpired = errors.New("登录已过期，请重新登录")
 // Authenticate returns the user and session of a session token.
 // The idle deadline moves forward at most once a minute, to keep reads cheap.
 func (s *Service) Authenticate(ctx context.Context, token string) (*User, *Session, error) {
-	th := hashToken(token)
+	key := tokenKey(token)
 	now := s.Now()
-	if u, sess, ok := s.cache.get(th, now); ok {
+	if u, sess, ok := s.cache.get(key, now); ok {
 		return u, sess, nil
 	}
+	th := hex.EncodeToString(key[:])
 	var sess Session
 	var expires, idle string
 	var u User
@@ -440,13 +444,13 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*User, *Sessi
 	u.Grants, _ = ParseGrants(u.Roles)
 	sess.tokenHash = th
 	sess.Token = token
-	s.cache.put(th, &u, &sess, now)
+	s.cache.put(key, &u, &sess, now)
 	return &u, &sess, nil
 }
 
 // Logout ends a session.
 func (s *Service) Logout(ctx context.Context, token string, u *User, ip string) error {
-	s.cache.drop(hashToken(token))
+	s.cache.drop(tokenKey(token))
 	_, err := s.DB.Exec(ctx, "DELETE FROM sessions WHERE token_hash = ?", hashToken(token))
 	if err == nil && u != nil {
 		audit.Log(ctx, s.DB, audit.Entry{UserID: u.ID, Username: u.Username, IP: ip, Action: "logout", Module: "platform"})
