@@ -247,7 +247,11 @@ func (s *Service) SetPassword(ctx context.Context, id int64, pw string) error {
 		if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id); err != nil {
 			return err
 		}
-		return audit.Log(ctx, tx, audit.Entry{Action: "password_reset", Module: "platform", ObjectType: "user", ObjectID: fmt.Sprint(id)})
+		var reg string
+		if err := tx.QueryRow(ctx, "SELECT region FROM users WHERE id = ?", id).Scan(&reg); err != nil {
+			return err
+		}
+		return audit.Log(ctx, tx, audit.Entry{Action: "password_reset", Module: "platform", ObjectType: "user", ObjectID: fmt.Sprint(id), Region: reg})
 	})
 }
 
@@ -294,11 +298,15 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (*Us
 			// spend the same time as a real check, so names cannot be probed by timing
 			CheckPassword("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g", password)
 		}
-		s.recordFailure(ctx, username, ip, failures+1, now)
+		reg := ""
+		if u != nil {
+			reg = u.Region
+		}
+		s.recordFailure(ctx, username, reg, ip, failures+1, now)
 		return nil, nil, ErrBadLogin
 	}
 	if u.Disabled {
-		audit.Log(ctx, s.DB, audit.Entry{UserID: u.ID, Username: u.Username, IP: ip, Action: "login_failed", Module: "platform", Detail: "账号已停用"})
+		audit.Log(ctx, s.DB, audit.Entry{UserID: u.ID, Username: u.Username, IP: ip, Action: "login_failed", Module: "platform", Region: u.Region, Detail: "账号已停用"})
 		return nil, nil, ErrDisabled
 	}
 	s.DB.Exec(ctx, "DELETE FROM login_failures WHERE username = ?", username)
@@ -329,8 +337,9 @@ func (s *Service) checkLock(ctx context.Context, username, ip string, now time.T
 }
 
 // recordFailure stores the failures-th wrong password in a row for username and starts
-// its cooling-off time once past maxFree; audited.
-func (s *Service) recordFailure(ctx context.Context, username, ip string, failures int, now time.Time) {
+// its cooling-off time once past maxFree; audited, under the account's region when the
+// account exists.
+func (s *Service) recordFailure(ctx context.Context, username, regionCode, ip string, failures int, now time.Time) {
 	until := ""
 	if d := lockFor(failures); d > 0 {
 		until = store.Time(now.Add(d))
@@ -338,7 +347,7 @@ func (s *Service) recordFailure(ctx context.Context, username, ip string, failur
 	s.DB.Exec(ctx, `INSERT INTO login_failures (username, failures, last_at, locked_until) VALUES (?, ?, ?, ?)
 		ON CONFLICT (username) DO UPDATE SET failures = excluded.failures, last_at = excluded.last_at, locked_until = excluded.locked_until`,
 		username, failures, store.Time(now), until)
-	audit.Log(ctx, s.DB, audit.Entry{Username: username, IP: ip, Action: "login_failed", Module: "platform",
+	audit.Log(ctx, s.DB, audit.Entry{Username: username, IP: ip, Action: "login_failed", Module: "platform", Region: regionCode,
 		Detail: fmt.Sprintf("第 %d 次连续失败", failures)})
 }
 
@@ -360,7 +369,7 @@ func (s *Service) ChangePassword(ctx context.Context, u *User, current, next, ip
 		return err
 	}
 	if !CheckPassword(hash, current) {
-		s.recordFailure(ctx, u.Username, ip, failures+1, now)
+		s.recordFailure(ctx, u.Username, u.Region, ip, failures+1, now)
 		return &FieldError{Field: "current_password", Message: "当前密码不正确，请重新输入"}
 	}
 	if err := ValidatePassword(next); err != nil {
@@ -453,7 +462,7 @@ func (s *Service) Logout(ctx context.Context, token string, u *User, ip string) 
 	s.cache.drop(tokenKey(token))
 	_, err := s.DB.Exec(ctx, "DELETE FROM sessions WHERE token_hash = ?", hashToken(token))
 	if err == nil && u != nil {
-		audit.Log(ctx, s.DB, audit.Entry{UserID: u.ID, Username: u.Username, IP: ip, Action: "logout", Module: "platform"})
+		audit.Log(ctx, s.DB, audit.Entry{UserID: u.ID, Username: u.Username, IP: ip, Action: "logout", Module: "platform", Region: u.Region})
 	}
 	return err
 }

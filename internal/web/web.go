@@ -65,6 +65,7 @@ type Server struct {
 	specs    []map[string]any
 	navMu    sync.RWMutex
 	navCache map[navKey]*navEntry
+	routes   []string
 }
 
 // NewServer creates the server with the shared layout.
@@ -128,6 +129,9 @@ func (s *Server) Templates(prefix string, fsys fs.FS, funcs template.FuncMap) {
 // OpenAPI adds a module's OpenAPI "paths" object to the served document.
 func (s *Server) OpenAPI(paths map[string]any) { s.specs = append(s.specs, paths) }
 
+// Routes lists the patterns registered with Handle, in order.
+func (s *Server) Routes() []string { return append([]string(nil), s.routes...) }
+
 // OpenAPIPaths returns every registered path, merged.
 func (s *Server) OpenAPIPaths() map[string]any {
 	out := map[string]any{}
@@ -161,6 +165,7 @@ func (s *Server) Handle(pattern string, h http.HandlerFunc, opts ...Option) {
 	for _, o := range opts {
 		o(&rt)
 	}
+	s.routes = append(s.routes, pattern)
 	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil {
 			r.Body = http.MaxBytesReader(w, r.Body, rt.maxBody)
@@ -296,7 +301,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	actor := audit.Actor{IP: ip}
 	if u := st.user; u != nil {
-		actor.UserID, actor.Username = u.ID, u.Username
+		actor.UserID, actor.Username, actor.Region = u.ID, u.Username, u.Region
 	}
 	r = r.WithContext(audit.WithActor(context.WithValue(r.Context(), stateKey, st), actor))
 	viaToken := st.viaToken
