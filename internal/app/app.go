@@ -144,11 +144,10 @@ func (a *App) Module(key string) platform.Module {
 	return nil
 }
 
-// Serve runs the HTTP server on ln until ctx ends, then finishes requests in flight
-// (up to 20 seconds) before returning.
-// refreshStatistics keeps the query planner's statistics current while serving: once at
-// start and then every hour (imports and daily work change how selective a filter is).
-func (a *App) refreshStatistics(ctx context.Context) {
+// maintain keeps the database in shape while serving, once at start and then every hour:
+// it refreshes the query planner's statistics (imports and daily work change how selective
+// a filter is) and deletes ended sessions and stale failed-login counts.
+func (a *App) maintain(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
@@ -158,6 +157,11 @@ func (a *App) refreshStatistics(ctx context.Context) {
 		} else {
 			a.Deps.Log.Debug("planner statistics refreshed", "took", time.Since(start))
 		}
+		if n, err := a.Deps.Auth.PurgeExpired(ctx); err != nil && ctx.Err() == nil {
+			a.Deps.Log.Warn("ended sessions not purged", "err", err)
+		} else if n > 0 {
+			a.Deps.Log.Info("ended sessions purged", "rows", n)
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -166,6 +170,8 @@ func (a *App) refreshStatistics(ctx context.Context) {
 	}
 }
 
+// Serve runs the HTTP server on ln until ctx ends, then finishes requests in flight
+// (up to 20 seconds) before returning.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           a.Deps.Web,
@@ -176,7 +182,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.Deps.Log.Handler(), slog.LevelWarn),
 	}
-	go a.refreshStatistics(ctx)
+	go a.maintain(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	wctx, stopWorkers := context.WithCancel(ctx)
