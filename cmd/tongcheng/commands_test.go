@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"tongcheng/internal/app"
+	"tongcheng/internal/app/apptest"
 	"tongcheng/internal/auth"
 	"tongcheng/internal/store"
 	"tongcheng/internal/store/storetest"
@@ -67,34 +68,16 @@ func TestHelpOfEveryCommandIsBilingual(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer a running server writes to while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 var servingAt = regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
 
 // startServe runs `tongcheng serve` with args until the test ends (or stop is called) and
 // returns its address once it listens, and what it printed.
-func startServe(t *testing.T, args ...string) (base string, out *syncBuffer, stop func() error) {
+func startServe(t *testing.T, args ...string) (base string, out *apptest.SyncBuffer, stop func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	out = &syncBuffer{}
+	out = &apptest.SyncBuffer{}
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, append([]string{"serve"}, args...), out, &syncBuffer{}) }()
+	go func() { done <- run(ctx, append([]string{"serve"}, args...), out, &apptest.SyncBuffer{}) }()
 	var once sync.Once
 	var err error
 	stop = func() error {
@@ -198,8 +181,8 @@ func fileDigest(t *testing.T, path string) [32]byte {
 // serveFails runs `tongcheng serve` on db and returns its error; it must not listen.
 func serveFails(t *testing.T, db string) error {
 	t.Helper()
-	var out syncBuffer
-	err := run(context.Background(), []string{"serve", "--db", db, "--addr", "127.0.0.1:0"}, &out, &syncBuffer{})
+	var out apptest.SyncBuffer
+	err := run(context.Background(), []string{"serve", "--db", db, "--addr", "127.0.0.1:0"}, &out, &apptest.SyncBuffer{})
 	if err == nil || strings.Contains(out.String(), "已启动") {
 		t.Fatalf("serve on %s: err %v, output %s", db, err, out.String())
 	}

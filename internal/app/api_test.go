@@ -9,7 +9,6 @@ import (
 
 	"tongcheng/internal/app/apptest"
 	"tongcheng/internal/audit"
-	"tongcheng/internal/auth"
 	"tongcheng/internal/store"
 	"tongcheng/internal/store/storetest"
 )
@@ -18,12 +17,7 @@ import (
 func newAPIEnv(t *testing.T, db *store.DB) *apptest.Env {
 	t.Helper()
 	x := apptest.New(t, db)
-	x.AddUsers(
-		auth.NewUser{Username: "prov", Password: pw, Region: "510000", Roles: "*:admin"},
-		auth.NewUser{Username: "cd-admin", Password: pw, Region: "510100", Roles: "*:admin"},
-		auth.NewUser{Username: "cd-clerk", Password: pw, Region: "510104", Roles: "credit:collector"},
-		auth.NewUser{Username: "dy-admin", Password: pw, Region: "510600", Roles: "*:admin"},
-	)
+	x.AddUsers(accounts...)
 	return x.Start()
 }
 
