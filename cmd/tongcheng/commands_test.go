@@ -227,27 +227,13 @@ func TestServeRefusesAnUnusableDatabase(t *testing.T) {
 	})
 	t.Run("locked by another program", func(t *testing.T) {
 		path := newDB(t)
-		old := store.BusyTimeout
-		store.BusyTimeout = 300 * time.Millisecond
-		defer func() { store.BusyTimeout = old }()
-		holder, err := store.Open(ctx, path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer holder.Close()
-		conn, err := holder.SQL.Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		if _, err := conn.ExecContext(ctx, "BEGIN EXCLUSIVE"); err != nil {
-			t.Fatal(err)
-		}
-		err = serveFails(t, path)
+		storetest.ShortBusyTimeout(t, 300*time.Millisecond)
+		release := storetest.LockFile(t, path)
+		err := serveFails(t, path)
 		if code(err) != "db_locked" || !strings.Contains(err.Error(), "被其他程序锁定，请稍后重试") {
 			t.Fatalf("locked: %v", err)
 		}
-		conn.ExecContext(ctx, "ROLLBACK")
+		release()
 		// nothing was lost: the account is there and signs in
 		a, err := app.Open(ctx, app.Config{DB: path}, nil)
 		if err != nil {

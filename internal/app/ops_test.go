@@ -23,9 +23,7 @@ import (
 // once the lock is gone; reads go on meanwhile (WAL).
 func TestWriteWhileTheFileIsLocked(t *testing.T) {
 	ctx := context.Background()
-	old := store.BusyTimeout
-	store.BusyTimeout = 300 * time.Millisecond
-	defer func() { store.BusyTimeout = old }()
+	storetest.ShortBusyTimeout(t, 300*time.Millisecond)
 	path := filepath.Join(t.TempDir(), "locked.db")
 	db, err := store.Open(ctx, path)
 	if err != nil {
@@ -36,19 +34,7 @@ func TestWriteWhileTheFileIsLocked(t *testing.T) {
 	e.AddUsers(auth.NewUser{Username: "cd-admin", Password: pw, Region: "510100", Roles: "*:admin"})
 	e.Start()
 
-	other, err := store.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	conn, err := other.SQL.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "BEGIN EXCLUSIVE"); err != nil {
-		t.Fatal(err)
-	}
+	release := storetest.LockFile(t, path)
 	users := e.Count("SELECT COUNT(*) FROM users")
 	body := map[string]any{"username": "cd-new", "password": pw, "region": "510104", "roles": "credit:collector"}
 	var fail struct {
@@ -61,7 +47,7 @@ func TestWriteWhileTheFileIsLocked(t *testing.T) {
 	if st := e.API("cd-admin", "GET", "/api/v1/me", nil, nil); st != 200 {
 		t.Fatalf("read under the lock: %d", st)
 	}
-	conn.ExecContext(ctx, "ROLLBACK")
+	release()
 	if n := e.Count("SELECT COUNT(*) FROM users"); n != users {
 		t.Fatalf("users %d → %d after the refused write", users, n)
 	}

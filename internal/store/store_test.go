@@ -197,25 +197,9 @@ func TestPostgresDownAtStart(t *testing.T) {
 
 func TestLockedFileGetsClearMessage(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "locked.db")
-	db, err := store.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	// another program holds the write lock
-	conn, err := db.SQL.Conn(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(context.Background(), "BEGIN EXCLUSIVE"); err != nil {
-		t.Fatal(err)
-	}
-	defer conn.ExecContext(context.Background(), "ROLLBACK")
-	old := store.BusyTimeout
-	store.BusyTimeout = 300 * time.Millisecond
-	defer func() { store.BusyTimeout = old }()
-	_, err = store.Open(context.Background(), path)
+	storetest.ShortBusyTimeout(t, 300*time.Millisecond)
+	storetest.LockFile(t, path) // another program holds the write lock
+	_, err := store.Open(context.Background(), path)
 	var se *store.Error
 	if !errors.As(err, &se) || se.Code != "db_locked" || !strings.Contains(se.Message, "被其他程序锁定") {
 		t.Fatalf("err = %v, want db_locked", err)

@@ -12,7 +12,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
+	"time"
 
 	"tongcheng/internal/store"
 )
@@ -128,4 +130,40 @@ func MakeReadOnly(t *testing.T, path string) {
 	os.Chmod(path, 0o444)
 	os.Chmod(dir, 0o555)
 	t.Cleanup(func() { os.Chmod(dir, 0o755); os.Chmod(path, 0o644) })
+}
+
+// ShortBusyTimeout makes SQLite databases opened from now until the end of the test give
+// up waiting for another writer's lock after d (store.BusyTimeout).
+func ShortBusyTimeout(t *testing.T, d time.Duration) {
+	old := store.BusyTimeout
+	store.BusyTimeout = d
+	t.Cleanup(func() { store.BusyTimeout = old })
+}
+
+// LockFile makes another connection hold the write lock of the SQLite file at path, as
+// another program would, until release is called (or the test ends).
+func LockFile(t *testing.T, path string) (release func()) {
+	t.Helper()
+	ctx := context.Background()
+	holder, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := holder.SQL.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, "BEGIN EXCLUSIVE"); err != nil {
+		t.Fatal(err)
+	}
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			conn.ExecContext(ctx, "ROLLBACK")
+			conn.Close()
+			holder.Close()
+		})
+	}
+	t.Cleanup(release)
+	return release
 }
