@@ -71,13 +71,18 @@ func TestHelpOfEveryCommandIsBilingual(t *testing.T) {
 var servingAt = regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
 
 // startServe runs `tongcheng serve` with args until the test ends (or stop is called) and
-// returns its address once it listens, and what it printed.
+// returns its address once it listens, and what it printed (its log goes to logs).
 func startServe(t *testing.T, args ...string) (base string, out *apptest.SyncBuffer, stop func() error) {
+	base, out, _, stop = startServeLogs(t, args...)
+	return
+}
+
+func startServeLogs(t *testing.T, args ...string) (base string, out, logs *apptest.SyncBuffer, stop func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	out = &apptest.SyncBuffer{}
+	out, logs = &apptest.SyncBuffer{}, &apptest.SyncBuffer{}
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, append([]string{"serve"}, args...), out, &apptest.SyncBuffer{}) }()
+	go func() { done <- run(ctx, append([]string{"serve"}, args...), out, logs) }()
 	var once sync.Once
 	var err error
 	stop = func() error {
@@ -88,7 +93,7 @@ func startServe(t *testing.T, args ...string) (base string, out *apptest.SyncBuf
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		if a := servingAt.FindString(out.String()); a != "" {
-			return a, out, stop
+			return a, out, logs, stop
 		}
 		select {
 		case err := <-done:
@@ -140,7 +145,7 @@ func TestServeFirstStartPrintsAdminOnce(t *testing.T) {
 			if eng == "postgres" {
 				dsn, _ = storetest.NewSchema(t)
 			}
-			base, out, stop := startServe(t, "--db", dsn, "--addr", "127.0.0.1:0")
+			base, out, logs, stop := startServeLogs(t, "--db", dsn, "--addr", "127.0.0.1:0")
 			m := adminPassword.FindStringSubmatch(out.String())
 			if m == nil || len(m[1]) != 16 {
 				t.Fatalf("first start did not print the admin password:\n%s", out)
@@ -153,6 +158,18 @@ func TestServeFirstStartPrintsAdminOnce(t *testing.T) {
 			}
 			if err := stop(); err != nil {
 				t.Fatalf("serve after SIGTERM: %v", err)
+			}
+			// the log is structured: one JSON object a line, the start and the shutdown among them
+			var msgs []string
+			for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+				var rec struct{ Level, Msg string }
+				if err := json.Unmarshal([]byte(line), &rec); err != nil || rec.Level == "" {
+					t.Fatalf("log line is not a JSON record with a level: %q", line)
+				}
+				msgs = append(msgs, rec.Msg)
+			}
+			if !slices.Contains(msgs, "serving") || !slices.Contains(msgs, "shutting down: finishing requests in flight") {
+				t.Fatalf("log messages %q lack the start or the shutdown", msgs)
 			}
 			t.Setenv("TONGCHENG_ADDR", "127.0.0.1:0")
 			base2, out2, stop2 := startServe(t, "--db", dsn)
@@ -242,6 +259,13 @@ func TestServeRefusesAnUnusableDatabase(t *testing.T) {
 		defer a.Close()
 		if _, _, err := a.Deps.Auth.Login(ctx, "cd-admin", "a-long-password", "127.0.0.1"); err != nil {
 			t.Fatalf("account after the refused start: %v", err)
+		}
+	})
+	t.Run("unknown log level", func(t *testing.T) {
+		path := newDB(t)
+		err := run(ctx, []string{"serve", "--db", path, "--addr", "127.0.0.1:0", "--log-level", "verbose"}, &apptest.SyncBuffer{}, &apptest.SyncBuffer{})
+		if err == nil || !strings.Contains(err.Error(), `--log-level "verbose" 无效，只能是 debug、info、warn 或 error`) {
+			t.Fatalf("--log-level verbose: %v", err)
 		}
 	})
 	t.Run("PostgreSQL down", func(t *testing.T) {

@@ -117,10 +117,12 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-func logger(stderr io.Writer, level string) *slog.Logger {
+func logger(stderr io.Writer, level string) (*slog.Logger, error) {
 	var l slog.Level
-	l.UnmarshalText([]byte(level))
-	return slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: l}))
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, usageError(fmt.Sprintf("--log-level %q 无效，只能是 debug、info、warn 或 error / must be debug, info, warn or error", level))
+	}
+	return slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: l})), nil
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -136,7 +138,10 @@ SIGTERM / Ctrl-C：处理完进行中的请求后退出 / finishes requests in f
 	if err := parse(fs, args); err != nil || fs.Parsed() && helpAsked(args) {
 		return err
 	}
-	log := logger(stderr, *level)
+	log, err := logger(stderr, *level)
+	if err != nil {
+		return err
+	}
 	tuneGC()
 	a, err := app.Open(ctx, app.Config{DB: *db, SecureCookies: *secure, TrustedProxies: *proxies}, log)
 	if err != nil {

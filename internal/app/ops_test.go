@@ -143,3 +143,20 @@ func TestPurgeExpired(t *testing.T) {
 		}
 	})
 }
+
+// /healthz says when the database cannot be reached: 503 with a Chinese message, for the
+// load balancer to take the server out.
+func TestHealthzWhenTheDatabaseIsGone(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := apptest.New(t, db).Start()
+		b := e.Browser(false)
+		if resp, body := b.Get("/healthz"); resp.StatusCode != 200 || !strings.Contains(body, `"status":"ok"`) {
+			t.Fatalf("healthz: %d %s", resp.StatusCode, body)
+		}
+		db.SQL.Close()
+		resp, body := b.Get("/healthz")
+		if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, `"status":"error"`) || !strings.Contains(body, "数据库不可用") {
+			t.Fatalf("healthz without a database: %d %s", resp.StatusCode, body)
+		}
+	})
+}
