@@ -99,6 +99,10 @@ func TestAPICoversThePages(t *testing.T) {
 		if lines := strings.Split(strings.TrimSpace(string(body)), "\n"); st != 200 || len(lines) != 2 || !strings.Contains(lines[1], "cd-admin") {
 			t.Fatalf("audit.csv = %d %q", st, body)
 		}
+		// the export itself is audited
+		if n := e.AuditCount(audit.Filter{Username: "prov", Action: "export", Module: "platform"}); n != 1 {
+			t.Fatalf("export entries by prov = %d, want 1", n)
+		}
 	})
 }
 

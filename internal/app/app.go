@@ -170,12 +170,16 @@ func (a *App) maintain(ctx context.Context) {
 	}
 }
 
+// ReadHeaderTimeout is how long a client may take to send a request's headers before the
+// server closes the connection (slow or stuck clients must not hold connections).
+var ReadHeaderTimeout = 10 * time.Second
+
 // Serve runs the HTTP server on ln until ctx ends, then finishes requests in flight
 // (up to 20 seconds) before returning.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           a.Deps.Web,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: ReadHeaderTimeout,
 		ReadTimeout:       5 * time.Minute, // uploads of large Excel files
 		WriteTimeout:      5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,

@@ -56,13 +56,14 @@ func TestWriteWhileTheFileIsLocked(t *testing.T) {
 	}
 }
 
-// The server refuses request headers over 64 KiB (431) and keeps serving.
-func TestOversizedHeaders(t *testing.T) {
+// serveOnPort runs the program's own server (its limits and timeouts, not httptest's) on
+// a free port until the test ends and returns the address.
+func serveOnPort(t *testing.T) string {
+	t.Helper()
 	a, err := app.Open(context.Background(), app.Config{DB: filepath.Join(t.TempDir(), "h.db")}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer a.Close()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -70,8 +71,14 @@ func TestOversizedHeaders(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.Serve(ctx, ln) }()
-	defer func() { cancel(); <-done }()
-	c, err := net.Dial("tcp", ln.Addr().String())
+	t.Cleanup(func() { cancel(); <-done; a.Close() })
+	return ln.Addr().String()
+}
+
+// The server refuses request headers over 64 KiB (431) and keeps serving.
+func TestOversizedHeaders(t *testing.T) {
+	addr := serveOnPort(t)
+	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +92,7 @@ func TestOversizedHeaders(t *testing.T) {
 	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
 		t.Fatalf("80 KiB header: %d, want 431", resp.StatusCode)
 	}
-	r, err := http.Get("http://" + ln.Addr().String() + "/healthz")
+	r, err := http.Get("http://" + addr + "/healthz")
 	if err != nil || r.StatusCode != 200 {
 		t.Fatalf("healthz after the refusal: %v", err)
 	}
@@ -142,6 +149,32 @@ func TestPurgeExpired(t *testing.T) {
 			t.Fatalf("failure counts left %v, want dy-admin's (still cooling off)", left)
 		}
 	})
+}
+
+// A client that does not finish its request headers in time is cut off, and the server
+// goes on answering others.
+func TestSlowHeadersAreCutOff(t *testing.T) {
+	old := app.ReadHeaderTimeout
+	app.ReadHeaderTimeout = 300 * time.Millisecond
+	defer func() { app.ReadHeaderTimeout = old }()
+	addr := serveOnPort(t)
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Fprint(c, "GET /healthz HTTP/1.1\r\nHost: x\r\n") // and then nothing
+	start := time.Now()
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	n, err := c.Read(make([]byte, 512))
+	if took := time.Since(start); err == nil || took > 3*time.Second {
+		t.Fatalf("stalled client: read %d bytes, err %v after %v; want the connection closed after about 300 ms", n, err, took)
+	}
+	r, err := http.Get("http://" + addr + "/healthz")
+	if err != nil || r.StatusCode != 200 {
+		t.Fatalf("healthz beside the stalled client: %v", err)
+	}
+	r.Body.Close()
 }
 
 // /healthz says when the database cannot be reached: 503 with a Chinese message, for the
