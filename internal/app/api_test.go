@@ -41,6 +41,21 @@ func TestAPICoversThePages(t *testing.T) {
 			t.Fatalf("token listing %s: want the name, no secret", raw)
 		}
 
+		// a new token: its secret once, its issue audited; the listing grows by one
+		var made struct {
+			Token string `json:"token"`
+		}
+		if st := e.API("dy-admin", "POST", "/api/v1/tokens", map[string]string{"name": "德阳市场监管对接"}, &made); st != 201 || !strings.HasPrefix(made.Token, "tc_") {
+			t.Fatalf("new token: %d %+v", st, made)
+		}
+		issued, _ := audit.List(ctx, db, audit.Filter{Username: "dy-admin", Action: "create", Module: "platform"})
+		if len(issued) == 0 || issued[0].ObjectType != "api_token" || !strings.Contains(issued[0].Detail, "德阳市场监管对接") || issued[0].Region != "510600" {
+			t.Fatalf("token issue audit = %+v", issued)
+		}
+		if e.API("dy-admin", "GET", "/api/v1/tokens", nil, &toks); toks.Total != 2 {
+			t.Fatalf("tokens after issuing one = %d, want 2", toks.Total)
+		}
+
 		// password reset by an administrator, within scope
 		clerk := e.Users["cd-clerk"]
 		path := fmt.Sprintf("/api/v1/users/%d", clerk.ID)
