@@ -118,6 +118,11 @@ func Build(ctx context.Context, db *store.DB, log *slog.Logger, secure bool) (*A
 	for _, s := range applied {
 		log.Info("migration applied", "step", s)
 	}
+	// The modules are one set of values per process (Register); two programs built in one
+	// process at once (tests of several servers on one database) must not mount them at
+	// the same moment, or a module would register its routes on the other's server.
+	mountMu.Lock()
+	defer mountMu.Unlock()
 	a.Shell.Mount(d)
 	for _, m := range a.Modules {
 		m.Mount(d)
@@ -130,6 +135,8 @@ func Build(ctx context.Context, db *store.DB, log *slog.Logger, secure bool) (*A
 	a.Shell.MountFallback()
 	return a, nil
 }
+
+var mountMu sync.Mutex
 
 // Close closes the database.
 func (a *App) Close() error { return a.Deps.DB.Close() }
