@@ -60,6 +60,20 @@ pids+=("$bare_pid")
 bare=$(wait_addr "$tmp/bare.out")
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+# cpu_ticks PID: user + system CPU time the process has used, in clock ticks
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+tick=$(getconf CLK_TCK)
+# measure NAME PID URL [HEADER]: load URL like `load`, and set CPU_US to the CPU time
+# PID spent per answered request (µs). Unlike requests per second, this does not depend
+# on how much of the two CPUs wrk and other programs took meanwhile.
+measure() {
+	local name=$1 pid=$2 url=$3 hdr=${4:-} c0 c1 n
+	c0=$(cpu_ticks "$pid")
+	load "$name" "$url" "$hdr"
+	c1=$(cpu_ticks "$pid")
+	n=$(awk '/requests in/ { print $1 }' "$tmp/wrk-$name.txt")
+	CPU_US=$(awk -v c=$((c1 - c0)) -v t="$tick" -v n="$n" 'BEGIN { printf "%.1f", c / t * 1e6 / n }')
+}
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
 
@@ -88,19 +102,19 @@ hwm_warm=$(hwm_kb "$serve_pid")
 rounds=""
 for round in $(seq 1 "$ROUNDS"); do
 	echo "== round $round/$ROUNDS: bare net/http  GET /" >&2
-	load bare "$bare/"
-	b=$REQS
+	measure bare "$bare_pid" "$bare/"
+	b=$REQS bc=$CPU_US
 	echo "== round $round/$ROUNDS: tongcheng  GET /api/v1/me (session cookie)" >&2
-	load me "$base/api/v1/me" "$cookie"
-	m=$REQS
+	measure me "$serve_pid" "$base/api/v1/me" "$cookie"
+	m=$REQS mc=$CPU_US
 	rss_load_me=$(rss_kb "$serve_pid")
 	echo "== round $round/$ROUNDS: tongcheng  GET /tokens (small HTML page in the layout, session cookie)" >&2
-	load tokens "$base/tokens" "$cookie"
-	k=$REQS
+	measure tokens "$serve_pid" "$base/tokens" "$cookie"
+	k=$REQS kc=$CPU_US
 	rss_load_tokens=$(rss_kb "$serve_pid")
 	echo "== round $round/$ROUNDS: tongcheng  GET /account (smallest HTML page: 我的账户, no query beyond the session)" >&2
-	load account "$base/account" "$cookie"
-	a=$REQS
+	measure account "$serve_pid" "$base/account" "$cookie"
+	a=$REQS ac=$CPU_US
 	echo "$a" >>"$tmp/account.rps"
 	ratio "$a" "$b" >>"$tmp/account.ratio"; echo >>"$tmp/account.ratio"
 	echo "$b" >>"$tmp/bare.rps"
@@ -108,8 +122,11 @@ for round in $(seq 1 "$ROUNDS"); do
 	echo "$k" >>"$tmp/tokens.rps"
 	ratio "$m" "$b" >>"$tmp/me.ratio"; echo >>"$tmp/me.ratio"
 	ratio "$k" "$b" >>"$tmp/tokens.ratio"; echo >>"$tmp/tokens.ratio"
+	for x in "bare $bc" "me $mc" "tokens $kc" "account $ac"; do echo "${x#* }" >>"$tmp/${x%% *}.cpu"; done
+	for x in "me $mc" "tokens $kc" "account $ac"; do ratio "$bc" "${x#* }" >>"$tmp/${x%% *}.cpuratio"; echo >>"$tmp/${x%% *}.cpuratio"; done
 	rounds+=$(printf '\n  round %s:  bare %9s   /api/v1/me %9s (ratio %s)   /account %9s (ratio %s)   /tokens %9s (ratio %s)' \
 		"$round" "$b" "$m" "$(ratio "$m" "$b")" "$a" "$(ratio "$a" "$b")" "$k" "$(ratio "$k" "$b")")
+	rounds+=$(printf '\n           server CPU µs/request:  bare %5s   /api/v1/me %5s   /account %5s   /tokens %5s' "$bc" "$mc" "$ac" "$kc")
 done
 kill "$sampler" 2>/dev/null || true
 wait "$sampler" 2>/dev/null || true
@@ -129,6 +146,13 @@ median requests/s  bare net/http GET /                    $(median <"$tmp/bare.r
 median requests/s  tongcheng GET /api/v1/me (logged in)   $(median <"$tmp/me.rps")   median ratio $(median <"$tmp/me.ratio")
 median requests/s  tongcheng GET /account   (logged in)   $(median <"$tmp/account.rps")   median ratio $(median <"$tmp/account.ratio")
 median requests/s  tongcheng GET /tokens    (logged in)   $(median <"$tmp/tokens.rps")   median ratio $(median <"$tmp/tokens.ratio")
+
+median server CPU per request (µs; ratio = bare's CPU / this one's, the requests/s ratio the
+server alone would allow if the load tool cost nothing)
+  bare net/http GET /                    $(median <"$tmp/bare.cpu")
+  tongcheng GET /api/v1/me               $(median <"$tmp/me.cpu")   ratio $(median <"$tmp/me.cpuratio")
+  tongcheng GET /account                 $(median <"$tmp/account.cpu")   ratio $(median <"$tmp/account.cpuratio")
+  tongcheng GET /tokens                  $(median <"$tmp/tokens.cpu")   ratio $(median <"$tmp/tokens.cpuratio")
 
 RSS tongcheng serve  idle, 2 s after start      $(mib "$rss_idle")   (VmHWM so far $(mib "$hwm_idle"))
 RSS tongcheng serve  after the 2 s warm-up                    (VmHWM so far $(mib "$hwm_warm"))

@@ -11,9 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"os/exec"
 	"os/signal"
-	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -46,7 +44,11 @@ const usage = `同城 tongcheng — 成德眉资同城化协同平台 / Chengdu 
 `
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	// SIGTERM or Ctrl-C ends ctx: serve finishes the requests in flight, then returns
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		stop()
 		var ue usageError
 		if errors.As(err, &ue) {
 			fmt.Fprintln(os.Stderr, err)
@@ -61,28 +63,30 @@ type usageError string
 
 func (u usageError) Error() string { return string(u) }
 
-func run(args []string, stdout, stderr io.Writer) error {
+// commands maps each subcommand to its function.
+var commands = map[string]func(ctx context.Context, args []string, stdout, stderr io.Writer) error{
+	"serve": cmdServe, "migrate": cmdMigrate, "demo": cmdDemo, "import": cmdImport,
+	"user": cmdUser, "backup": cmdBackup, "jobs": cmdJobs,
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
 	cmd, rest := args[0], args[1:]
+	if f, ok := commands[cmd]; ok {
+		return f(ctx, rest, stdout, stderr)
+	}
 	switch cmd {
-	case "serve":
-		return cmdServe(rest, stdout, stderr)
-	case "migrate":
-		return cmdMigrate(rest, stdout, stderr)
-	case "demo":
-		return cmdDemo(rest, stdout, stderr)
-	case "import":
-		return cmdImport(rest, stdout, stderr)
-	case "user":
-		return cmdUser(rest, stdout, stderr)
-	case "backup":
-		return cmdBackup(rest, stdout, stderr)
-	case "jobs":
-		return cmdJobs(rest, stdout, stderr)
 	case "help", "-h", "--help":
+		if len(rest) > 0 {
+			// tongcheng help CMD is tongcheng CMD -h, written to stdout
+			if f, ok := commands[rest[0]]; ok {
+				return f(ctx, []string{"-h"}, stdout, stdout)
+			}
+			return usageError(fmt.Sprintf("未知命令 / unknown command %q\n\n%s", rest[0], usage))
+		}
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
@@ -113,13 +117,15 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-func logger(stderr io.Writer, level string) *slog.Logger {
+func logger(stderr io.Writer, level string) (*slog.Logger, error) {
 	var l slog.Level
-	l.UnmarshalText([]byte(level))
-	return slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: l}))
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, usageError(fmt.Sprintf("--log-level %q 无效，只能是 debug、info、warn 或 error / must be debug, info, warn or error", level))
+	}
+	return slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: l})), nil
 }
 
-func cmdServe(args []string, stdout, stderr io.Writer) error {
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", `tongcheng serve — 启动 Web 服务（页面与 /api/v1 接口）/ run the web server (pages and /api/v1)
 首次启动且没有任何账号时，创建 admin 账号并打印一次随机密码。
 On first start with no accounts, creates "admin" and prints its random password once.
@@ -132,9 +138,10 @@ SIGTERM / Ctrl-C：处理完进行中的请求后退出 / finishes requests in f
 	if err := parse(fs, args); err != nil || fs.Parsed() && helpAsked(args) {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	log := logger(stderr, *level)
+	log, err := logger(stderr, *level)
+	if err != nil {
+		return err
+	}
 	tuneGC()
 	a, err := app.Open(ctx, app.Config{DB: *db, SecureCookies: *secure, TrustedProxies: *proxies}, log)
 	if err != nil {
@@ -164,13 +171,12 @@ func helpAsked(args []string) bool {
 	return false
 }
 
-func cmdMigrate(args []string, stdout, stderr io.Writer) error {
+func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("migrate", "tongcheng migrate — 执行所有模块尚未执行的数据库迁移后退出 / apply every pending migration of every module, then exit", stderr)
 	db := dbFlag(fs)
 	if err := parse(fs, args); err != nil || helpAsked(args) {
 		return err
 	}
-	ctx := context.Background()
 	sdb, err := store.Open(ctx, *db)
 	if err != nil {
 		return err
@@ -201,7 +207,7 @@ func cmdMigrate(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func cmdDemo(args []string, stdout, stderr io.Writer) error {
+func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("demo", `tongcheng demo — 生成演示数据库：演示账号（四市各角色）与各模块的演示数据，确定性可复现。
 Create a database filled with deterministic demo data: demo accounts (several roles in each city) and every module's data.
   --scale small     新手几秒钟可得的小规模 / small, ready in seconds
@@ -226,7 +232,6 @@ Create a database filled with deterministic demo data: demo accounts (several ro
 			}
 		}
 	}
-	ctx := context.Background()
 	a, err := app.Open(ctx, app.Config{DB: *db}, nil)
 	if err != nil {
 		return err
@@ -244,7 +249,7 @@ Create a database filled with deterministic demo data: demo accounts (several ro
 	return nil
 }
 
-func cmdImport(args []string, stdout, stderr io.Writer) error {
+func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("import", `tongcheng import <模块 module> <文件 file> — 从 CSV 或 Excel(.xlsx) 导入数据；每一行都校验，
 有效行全部保存，错误行逐行报告（行号、字段、原因）；同一文件重复导入不会产生重复数据。
 Import a CSV or .xlsx file into a module: every valid row is kept, every bad row reported with its line; re-running changes nothing.`, stderr)
@@ -257,7 +262,6 @@ Import a CSV or .xlsx file into a module: every valid row is kept, every bad row
 		fs.Usage()
 		return usageError("需要两个参数：模块与文件 / need MODULE and FILE")
 	}
-	ctx := context.Background()
 	a, err := app.Open(ctx, app.Config{DB: *db}, nil)
 	if err != nil {
 		return err
@@ -281,11 +285,14 @@ Import a CSV or .xlsx file into a module: every valid row is kept, every bad row
 	return im.ImportFile(ctx, a.Deps, fs.Arg(1), u, stdout)
 }
 
-func cmdUser(args []string, stdout, stderr io.Writer) error {
+func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	help := `tongcheng user add|passwd|list — 账号管理 / manage accounts
   tongcheng user add --username NAME --region CODE --roles module:role,... [--name 姓名] [--password PW]
-  tongcheng user passwd --username NAME [--password PW]     （不给密码则随机生成并打印 / random when omitted）
+      新建账号；不给密码则随机生成并打印 / add an account; a random password is made and printed when omitted
+  tongcheng user passwd --username NAME [--password PW]
+      重置密码并结束该账号的全部会话；不给密码则随机生成并打印 / reset a password and end the account's sessions; random when omitted
   tongcheng user list
+      列出全部账号（用户名、姓名、区划、角色、状态）/ list every account (username, name, region, roles, state)
 角色 / roles: admin 管理员, officer 执法人员, reviewer 法制审核员, collector 信用归集员, chief 河长,
              riveroffice 河长办, dispatcher 调度员, analyst 分析员, viewer 只读；模块 * 表示全部模块 / * = every module`
 	if len(args) == 0 || helpAsked(args[:1]) {
@@ -306,7 +313,6 @@ func cmdUser(args []string, stdout, stderr io.Writer) error {
 	if err := parse(fs, args[1:]); err != nil || helpAsked(args[1:]) {
 		return err
 	}
-	ctx := context.Background()
 	a, err := app.Open(ctx, app.Config{DB: *db}, nil)
 	if err != nil {
 		return err
@@ -358,52 +364,6 @@ func cmdUser(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func cmdBackup(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("backup", `tongcheng backup --out FILE — 生成数据库的一致副本，服务运行中也可执行。
-SQLite：用 VACUUM INTO 写出一个完整、一致的新数据库文件；PostgreSQL：调用 pg_dump 生成自定义格式备份。
-Make a consistent copy while the server runs: SQLite via VACUUM INTO, PostgreSQL via pg_dump (custom format).`, stderr)
-	db := dbFlag(fs)
-	out := fs.String("out", "", "备份文件路径（不能已存在）/ output file (must not exist)")
-	if err := parse(fs, args); err != nil || helpAsked(args) {
-		return err
-	}
-	if *out == "" {
-		fs.Usage()
-		return usageError("请用 --out 指定备份文件 / --out is required")
-	}
-	if _, err := os.Stat(*out); err == nil {
-		return fmt.Errorf("备份文件 %s 已存在，请换一个文件名 / %s exists", *out, *out)
-	}
-	if store.IsPostgresURL(*db) {
-		path, err := exec.LookPath("pg_dump")
-		if err != nil {
-			return errors.New("找不到 pg_dump：请安装 PostgreSQL 客户端 / pg_dump not found: install the PostgreSQL client")
-		}
-		cmd := exec.Command(path, "--format=custom", "--file="+*out, *db)
-		cmd.Stdout, cmd.Stderr = stdout, stderr
-		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("pg_dump 失败 / failed: %w", err)
-		}
-		fmt.Fprintf(stdout, "已备份 / backed up to %s\n", *out)
-		return nil
-	}
-	ctx := context.Background()
-	sdb, err := store.Open(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer sdb.Close()
-	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
-		return err
-	}
-	if _, err := sdb.Exec(ctx, "VACUUM INTO ?", *out); err != nil {
-		return fmt.Errorf("备份失败 / backup failed: %w", err)
-	}
-	st, _ := os.Stat(*out)
-	fmt.Fprintf(stdout, "已备份 / backed up to %s (%d 字节 / bytes)\n", *out, st.Size())
-	return nil
-}
-
 // tuneGC sets the server's garbage-collection pace unless GOGC / GOMEMLIMIT say otherwise.
 // A server's live heap is small (tens of MiB) and every page allocates, so Go's default
 // (collect when the heap doubles) runs the collector very often under load; collecting
@@ -418,14 +378,13 @@ func tuneGC() {
 	}
 }
 
-func cmdJobs(args []string, stdout, stderr io.Writer) error {
+func cmdJobs(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("jobs", `tongcheng jobs — 执行一次各模块的后台任务后退出（serve 运行时每分钟自动执行），如河长制超期问题的标记与升级督办。
 Run every module's background jobs once and exit (serve runs them every minute), e.g. flagging and escalating overdue river problems.`, stderr)
 	db := dbFlag(fs)
 	if err := parse(fs, args); err != nil || helpAsked(args) {
 		return err
 	}
-	ctx := context.Background()
 	a, err := app.Open(ctx, app.Config{DB: *db}, nil)
 	if err != nil {
 		return err

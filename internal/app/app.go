@@ -118,6 +118,11 @@ func Build(ctx context.Context, db *store.DB, log *slog.Logger, secure bool) (*A
 	for _, s := range applied {
 		log.Info("migration applied", "step", s)
 	}
+	// The modules are one set of values per process (Register); two programs built in one
+	// process at once (tests of several servers on one database) must not mount them at
+	// the same moment, or a module would register its routes on the other's server.
+	mountMu.Lock()
+	defer mountMu.Unlock()
 	a.Shell.Mount(d)
 	for _, m := range a.Modules {
 		m.Mount(d)
@@ -130,6 +135,8 @@ func Build(ctx context.Context, db *store.DB, log *slog.Logger, secure bool) (*A
 	a.Shell.MountFallback()
 	return a, nil
 }
+
+var mountMu sync.Mutex
 
 // Close closes the database.
 func (a *App) Close() error { return a.Deps.DB.Close() }
@@ -144,11 +151,10 @@ func (a *App) Module(key string) platform.Module {
 	return nil
 }
 
-// Serve runs the HTTP server on ln until ctx ends, then finishes requests in flight
-// (up to 20 seconds) before returning.
-// refreshStatistics keeps the query planner's statistics current while serving: once at
-// start and then every hour (imports and daily work change how selective a filter is).
-func (a *App) refreshStatistics(ctx context.Context) {
+// maintain keeps the database in shape while serving, once at start and then every hour:
+// it refreshes the query planner's statistics (imports and daily work change how selective
+// a filter is) and deletes ended sessions and stale failed-login counts.
+func (a *App) maintain(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
@@ -158,6 +164,11 @@ func (a *App) refreshStatistics(ctx context.Context) {
 		} else {
 			a.Deps.Log.Debug("planner statistics refreshed", "took", time.Since(start))
 		}
+		if n, err := a.Deps.Auth.PurgeExpired(ctx); err != nil && ctx.Err() == nil {
+			a.Deps.Log.Warn("ended sessions not purged", "err", err)
+		} else if n > 0 {
+			a.Deps.Log.Info("ended sessions purged", "rows", n)
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -166,17 +177,23 @@ func (a *App) refreshStatistics(ctx context.Context) {
 	}
 }
 
+// ReadHeaderTimeout is how long a client may take to send a request's headers before the
+// server closes the connection (slow or stuck clients must not hold connections).
+var ReadHeaderTimeout = 10 * time.Second
+
+// Serve runs the HTTP server on ln until ctx ends, then finishes requests in flight
+// (up to 20 seconds) before returning.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           a.Deps.Web,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: ReadHeaderTimeout,
 		ReadTimeout:       5 * time.Minute, // uploads of large Excel files
 		WriteTimeout:      5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.Deps.Log.Handler(), slog.LevelWarn),
 	}
-	go a.refreshStatistics(ctx)
+	go a.maintain(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	wctx, stopWorkers := context.WithCancel(ctx)

@@ -29,17 +29,20 @@ type env struct {
 	db  *store.DB
 }
 
-// newEnv builds the whole program on a fresh database and adds three administrators:
-// the province office, 成都 and 德阳, and a 成都 credit clerk.
+// accounts are the tests' users: three administrators (the province office, 成都 and
+// 德阳) and a 成都 credit clerk.
+var accounts = []auth.NewUser{
+	{Username: "prov", Password: pw, Region: "510000", Roles: "*:admin"},
+	{Username: "cd-admin", Password: pw, Region: "510100", Roles: "*:admin"},
+	{Username: "cd-clerk", Password: pw, Region: "510104", Roles: "credit:collector"},
+	{Username: "dy-admin", Password: pw, Region: "510600", Roles: "*:admin"},
+}
+
+// newEnv builds the whole program on a fresh database with the accounts.
 func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
 	x := apptest.New(t, db)
-	x.AddAccounts(
-		auth.NewUser{Username: "prov", Password: pw, Region: "510000", Roles: "*:admin"},
-		auth.NewUser{Username: "cd-admin", Password: pw, Region: "510100", Roles: "*:admin"},
-		auth.NewUser{Username: "cd-clerk", Password: pw, Region: "510104", Roles: "credit:collector"},
-		auth.NewUser{Username: "dy-admin", Password: pw, Region: "510600", Roles: "*:admin"},
-	)
+	x.AddAccounts(accounts...)
 	x.Start()
 	return &env{Env: x, t: t, a: x.App, srv: x.Srv, db: db}
 }

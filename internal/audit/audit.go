@@ -39,6 +39,7 @@ type Actor struct {
 	UserID   int64
 	Username string
 	IP       string
+	Region   string // the user's home region: an entry that names no region of its own belongs to it
 }
 
 type actorKey struct{}
@@ -63,6 +64,9 @@ func Log(ctx context.Context, q store.Querier, e Entry) error {
 	}
 	if e.IP == "" {
 		e.IP = a.IP
+	}
+	if e.Region == "" && e.Username == a.Username {
+		e.Region = a.Region
 	}
 	if e.At.IsZero() {
 		e.At = time.Now()
@@ -92,7 +96,7 @@ type Filter struct {
 	Action   string
 	ObjectID string
 	From, To time.Time // To is exclusive
-	Region   string    // entries of this region prefix (a city admin sees their city)
+	Region   string    // entries of this region and below (a city admin sees their city's)
 	Limit    int
 	BeforeID int64 // paging: entries older than this id
 }

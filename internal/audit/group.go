@@ -19,6 +19,7 @@ type group struct {
 	mu      sync.Mutex
 	queue   []*pending
 	running bool
+	retired bool // taken out of groups: the next entry for db starts a new group
 }
 
 type pending struct {
@@ -26,6 +27,10 @@ type pending struct {
 	done chan error
 }
 
+// groups holds the group of each database while it has entries to write. A group
+// leaves the map as soon as its queue is empty, so the map holds only databases being
+// written to at this moment: a program (or a test run) that opens and closes many
+// databases does not keep one group per database it ever used.
 var groups sync.Map // *store.DB → *group
 
 func groupFor(db *store.DB) *group {
@@ -42,6 +47,12 @@ const maxBatch = 256
 func (g *group) log(ctx context.Context, e Entry) error {
 	p := &pending{e: e, done: make(chan error, 1)}
 	g.mu.Lock()
+	for g.retired {
+		// the group emptied and left the map after this caller found it: use the current one
+		g.mu.Unlock()
+		g = groupFor(g.db)
+		g.mu.Lock()
+	}
 	g.queue = append(g.queue, p)
 	if !g.running {
 		g.running = true
@@ -63,6 +74,8 @@ func (g *group) run() {
 		n := min(len(g.queue), maxBatch)
 		if n == 0 {
 			g.running = false
+			g.retired = true
+			groups.CompareAndDelete(g.db, g)
 			g.mu.Unlock()
 			return
 		}

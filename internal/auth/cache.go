@@ -11,7 +11,7 @@ import (
 // sharing the database notices within sessionCacheTTL.
 type sessionCache struct {
 	mu sync.RWMutex
-	m  map[string]cachedSession
+	m  map[[32]byte]cachedSession // by the token's SHA-256, so a hit needs no hex text
 }
 
 type cachedSession struct {
@@ -20,32 +20,39 @@ type cachedSession struct {
 	until time.Time
 }
 
+// hit is what get hands out: a copy of the cached pair in one allocation, so that a
+// caller changing it cannot change what the next request sees.
+type hit struct {
+	user User
+	sess Session
+}
+
 const (
 	sessionCacheTTL = 5 * time.Second
 	sessionCacheMax = 20000
 )
 
-func (c *sessionCache) get(th string, now time.Time) (*User, *Session, bool) {
+func (c *sessionCache) get(th [32]byte, now time.Time) (*User, *Session, bool) {
 	c.mu.RLock()
 	e, ok := c.m[th]
 	c.mu.RUnlock()
 	if !ok || now.After(e.until) || now.After(e.sess.ExpiresAt) {
 		return nil, nil, false
 	}
-	u, s := e.user, e.sess
-	return &u, &s, true
+	h := &hit{e.user, e.sess}
+	return &h.user, &h.sess, true
 }
 
-func (c *sessionCache) put(th string, u *User, s *Session, now time.Time) {
+func (c *sessionCache) put(th [32]byte, u *User, s *Session, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil || len(c.m) >= sessionCacheMax {
-		c.m = make(map[string]cachedSession)
+		c.m = make(map[[32]byte]cachedSession)
 	}
 	c.m[th] = cachedSession{user: *u, sess: *s, until: now.Add(sessionCacheTTL)}
 }
 
-func (c *sessionCache) drop(th string) {
+func (c *sessionCache) drop(th [32]byte) {
 	c.mu.Lock()
 	delete(c.m, th)
 	c.mu.Unlock()

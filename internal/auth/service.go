@@ -65,6 +65,9 @@ func hashToken(tok string) string {
 	return hex.EncodeToString(h[:])
 }
 
+// tokenKey is the session cache's key of a token: its SHA-256, as hashToken stores it in hex.
+func tokenKey(tok string) [32]byte { return sha256.Sum256([]byte(tok)) }
+
 const userCols = "id, username, display_name, region, roles, disabled"
 
 func scanUser(sc interface{ Scan(...any) error }) (*User, error) {
@@ -244,7 +247,11 @@ func (s *Service) SetPassword(ctx context.Context, id int64, pw string) error {
 		if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id); err != nil {
 			return err
 		}
-		return audit.Log(ctx, tx, audit.Entry{Action: "password_reset", Module: "platform", ObjectType: "user", ObjectID: fmt.Sprint(id)})
+		var reg string
+		if err := tx.QueryRow(ctx, "SELECT region FROM users WHERE id = ?", id).Scan(&reg); err != nil {
+			return err
+		}
+		return audit.Log(ctx, tx, audit.Entry{Action: "password_reset", Module: "platform", ObjectType: "user", ObjectID: fmt.Sprint(id), Region: reg})
 	})
 }
 
@@ -291,11 +298,15 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (*Us
 			// spend the same time as a real check, so names cannot be probed by timing
 			CheckPassword("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g", password)
 		}
-		s.recordFailure(ctx, username, ip, failures+1, now)
+		reg := ""
+		if u != nil {
+			reg = u.Region
+		}
+		s.recordFailure(ctx, username, reg, ip, failures+1, now)
 		return nil, nil, ErrBadLogin
 	}
 	if u.Disabled {
-		audit.Log(ctx, s.DB, audit.Entry{UserID: u.ID, Username: u.Username, IP: ip, Action: "login_failed", Module: "platform", Detail: "账号已停用"})
+		audit.Log(ctx, s.DB, audit.Entry{UserID: u.ID, Username: u.Username, IP: ip, Action: "login_failed", Module: "platform", Region: u.Region, Detail: "账号已停用"})
 		return nil, nil, ErrDisabled
 	}
 	s.DB.Exec(ctx, "DELETE FROM login_failures WHERE username = ?", username)
@@ -326,8 +337,9 @@ func (s *Service) checkLock(ctx context.Context, username, ip string, now time.T
 }
 
 // recordFailure stores the failures-th wrong password in a row for username and starts
-// its cooling-off time once past maxFree; audited.
-func (s *Service) recordFailure(ctx context.Context, username, ip string, failures int, now time.Time) {
+// its cooling-off time once past maxFree; audited, under the account's region when the
+// account exists.
+func (s *Service) recordFailure(ctx context.Context, username, regionCode, ip string, failures int, now time.Time) {
 	until := ""
 	if d := lockFor(failures); d > 0 {
 		until = store.Time(now.Add(d))
@@ -335,7 +347,7 @@ func (s *Service) recordFailure(ctx context.Context, username, ip string, failur
 	s.DB.Exec(ctx, `INSERT INTO login_failures (username, failures, last_at, locked_until) VALUES (?, ?, ?, ?)
 		ON CONFLICT (username) DO UPDATE SET failures = excluded.failures, last_at = excluded.last_at, locked_until = excluded.locked_until`,
 		username, failures, store.Time(now), until)
-	audit.Log(ctx, s.DB, audit.Entry{Username: username, IP: ip, Action: "login_failed", Module: "platform",
+	audit.Log(ctx, s.DB, audit.Entry{Username: username, IP: ip, Action: "login_failed", Module: "platform", Region: regionCode,
 		Detail: fmt.Sprintf("第 %d 次连续失败", failures)})
 }
 
@@ -357,7 +369,7 @@ func (s *Service) ChangePassword(ctx context.Context, u *User, current, next, ip
 		return err
 	}
 	if !CheckPassword(hash, current) {
-		s.recordFailure(ctx, u.Username, ip, failures+1, now)
+		s.recordFailure(ctx, u.Username, u.Region, ip, failures+1, now)
 		return &FieldError{Field: "current_password", Message: "当前密码不正确，请重新输入"}
 	}
 	if err := ValidatePassword(next); err != nil {
@@ -410,11 +422,12 @@ var ErrSessionExpired = errors.New("登录已过期，请重新登录")
 // Authenticate returns the user and session of a session token.
 // The idle deadline moves forward at most once a minute, to keep reads cheap.
 func (s *Service) Authenticate(ctx context.Context, token string) (*User, *Session, error) {
-	th := hashToken(token)
+	key := tokenKey(token)
 	now := s.Now()
-	if u, sess, ok := s.cache.get(th, now); ok {
+	if u, sess, ok := s.cache.get(key, now); ok {
 		return u, sess, nil
 	}
+	th := hex.EncodeToString(key[:])
 	var sess Session
 	var expires, idle string
 	var u User
@@ -440,18 +453,37 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*User, *Sessi
 	u.Grants, _ = ParseGrants(u.Roles)
 	sess.tokenHash = th
 	sess.Token = token
-	s.cache.put(th, &u, &sess, now)
+	s.cache.put(key, &u, &sess, now)
 	return &u, &sess, nil
 }
 
 // Logout ends a session.
 func (s *Service) Logout(ctx context.Context, token string, u *User, ip string) error {
-	s.cache.drop(hashToken(token))
+	s.cache.drop(tokenKey(token))
 	_, err := s.DB.Exec(ctx, "DELETE FROM sessions WHERE token_hash = ?", hashToken(token))
 	if err == nil && u != nil {
-		audit.Log(ctx, s.DB, audit.Entry{UserID: u.ID, Username: u.Username, IP: ip, Action: "logout", Module: "platform"})
+		audit.Log(ctx, s.DB, audit.Entry{UserID: u.ID, Username: u.Username, IP: ip, Action: "logout", Module: "platform", Region: u.Region})
 	}
 	return err
+}
+
+// PurgeExpired deletes the sessions that have ended (idle too long or past their maximum
+// life) and the failed-login counts left untouched for a day whose cooling-off is over,
+// which nobody would present or meet again; it returns how many rows went. serve runs it
+// every hour.
+func (s *Service) PurgeExpired(ctx context.Context) (int64, error) {
+	now := s.Now()
+	res, err := s.DB.Exec(ctx, "DELETE FROM sessions WHERE expires_at < ? OR idle_until < ?", store.Time(now), store.Time(now))
+	if err != nil {
+		return 0, err
+	}
+	n, _ := res.RowsAffected()
+	res, err = s.DB.Exec(ctx, "DELETE FROM login_failures WHERE last_at < ? AND locked_until < ?", store.Time(now.Add(-24*time.Hour)), store.Time(now))
+	if err != nil {
+		return n, err
+	}
+	m, _ := res.RowsAffected()
+	return n + m, nil
 }
 
 // Token is a machine client's API token (Bearer). It acts with its user's roles and scope.

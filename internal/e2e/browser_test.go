@@ -26,6 +26,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"tongcheng/internal/app"
+	"tongcheng/internal/app/apptest"
 	"tongcheng/internal/platform"
 	"tongcheng/internal/store"
 	"tongcheng/internal/web"
@@ -141,27 +142,9 @@ func shotName(path string) string {
 	return "page-" + strings.NewReplacer("/", "-", "?", "-", "&", "-", "=", "-").Replace(p)
 }
 
-// syncBuffer is a bytes.Buffer safe for the server's log goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // startServer builds the whole program on a fresh SQLite file with the small demo data
 // and serves it on 127.0.0.1. It returns the base URL and the server's log (warnings and errors).
-func startServer(t *testing.T) (string, *syncBuffer) {
+func startServer(t *testing.T) (string, *apptest.SyncBuffer) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "e2e.db"))
@@ -169,7 +152,7 @@ func startServer(t *testing.T) (string, *syncBuffer) {
 		t.Fatalf("open database: %v", err)
 	}
 	t.Cleanup(func() { db.Close() })
-	logs := &syncBuffer{}
+	logs := &apptest.SyncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	a, err := app.Build(ctx, db, log, false)
 	if err != nil {

@@ -71,6 +71,9 @@ func (s *Shell) Mount(d *platform.Deps) {
 	w.Handle("POST /api/v1/users", s.apiCreateUser)
 	w.Handle("PATCH /api/v1/users/{id}", s.apiUpdateUser)
 	w.Handle("GET /api/v1/audit", s.apiAudit)
+	w.Handle("GET /api/v1/audit.csv", s.auditCSV)
+	w.Handle("GET /api/v1/dashboard", s.apiDashboard)
+	w.Handle("GET /api/v1/tokens", s.apiTokens)
 	w.Handle("POST /api/v1/tokens", s.apiCreateToken)
 	w.Handle("DELETE /api/v1/tokens/{id}", s.apiRevokeToken)
 	w.Handle("GET /api/v1/openapi.json", s.openapi, web.Public())
@@ -174,41 +177,17 @@ type homeData struct {
 }
 
 type moduleCards struct {
+	Key   string
 	Title string
 	Cards []platform.Card
 	Error string
 }
 
 func (s *Shell) home(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	u := web.User(r)
-	var d homeData
-	users, err := s.d.Auth.List(ctx, "")
+	d, users, err := s.dashboard(r.Context(), web.User(r))
 	if err != nil {
 		s.d.Web.Fail(w, r, err)
 		return
-	}
-	sh := time.FixedZone("CST", 8*3600)
-	now := time.Now().In(sh)
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, sh)
-	logins, _ := audit.Count(ctx, s.d.DB, audit.Filter{Action: "login", From: today})
-	d.Cards = []platform.Card{
-		{Label: "注册账号", Value: strconv.Itoa(len(users)), Note: "四市及省同城化办公室"},
-		{Label: "今日登录", Value: strconv.Itoa(logins), Note: "人次（北京时间）"},
-		{Label: "覆盖区划", Value: strconv.Itoa(len(region.All()) - 1), Note: "4 市 35 个县级区划"},
-	}
-	for _, m := range s.Modules {
-		db, ok := m.(platform.Dashboard)
-		if !ok || !(u.InModule(m.Key()) || u.IsSystemAdmin()) {
-			continue
-		}
-		cards, err := db.HomeCards(ctx, u)
-		mc := moduleCards{Title: m.Title(), Cards: cards}
-		if err != nil {
-			s.d.Log.Error("home cards", "module", m.Key(), "err", err)
-			mc.Error = "该模块的数据暂时无法读取"
-		}
-		d.Modules = append(d.Modules, mc)
 	}
 	// accounts per city, as a chart
 	var names []string
@@ -231,6 +210,75 @@ func (s *Shell) home(w http.ResponseWriter, r *http.Request) {
 		"series":  []any{map[string]any{"type": "bar", "data": counts, "name": "账号"}},
 	}
 	s.d.Web.Render(w, r, http.StatusOK, "shell/home.html", "首页", d)
+}
+
+// dashboard gathers the home page's figures (驾驶舱): the platform's own and those of each
+// module u may open. It also returns the accounts, which the page charts by city.
+func (s *Shell) dashboard(ctx context.Context, u *auth.User) (homeData, []*auth.User, error) {
+	var d homeData
+	users, err := s.d.Auth.List(ctx, "")
+	if err != nil {
+		return d, nil, err
+	}
+	sh := time.FixedZone("CST", 8*3600)
+	now := time.Now().In(sh)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, sh)
+	logins, err := audit.Count(ctx, s.d.DB, audit.Filter{Action: "login", From: today})
+	if err != nil {
+		return d, nil, err
+	}
+	d.Cards = []platform.Card{
+		{Label: "注册账号", Value: strconv.Itoa(len(users)), Note: "四市及省同城化办公室"},
+		{Label: "今日登录", Value: strconv.Itoa(logins), Note: "人次（北京时间）"},
+		{Label: "覆盖区划", Value: strconv.Itoa(len(region.All()) - 1), Note: "4 市 35 个县级区划"},
+	}
+	for _, m := range s.Modules {
+		db, ok := m.(platform.Dashboard)
+		if !ok || !(u.InModule(m.Key()) || u.IsSystemAdmin()) {
+			continue
+		}
+		cards, err := db.HomeCards(ctx, u)
+		mc := moduleCards{Key: m.Key(), Title: m.Title(), Cards: cards}
+		if err != nil {
+			s.d.Log.Error("home cards", "module", m.Key(), "err", err)
+			mc.Error = "该模块的数据暂时无法读取"
+		}
+		d.Modules = append(d.Modules, mc)
+	}
+	return d, users, nil
+}
+
+// apiDashboard answers the home page's figures as JSON: what the 驾驶舱 shows.
+func (s *Shell) apiDashboard(w http.ResponseWriter, r *http.Request) {
+	d, _, err := s.dashboard(r.Context(), web.User(r))
+	if err != nil {
+		s.d.Web.Fail(w, r, err)
+		return
+	}
+	type card struct {
+		Label string `json:"label"`
+		Value string `json:"value"`
+		Note  string `json:"note"`
+		Link  string `json:"link,omitempty"`
+	}
+	cards := func(cs []platform.Card) []card {
+		out := make([]card, len(cs))
+		for i, c := range cs {
+			out[i] = card{c.Label, c.Value, c.Note, c.Link}
+		}
+		return out
+	}
+	type module struct {
+		Key   string `json:"module"`
+		Title string `json:"title"`
+		Cards []card `json:"cards"`
+		Error string `json:"error,omitempty"`
+	}
+	mods := []module{}
+	for _, m := range d.Modules {
+		mods = append(mods, module{m.Key, m.Title, cards(m.Cards), m.Error})
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]any{"platform": cards(d.Cards), "modules": mods})
 }
 
 // ---- accounts ----
@@ -484,6 +532,14 @@ func (s *Shell) apiRevokeToken(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// apiTokens lists the requesting user's API tokens (never their secrets).
+func (s *Shell) apiTokens(w http.ResponseWriter, r *http.Request) {
+	s.d.Web.Reply(w, r, http.StatusOK)(func() (any, error) {
+		list, err := s.d.Auth.Tokens(r.Context(), web.User(r).ID)
+		return web.Items(list), err
+	}())
+}
+
 func (s *Shell) apiCreateToken(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Name string `json:"name"`
@@ -505,6 +561,10 @@ func (s *Shell) apiCreateToken(w http.ResponseWriter, r *http.Request) {
 func (s *Shell) auditFilter(r *http.Request) (audit.Filter, error) {
 	q := r.URL.Query()
 	f := audit.Filter{Username: strings.TrimSpace(q.Get("user")), Module: q.Get("module"), Action: q.Get("action"), ObjectID: q.Get("object")}
+	// an administrator below the province sees the entries of their own region and below
+	if u := web.User(r); u.Region != region.ProvinceCode {
+		f.Region = u.Region
+	}
 	sh := time.FixedZone("CST", 8*3600)
 	if v := q.Get("from"); v != "" {
 		t, err := time.ParseInLocation("2006-01-02", v, sh)
@@ -670,7 +730,21 @@ func (s *Shell) apiUpdateUser(w http.ResponseWriter, r *http.Request) {
 		s.d.Web.Fail(w, r, err)
 		return
 	}
+	if in.Password != "" {
+		// a new password, as the account page's form sets it: checked before anything changes
+		if !u.CanWrite(old.Region) {
+			s.d.Web.Fail(w, r, auth.ErrScope)
+			return
+		}
+		if err := auth.ValidatePassword(in.Password); err != nil {
+			s.d.Web.Fail(w, r, err)
+			return
+		}
+	}
 	nu, err := s.d.Auth.Update(r.Context(), u, id, in.DisplayName, in.Region, in.Roles, in.Disabled)
+	if err == nil && in.Password != "" {
+		err = s.d.Auth.SetPassword(r.Context(), id, in.Password)
+	}
 	if err != nil {
 		s.d.Web.Fail(w, r, err)
 		return
@@ -693,10 +767,19 @@ func (s *Shell) apiAudit(w http.ResponseWriter, r *http.Request) {
 		s.d.Web.Fail(w, r, err)
 		return
 	}
+	total, err := audit.Count(r.Context(), s.d.DB, f)
+	if err != nil {
+		s.d.Web.Fail(w, r, err)
+		return
+	}
 	if list == nil {
 		list = []audit.Entry{}
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"entries": list})
+	out := map[string]any{"entries": list, "total": total}
+	if len(list) == f.Limit {
+		out["next_before"] = list[len(list)-1].ID // the next page: ?before=…
+	}
+	web.WriteJSON(w, http.StatusOK, out)
 }
 
 func (s *Shell) healthz(w http.ResponseWriter, r *http.Request) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -163,19 +162,7 @@ func TestReadOnlyFileGetsClearMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	os.Remove(path + "-wal")
-	os.Remove(path + "-shm")
-	if os.Geteuid() == 0 {
-		// root ignores permission bits: make the file immutable instead
-		if out, err := exec.Command("chattr", "+i", path).CombinedOutput(); err != nil {
-			t.Skipf("以 root 运行且无法 chattr +i（%v %s）：跳过只读文件测试", err, out)
-		}
-		defer exec.Command("chattr", "-i", path).Run()
-	} else {
-		os.Chmod(path, 0o444)
-		os.Chmod(dir, 0o555)
-		defer os.Chmod(dir, 0o755)
-	}
+	storetest.MakeReadOnly(t, path)
 	_, err = store.Open(context.Background(), path)
 	var se *store.Error
 	if !errors.As(err, &se) || se.Code != "db_readonly" || !strings.Contains(se.Message, "只读") {
@@ -210,25 +197,9 @@ func TestPostgresDownAtStart(t *testing.T) {
 
 func TestLockedFileGetsClearMessage(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "locked.db")
-	db, err := store.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	// another program holds the write lock
-	conn, err := db.SQL.Conn(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(context.Background(), "BEGIN EXCLUSIVE"); err != nil {
-		t.Fatal(err)
-	}
-	defer conn.ExecContext(context.Background(), "ROLLBACK")
-	old := store.BusyTimeout
-	store.BusyTimeout = 300 * time.Millisecond
-	defer func() { store.BusyTimeout = old }()
-	_, err = store.Open(context.Background(), path)
+	storetest.ShortBusyTimeout(t, 300*time.Millisecond)
+	storetest.LockFile(t, path) // another program holds the write lock
+	_, err := store.Open(context.Background(), path)
 	var se *store.Error
 	if !errors.As(err, &se) || se.Code != "db_locked" || !strings.Contains(se.Message, "被其他程序锁定") {
 		t.Fatalf("err = %v, want db_locked", err)

@@ -63,7 +63,9 @@ type Server struct {
 	titles   map[string]string
 	metrics  *metrics
 	specs    []map[string]any
-	navCache sync.Map
+	navMu    sync.RWMutex
+	navCache map[navKey]*navEntry
+	routes   []string
 }
 
 // NewServer creates the server with the shared layout.
@@ -127,6 +129,9 @@ func (s *Server) Templates(prefix string, fsys fs.FS, funcs template.FuncMap) {
 // OpenAPI adds a module's OpenAPI "paths" object to the served document.
 func (s *Server) OpenAPI(paths map[string]any) { s.specs = append(s.specs, paths) }
 
+// Routes lists the patterns registered with Handle, in order.
+func (s *Server) Routes() []string { return append([]string(nil), s.routes...) }
+
 // OpenAPIPaths returns every registered path, merged.
 func (s *Server) OpenAPIPaths() map[string]any {
 	out := map[string]any{}
@@ -160,6 +165,7 @@ func (s *Server) Handle(pattern string, h http.HandlerFunc, opts ...Option) {
 	for _, o := range opts {
 		o(&rt)
 	}
+	s.routes = append(s.routes, pattern)
 	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil {
 			r.Body = http.MaxBytesReader(w, r.Body, rt.maxBody)
@@ -195,30 +201,40 @@ func IsAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/")
 
 type ctxKey int
 
-const (
-	userKey ctxKey = iota
-	sessionKey
-	anonCSRFKey
-	expiredKey
-	viaTokenKey
-)
+const stateKey ctxKey = 0
+
+// reqState is what the middleware learnt about a request's sender, kept in its context
+// as one value.
+type reqState struct {
+	user     *auth.User
+	sess     *auth.Session // nil for Bearer tokens and anonymous visitors
+	anonCSRF string        // the CSRF token of a visitor without a session
+	expired  bool          // the cookie named a session that has ended
+	viaToken bool          // authenticated by a Bearer token
+}
+
+var noState reqState
+
+func state(r *http.Request) *reqState {
+	if st, ok := r.Context().Value(stateKey).(*reqState); ok {
+		return st
+	}
+	return &noState
+}
 
 // User returns the logged-in user of r, or nil.
-func User(r *http.Request) *auth.User {
-	u, _ := r.Context().Value(userKey).(*auth.User)
-	return u
-}
+func User(r *http.Request) *auth.User { return state(r).user }
 
 // CSRF returns the token forms of this request must carry.
 func CSRF(r *http.Request) string {
-	if s, ok := r.Context().Value(sessionKey).(*auth.Session); ok {
-		return s.CSRF
+	st := state(r)
+	if st.sess != nil {
+		return st.sess.CSRF
 	}
-	t, _ := r.Context().Value(anonCSRFKey).(string)
-	return t
+	return st.anonCSRF
 }
 
-func expired(r *http.Request) bool { v, _ := r.Context().Value(expiredKey).(bool); return v }
+func expired(r *http.Request) bool { return state(r).expired }
 
 // ClientIP is the remote address without port.
 func ClientIP(r *http.Request) string {
@@ -249,7 +265,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.metrics.observe(r, rec.status, time.Since(start))
 		if rec.status >= 500 {
 			s.Log.Error("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "ms", time.Since(start).Milliseconds())
-		} else {
+		} else if s.Log.Enabled(r.Context(), slog.LevelDebug) {
 			s.Log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "ms", time.Since(start).Milliseconds())
 		}
 	}()
@@ -258,44 +274,37 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h[k] = v // shared, never modified: net/http only reads header values
 	}
 
-	ctx := r.Context()
 	ip := ClientIP(r)
-	var viaToken bool
+	st := &reqState{}
 	if authz := r.Header.Get("Authorization"); strings.HasPrefix(authz, "Bearer ") {
-		u, err := s.Auth.AuthenticateToken(ctx, strings.TrimSpace(strings.TrimPrefix(authz, "Bearer ")))
+		u, err := s.Auth.AuthenticateToken(r.Context(), strings.TrimSpace(strings.TrimPrefix(authz, "Bearer ")))
 		if err != nil {
 			APIError(rec, http.StatusUnauthorized, "bad_token", "接口令牌无效或已吊销，请向管理员申请新的令牌", "")
 			return
 		}
-		ctx = context.WithValue(ctx, userKey, u)
-		ctx = context.WithValue(ctx, viaTokenKey, true)
-		ctx = audit.WithActor(ctx, audit.Actor{UserID: u.ID, Username: u.Username, IP: ip})
-		viaToken = true
+		st.user, st.viaToken = u, true
 	} else if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-		u, sess, err := s.Auth.Authenticate(ctx, c.Value)
-		if err == nil {
-			ctx = context.WithValue(ctx, userKey, u)
-			ctx = context.WithValue(ctx, sessionKey, sess)
-			ctx = audit.WithActor(ctx, audit.Actor{UserID: u.ID, Username: u.Username, IP: ip})
+		if u, sess, err := s.Auth.Authenticate(r.Context(), c.Value); err == nil {
+			st.user, st.sess = u, sess
 		} else {
-			ctx = context.WithValue(ctx, expiredKey, true)
+			st.expired = true
 			http.SetCookie(rec, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 		}
 	}
-	if ctx.Value(sessionKey) == nil && !viaToken {
-		tok := ""
+	if st.sess == nil && !st.viaToken {
 		if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 20 {
-			tok = c.Value
+			st.anonCSRF = c.Value
 		} else {
-			tok = auth.RandomSecret(24)
-			http.SetCookie(rec, &http.Cookie{Name: csrfCookie, Value: tok, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.SecureCookies})
-		}
-		ctx = context.WithValue(ctx, anonCSRFKey, tok)
-		if ctx.Value(audit.Actor{}) == nil {
-			ctx = audit.WithActor(ctx, audit.Actor{IP: ip})
+			st.anonCSRF = auth.RandomSecret(24)
+			http.SetCookie(rec, &http.Cookie{Name: csrfCookie, Value: st.anonCSRF, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.SecureCookies})
 		}
 	}
-	r = r.WithContext(ctx)
+	actor := audit.Actor{IP: ip}
+	if u := st.user; u != nil {
+		actor.UserID, actor.Username, actor.Region = u.ID, u.Username, u.Region
+	}
+	r = r.WithContext(audit.WithActor(context.WithValue(r.Context(), stateKey, st), actor))
+	viaToken := st.viaToken
 
 	if !viaToken && unsafeMethod(r.Method) && !s.csrfOK(r) {
 		if IsAPI(r) {
@@ -577,20 +586,11 @@ func (s *Server) pageData(r *http.Request, title string, data any) *Page {
 	if r.URL.RawQuery != "" {
 		p.Flash = r.URL.Query().Get("ok")
 	}
-	if u != nil {
-		p.Nav = make([]NavItem, 0, len(s.nav))
+	if u == nil {
+		return p
 	}
-	for _, it := range s.nav {
-		if u == nil {
-			continue
-		}
-		if it.Admin && !u.HasRole(AdminModule(it.Module), auth.Admin) {
-			continue
-		}
-		if it.Module != "" && !it.Admin && !u.InModule(it.Module) && !u.IsSystemAdmin() {
-			continue
-		}
-		p.Nav = append(p.Nav, it)
+	p.Nav = s.navFor(navKey{roles: u.Roles, region: u.Region, list: true}, nil).items(s, u)
+	for _, it := range p.Nav {
 		if it.Path != "/" && strings.HasPrefix(r.URL.Path, it.Path) {
 			p.Active = it.Path
 		}
@@ -598,19 +598,68 @@ func (s *Server) pageData(r *http.Request, title string, data any) *Page {
 	if r.URL.Path == "/" {
 		p.Active = "/"
 	}
-	if u != nil {
-		p.NavHTML = s.navHTML(u, p.Nav, p.Active)
-	}
+	k := navKey{roles: u.Roles, region: u.Region, active: p.Active}
+	p.NavHTML = s.navFor(k, func() template.HTML { return navHTML(p.Nav, p.Active) }).html
 	return p
 }
 
-// navHTML renders the navigation links once per role set and active entry: the bar is
-// on every page, and rendering it through html/template cost more than the rest of a small page.
-func (s *Server) navHTML(u *auth.User, items []NavItem, active string) template.HTML {
-	key := u.Roles + "|" + u.Region + "|" + active
-	if v, ok := s.navCache.Load(key); ok {
-		return v.(template.HTML)
+// navKey names one navigation bar: the entries a role set in a region sees (list) or
+// their HTML with the active one marked.
+type navKey struct {
+	roles, region, active string
+	list                  bool
+}
+
+type navEntry struct {
+	list  []NavItem // shared by the pages: read, never changed
+	html  template.HTML
+	ready sync.Once
+}
+
+// items returns the entries u sees, computed once per role set and region.
+func (e *navEntry) items(s *Server, u *auth.User) []NavItem {
+	e.ready.Do(func() {
+		for _, it := range s.nav {
+			if it.Admin && !u.HasRole(AdminModule(it.Module), auth.Admin) {
+				continue
+			}
+			if it.Module != "" && !it.Admin && !u.InModule(it.Module) && !u.IsSystemAdmin() {
+				continue
+			}
+			e.list = append(e.list, it)
+		}
+	})
+	return e.list
+}
+
+// navFor returns the cached navigation of k, making it (with html) the first time. The
+// bar is on every page; a map under a read lock with a struct key finds it without
+// building a key string or rendering it again.
+func (s *Server) navFor(k navKey, html func() template.HTML) *navEntry {
+	s.navMu.RLock()
+	e := s.navCache[k]
+	s.navMu.RUnlock()
+	if e != nil {
+		return e
 	}
+	s.navMu.Lock()
+	defer s.navMu.Unlock()
+	if e = s.navCache[k]; e == nil {
+		if s.navCache == nil {
+			s.navCache = map[navKey]*navEntry{}
+		}
+		e = &navEntry{}
+		if html != nil {
+			e.html = html()
+		}
+		s.navCache[k] = e
+	}
+	return e
+}
+
+// navHTML renders the navigation links: the bar is on every page, and rendering it
+// through html/template cost more than the rest of a small page.
+func navHTML(items []NavItem, active string) template.HTML {
 	var b strings.Builder
 	for _, it := range items {
 		b.WriteString(`<a href="`)
@@ -623,9 +672,7 @@ func (s *Server) navHTML(u *auth.User, items []NavItem, active string) template.
 		b.WriteString(html.EscapeString(it.Title))
 		b.WriteString(`</a>`)
 	}
-	h := template.HTML(b.String())
-	s.navCache.Store(key, h)
-	return h
+	return template.HTML(b.String())
 }
 
 // AdminModule maps a nav module to the module whose admin role opens admin items.

@@ -4,6 +4,7 @@
 package apptest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -13,12 +14,14 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"tongcheng/internal/app"
 	"tongcheng/internal/audit"
 	"tongcheng/internal/auth"
 	"tongcheng/internal/store"
+	"tongcheng/internal/web"
 )
 
 // Env is the program built on a test database and, once Start is called, served over HTTP.
@@ -109,6 +112,65 @@ func (e *Env) Raw(user, method, path string, body any) (int, []byte) {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, b
+}
+
+// Undocumented lists the JSON routes (METHOD /api/v1/…) registered on ws that the
+// OpenAPI document does not describe with their method; a module's test can require it
+// to hold none of its own. A wildcard of the route ({kind}) matches any segment of a
+// documented path, so concrete documented paths cover a route that serves several.
+func Undocumented(ws *web.Server) []string {
+	paths := ws.OpenAPIPaths()
+	var out []string
+	for _, r := range ws.Routes() {
+		method, path, ok := strings.Cut(r, " ")
+		if !ok || !strings.HasPrefix(path, "/api/v1/") {
+			continue
+		}
+		found := false
+		for doc, v := range paths {
+			ops, _ := v.(map[string]any)
+			if ops[strings.ToLower(method)] != nil && samePath(path, doc) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func samePath(route, doc string) bool {
+	rs, ds := strings.Split(route, "/"), strings.Split(doc, "/")
+	if len(rs) != len(ds) {
+		return false
+	}
+	for i := range rs {
+		if rs[i] != ds[i] && !strings.HasPrefix(rs[i], "{") {
+			return false
+		}
+	}
+	return true
+}
+
+// SyncBuffer collects what a running server writes (its log, its console output) while
+// the test reads it.
+type SyncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *SyncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *SyncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // Count runs a query that returns one number.

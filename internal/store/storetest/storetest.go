@@ -10,8 +10,11 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
+	"time"
 
 	"tongcheng/internal/store"
 )
@@ -106,4 +109,61 @@ func dropSchema(schema string) {
 	}
 	defer admin.Close()
 	admin.Exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE")
+}
+
+// MakeReadOnly makes the SQLite file at path (and its folder) impossible to write for
+// this process until the test ends: permission bits for an ordinary user, the immutable
+// attribute (chattr +i) for root, whom permission bits do not stop. The file's -wal and
+// -shm companions must be gone (close the database first). Skips when neither works.
+func MakeReadOnly(t *testing.T, path string) {
+	t.Helper()
+	os.Remove(path + "-wal")
+	os.Remove(path + "-shm")
+	if os.Geteuid() == 0 {
+		if out, err := exec.Command("chattr", "+i", path).CombinedOutput(); err != nil {
+			t.Skipf("以 root 运行且无法 chattr +i（%v %s）：跳过只读文件测试", err, out)
+		}
+		t.Cleanup(func() { exec.Command("chattr", "-i", path).Run() })
+		return
+	}
+	dir := filepath.Dir(path)
+	os.Chmod(path, 0o444)
+	os.Chmod(dir, 0o555)
+	t.Cleanup(func() { os.Chmod(dir, 0o755); os.Chmod(path, 0o644) })
+}
+
+// ShortBusyTimeout makes SQLite databases opened from now until the end of the test give
+// up waiting for another writer's lock after d (store.BusyTimeout).
+func ShortBusyTimeout(t *testing.T, d time.Duration) {
+	old := store.BusyTimeout
+	store.BusyTimeout = d
+	t.Cleanup(func() { store.BusyTimeout = old })
+}
+
+// LockFile makes another connection hold the write lock of the SQLite file at path, as
+// another program would, until release is called (or the test ends).
+func LockFile(t *testing.T, path string) (release func()) {
+	t.Helper()
+	ctx := context.Background()
+	holder, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := holder.SQL.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, "BEGIN EXCLUSIVE"); err != nil {
+		t.Fatal(err)
+	}
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			conn.ExecContext(ctx, "ROLLBACK")
+			conn.Close()
+			holder.Close()
+		})
+	}
+	t.Cleanup(release)
+	return release
 }
