@@ -68,6 +68,10 @@ func TestAPICoversThePages(t *testing.T) {
 		if st := e.API("dy-admin", "PATCH", path, map[string]any{"password": "another-password-1"}, &fail); st != 403 || fail.Error.Code != "out_of_scope" {
 			t.Fatalf("德阳 admin resetting a 成都 password: %d %+v", st, fail)
 		}
+		// a good password with a bad field: nothing changes, the password neither
+		if st := e.API("cd-admin", "PATCH", path, map[string]any{"password": "another-password-1", "display_name": " "}, &fail); st != 400 || fail.Error.Field != "display_name" {
+			t.Fatalf("good password, empty name: %d %+v", st, fail)
+		}
 		if _, _, err := as.Login(ctx, "cd-clerk", pw, "127.0.0.1"); err != nil {
 			t.Fatalf("refused resets changed the password: %v", err)
 		}

@@ -210,6 +210,16 @@ func TestCSRFAndScope(t *testing.T) {
 		if code != 200 {
 			t.Fatalf("province edit: %d %v", code, out)
 		}
+		// a refused form changes nothing, not even the new password it carried
+		prov.Get(fmt.Sprintf("/users/%d", clerk.ID))
+		resp, body = prov.PostForm(fmt.Sprintf("/users/%d", clerk.ID), url.Values{"csrf": {prov.CSRF}, "display_name": {" "}, "region": {"510104"},
+			"roles": {"credit:collector"}, "password": {"brand-new-password-9"}})
+		if resp.StatusCode != 400 || !strings.Contains(body, "姓名不能为空") {
+			t.Fatalf("form with an empty name: %d", resp.StatusCode)
+		}
+		if _, _, err := e.a.Deps.Auth.Login(ctx, "cd-clerk", pw, "127.0.0.1"); err != nil {
+			t.Fatalf("a refused form changed the password: %v", err)
+		}
 		// a clerk without the admin role cannot list users at all
 		cl := e.client()
 		cl.login("cd-clerk")

@@ -179,15 +179,25 @@ func (s *Service) Count(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// Update changes an account's display name, region, roles and disabled flag.
-// by must be allowed to write both the account's old and new region.
-func (s *Service) Update(ctx context.Context, by *User, id int64, displayName, regionCode, roles string, disabled bool) (*User, error) {
+// Update changes an account's display name, region, roles and disabled flag, and its
+// password when password is not empty, all in one transaction: either everything changes
+// or nothing does. by must be allowed to write both the account's old and new region.
+func (s *Service) Update(ctx context.Context, by *User, id int64, displayName, regionCode, roles string, disabled bool, password string) (*User, error) {
 	old, err := s.Get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	if !by.CanWrite(old.Region) || !by.CanWrite(regionCode) {
 		return nil, ErrScope
+	}
+	var hash string
+	if password != "" {
+		if err := ValidatePassword(password); err != nil {
+			return nil, err
+		}
+		if hash, err = HashPassword(password); err != nil {
+			return nil, err
+		}
 	}
 	if !region.Valid(regionCode) {
 		return nil, &FieldError{"region", "所属区划代码“" + regionCode + "”不存在"}
@@ -208,8 +218,13 @@ func (s *Service) Update(ctx context.Context, by *User, id int64, displayName, r
 			strings.TrimSpace(displayName), regionCode, grants.String(), d, store.Time(s.Now()), id); err != nil {
 			return err
 		}
-		if disabled {
+		if disabled && hash == "" {
 			if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id); err != nil {
+				return err
+			}
+		}
+		if hash != "" {
+			if err := s.setPasswordIn(ctx, tx, id, hash, regionCode); err != nil {
 				return err
 			}
 		}
@@ -237,22 +252,28 @@ func (s *Service) SetPassword(ctx context.Context, id int64, pw string) error {
 	}
 	defer s.cache.dropUser(id)
 	return s.DB.InTx(ctx, func(tx *store.Tx) error {
-		res, err := tx.Exec(ctx, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash, store.Time(s.Now()), id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return store.ErrNotFound
-		}
-		if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id); err != nil {
-			return err
-		}
 		var reg string
 		if err := tx.QueryRow(ctx, "SELECT region FROM users WHERE id = ?", id).Scan(&reg); err != nil {
 			return err
 		}
-		return audit.Log(ctx, tx, audit.Entry{Action: "password_reset", Module: "platform", ObjectType: "user", ObjectID: fmt.Sprint(id), Region: reg})
+		return s.setPasswordIn(ctx, tx, id, hash, reg)
 	})
+}
+
+// setPasswordIn stores a password hash inside tx, ends the user's sessions and audits the
+// reset under the account's region.
+func (s *Service) setPasswordIn(ctx context.Context, tx *store.Tx, id int64, hash, reg string) error {
+	res, err := tx.Exec(ctx, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash, store.Time(s.Now()), id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return store.ErrNotFound
+	}
+	if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id); err != nil {
+		return err
+	}
+	return audit.Log(ctx, tx, audit.Entry{Action: "password_reset", Module: "platform", ObjectType: "user", ObjectID: fmt.Sprint(id), Region: reg})
 }
 
 // Throttling: after maxFree failures in a row, each further failure locks the account

@@ -395,18 +395,8 @@ func (s *Shell) updateUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := web.User(r)
-	if pw := r.PostFormValue("password"); pw != "" {
-		if !u.CanWrite(t.Region) {
-			s.renderEdit(w, r, http.StatusForbidden, t, web.Classify(auth.ErrScope).Message)
-			return
-		}
-		if err := s.d.Auth.SetPassword(r.Context(), t.ID, pw); err != nil {
-			s.renderEdit(w, r, web.Classify(err).Status, t, web.Classify(err).Message)
-			return
-		}
-	}
 	_, err := s.d.Auth.Update(r.Context(), u, t.ID, r.PostFormValue("display_name"), r.PostFormValue("region"),
-		r.PostFormValue("roles"), r.PostFormValue("disabled") == "1")
+		r.PostFormValue("roles"), r.PostFormValue("disabled") == "1", r.PostFormValue("password"))
 	if err != nil {
 		he := web.Classify(err)
 		s.renderEdit(w, r, he.Status, t, he.Message)
@@ -730,21 +720,8 @@ func (s *Shell) apiUpdateUser(w http.ResponseWriter, r *http.Request) {
 		s.d.Web.Fail(w, r, err)
 		return
 	}
-	if in.Password != "" {
-		// a new password, as the account page's form sets it: checked before anything changes
-		if !u.CanWrite(old.Region) {
-			s.d.Web.Fail(w, r, auth.ErrScope)
-			return
-		}
-		if err := auth.ValidatePassword(in.Password); err != nil {
-			s.d.Web.Fail(w, r, err)
-			return
-		}
-	}
-	nu, err := s.d.Auth.Update(r.Context(), u, id, in.DisplayName, in.Region, in.Roles, in.Disabled)
-	if err == nil && in.Password != "" {
-		err = s.d.Auth.SetPassword(r.Context(), id, in.Password)
-	}
+	// a new password, as the account page's form sets it, changes in the same transaction
+	nu, err := s.d.Auth.Update(r.Context(), u, id, in.DisplayName, in.Region, in.Roles, in.Disabled, in.Password)
 	if err != nil {
 		s.d.Web.Fail(w, r, err)
 		return
