@@ -402,7 +402,17 @@ func TestBrowser(t *testing.T) {
 		noOverflow(href+" @1366", 1366)
 		shot(shotName(href) + "-1366x768")
 		checkClean()
-		t.Logf("ok %-12s %d %q", href, resp.Status, info.Title)
+		// ECharts (about 1 MB) is fetched by the pages that hold a chart, and by no other
+		type chartInfo struct{ Charts, Scripts int }
+		ci, err := chromedp.Run(ctx, chromedp.Evaluate[chartInfo](`({
+			Charts: document.querySelectorAll('[data-chart]').length,
+			Scripts: document.querySelectorAll('script[src="/static/vendor/echarts.min.js"]').length,
+		})`))
+		must("count charts on "+href, err)
+		if (ci.Charts > 0) != (ci.Scripts == 1) || ci.Scripts > 1 {
+			t.Errorf("%s: %d charts and %d ECharts scripts: a page loads ECharts once when it has a chart, never otherwise", href, ci.Charts, ci.Scripts)
+		}
+		t.Logf("ok %-12s %d %q (%d charts)", href, resp.Status, info.Title, ci.Charts)
 	}
 
 	// 5. The home page at 1366×768 and on a phone (390×844).

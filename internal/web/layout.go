@@ -24,7 +24,6 @@ const layoutAssets = ` · 同城</title>
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/static/app.css">
 <script src="/static/vendor/htmx.min.js" defer></script>
-<script src="/static/vendor/echarts.min.js" defer></script>
 <script src="/static/app.js" defer></script>
 </head>
 <body>

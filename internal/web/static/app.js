@@ -8,9 +8,27 @@
   document.addEventListener("htmx:configRequest", function (e) {
     e.detail.headers["X-CSRF-Token"] = token();
   });
+  // ECharts (about 1 MB) is loaded only by pages that hold a chart, once, from this site
+  var echartsWaiting = [];
+  function loadECharts(root) {
+    echartsWaiting.push(root);
+    if (echartsWaiting.length > 1) return;
+    var s = document.createElement("script");
+    s.src = "/static/vendor/echarts.min.js";
+    s.onload = function () {
+      var roots = echartsWaiting;
+      echartsWaiting = [];
+      roots.forEach(initCharts);
+    };
+    s.onerror = function () { console.error("图表组件加载失败"); };
+    document.head.appendChild(s);
+  }
   function initCharts(root) {
-    if (!window.echarts) return;
-    root.querySelectorAll("[data-chart]").forEach(function (el) {
+    if (!root.querySelector("[data-chart]") && !(root.matches && root.matches("[data-chart]"))) return;
+    if (!window.echarts) { loadECharts(root); return; }
+    var els = Array.prototype.slice.call(root.querySelectorAll("[data-chart]"));
+    if (root.matches && root.matches("[data-chart]")) els.push(root);
+    els.forEach(function (el) {
       if (el.dataset.chartReady) return;
       el.dataset.chartReady = "1";
       var option;
