@@ -8,6 +8,10 @@
 # Usage:  scripts/bench-river.sh                 (builds, creates the demo in a temporary folder)
 #         DB=path/to/bulletin.db scripts/bench-river.sh   (reuses a bulletin demo database)
 # Knobs:  THREADS=2 CONNS=8 DURATION=20s
+#         BIN=path/to/tongcheng   (an existing binary instead of building this checkout: to
+#                                  compare two versions in the same minute, each on its own copy
+#                                  of the database)
+#         MATCH=regex             (only the cases whose name matches, e.g. MATCH=list)
 # Needs:  Go, wrk (Debian: apt-get install -y wrk), curl. All traffic goes to 127.0.0.1.
 set -euo pipefail
 
@@ -30,8 +34,12 @@ trap cleanup EXIT INT TERM
 need wrk curl go
 
 load_before=$(cut -d" " -f1-3 /proc/loadavg)
-echo "== build" >&2
-make -s build >&2
+bin=${BIN:-}
+if [ -z "$bin" ]; then
+	echo "== build" >&2
+	make -s build >&2
+	bin=./bin/tongcheng
+fi
 
 db=${DB:-}
 demo_time="(reused $db)"
@@ -39,13 +47,13 @@ if [ -z "$db" ]; then
 	db="$tmp/bulletin.db"
 	echo "== bulletin-scale demo database in a temporary folder" >&2
 	t0=$(date +%s.%N)
-	./bin/tongcheng demo --db "$db" --scale bulletin >"$tmp/demo.log"
+	"$bin" demo --db "$db" --scale bulletin >"$tmp/demo.log"
 	demo_time=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f s", b - a }')
 fi
 counts=$(sqlite3 "$db" "SELECT (SELECT COUNT(*) FROM river_chiefs) || ' chiefs, ' || (SELECT COUNT(*) FROM river_problems) || ' problems (' || (SELECT COUNT(*) FROM river_problems WHERE state = 'closed') || ' closed), ' || (SELECT COUNT(*) FROM river_patrols) || ' patrols, ' || (SELECT COUNT(*) FROM river_readings) || ' readings'" 2>/dev/null || echo "(sqlite3 CLI missing: counts not read)")
 
 echo "== start tongcheng serve" >&2
-./bin/tongcheng serve --db "$db" --addr 127.0.0.1:0 --log-level warn >"$tmp/serve.out" 2>"$tmp/serve.err" &
+"$bin" serve --db "$db" --addr 127.0.0.1:0 --log-level warn >"$tmp/serve.out" 2>"$tmp/serve.err" &
 pids+=("$!")
 base=$(wait_addr "$tmp/serve.out")
 
@@ -62,6 +70,13 @@ cases=(
 	"problem list, 金堂县|$base/river/?region=510121|$admin|$CONNS"
 	"problem list API, 德阳 + 排污|$base/api/v1/river/problems?city=510600&category=sewage|$admin|$CONNS"
 )
+if [ -n "${MATCH:-}" ]; then
+	kept=()
+	for c in "${cases[@]}"; do
+		if [[ ${c%%|*} =~ $MATCH ]]; then kept+=("$c"); fi
+	done
+	cases=("${kept[@]}")
+fi
 for c in "${cases[@]}"; do
 	IFS='|' read -r name url hdr conns <<<"$c"
 	check_ok "$url" "$hdr"
@@ -88,7 +103,7 @@ cat <<OUT
 
 同城 river benchmark — $(date -u '+%Y-%m-%d %H:%M UTC')
 machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo); load average before the run: $load_before
-$(go env GOVERSION); wrk -t$THREADS -c$CONNS -d$DURATION; wrk shares the CPUs with the server; SQLite
+binary $bin; $(go env GOVERSION); wrk -t$THREADS -c$CONNS -d$DURATION; wrk shares the CPUs with the server; SQLite
 data: $counts; demo created in $demo_time; database $(du -h "$db" | cut -f1)
 $report
 OUT

@@ -89,10 +89,7 @@ func (m *Module) problemList(w http.ResponseWriter, r *http.Request) (f ProblemF
 	}
 	f, err := filterFrom(r, u, m.Now())
 	if err == nil {
-		list, err = listProblems(r.Context(), m.d.DB, f)
-	}
-	if err == nil {
-		total, err = countProblems(r.Context(), m.d.DB, f)
+		list, total, err = m.listPageOf(r.Context(), m.d.DB, f)
 	}
 	if err != nil {
 		m.d.Web.Fail(w, r, err)

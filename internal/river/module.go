@@ -46,9 +46,10 @@ type Module struct {
 	// JobInterval is how often serve runs the overdue job (default one minute).
 	JobInterval time.Duration
 
-	std   *Standard
-	atlas *Atlas
-	d     *platform.Deps
+	std    *Standard
+	atlas  *Atlas
+	d      *platform.Deps
+	totals listTotals // the problem list's totals per filter (problemlist.go)
 }
 
 // NewModule returns the module with the embedded GB 3838-2002 table and rivers atlas.

@@ -239,6 +239,10 @@ type ProblemFilter struct {
 	// scanScope matches Scope by code prefix, which lets the 驾驶舱's grouped scans read
 	// a covering index in order; lists and counts match it by equality, which an index serves.
 	scanScope bool
+	// walk (SQLite only) has the page read newest first along river_problems_walk, keeping
+	// the matches, instead of collecting every match by a filter index and sorting them:
+	// the choice of the problem list when many problems match (see problemPage).
+	walk bool
 }
 
 // scopePrefix turns a region code into the LIKE prefix of the codes within it.
@@ -257,16 +261,24 @@ func scopePrefix(code string) string {
 func (f ProblemFilter) where() (string, []any) {
 	var w []string
 	var args []any
+	// c names a filter column; walking the newest-first index (SQLite), "+" keeps the
+	// planner from reaching for a filter index instead.
+	c := func(col string) string {
+		if f.walk {
+			return "+p." + col
+		}
+		return "p." + col
+	}
 	// the 区县 filter: a region and what lies below it, by equality so that an index serves
 	// it: a city by the problem's city columns, a county by its region columns
 	within := func(code string) {
 		switch {
 		case code == "" || strings.HasSuffix(code, "0000"): // every record lies within the province
 		case strings.HasSuffix(code, "00"):
-			w = append(w, "(p.city = ? OR p.city2 = ?)")
+			w = append(w, "("+c("city")+" = ? OR "+c("city2")+" = ?)")
 			args = append(args, code, code)
 		default:
-			w = append(w, "(p.region = ? OR p.region2 = ?)")
+			w = append(w, "("+c("region")+" = ? OR "+c("region2")+" = ?)")
 			args = append(args, code, code)
 		}
 	}
@@ -280,31 +292,31 @@ func (f ProblemFilter) where() (string, []any) {
 		within(f.Scope)
 	}
 	if f.City != "" {
-		w = append(w, "(p.city = ? OR p.city2 = ?)")
+		w = append(w, "("+c("city")+" = ? OR "+c("city2")+" = ?)")
 		args = append(args, f.City, f.City)
 	}
 	within(f.Region)
 	if f.River != "" {
-		w = append(w, "p.river_id = ?")
+		w = append(w, c("river_id")+" = ?")
 		args = append(args, f.River)
 	}
 	if f.State != "" {
-		w = append(w, "p.state = ?")
+		w = append(w, c("state")+" = ?")
 		args = append(args, f.State)
 	}
 	if f.Closed {
-		w = append(w, "p.state = 'closed'")
+		w = append(w, c("state")+" = 'closed'")
 	}
 	if f.Category != "" {
-		w = append(w, "p.category = ?")
+		w = append(w, c("category")+" = ?")
 		args = append(args, f.Category)
 	}
 	if f.Source != "" {
-		w = append(w, "p.source = ?")
+		w = append(w, c("source")+" = ?")
 		args = append(args, f.Source)
 	}
 	if f.Overdue {
-		w = append(w, "p.state IN ('assigned', 'handling', 'extension') AND p.deadline <> '' AND p.deadline < ?")
+		w = append(w, c("state")+" IN ('assigned', 'handling', 'extension') AND "+c("deadline")+" <> '' AND "+c("deadline")+" < ?")
 		args = append(args, store.Time(f.Now))
 	}
 	if f.Before > 0 {
