@@ -69,7 +69,7 @@ func TestListRowsAsTemplate(t *testing.T) {
 	}
 	list := []*ProblemRow{
 		p(75000, "HZ20261120ABC", `沱江<script>alert("x&y")</script> 'a'+b`, StateHandling, now.Add(-time.Hour), ""), // overdue
-		p(74999, "HZ2", "绵远河金堂段", StateHandling, now.Add(time.Hour), "510681"),                                  // not yet, two cities
+		p(74999, "HZ2", "绵远河金堂段", StateHandling, now.Add(time.Hour), "510681"),                                     // not yet, two cities
 		p(74998, "HZ3", "", StateClosed, now.Add(-48*time.Hour), ""),                                               // closed: never overdue
 		p(74997, "HZ4", "毗河", StateReported, time.Time{}, ""),                                                      // no deadline
 		{RowID: 1, No: "HZ5", Region: "519999", Problem: Problem{State: State("odd"), Source: Source("x"), Category: Category("y")}},
