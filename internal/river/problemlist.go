@@ -2,8 +2,10 @@ package river
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sync"
+	"time"
 
 	"tongcheng/internal/store"
 )
@@ -12,34 +14,41 @@ import (
 // of the problems they were counted at (river_problems_version, migration 013: every change
 // of a problem's filter columns moves it inside the changing transaction, whichever server
 // makes it). A kept total is shown only while the version has not moved, so the number is
-// always the one COUNT(*) gives at that moment; the overdue list's total depends on the
-// clock as well and is always counted.
+// always the one COUNT(*) gives at that moment. An overdue list's total depends on the clock
+// as well: it is kept up to the next deadline of an open problem of the filter, when it grows.
 type listTotals struct {
 	mu      sync.Mutex
 	version int64
-	m       map[string]int64
+	m       map[string]keptTotal
+}
+
+type keptTotal struct {
+	n int64
+	// until: for an overdue list, the total holds while the clock (store.Time) is not past
+	// this deadline; "" when no open problem of the filter has a deadline still to come
+	until string
 }
 
 // listTotalsMax bounds the kept totals (a few bytes each); when full they are dropped.
 const listTotalsMax = 4096
 
-func (c *listTotals) get(version int64, key string) (int64, bool) {
+func (c *listTotals) get(version int64, key string) (keptTotal, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.version != version {
-		return 0, false
+		return keptTotal{}, false
 	}
-	n, ok := c.m[key]
-	return n, ok
+	k, ok := c.m[key]
+	return k, ok
 }
 
-func (c *listTotals) put(version int64, key string, n int64) {
+func (c *listTotals) put(version int64, key string, k keptTotal) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if version != c.version || c.m == nil || len(c.m) >= listTotalsMax {
-		c.version, c.m = version, make(map[string]int64)
+		c.version, c.m = version, make(map[string]keptTotal)
 	}
-	c.m[key] = n
+	c.m[key] = k
 }
 
 // problemsVersion reads the version of the problems (see listTotals).
@@ -50,23 +59,43 @@ func problemsVersion(ctx context.Context, q store.Querier) (int64, error) {
 }
 
 // total counts the problems of the filter without paging, or takes the count kept for
-// the same filter at the same version. version is read before counting, so a count kept
-// under it is never older than the problems it names.
+// the same filter at the same version (and, for an overdue list, still before the next
+// deadline). version is read before counting, so a count kept under it is never older than
+// the problems it names.
 func (m *Module) total(ctx context.Context, q store.Querier, version int64, f ProblemFilter) (int64, error) {
 	f.Before, f.Limit, f.walk = 0, 0, false
-	if f.Overdue {
-		return countProblems(ctx, q, f)
-	}
-	w, args := f.where()
+	g := f
+	g.Now = time.Time{} // the key leaves the clock out; until covers it
+	w, args := g.where()
 	key := w + fmt.Sprint(args...)
-	if n, ok := m.totals.get(version, key); ok {
-		return n, nil
+	now := store.Time(f.Now)
+	if k, ok := m.totals.get(version, key); ok && (!f.Overdue || k.until == "" || now <= k.until) {
+		return k.n, nil
 	}
 	n, err := countProblems(ctx, q, f)
-	if err == nil {
-		m.totals.put(version, key, n)
+	if err != nil {
+		return 0, err
 	}
-	return n, err
+	k := keptTotal{n: n}
+	if f.Overdue {
+		// the next deadline to pass among the open problems of the filter
+		g := f
+		g.Overdue = false
+		w, args := g.where()
+		if w == "" {
+			w = " WHERE "
+		} else {
+			w += " AND "
+		}
+		var next sql.NullString
+		if err := q.QueryRow(ctx, "SELECT MIN(p.deadline) FROM river_problems p"+w+
+			"p.state IN ('assigned', 'handling', 'extension') AND p.deadline >= ?", append(args, now)...).Scan(&next); err != nil {
+			return 0, err
+		}
+		k.until = next.String
+	}
+	m.totals.put(version, key, k)
+	return n, nil
 }
 
 // walkBudget is how many index entries a newest-first walk may expect to read for one
