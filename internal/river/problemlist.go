@@ -64,10 +64,7 @@ func problemsVersion(ctx context.Context, q store.Querier) (int64, error) {
 // the problems it names.
 func (m *Module) total(ctx context.Context, q store.Querier, version int64, f ProblemFilter) (int64, error) {
 	f.Before, f.Limit, f.walk = 0, 0, false
-	g := f
-	g.Now = time.Time{} // the key leaves the clock out; until covers it
-	w, args := g.where()
-	key := w + fmt.Sprint(args...)
+	key := f.totalKey()
 	now := store.Time(f.Now)
 	if k, ok := m.totals.get(version, key); ok && (!f.Overdue || k.until == "" || now <= k.until) {
 		return k.n, nil
@@ -96,6 +93,15 @@ func (m *Module) total(ctx context.Context, q store.Querier, version int64, f Pr
 	}
 	m.totals.put(version, key, k)
 	return n, nil
+}
+
+// totalKey names the problems a filter selects, whatever the page and the clock (for an
+// overdue list keptTotal.until covers the clock): its condition and its values, each quoted,
+// so that no two filters' values run together into the same key.
+func (f ProblemFilter) totalKey() string {
+	f.Before, f.Limit, f.walk, f.Now = 0, 0, false, time.Time{}
+	w, args := f.where()
+	return w + fmt.Sprintf("%q", args)
 }
 
 // walkBudget is how many index entries a newest-first walk may expect to read for one
