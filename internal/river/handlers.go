@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -54,29 +55,15 @@ func (m *Module) visible(ctx context.Context, u *auth.User, id int64) (*ProblemR
 // ---- pages ----
 
 type listData struct {
-	Filter     ProblemFilter
-	Problems   []*ProblemRow
-	Total      int64
-	Next       int64
-	Query      string
-	States     []State
-	Categories []Category
-	Sources    []Source
-	Cities     []region.Region
-	Counties   []region.Region // the four cities' counties, names prefixed by their city
-	CanReport  bool
-}
-
-// countyChoices lists the counties of the four cities for the list's 区县 filter.
-func countyChoices() []region.Region {
-	var out []region.Region
-	for _, c := range region.Cities() {
-		for _, k := range region.Children(c.Code) {
-			k.Name = c.Name + " · " + k.Name
-			out = append(out, k)
-		}
-	}
-	return out
+	Filter    ProblemFilter
+	Problems  []*ProblemRow
+	Total     int64
+	Next      int64
+	Query     string
+	CanReport bool
+	// the rows and the filter's choices, written by listrows.go
+	Rows                                          template.HTML
+	Cities, Counties, States, Categories, Sources template.HTML
 }
 
 // problemList reads the list's filter from the request and the page of problems it
@@ -89,10 +76,7 @@ func (m *Module) problemList(w http.ResponseWriter, r *http.Request) (f ProblemF
 	}
 	f, err := filterFrom(r, u, m.Now())
 	if err == nil {
-		list, err = listProblems(r.Context(), m.d.DB, f)
-	}
-	if err == nil {
-		total, err = countProblems(r.Context(), m.d.DB, f)
+		list, total, err = m.listPageOf(r.Context(), m.d.DB, f)
 	}
 	if err != nil {
 		m.d.Web.Fail(w, r, err)
@@ -107,8 +91,9 @@ func (m *Module) listPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := web.User(r)
-	d := listData{Filter: f, Problems: list, Total: total, States: States, Categories: Categories, Sources: Sources, Cities: region.Cities(),
-		Counties: countyChoices(), CanReport: u.HasAny("river", auth.Chief, auth.RiverOffice, auth.Admin)}
+	d := listData{Filter: f, Problems: list, Total: total, CanReport: u.HasAny("river", auth.Chief, auth.RiverOffice, auth.Admin),
+		Rows: listRowsHTML(list, m.Now()), Cities: choicesHTML(listCities, f.City), Counties: choicesHTML(listCounties, f.Region),
+		States: choicesHTML(listStates, f.State), Categories: choicesHTML(listCategories, f.Category), Sources: choicesHTML(listSources, f.Source)}
 	if len(list) == f.pageSize() {
 		d.Next = list[len(list)-1].RowID
 	}

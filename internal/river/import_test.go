@@ -2,11 +2,16 @@ package river_test
 
 import (
 	"context"
+	"fmt"
+	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
+	"tongcheng/internal/river"
 	"tongcheng/internal/store"
 	"tongcheng/internal/store/storetest"
+	"tongcheng/internal/web"
 )
 
 func TestImportReadings(t *testing.T) {
@@ -41,6 +46,121 @@ func TestImportReadings(t *testing.T) {
 		}
 		if n := e.count("SELECT COUNT(*) FROM river_problems WHERE source = 'monitoring'"); n != 1 {
 			t.Fatalf("warnings %d", n)
+		}
+	})
+}
+
+// TestImportStoresAsPushed: a file's readings are stored as the push API stores the same
+// readings one at a time — sampling time, values, class and worst parameters — whatever
+// form the times take (a file may mix them), for a river and a lake section (总磷 differs),
+// with names and codes in the header and empty cells; each bad row is refused with the
+// push API's own message and its line; a warning is opened once per exceedance episode.
+func TestImportStoresAsPushed(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		u := mustUser(t, e, "cd-office")
+		for _, s := range []*river.SectionRow{
+			{ID: "F-RIVER", Name: "导入河流断面", RiverID: "jinjiang", ReachID: e.cdReach, Target: river.ClassIII, Region: "510100"},
+			{ID: "P-RIVER", Name: "推送河流断面", RiverID: "jinjiang", ReachID: e.cdReach, Target: river.ClassIII, Region: "510100"},
+			{ID: "F-LAKE", Name: "导入水库断面", RiverID: "jinjiang", ReachID: e.cdReach, Body: river.Lake, Target: river.ClassIII, Region: "510100"},
+			{ID: "P-LAKE", Name: "推送水库断面", RiverID: "jinjiang", ReachID: e.cdReach, Body: river.Lake, Target: river.ClassIII, Region: "510100"},
+		} {
+			if err := e.m.AddSection(ctx, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		head := []string{"溶解氧", "COD", "NH3N", "TP", "总氮"}
+		rows := [][]string{ // sampling time, then the values of head ("" = not measured)
+			{"2026-10-01 08:00", "7.5", "15", "0.5", "0.2", "1.0"},  // Ⅱ/Ⅲ/Ⅱ/Ⅲ (river) · Ⅳ (lake TP)
+			{"2026-10-02T00:30:00Z", "6", "20", "1.0", "0.1", ""},   // limits: a limit value is the better class
+			{"2026-10-03", "5", "", "1.5", "", "2.0"},               // Ⅳ: opens a warning
+			{"2026-10-04 08:00:30", "3", "30", "2.0", "0.4", "0.5"}, // Ⅴ: same episode, no second warning
+			{"2026-10-05 08:00", "7", "10", "0.3", "0.05", "0.4"},   // back within target
+			{"2026-10-06 08:00", "7", "10", "2.5", "0.05", ""},      // 劣Ⅴ: a new episode (the first is still open)
+			{"2026-10-07 08:00", "-1", "10", "0.3", "0.05", ""},     // negative
+			{"2026-10-08 25:00", "7", "10", "0.3", "0.05", ""},      // bad time
+			{"2026-10-09 08:00", "", "", "", "", ""},                // nothing measured (a blank row but for the time)
+			{"2026-10-10 08:00", "7", "10", "0.3", "9000", ""},      // implausible (unit error)
+		}
+		var file strings.Builder
+		file.WriteString("断面编号,采样时间," + strings.Join(head, ",") + "\n")
+		for _, sec := range []string{"F-RIVER", "F-LAKE"} {
+			for _, r := range rows {
+				file.WriteString(sec + "," + strings.Join(r, ",") + "\n")
+			}
+		}
+		var rep strings.Builder
+		s, err := e.m.ImportReadings(ctx, strings.NewReader(file.String()), u, &rep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// the same readings pushed one by one
+		var pushed []string
+		for _, sec := range []string{"P-RIVER", "P-LAKE"} {
+			for _, r := range rows {
+				in := river.ReadingInput{SectionID: sec, SampledAt: r[0], Values: map[string]float64{}}
+				for i, v := range r[1:] {
+					if v != "" {
+						x, err := strconv.ParseFloat(v, 64)
+						if err != nil {
+							t.Fatal(err)
+						}
+						in.Values[head[i]] = x
+					}
+				}
+				if _, err := e.m.AddReading(ctx, u, in); err != nil {
+					pushed = append(pushed, web.Classify(err).Message)
+				}
+			}
+		}
+		if s.Rows != 20 || s.Stored != 12 || s.Rejected != 8 || len(pushed) != 8 {
+			t.Fatalf("summary %+v, pushed refusals %d\n%s", s, len(pushed), rep.String())
+		}
+		lines := strings.Split(strings.TrimSpace(rep.String()), "\n")
+		wantLines := []int{8, 9, 10, 11, 18, 19, 20, 21}
+		for i, l := range lines {
+			if want := fmt.Sprintf("第%d行：%s", wantLines[i], pushed[i]); l != want {
+				t.Fatalf("refusal %d: %q, want %q", i, l, want)
+			}
+		}
+		type stored struct {
+			at, worst string
+			class     int
+			values    map[string]float64
+		}
+		read := func(sec string) []stored {
+			rs, err := db.Query(ctx, "SELECT sampled_at, values_json, class, worst FROM river_readings WHERE section_id = ? ORDER BY sampled_at", sec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rs.Close()
+			var out []stored
+			for rs.Next() {
+				var x stored
+				var vj string
+				if err := rs.Scan(&x.at, &vj, &x.class, &x.worst); err != nil {
+					t.Fatal(err)
+				}
+				if err := jsonUnmarshal([]byte(vj), &x.values); err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, x)
+			}
+			return out
+		}
+		for _, pair := range [][2]string{{"F-RIVER", "P-RIVER"}, {"F-LAKE", "P-LAKE"}} {
+			got, want := read(pair[0]), read(pair[1])
+			if len(got) != 6 || !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s stored\n%+v\nthe push API stored\n%+v", pair[0], got, want)
+			}
+		}
+		if r := read("F-RIVER"); r[2].class != 4 || r[3].class != 5 || r[5].class != 6 || r[0].class != 3 || r[1].class != 3 {
+			t.Fatalf("river classes %+v", r)
+		}
+		// one warning per section for the episode of the 3rd and 4th; the 6th finds it still open
+		if n := e.count("SELECT COUNT(*) FROM river_problems WHERE source = 'monitoring' AND section_id IN ('F-RIVER', 'F-LAKE')"); n != 2 || s.Warnings != 2 {
+			t.Fatalf("warnings %d, summary %d", n, s.Warnings)
 		}
 	})
 }

@@ -47,9 +47,10 @@ type Module struct {
 	// JobInterval is how often serve runs the overdue job (default one minute).
 	JobInterval time.Duration
 
-	std   *Standard
-	atlas *Atlas
-	d     *platform.Deps
+	std    *Standard
+	atlas  *Atlas
+	d      *platform.Deps
+	totals listTotals // the problem list's totals per filter (problemlist.go)
 }
 
 // NewModule returns the module with the embedded GB 3838-2002 table and rivers atlas.
@@ -382,13 +383,27 @@ type ReadingResult struct {
 	ProblemNo string   `json:"problem_no,omitempty"`
 }
 
-func parseSampled(s string) (time.Time, error) {
+// sampledLayouts are the forms of a sampling time, read in Asia/Shanghai unless the time
+// names its offset (RFC 3339). No text matches two of them, so the order of trying them
+// does not change the time read.
+var sampledLayouts = []string{time.RFC3339, "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"}
+
+func parseSampled(s string) (time.Time, error) { return parseSampledLike(s, nil) }
+
+// parseSampledLike is parseSampled trying first the form that read the previous time of
+// the same file (*last, updated), as a file writes all its times one way.
+func parseSampledLike(s string, last *int) (time.Time, error) {
 	s = strings.TrimSpace(s)
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC(), nil
+	if last != nil {
+		if t, err := time.ParseInLocation(sampledLayouts[*last], s, shanghai); err == nil {
+			return t.UTC(), nil
+		}
 	}
-	for _, l := range []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"} {
+	for i, l := range sampledLayouts {
 		if t, err := time.ParseInLocation(l, s, shanghai); err == nil {
+			if last != nil {
+				*last = i
+			}
 			return t.UTC(), nil
 		}
 	}
@@ -397,23 +412,32 @@ func parseSampled(s string) (time.Time, error) {
 
 // checkReading validates every value against GB 3838-2002 and names the parameter at fault.
 func (m *Module) checkReading(in ReadingInput, body WaterBody) (Sample, error) {
-	if len(in.Values) == 0 {
-		return Sample{}, &auth.FieldError{Field: "values", Message: "监测数据没有任何项目，请至少填写一项"}
-	}
 	keys := make([]string, 0, len(in.Values))
 	for k := range in.Values {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	return m.checkValues(in.Values, in.Units, keys, body)
+}
+
+// checkValues is checkReading with the parameters' names given in sorted order (those
+// without a value are passed over): the first at fault in that order is named.
+func (m *Module) checkValues(values map[string]float64, units map[string]string, keys []string, body WaterBody) (Sample, error) {
+	if len(values) == 0 {
+		return Sample{}, &auth.FieldError{Field: "values", Message: "监测数据没有任何项目，请至少填写一项"}
+	}
 	for _, k := range keys {
+		v, ok := values[k]
+		if !ok {
+			continue
+		}
 		p := m.std.Param(k)
 		if p == nil {
 			return Sample{}, &auth.FieldError{Field: k, Message: fmt.Sprintf("监测项目“%s”不在GB 3838-2002表1基本项目中，请检查项目名称", k)}
 		}
-		if u, ok := in.Units[k]; ok && !sameUnit(u, p.Unit) {
+		if u, ok := units[k]; ok && !sameUnit(u, p.Unit) {
 			return Sample{}, &auth.FieldError{Field: k, Message: fmt.Sprintf("%s的单位“%s”不对，GB 3838-2002 以 %s 计，请换算后再提交", p.Name, u, p.Unit)}
 		}
-		v := in.Values[k]
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return Sample{}, &auth.FieldError{Field: k, Message: p.Name + "的数值无效，请填写数字"}
 		}
@@ -424,7 +448,7 @@ func (m *Module) checkReading(in ReadingInput, body WaterBody) (Sample, error) {
 			return Sample{}, &auth.FieldError{Field: k, Message: err.Error()}
 		}
 	}
-	return Sample{Body: body, Values: in.Values}, nil
+	return Sample{Body: body, Values: values}, nil
 }
 
 func sameUnit(a, b string) bool {

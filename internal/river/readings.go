@@ -10,7 +10,7 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -176,6 +176,11 @@ func (m *Module) importReadings(ctx context.Context, src rowSource, by *auth.Use
 			return s, &auth.FieldError{Field: params[i], Message: fmt.Sprintf("表头第%d列“%s”不是GB 3838-2002表1的监测项目", i+3, params[i])}
 		}
 	}
+	// the parameters' names sorted and once each: the order values are checked in (the
+	// first at fault is named, as for one reading pushed) and written to values_json
+	keys := slices.Compact(slices.Sorted(slices.Values(params)))
+	values := make(map[string]float64, len(params)) // one row's values, refilled for each row
+	layout := 0                                     // the form of the previous sampling time
 	sections := map[string]*SectionRow{}
 	allowed := map[string]bool{}
 	var batch []pendingReading
@@ -231,7 +236,8 @@ func (m *Module) importReadings(ctx context.Context, src rowSource, by *auth.Use
 			continue
 		}
 		s.Rows++
-		in := ReadingInput{Values: make(map[string]float64, len(params))}
+		clear(values)
+		in := ReadingInput{Values: values}
 		if len(rec) > 0 {
 			in.SectionID = strings.TrimSpace(rec[0])
 		}
@@ -271,12 +277,12 @@ func (m *Module) importReadings(ctx context.Context, src rowSource, by *auth.Use
 			reject(line, fmt.Sprintf("断面“%s”不在您的辖区内，不能导入其数据", in.SectionID))
 			continue
 		}
-		at, err := parseSampledCell(in.SampledAt)
+		at, err := parseSampledCell(in.SampledAt, &layout)
 		if err != nil {
 			reject(line, web.Classify(err).Message)
 			continue
 		}
-		sm, err := m.checkReading(in, sec.Body)
+		sm, err := m.checkValues(in.Values, nil, keys, sec.Body)
 		if err != nil {
 			reject(line, web.Classify(err).Message)
 			continue
@@ -286,7 +292,7 @@ func (m *Module) importReadings(ctx context.Context, src rowSource, by *auth.Use
 			reject(line, err.Error())
 			continue
 		}
-		batch = append(batch, pendingReading{line: line, sec: sec, at: store.Time(at), vals: valuesJSON(in.Values, params), worst: strings.Join(res.Worst, "、"), res: res})
+		batch = append(batch, pendingReading{line: line, sec: sec, at: store.Time(at), vals: valuesJSON(in.Values, keys), worst: strings.Join(res.Worst, "、"), res: res})
 		if len(batch) >= importBatch {
 			select {
 			case batches <- batch:
@@ -304,9 +310,10 @@ func (m *Module) importReadings(ctx context.Context, src rowSource, by *auth.Use
 }
 
 // parseSampledCell reads a sampling time as text or, from an .xlsx, as an
-// Excel serial date-time (1900 date system, Asia/Shanghai).
-func parseSampledCell(v string) (time.Time, error) {
-	t, err := parseSampled(v)
+// Excel serial date-time (1900 date system, Asia/Shanghai); *layout is the text
+// form tried first (see parseSampledLike).
+func parseSampledCell(v string, layout *int) (time.Time, error) {
+	t, err := parseSampledLike(v, layout)
 	if err == nil {
 		return t, nil
 	}
@@ -469,24 +476,22 @@ func insertReadingsSQL(n int, returning bool) string {
 }
 
 // valuesJSON writes the values as a JSON object with sorted keys, as
-// json.Marshal would, without its reflection (the import's hot path).
+// json.Marshal would, without its reflection (the import's hot path); keys are
+// the names a value may have, sorted and once each.
 func valuesJSON(v map[string]float64, keys []string) string {
-	ks := make([]string, 0, len(v))
+	var buf [256]byte
+	b := append(buf[:0], '{')
 	for _, k := range keys {
-		if _, ok := v[k]; ok {
-			ks = append(ks, k)
+		x, ok := v[k]
+		if !ok {
+			continue
 		}
-	}
-	sort.Strings(ks)
-	b := make([]byte, 0, 16*len(ks)+2)
-	b = append(b, '{')
-	for i, k := range ks {
-		if i > 0 {
+		if len(b) > 1 {
 			b = append(b, ',')
 		}
 		b = strconv.AppendQuote(b, k)
 		b = append(b, ':')
-		b = strconv.AppendFloat(b, v[k], 'g', -1, 64)
+		b = strconv.AppendFloat(b, x, 'g', -1, 64)
 	}
 	return string(append(b, '}'))
 }

@@ -241,6 +241,12 @@ type ProblemFilter struct {
 	// scanScope matches Scope by code prefix, which lets the 驾驶舱's grouped scans read
 	// a covering index in order; lists and counts match it by equality, which an index serves.
 	scanScope bool
+	// walk (SQLite only) has the page read newest first along river_problems_walk, keeping
+	// the matches, instead of collecting every match by a filter index and sorting them:
+	// the choice of the problem list when many problems match (see listPageOf).
+	walk bool
+	// split (1, 2) writes the first "either owner" condition as one of its two parts (countProblems)
+	split int8
 }
 
 // scopePrefix turns a region code into the LIKE prefix of the codes within it.
@@ -259,17 +265,41 @@ func scopePrefix(code string) string {
 func (f ProblemFilter) where() (string, []any) {
 	var w []string
 	var args []any
+	// c names a filter column; walking the newest-first index (SQLite), "+" keeps the
+	// planner from reaching for a filter index instead.
+	c := func(col string) string {
+		if f.walk {
+			return "+p." + col
+		}
+		return "p." + col
+	}
+	// either: one of the problem's two owners has code in column a or b. countProblems
+	// counts the first such condition as its two parts that cannot overlap (split 1: a;
+	// split 2: b and not a), each of which an index answers without merging row sets.
+	ors := 0
+	either := func(a, b, code string) {
+		ors++
+		switch {
+		case ors == 1 && f.split == 1:
+			w = append(w, c(a)+" = ?")
+			args = append(args, code)
+		case ors == 1 && f.split == 2:
+			w = append(w, c(b)+" = ? AND "+c(a)+" <> ?")
+			args = append(args, code, code)
+		default:
+			w = append(w, "("+c(a)+" = ? OR "+c(b)+" = ?)")
+			args = append(args, code, code)
+		}
+	}
 	// the 区县 filter: a region and what lies below it, by equality so that an index serves
 	// it: a city by the problem's city columns, a county by its region columns
 	within := func(code string) {
 		switch {
 		case code == "" || strings.HasSuffix(code, "0000"): // every record lies within the province
 		case strings.HasSuffix(code, "00"):
-			w = append(w, "(p.city = ? OR p.city2 = ?)")
-			args = append(args, code, code)
+			either("city", "city2", code)
 		default:
-			w = append(w, "(p.region = ? OR p.region2 = ?)")
-			args = append(args, code, code)
+			either("region", "region2", code)
 		}
 	}
 	if f.scanScope {
@@ -282,31 +312,30 @@ func (f ProblemFilter) where() (string, []any) {
 		within(f.Scope)
 	}
 	if f.City != "" {
-		w = append(w, "(p.city = ? OR p.city2 = ?)")
-		args = append(args, f.City, f.City)
+		either("city", "city2", f.City)
 	}
 	within(f.Region)
 	if f.River != "" {
-		w = append(w, "p.river_id = ?")
+		w = append(w, c("river_id")+" = ?")
 		args = append(args, f.River)
 	}
 	if f.State != "" {
-		w = append(w, "p.state = ?")
+		w = append(w, c("state")+" = ?")
 		args = append(args, f.State)
 	}
 	if f.Closed {
-		w = append(w, "p.state = 'closed'")
+		w = append(w, c("state")+" = 'closed'")
 	}
 	if f.Category != "" {
-		w = append(w, "p.category = ?")
+		w = append(w, c("category")+" = ?")
 		args = append(args, f.Category)
 	}
 	if f.Source != "" {
-		w = append(w, "p.source = ?")
+		w = append(w, c("source")+" = ?")
 		args = append(args, f.Source)
 	}
 	if f.Overdue {
-		w = append(w, "p.state IN ('assigned', 'handling', 'extension') AND p.deadline <> '' AND p.deadline < ?")
+		w = append(w, c("state")+" IN ('assigned', 'handling', 'extension') AND "+c("deadline")+" <> '' AND "+c("deadline")+" < ?")
 		args = append(args, store.Time(f.Now))
 	}
 	if f.Before > 0 {
@@ -351,12 +380,24 @@ func listProblems(ctx context.Context, q store.Querier, f ProblemFilter) ([]*Pro
 	return out, rows.Err()
 }
 
-// countProblems counts what listProblems would list without paging.
+// countProblems counts what listProblems would list without paging. A filter on either
+// owner (a city or county, the user's own or chosen) is counted as the problems whose first
+// owner is in it plus those whose second owner is in it and first is not: two index ranges
+// instead of one merged set of row ids (成都's 43,170 problems: 5.0 → 1.5 ms).
 func countProblems(ctx context.Context, q store.Querier, f ProblemFilter) (int64, error) {
-	f.Before = 0
+	f.Before, f.split = 0, 0
 	w, args := f.where()
+	f.split = 1
+	w1, args1 := f.where()
 	var n int64
-	err := q.QueryRow(ctx, "SELECT COUNT(*) FROM river_problems p"+w, args...).Scan(&n)
+	if w1 == w {
+		err := q.QueryRow(ctx, "SELECT COUNT(*) FROM river_problems p"+w, args...).Scan(&n)
+		return n, err
+	}
+	f.split = 2
+	w2, args2 := f.where()
+	err := q.QueryRow(ctx, "SELECT (SELECT COUNT(*) FROM river_problems p"+w1+") + (SELECT COUNT(*) FROM river_problems p"+w2+")",
+		append(args1, args2...)...).Scan(&n)
 	return n, err
 }
 
