@@ -12,7 +12,10 @@ import (
 // citusLocal are the tables a Citus deployment must keep as local tables on the
 // coordinator (docs/citus.md): they carry triggers, which Citus does not create on
 // distributed or reference tables.
-var citusLocal = map[string]bool{"audit_log": true}
+var citusLocal = map[string]bool{
+	"audit_log":      true, // append-only trigger
+	"river_problems": true, // the list's version trigger (river migration 013)
+}
 
 // The SQL of every migration and store (the PostgreSQL side) stays inside what Citus
 // accepts for local and reference tables, so that a deployment can move to Citus without
