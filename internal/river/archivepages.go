@@ -751,16 +751,9 @@ func (m *Module) apiOutfallCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (m *Module) apiOutfallUpdate(w http.ResponseWriter, r *http.Request) {
-	var in OutfallInput
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		err = web.DecodeJSON(r, &in)
-	}
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	m.d.Web.Reply(w, r, http.StatusOK)(m.SaveOutfall(r.Context(), web.User(r), id, in))
+	web.ChangeByID(m.d.Web, w, r, http.StatusOK, func(id int64, in OutfallInput) (any, error) {
+		return m.SaveOutfall(r.Context(), web.User(r), id, in)
+	})
 }
 
 func (m *Module) apiMeasures(w http.ResponseWriter, r *http.Request) {
@@ -781,16 +774,9 @@ func (m *Module) apiMeasureCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (m *Module) apiMeasureProgress(w http.ResponseWriter, r *http.Request) {
-	var in ProgressInput
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		err = web.DecodeJSON(r, &in)
-	}
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	m.d.Web.Reply(w, r, http.StatusOK)(m.UpdateProgress(r.Context(), web.User(r), id, in))
+	web.ChangeByID(m.d.Web, w, r, http.StatusOK, func(id int64, in ProgressInput) (any, error) {
+		return m.UpdateProgress(r.Context(), web.User(r), id, in)
+	})
 }
 
 // DeleteArchive removes an outfall or a measure (kind "outfall" or "measure") for the

@@ -449,29 +449,15 @@ func (m *Module) UpdateChief(ctx context.Context, u *auth.User, id int64, in Chi
 }
 
 func (m *Module) apiChiefUpdate(w http.ResponseWriter, r *http.Request) {
-	var in ChiefChange
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		err = web.DecodeJSON(r, &in)
-	}
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	m.d.Web.Reply(w, r, http.StatusOK)(m.UpdateChief(r.Context(), web.User(r), id, in))
+	web.ChangeByID(m.d.Web, w, r, http.StatusOK, func(id int64, in ChiefChange) (any, error) {
+		return m.UpdateChief(r.Context(), web.User(r), id, in)
+	})
 }
 
 func (m *Module) apiChiefRetire(w http.ResponseWriter, r *http.Request) {
-	var in RetireInput
-	id, err := web.PathID(r, "id")
-	if err == nil {
-		err = web.DecodeJSON(r, &in)
-	}
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	m.d.Web.Reply(w, r, http.StatusOK)(m.RetireChief(r.Context(), web.User(r), id, in))
+	web.ChangeByID(m.d.Web, w, r, http.StatusOK, func(id int64, in RetireInput) (any, error) {
+		return m.RetireChief(r.Context(), web.User(r), id, in)
+	})
 }
 
 func (m *Module) apiReachTerms(w http.ResponseWriter, r *http.Request) {

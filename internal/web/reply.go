@@ -31,6 +31,22 @@ func (s *Server) Reply(w http.ResponseWriter, r *http.Request, status int) func(
 	}
 }
 
+// ChangeByID answers a JSON route that changes the record named by the path's {id}:
+// it reads the id and the JSON body into a T, calls do, and replies with do's answer
+// and status, or with the error (a bad id is "not found", a bad body a field error).
+func ChangeByID[T any](s *Server, w http.ResponseWriter, r *http.Request, status int, do func(id int64, in T) (any, error)) {
+	var in T
+	id, err := PathID(r, "id")
+	if err == nil {
+		err = DecodeJSON(r, &in)
+	}
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	s.Reply(w, r, status)(do(id, in))
+}
+
 // Items is the API's list answer: {"total": n, "items": [...]}, with [] for no items.
 func Items[T any](list []T) map[string]any {
 	if list == nil {
