@@ -157,6 +157,7 @@ func (m *Module) HomeCards(ctx context.Context, u *auth.User) ([]platform.Card, 
 func (m *Module) ImportFile(ctx context.Context, d *platform.Deps, path string, by *auth.User, out io.Writer) error {
 	ctx = audit.WithActor(ctx, audit.Actor{UserID: by.ID, Username: by.Username, IP: "cli"})
 	im := m.importer(d)
+	im.Bulk = true
 	start := time.Now()
 	next := 50000
 	im.Progress = func(rows int) {
