@@ -104,13 +104,13 @@ type Importer struct {
 // problems of up to chunkRows (bulk: bulkPartRows) rows, and the counts of
 // the file so far.
 type part struct {
-	subjects  []Subject
-	records   []Record
-	blacklist []BlacklistEntry
-	rejects   []Reject
-	first     int // first line of a stored row of the part (0: none)
-	last      int // last line read
-	stored    int // valid rows in the part
+	subjects                 []Subject
+	records                  []Record
+	blacklist                []BlacklistEntry
+	rejects                  []Reject
+	first                    int // first line of a stored row of the part (0: none)
+	last                     int // last line read
+	stored                   int // valid rows in the part
 	rows, accepted, rejected int
 }
 
