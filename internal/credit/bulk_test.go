@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"tongcheng/internal/credit"
 	"tongcheng/internal/store"
@@ -235,4 +236,39 @@ func TestBulkImportInterrupted(t *testing.T) {
 			t.Errorf("subject of the re-run not found by name: %q", got)
 		}
 	})
+}
+
+// TestDemoBulkSameAsChunked: the demo stores the same subjects whether it
+// commits chunk by chunk or, at the bulletin's scale, as a bulk import (the
+// threshold lowered here), and the bulk run leaves the indexes, triggers and
+// the name index as the chunked one does.
+func TestDemoBulkSameAsChunked(t *testing.T) {
+	ctx := context.Background()
+	sz := credit.DemoSizes{Subjects: 3000, Enterprises: 500, Records: 50, Blacklist: 5}
+	today := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	run := func(bulkMin int64) (rows, schema string) {
+		defer credit.SetBulkMinRows(bulkMin)()
+		db := storetest.Open(t, "sqlite")
+		e := newEnv(t, db)
+		if _, err := credit.GenerateDemo(ctx, db, sz, 3, today); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) || ':' || SUM(length(skey || name || legal_rep || address || region || established_on)) || ':' || MIN(name) || ':' || MAX(name)
+			FROM credit_subjects`).Scan(&rows); err != nil {
+			t.Fatal(err)
+		}
+		ftsIntact(t, db)
+		if n := len(found(t, db, "有限公司")); n == 0 {
+			t.Errorf("bulk min %d: names not found by a part", bulkMin)
+		}
+		return rows, schemaOf(t, e)
+	}
+	chunkRows, chunkSchema := run(1 << 40)
+	bulkRows, bulkSchema := run(100)
+	if bulkRows != chunkRows || !strings.HasPrefix(bulkRows, "3000:") {
+		t.Errorf("bulk demo stored %s, chunked %s", bulkRows, chunkRows)
+	}
+	if bulkSchema != chunkSchema {
+		t.Errorf("bulk demo schema\n%s\nchunked\n%s", bulkSchema, chunkSchema)
+	}
 }
