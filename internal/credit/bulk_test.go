@@ -85,27 +85,25 @@ func TestBulkImport(t *testing.T) {
 		}
 		const n = 3000
 		data := bulkFile(n, "岷江")
-		im := &credit.Importer{DB: db, Bulk: true}
-		res, err := im.Import(ctx, strings.NewReader(data), int64(len(data)), "bulk.csv", "bulk-1", e.users["prov"])
+		// from the command line, which allows the bulk path (SQLite only)
+		bulk := db.D() == store.SQLite
+		out, err := e.importFile("prov", "bulk.csv", []byte(data))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := db.D() == store.SQLite; res.Bulk != want {
-			t.Errorf("bulk = %v on %s, want %v", res.Bulk, db.D(), want)
-		}
-		if res.Rows != n+2 || res.Accepted != n+1 || res.Rejected != 1 {
-			t.Errorf("counts %+v", res)
+		if !strings.Contains(out, fmt.Sprintf("读取 %d 行，保存 %d 行，拒收 1 行", n+2, n+1)) || strings.Contains(out, "大批量导入") != bulk {
+			t.Errorf("command line output (bulk %v):\n%s", bulk, out)
 		}
 		if got := e.count("SELECT COUNT(*) FROM credit_subjects"); got != n+1 {
 			t.Errorf("%d subjects, want %d", got, n+1)
 		}
-		if got := e.count("SELECT COUNT(*) FROM credit_rejects r JOIN credit_batches b ON b.id = r.batch_id WHERE b.file_hash = 'bulk-1' AND r.line = ? AND r.field = '统一社会信用代码'", n+3); got != 1 {
+		if got := e.count("SELECT COUNT(*) FROM credit_rejects r JOIN credit_batches b ON b.id = r.batch_id WHERE b.file_name = 'bulk.csv' AND r.line = ? AND r.field = '统一社会信用代码'", n+3); got != 1 {
 			t.Errorf("bad row not reported with its line and field")
 		}
-		if got := e.count("SELECT COUNT(*) FROM credit_batches WHERE file_hash = 'bulk-1' AND status = 'done' AND rows_read = ? AND accepted = ?", n+2, n+1); got != 1 {
+		if got := e.count("SELECT COUNT(*) FROM credit_batches WHERE file_name = 'bulk.csv' AND status = 'done' AND rows_read = ? AND accepted = ?", n+2, n+1); got != 1 {
 			t.Errorf("batch not done with its counts")
 		}
-		if got := e.count("SELECT COUNT(*) FROM audit_log WHERE action = 'import' AND detail LIKE ?", fmt.Sprintf("%%第2–%d行：保存%d行，拒收问题1项%%", n+3, n+1)); res.Bulk && got != 1 {
+		if got := e.count("SELECT COUNT(*) FROM audit_log WHERE action = 'import' AND detail LIKE ?", fmt.Sprintf("%%第2–%d行：保存%d行，拒收问题1项%%", n+3, n+1)); bulk && got != 1 {
 			t.Errorf("bulk import not audited as one entry of the whole file")
 		}
 		if got := found(t, db, "改名后的一号"); len(got) != 1 || got[0] != "岷江改名后的一号公司" {
@@ -146,10 +144,13 @@ func TestBulkImport(t *testing.T) {
 		}
 		var updated string
 		db.QueryRow(ctx, "SELECT MAX(updated_at) FROM credit_subjects").Scan(&updated)
-		// the same file again: nothing changes
-		res, err = im.Import(ctx, strings.NewReader(data), int64(len(data)), "bulk.csv", "bulk-1", e.users["prov"])
+		// the same file again, from the command line: nothing changes
+		out, err = e.importFile("prov", "bulk.csv", []byte(data))
 		if err != nil {
 			t.Fatal(err)
+		}
+		if !strings.Contains(out, fmt.Sprintf("读取 %d 行，保存 %d 行，拒收 1 行", n+2, n+1)) || strings.Contains(out, "大批量导入") != bulk {
+			t.Errorf("command line output of the re-import:\n%s", out)
 		}
 		var updated2 string
 		db.QueryRow(ctx, "SELECT MAX(updated_at) FROM credit_subjects").Scan(&updated2)
