@@ -2,6 +2,7 @@ package credit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"tongcheng/internal/store"
@@ -13,12 +14,17 @@ import (
 // name index (about a dozen postings a name). A bulk import keeps only the
 // natural-key index live (the upsert needs it) and, in the same transaction,
 // drops the other B-tree indexes, stores every part of the file and builds
-// them once at the end (sorted). The name index stays fed by its triggers,
-// but holds the new postings in memory until the end (FTS5 "hashsize") and
-// writes them as one segment instead of merging hundreds of small ones.
+// them once at the end (sorted). The name index's insert trigger is dropped
+// too: FTS5 writes the postings it holds in memory at every statement, so
+// fed row by row it made a segment per 500-row upsert and merged them again
+// and again; the new subjects are added in one statement at the end instead,
+// their postings held in memory (FTS5 "hashsize") and written as one
+// segment. Its update trigger is limited meanwhile to the subjects stored
+// before, so that a subject of this import whose name a later row of the file
+// changes is indexed once, with its last name.
 // Everything happens in one transaction: a killed import leaves the library
-// as it was, indexes included, and a re-run of the same file completes it
-// (its batch is reused).
+// as it was, indexes and triggers included, and a re-run of the same file
+// completes it (its batch is reused).
 
 // bulkPartRows is how many rows one part of a bulk import holds.
 const bulkPartRows = 10000
@@ -90,10 +96,19 @@ func (w *partWriter) bulk(ctx context.Context, parts <-chan *part) error {
 	return nil
 }
 
-// subjectsBulk is a bulk import in progress: the dropped indexes.
+// subjectsBulk is a bulk import in progress: what was dropped, to be restored.
 type subjectsBulk struct {
-	indexes []string // their CREATE INDEX statements
+	indexes []string // CREATE INDEX statements of the dropped indexes
+	maxID   int64    // the last subject id before the import
+	insert  string   // CREATE TRIGGER statements of the name index's insert
+	update  string   // and update triggers
 }
+
+// The name index's triggers (migrations/002_name_search.sqlite.sql).
+const (
+	ftsInsertTrigger = "credit_subjects_fts_ai"
+	ftsUpdateTrigger = "credit_subjects_fts_au"
+)
 
 // ftsHashBytes is the FTS5 "hashsize" of the name index: how much of new
 // postings it holds in memory before writing a segment. During a bulk import
@@ -104,29 +119,48 @@ const (
 )
 
 // beginBulk prepares tx for a bulk import of subjects: a large page cache for
-// its connection, the name index's in-memory postings raised, and the
-// secondary indexes dropped (the natural key's index, which is the UNIQUE
-// constraint's and has no SQL, stays: the upsert needs it).
+// its connection, the name index's in-memory postings raised, the secondary
+// indexes and the name index's insert trigger dropped (the natural key's
+// index, which is the UNIQUE constraint's and has no SQL, stays: the upsert
+// needs it) and its update trigger limited to the subjects stored before.
 func beginBulk(ctx context.Context, tx *store.Tx) (*subjectsBulk, error) {
 	b := &subjectsBulk{}
-	rows, err := tx.Query(ctx, "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'credit_subjects' AND type = 'index' AND sql IS NOT NULL ORDER BY name")
+	if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(id), 0) FROM credit_subjects").Scan(&b.maxID); err != nil {
+		return nil, err
+	}
+	rows, err := tx.Query(ctx, "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'credit_subjects' AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY name")
 	if err != nil {
 		return nil, err
 	}
 	qs := []string{fmt.Sprintf("PRAGMA cache_size = -%d", bulkCacheKiB), ftsHashSize(ftsHashBytesBulk)}
 	for rows.Next() {
-		var name, sql string
-		if err := rows.Scan(&name, &sql); err != nil {
+		var typ, name, sql string
+		if err := rows.Scan(&typ, &name, &sql); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		b.indexes = append(b.indexes, sql)
-		qs = append(qs, "DROP INDEX "+name)
+		switch {
+		case typ == "index":
+			b.indexes = append(b.indexes, sql)
+			qs = append(qs, "DROP INDEX "+name)
+		case name == ftsInsertTrigger:
+			b.insert = sql
+		case name == ftsUpdateTrigger:
+			b.update = sql
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	if b.insert == "" || b.update == "" {
+		return nil, errors.New("credit bulk import: the name index's triggers are missing")
+	}
+	qs = append(qs, "DROP TRIGGER "+ftsInsertTrigger, "DROP TRIGGER "+ftsUpdateTrigger,
+		fmt.Sprintf(`CREATE TRIGGER %s AFTER UPDATE OF name ON credit_subjects WHEN old.name <> new.name AND old.id <= %d BEGIN
+	INSERT INTO credit_subjects_fts (credit_subjects_fts, rowid, name) VALUES ('delete', old.id, old.name);
+	INSERT INTO credit_subjects_fts (rowid, name) VALUES (new.id, new.name);
+END`, ftsUpdateTrigger, b.maxID))
 	for _, q := range qs {
 		if _, err := tx.Exec(ctx, q); err != nil {
 			return nil, err
@@ -140,10 +174,13 @@ func ftsHashSize(n int) string {
 }
 
 // finish builds the dropped indexes (the sorter may use a second thread),
-// writes and merges the name index's new postings and sets its memory and the
+// adds the new subjects to the name index in one statement, restores its
+// triggers as they were, merges its segments and sets its memory and the
 // connection's page cache back.
 func (b *subjectsBulk) finish(ctx context.Context, tx *store.Tx) error {
-	qs := append(append([]string{"PRAGMA threads = 2"}, b.indexes...), "PRAGMA threads = 0")
+	qs := append(append([]string{"PRAGMA threads = 2"}, b.indexes...), "PRAGMA threads = 0",
+		fmt.Sprintf("INSERT INTO credit_subjects_fts (rowid, name) SELECT id, name FROM credit_subjects WHERE id > %d", b.maxID),
+		"DROP TRIGGER "+ftsUpdateTrigger, b.update, b.insert)
 	for _, q := range qs {
 		if _, err := tx.Exec(ctx, q); err != nil {
 			return err

@@ -195,7 +195,8 @@ func TestBulkImportInterrupted(t *testing.T) {
 		}
 		schema := schemaOf(t, e)
 		const n = 30000
-		data := bulkFile(n, "沱江")
+		// subject 5 of the file comes again in its last line, three parts later, with another name
+		data := bulkFile(n, "沱江") + credit.MakeUSCC("91", "510104", "40000005") + ",沱江改名后的五号公司,企业,王伟,510100,510104\n"
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		im := &credit.Importer{DB: db, Bulk: true}
@@ -223,7 +224,7 @@ func TestBulkImportInterrupted(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Accepted != n+1 || res.Rejected != 1 {
+		if res.Accepted != n+2 || res.Rejected != 1 {
 			t.Errorf("re-run: %+v", res)
 		}
 		if got := e.count("SELECT COUNT(*) FROM credit_subjects"); got != n+4 {
@@ -235,6 +236,13 @@ func TestBulkImportInterrupted(t *testing.T) {
 		ftsIntact(t, db)
 		if got := found(t, db, "沱江29999号"); len(got) != 1 {
 			t.Errorf("subject of the re-run not found by name: %q", got)
+		}
+		// a subject of the import renamed by a later part: found by its last name only
+		if got := found(t, db, "改名后的五号"); len(got) != 1 {
+			t.Errorf("renamed subject of the import not found by its last name: %q", got)
+		}
+		if got := found(t, db, "沱江5号商贸"); len(got) != 0 {
+			t.Errorf("renamed subject of the import still found by its first name: %q", got)
 		}
 	})
 }
