@@ -154,7 +154,7 @@ func beginBulk(ctx context.Context, tx *store.Tx) (*subjectsBulk, error) {
 		return nil, err
 	}
 	if b.insert == "" || b.update == "" {
-		return nil, errors.New("credit bulk import: the name index's triggers are missing")
+		return nil, errors.New("数据库中缺少主体名称索引的触发器（credit_subjects_fts_ai/au），数据库结构不完整：请先运行 tongcheng migrate 再导入")
 	}
 	qs = append(qs, "DROP TRIGGER "+ftsInsertTrigger, "DROP TRIGGER "+ftsUpdateTrigger,
 		fmt.Sprintf(`CREATE TRIGGER %s AFTER UPDATE OF name ON credit_subjects WHEN old.name <> new.name AND old.id <= %d BEGIN
