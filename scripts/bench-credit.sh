@@ -4,7 +4,7 @@
 #  2. name search latency (Go benchmark BenchmarkNameSearch over that database);
 #  3. import of the 1.38 million subjects as CSV: `tongcheng import credit FILE` into a fresh
 #     database, against the sqlite3 command-line tool's `.import` of the same file into a bare
-#     table (the floor: it validates nothing), run one after the other;
+#     table (the floor: it validates nothing), run one after the other; wall and CPU time of each;
 #  4. HTTP under load with wrk against `tongcheng serve` (logged in with a session cookie):
 #     credit report by USCC (GET /api/v1/credit/subjects/{code}) and the name-search page
 #     (GET /credit/?by=name&q=…), each over 500 different subjects, latency percentiles.
@@ -83,14 +83,16 @@ if has import; then
 		FROM credit_subjects ORDER BY id" >"$csv"
 	rows=$(($(wc -l <"$csv") - 1))
 	echo "== sqlite3 .import (bare table)" >&2
-	/usr/bin/env time -f "%e" -o "$tmp/bare.time" sqlite3 "$tmp/bare.db" ".import --csv $csv bare"
-	bare=$(cat "$tmp/bare.time")
+	/usr/bin/env time -f "%e %U %S" -o "$tmp/bare.time" sqlite3 "$tmp/bare.db" ".import --csv $csv bare"
+	read -r bare bare_u bare_s <"$tmp/bare.time"
 	echo "== tongcheng import credit" >&2
 	"$bin" user add --db "$tmp/import.db" --username admin --region 510000 --roles '*:admin' --password tongcheng-demo >/dev/null
-	/usr/bin/env time -f "%e" -o "$tmp/import.time" "$bin" import --db "$tmp/import.db" credit "$csv" >"$tmp/import.log"
-	imp=$(cat "$tmp/import.time")
-	grep '^读取' "$tmp/import.log" >&2
-	say "import of $rows subject rows ($(mib "$(stat -c %s "$csv")") CSV): tongcheng import $imp s ($(awk -v n="$rows" -v s="$imp" 'BEGIN { printf "%.0f", n / s }') rows/s), sqlite3 .import $bare s ($(awk -v n="$rows" -v s="$bare" 'BEGIN { printf "%.0f", n / s }') rows/s), ratio $(awk -v a="$imp" -v b="$bare" 'BEGIN { printf "%.2f", a / b }')"
+	/usr/bin/env time -f "%e %U %S" -o "$tmp/import.time" "$bin" import --db "$tmp/import.db" credit "$csv" >"$tmp/import.log"
+	read -r imp imp_u imp_s <"$tmp/import.time"
+	grep -E '^(读取|大批量)' "$tmp/import.log" >&2
+	# on a shared machine the CPU times (user + sys) compare better than the wall times
+	cpu() { awk -v u="$1" -v s="$2" 'BEGIN { printf "%.2f", u + s }'; }
+	say "import of $rows subject rows ($(mib "$(stat -c %s "$csv")") CSV): tongcheng import $imp s wall, $(cpu "$imp_u" "$imp_s") s CPU ($(awk -v n="$rows" -v s="$imp" 'BEGIN { printf "%.0f", n / s }') rows/s), sqlite3 .import $bare s wall, $(cpu "$bare_u" "$bare_s") s CPU ($(awk -v n="$rows" -v s="$bare" 'BEGIN { printf "%.0f", n / s }') rows/s), ratio $(awk -v a="$imp" -v b="$bare" 'BEGIN { printf "%.2f", a / b }') wall, $(awk -v a="$(cpu "$imp_u" "$imp_s")" -v b="$(cpu "$bare_u" "$bare_s")" 'BEGIN { printf "%.2f", a / b }') CPU"
 	rm -f "$csv"
 fi
 

@@ -135,92 +135,118 @@ func GenerateDemo(ctx context.Context, db *store.DB, sz DemoSizes, seed int64, t
 	subjects := make([]ref, 0, sz.Subjects)
 	const chunk = 5000
 	batch := make([]Subject, 0, chunk)
+	// at the bulletin's scale the subjects are stored as a bulk import (one
+	// transaction, indexes built at the end); a small demo commits each chunk
+	var bulkTx *store.Tx
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		err := db.InTx(ctx, func(tx *store.Tx) error {
-			if err := bulkCache(ctx, tx); err != nil {
-				return err
-			}
-			return upsertSubjects(ctx, tx, batch, 0, time.Now())
-		})
+		var err error
+		if bulkTx != nil {
+			err = upsertSubjects(ctx, bulkTx, batch, 0, time.Now())
+		} else {
+			err = db.InTx(ctx, func(tx *store.Tx) error {
+				if err := bulkCache(ctx, tx); err != nil {
+					return err
+				}
+				return upsertSubjects(ctx, tx, batch, 0, time.Now())
+			})
+		}
 		batch = batch[:0]
 		return err
 	}
 	base := rng.IntN(10000000)
 	enterprises := 0
 	pick := func(xs []rune) string { return string(xs[rng.IntN(len(xs))]) }
-	for i := 0; i < sz.Subjects; i++ {
-		city := pickCity()
-		county := counties[city][rng.IntN(len(counties[city]))]
-		cityShort, countyName := strings.TrimSuffix(region.Name(city), "市"), region.Name(county)
-		zihao := pick(demoTradeChars) + pick(demoTradeChars)
-		// exactly sz.Enterprises enterprises, spread evenly over the run
-		typ := SubjectIndividual
-		if (i+1)*sz.Enterprises/sz.Subjects > i*sz.Enterprises/sz.Subjects {
-			typ = SubjectEnterprise
-		} else if x := rng.IntN(100); x >= 96 {
-			typ = SubjectCooperative
-		} else if x >= 94 {
-			typ = SubjectSocialOrg
-		}
-		body := fmt.Sprintf("%08d", (base+i*7)%100000000)
-		var name, industry, prefix, regNo string
-		switch typ {
-		case SubjectEnterprise:
-			tr := demoTrades[rng.IntN(len(demoTrades))]
-			name, industry, prefix = cityShort+zihao+tr.word+[]string{"有限公司", "有限公司", "有限公司", "有限责任公司", "股份有限公司"}[rng.IntN(5)], tr.industry, "91"
-		case SubjectIndividual:
-			sh := demoShops[rng.IntN(len(demoShops))]
-			owner := zihao
-			if rng.IntN(2) == 0 {
-				owner = string(demoSurnames[rng.IntN(len(demoSurnames))]) + "记"
+	writeSubjects := func() error {
+		for i := 0; i < sz.Subjects; i++ {
+			city := pickCity()
+			county := counties[city][rng.IntN(len(counties[city]))]
+			cityShort, countyName := strings.TrimSuffix(region.Name(city), "市"), region.Name(county)
+			zihao := pick(demoTradeChars) + pick(demoTradeChars)
+			// exactly sz.Enterprises enterprises, spread evenly over the run
+			typ := SubjectIndividual
+			if (i+1)*sz.Enterprises/sz.Subjects > i*sz.Enterprises/sz.Subjects {
+				typ = SubjectEnterprise
+			} else if x := rng.IntN(100); x >= 96 {
+				typ = SubjectCooperative
+			} else if x >= 94 {
+				typ = SubjectSocialOrg
 			}
-			name, industry, prefix = countyName+owner+sh.word+[]string{"店", "馆", "经营部"}[rng.IntN(3)], sh.industry, "92"
-			// at the bulletin's scale, one in 200 was registered before codes were
-			// given: the placeholder and the 工商注册号 (the small set keeps codes only)
-			if rng.IntN(200) == 0 && sz.Subjects >= 100000 {
-				regNo = county + fmt.Sprintf("6%08d", (base+i*7)%100000000)
+			body := fmt.Sprintf("%08d", (base+i*7)%100000000)
+			var name, industry, prefix, regNo string
+			switch typ {
+			case SubjectEnterprise:
+				tr := demoTrades[rng.IntN(len(demoTrades))]
+				name, industry, prefix = cityShort+zihao+tr.word+[]string{"有限公司", "有限公司", "有限公司", "有限责任公司", "股份有限公司"}[rng.IntN(5)], tr.industry, "91"
+			case SubjectIndividual:
+				sh := demoShops[rng.IntN(len(demoShops))]
+				owner := zihao
+				if rng.IntN(2) == 0 {
+					owner = string(demoSurnames[rng.IntN(len(demoSurnames))]) + "记"
+				}
+				name, industry, prefix = countyName+owner+sh.word+[]string{"店", "馆", "经营部"}[rng.IntN(3)], sh.industry, "92"
+				// at the bulletin's scale, one in 200 was registered before codes were
+				// given: the placeholder and the 工商注册号 (the small set keeps codes only)
+				if rng.IntN(200) == 0 && sz.Subjects >= 100000 {
+					regNo = county + fmt.Sprintf("6%08d", (base+i*7)%100000000)
+				}
+			case SubjectCooperative:
+				name, industry, prefix = countyName+zihao+[]string{"种植", "养殖", "果蔬", "茶叶"}[rng.IntN(4)]+"专业合作社", "A 农、林、牧、渔业", "93"
+			default:
+				name, industry, prefix = cityShort+"市"+zihao+[]string{"餐饮行业协会", "个体劳动者协会", "商会", "志愿服务协会"}[rng.IntN(4)], "S 公共管理、社会保障和社会组织", "51"
 			}
-		case SubjectCooperative:
-			name, industry, prefix = countyName+zihao+[]string{"种植", "养殖", "果蔬", "茶叶"}[rng.IntN(4)]+"专业合作社", "A 农、林、牧、渔业", "93"
-		default:
-			name, industry, prefix = cityShort+"市"+zihao+[]string{"餐饮行业协会", "个体劳动者协会", "商会", "志愿服务协会"}[rng.IntN(4)], "S 公共管理、社会保障和社会组织", "51"
-		}
-		code := MakeUSCC(prefix, county, body)
-		if regNo != "" {
-			code = NoCodePlaceholder
-		}
-		s := Subject{USCC: code, RegNo: regNo, Name: name, Type: typ, LegalRep: demoPerson(rng), Address: region.FullName(county) + strconv.Itoa(1+rng.IntN(999)) + "号",
-			CityCode: city, CountyCode: county, Status: StatusActive, Industry: industry,
-			EstablishedOn: today.AddDate(-1-rng.IntN(20), -rng.IntN(12), -rng.IntN(28))}
-		if rng.IntN(50) == 0 {
-			s.Status = StatusDeregistered
-		}
-		if es := ValidateSubject(&s); len(es) > 0 {
-			return DemoSizes{}, fmt.Errorf("demo subject %s: %v", code, es)
-		}
-		if typ == SubjectEnterprise {
-			enterprises++
-		}
-		if regNo == "" { // records and blacklist entries name subjects with a code
-			subjects = append(subjects, ref{s.USCC, s.Name, s.LegalRep, city})
-		}
-		batch = append(batch, s)
-		if len(batch) == chunk {
-			if err := flush(); err != nil {
-				return DemoSizes{}, err
+			code := MakeUSCC(prefix, county, body)
+			if regNo != "" {
+				code = NoCodePlaceholder
 			}
+			s := Subject{USCC: code, RegNo: regNo, Name: name, Type: typ, LegalRep: demoPerson(rng), Address: region.FullName(county) + strconv.Itoa(1+rng.IntN(999)) + "号",
+				CityCode: city, CountyCode: county, Status: StatusActive, Industry: industry,
+				EstablishedOn: today.AddDate(-1-rng.IntN(20), -rng.IntN(12), -rng.IntN(28))}
+			if rng.IntN(50) == 0 {
+				s.Status = StatusDeregistered
+			}
+			if es := ValidateSubject(&s); len(es) > 0 {
+				return fmt.Errorf("demo subject %s: %v", code, es)
+			}
+			if typ == SubjectEnterprise {
+				enterprises++
+			}
+			if regNo == "" { // records and blacklist entries name subjects with a code
+				subjects = append(subjects, ref{s.USCC, s.Name, s.LegalRep, city})
+			}
+			batch = append(batch, s)
+			if len(batch) == chunk {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+		return flush()
+	}
+	var err error
+	if int64(sz.Subjects) >= bulkMinRows && db.D() == store.SQLite {
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			b, err := beginBulk(ctx, tx)
+			if err != nil {
+				return err
+			}
+			bulkTx = tx
+			defer func() { bulkTx = nil }()
+			if err := writeSubjects(); err != nil {
+				return err
+			}
+			return b.finish(ctx, tx)
+		})
+	} else {
+		err = writeSubjects()
+		if err == nil && sz.Subjects >= optimizeSearchThreshold {
+			err = optimizeSearchIndex(ctx, db)
 		}
 	}
-	if err := flush(); err != nil {
+	if err != nil {
 		return DemoSizes{}, err
-	}
-	if sz.Subjects >= optimizeSearchThreshold {
-		if err := optimizeSearchIndex(ctx, db); err != nil {
-			return DemoSizes{}, err
-		}
 	}
 	if len(subjects) == 0 {
 		return DemoSizes{}, nil
@@ -232,7 +258,7 @@ func GenerateDemo(ctx context.Context, db *store.DB, sz DemoSizes, seed int64, t
 	types := DefaultBulletinConfig().Types
 	cal := DefaultCalendar()
 	recs := 0
-	err := db.InTx(ctx, func(tx *store.Tx) error {
+	err = db.InTx(ctx, func(tx *store.Tx) error {
 		for i := 0; i < sz.Records; i++ {
 			s := subjects[rng.IntN(len(subjects))]
 			// most records come from the subject's own city, some from the others (shared data)

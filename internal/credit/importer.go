@@ -74,6 +74,9 @@ type ImportResult struct {
 	Accepted int      `json:"accepted"`
 	Rejected int      `json:"rejected"`
 	Errors   []Reject `json:"errors"` // every problem, in file order
+	// Bulk is true when the file was stored in one transaction with the
+	// subjects' secondary indexes built afterwards (see Importer.Bulk).
+	Bulk bool `json:"bulk,omitempty"`
 }
 
 // Importer stores files into the library.
@@ -88,11 +91,34 @@ type Importer struct {
 	Chunk func(batchID int64, rows, accepted, rejected int)
 	// SkipAudit leaves out the audit entry of each chunk (demo data only).
 	SkipAudit bool
+	// Bulk lets a large subjects file be stored in one transaction on SQLite
+	// (see bulkWanted): the secondary indexes are dropped and built once at
+	// the end, which is many times faster than updating them row by row, but
+	// the write lock is held until the whole file is stored, so a server
+	// sharing the file waits for it. The command line sets it; uploads through
+	// the server keep committing every chunkRows rows.
+	Bulk bool
+}
+
+// part is what the reader hands to the writer: the valid values and the
+// problems of up to chunkRows (bulk: bulkPartRows) rows, and the counts of
+// the file so far.
+type part struct {
+	subjects                 []Subject
+	records                  []Record
+	blacklist                []BlacklistEntry
+	rejects                  []Reject
+	first                    int // first line of a stored row of the part (0: none)
+	last                     int // last line read
+	stored                   int // valid rows in the part
+	rows, accepted, rejected int
 }
 
 // Import reads a CSV or .xlsx from r (size -1 when unknown), validates every
 // row and stores the valid ones by natural key in transactions of chunkRows
-// rows, each with its rejected rows, the batch counters and an audit entry.
+// rows, each with its rejected rows, the batch counters and an audit entry
+// (a bulk import: one transaction for the whole file, see Bulk). Reading and
+// validating run beside the writing, one goroutine each.
 // hash identifies the file (re-importing the same file reuses its batch).
 // Rows whose region is outside u's are rejected.
 func (im *Importer) Import(ctx context.Context, r io.Reader, size int64, name, hash string, u *auth.User) (*ImportResult, error) {
@@ -117,66 +143,72 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, size int64, name, h
 	if err != nil {
 		return nil, err
 	}
-	defRT := defaultRecordType(rr.Keys())
-	var (
-		subjects  []Subject
-		records   []Record
-		blacklist []BlacklistEntry
-		rejects   []Reject
-		firstLine int
-		lastLine  int
-		pending   int
-	)
-	flush := func(done bool) error {
-		if pending == 0 && len(rejects) == 0 && !done {
-			return nil
-		}
-		err := im.DB.InTx(ctx, func(tx *store.Tx) error {
-			if err := bulkCache(ctx, tx); err != nil {
-				return err
-			}
-			var err error
-			switch kind {
-			case KindSubjects:
-				err = upsertSubjects(ctx, tx, subjects, res.BatchID, time.Now())
-			case KindRecords:
-				err = upsertRecords(ctx, tx, records, res.BatchID, today, time.Now())
-			case KindBlacklist:
-				err = upsertBlacklist(ctx, tx, blacklist, res.BatchID, time.Now())
-			}
-			if err != nil {
-				return err
-			}
-			if err := insertRejects(ctx, tx, res.BatchID, rejects, today, u.Region); err != nil {
-				return err
-			}
-			if err := updateBatch(ctx, tx, res.BatchID, res.Rows, res.Accepted, res.Rejected, done); err != nil {
-				return err
-			}
-			if im.SkipAudit || (pending == 0 && len(rejects) == 0) {
-				return nil
-			}
-			return audit.Log(ctx, tx, audit.Entry{Action: "import", Module: "credit", ObjectType: "batch", ObjectID: strconv.FormatInt(res.BatchID, 10), Region: u.Region,
-				Detail: fmt.Sprintf("%s %s 第%d–%d行：保存%d行，拒收问题%d项", KindNames[kind], name, firstLine, lastLine, pending, len(rejects))})
-		})
+	if im.Bulk && kind == KindSubjects {
+		res.Bulk, err = bulkWanted(ctx, im.DB, size)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		subjects, records, blacklist, rejects, pending, firstLine = subjects[:0], records[:0], blacklist[:0], rejects[:0], 0, 0
-		if im.Progress != nil {
-			im.Progress(res.Rows)
+	}
+	n := chunkRows
+	if res.Bulk {
+		n = bulkPartRows
+	}
+	// the reader stops when the writer fails (rctx), the writer when the reader does
+	rctx, stop := context.WithCancel(ctx)
+	defer stop()
+	parts := make(chan *part, 2)
+	w := &partWriter{im: im, res: res, kind: kind, name: name, today: today, u: u}
+	go func() {
+		defer close(parts)
+		w.readErr = readParts(rctx, rr, kind, u, n, parts, &res.Errors)
+	}()
+	if res.Bulk {
+		err = w.bulk(ctx, parts)
+	} else {
+		err = w.chunks(ctx, parts)
+	}
+	// the reader is stopped and waited for: from here on res is the caller's alone
+	stop()
+	for range parts {
+	}
+	if err == nil {
+		err = w.readErr
+	}
+	if err != nil {
+		return res, err
+	}
+	if kind == KindSubjects && !res.Bulk && res.Accepted >= optimizeSearchThreshold {
+		if err := optimizeSearchIndex(ctx, im.DB); err != nil {
+			return res, err
 		}
-		if im.Chunk != nil {
-			im.Chunk(res.BatchID, res.Rows, res.Accepted, res.Rejected)
+	}
+	return res, nil
+}
+
+// readParts reads every row of rr, validates it and checks it against u's
+// region, and sends the valid values and the problems to out in parts of n
+// stored rows; every problem is also appended to errs. It ends at the end of
+// the file, on a file error or when ctx ends.
+func readParts(ctx context.Context, rr *RowReader, kind string, u *auth.User, n int, out chan<- *part, errs *[]Reject) error {
+	defRT := defaultRecordType(rr.Keys())
+	p := &part{}
+	var rows, accepted, rejected int
+	send := func() error {
+		p.rows, p.accepted, p.rejected = rows, accepted, rejected
+		select {
+		case out <- p:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
+		p = &part{last: p.last}
 		return nil
 	}
 	reject := func(es FieldErrors, rt, city, unit string) {
-		res.Rejected++
+		rejected++
 		for _, e := range es {
 			rj := Reject{Line: e.Line, Field: e.Field, Reason: e.Reason, Type: rt, City: city, SourceUnit: unit}
-			rejects = append(rejects, rj)
-			res.Errors = append(res.Errors, rj)
+			p.rejects = append(p.rejects, rj)
+			*errs = append(*errs, rj)
 		}
 	}
 	scopeErr := func(line int, field, code string) FieldErrors {
@@ -184,7 +216,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, size int64, name, h
 	}
 	for {
 		if err := ctx.Err(); err != nil {
-			return res, err
+			return err
 		}
 		row, err := rr.Next()
 		if err == io.EOF {
@@ -192,19 +224,16 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, size int64, name, h
 		}
 		var fe FieldError
 		if errors.As(err, &fe) {
-			res.Rows++
+			rows++
 			reject(FieldErrors{fe}, "", cityOf(u.Region), "")
-			lastLine = fe.Line
+			p.last = fe.Line
 			continue
 		}
 		if err != nil {
-			return res, err
+			return err
 		}
-		res.Rows++
-		if firstLine == 0 {
-			firstLine = row.Line
-		}
-		lastLine = row.Line
+		rows++
+		p.last = row.Line
 		switch kind {
 		case KindSubjects:
 			s, es := SubjectFromRow(row)
@@ -215,7 +244,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, size int64, name, h
 				reject(es, "", cityOf(u.Region), "")
 				continue
 			}
-			subjects = append(subjects, s)
+			p.subjects = append(p.subjects, s)
 		case KindRecords:
 			rec, es := RecordFromRow(row, defRT)
 			if len(es) == 0 && !u.CanWrite(rec.SourceRegion) {
@@ -229,7 +258,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, size int64, name, h
 				reject(es, string(rec.Type), city, rec.SourceUnit)
 				continue
 			}
-			records = append(records, rec)
+			p.records = append(p.records, rec)
 		case KindBlacklist:
 			e, es := BlacklistFromRow(row)
 			if len(es) == 0 && !u.CanWrite(BlacklistRegion(&e)) {
@@ -239,25 +268,107 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, size int64, name, h
 				reject(es, "", cityOf(u.Region), "")
 				continue
 			}
-			blacklist = append(blacklist, e)
+			p.blacklist = append(p.blacklist, e)
 		}
-		res.Accepted++
-		pending++
-		if pending >= chunkRows {
-			if err := flush(false); err != nil {
-				return res, err
+		if p.first == 0 {
+			p.first = row.Line
+		}
+		accepted++
+		p.stored++
+		if p.stored >= n {
+			if err := send(); err != nil {
+				return err
 			}
 		}
 	}
-	if err := flush(true); err != nil {
-		return res, err
+	return send()
+}
+
+// partWriter stores the parts of one import.
+type partWriter struct {
+	im    *Importer
+	res   *ImportResult
+	kind  string
+	name  string
+	today time.Time
+	u     *auth.User
+	// readErr is why the reader stopped early (set before parts is closed)
+	readErr error
+}
+
+// store writes the values and problems of p in tx.
+func (w *partWriter) store(ctx context.Context, tx *store.Tx, p *part) error {
+	var err error
+	switch w.kind {
+	case KindSubjects:
+		err = upsertSubjects(ctx, tx, p.subjects, w.res.BatchID, time.Now())
+	case KindRecords:
+		err = upsertRecords(ctx, tx, p.records, w.res.BatchID, w.today, time.Now())
+	case KindBlacklist:
+		err = upsertBlacklist(ctx, tx, p.blacklist, w.res.BatchID, time.Now())
 	}
-	if kind == KindSubjects && res.Accepted >= optimizeSearchThreshold {
-		if err := optimizeSearchIndex(ctx, im.DB); err != nil {
-			return res, err
+	if err != nil {
+		return err
+	}
+	w.res.Rows, w.res.Accepted, w.res.Rejected = p.rows, p.accepted, p.rejected
+	return insertRejects(ctx, tx, w.res.BatchID, p.rejects, w.today, w.u.Region)
+}
+
+// finish updates the batch counters and writes the audit entry of the rows
+// stored since the last one (lines first–last, stored rows, problems).
+func (w *partWriter) finish(ctx context.Context, tx *store.Tx, first, last, stored, problems int, done bool) error {
+	if err := updateBatch(ctx, tx, w.res.BatchID, w.res.Rows, w.res.Accepted, w.res.Rejected, done); err != nil {
+		return err
+	}
+	if w.im.SkipAudit || (stored == 0 && problems == 0) {
+		return nil
+	}
+	return audit.Log(ctx, tx, audit.Entry{Action: "import", Module: "credit", ObjectType: "batch", ObjectID: strconv.FormatInt(w.res.BatchID, 10), Region: w.u.Region,
+		Detail: fmt.Sprintf("%s %s 第%d–%d行：保存%d行，拒收问题%d项", KindNames[w.kind], w.name, first, last, stored, problems)})
+}
+
+func (w *partWriter) committed() {
+	if w.im.Progress != nil {
+		w.im.Progress(w.res.Rows)
+	}
+	if w.im.Chunk != nil {
+		w.im.Chunk(w.res.BatchID, w.res.Rows, w.res.Accepted, w.res.Rejected)
+	}
+}
+
+// chunks commits every part in a transaction of its own; the last one also
+// marks the batch done. A part is held until the next one arrives, so that
+// the last is known.
+func (w *partWriter) chunks(ctx context.Context, parts <-chan *part) error {
+	commit := func(p *part, done bool) error {
+		err := w.im.DB.InTx(ctx, func(tx *store.Tx) error {
+			if err := bulkCache(ctx, tx); err != nil {
+				return err
+			}
+			if err := w.store(ctx, tx, p); err != nil {
+				return err
+			}
+			return w.finish(ctx, tx, p.first, p.last, p.stored, len(p.rejects), done)
+		})
+		if err != nil {
+			return err
 		}
+		w.committed()
+		return nil
 	}
-	return res, nil
+	var held *part
+	for p := range parts {
+		if held != nil {
+			if err := commit(held, false); err != nil {
+				return err
+			}
+		}
+		held = p
+	}
+	if held == nil || w.readErr != nil {
+		return w.readErr // nothing read, or the reader stopped early: the held part is not the last
+	}
+	return commit(held, true)
 }
 
 // bulkCache gives the connection of tx a page cache of 64 MiB on SQLite: with

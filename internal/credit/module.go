@@ -157,6 +157,7 @@ func (m *Module) HomeCards(ctx context.Context, u *auth.User) ([]platform.Card, 
 func (m *Module) ImportFile(ctx context.Context, d *platform.Deps, path string, by *auth.User, out io.Writer) error {
 	ctx = audit.WithActor(ctx, audit.Actor{UserID: by.ID, Username: by.Username, IP: "cli"})
 	im := m.importer(d)
+	im.Bulk = true
 	start := time.Now()
 	next := 50000
 	im.Progress = func(rows int) {
@@ -167,7 +168,10 @@ func (m *Module) ImportFile(ctx context.Context, d *platform.Deps, path string, 
 	}
 	res, err := im.ImportPath(ctx, path, by)
 	if err != nil {
-		if res != nil {
+		switch {
+		case res != nil && res.Bulk:
+			fmt.Fprintf(out, "导入中断：大批量导入在一个事务中进行，本文件的数据均未保存、库保持原样，重新运行同一命令即可 / interrupted: nothing of the file was stored, re-run to import it (batch %d)\n", res.BatchID)
+		case res != nil:
 			fmt.Fprintf(out, "导入中断：已提交的部分保持完整，重新运行同一命令即可完成 / interrupted: re-run to complete (batch %d)\n", res.BatchID)
 		}
 		return err
@@ -175,6 +179,9 @@ func (m *Module) ImportFile(ctx context.Context, d *platform.Deps, path string, 
 	fmt.Fprintf(out, "%s：%s（%s，%s），批次 %d\n", KindNames[res.Kind], res.FileName, strings.ToUpper(string(res.Format)), res.Encoding, res.BatchID)
 	fmt.Fprintf(out, "读取 %d 行，保存 %d 行，拒收 %d 行，用时 %.1f 秒 / rows %d, stored %d, rejected %d\n",
 		res.Rows, res.Accepted, res.Rejected, time.Since(start).Seconds(), res.Rows, res.Accepted, res.Rejected)
+	if res.Bulk {
+		fmt.Fprintln(out, "大批量导入：整个文件在一个事务中保存，名称、法定代表人、地市索引在最后统一重建 / bulk import: one transaction, indexes built at the end")
+	}
 	const maxShown = 200
 	for i, e := range res.Errors {
 		if i == maxShown {
