@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -52,16 +53,24 @@ type App struct {
 	Modules []platform.Module
 }
 
-// Modules returns every module the program has, in navigation order.
-// New modules are added here (and nowhere else).
+// Modules returns a new set of every module the program has, in navigation order
+// (programModules in modules.go), followed by any module registered by a test that the
+// program does not have.
 func Modules() []platform.Module {
-	return registered
+	mods := programModules()
+	for _, m := range registered {
+		if !slices.ContainsFunc(mods, func(x platform.Module) bool { return x.Key() == m.Key() }) {
+			mods = append(mods, m)
+		}
+	}
+	return mods
 }
 
 var registered []platform.Module
 
-// Register adds a module; called from modules.go. A second module with the same key
-// is ignored, so a module's own tests may register it before the app is built.
+// Register adds a module that the program does not build itself (a module's tests may
+// call it before the app is built); a module the program has is ignored here, since
+// every App builds its own set.
 func Register(m platform.Module) {
 	for _, x := range registered {
 		if x.Key() == m.Key() {
@@ -118,11 +127,6 @@ func Build(ctx context.Context, db *store.DB, log *slog.Logger, secure bool) (*A
 	for _, s := range applied {
 		log.Info("migration applied", "step", s)
 	}
-	// The modules are one set of values per process (Register); two programs built in one
-	// process at once (tests of several servers on one database) must not mount them at
-	// the same moment, or a module would register its routes on the other's server.
-	mountMu.Lock()
-	defer mountMu.Unlock()
 	a.Shell.Mount(d)
 	for _, m := range a.Modules {
 		m.Mount(d)
@@ -135,8 +139,6 @@ func Build(ctx context.Context, db *store.DB, log *slog.Logger, secure bool) (*A
 	a.Shell.MountFallback()
 	return a, nil
 }
-
-var mountMu sync.Mutex
 
 // Close closes the database.
 func (a *App) Close() error { return a.Deps.DB.Close() }

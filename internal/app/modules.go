@@ -10,21 +10,23 @@ import (
 	"tongcheng/internal/auth"
 	"tongcheng/internal/credit"
 	"tongcheng/internal/discretion"
+	"tongcheng/internal/platform"
 	"tongcheng/internal/river"
 	"tongcheng/internal/store"
 )
 
-// The modules of the program, in navigation order. A new module adds its line here;
-// modules that serve each other are connected here through the interfaces the consumer declares.
-func init() {
+// programModules builds the modules of the program, in navigation order, as a new set:
+// each program (App) gets its own, so two programs in one process (tests of several
+// servers on one database) share nothing but the database. A new module adds its line
+// here; modules that serve each other are connected here through the interfaces the
+// consumer declares.
+func programModules() []platform.Module {
 	cr := credit.NewModule()
 	di := discretion.NewModule()
 	di.Priors = &creditPriors{credit: cr, module: di}
 	di.Penalties = &creditSink{credit: cr}
 	di.Workdays = credit.DefaultCalendar().AddWorkdays
-	Register(di)
-	Register(cr)
-	Register(river.NewModule())
+	return []platform.Module{di, cr, river.NewModule()}
 }
 
 // creditPriors answers the discretion engine's "prior violations of subject X of kind K

@@ -52,6 +52,12 @@ func TestTwoServersShareOneDatabase(t *testing.T) {
 					t.Fatalf("server %d failed to start beside the other: %v", i+1, err)
 				}
 			}
+			// each server has its own modules, as two processes would
+			for i, m := range apps[0].Modules {
+				if m == apps[1].Modules[i] {
+					t.Fatalf("module %s is one value shared by both servers", m.Key())
+				}
+			}
 			var steps, distinct int
 			db := apps[0].Deps.DB
 			if err := db.QueryRow(ctx, "SELECT COUNT(*), COUNT(DISTINCT module || '/' || version) FROM schema_migrations").Scan(&steps, &distinct); err != nil {
