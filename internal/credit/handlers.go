@@ -2,6 +2,7 @@ package credit
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -55,31 +56,44 @@ func (m *Module) searchPage(w http.ResponseWriter, r *http.Request) {
 		data.By = string(ByName)
 	}
 	if data.Q != "" {
-		if data.By == string(ByName) && len(NormalizeUSCC(data.Q)) == 18 {
-			if _, err := ParseUSCC(data.Q); err == nil {
-				data.By = string(ByUSCC)
-			}
-		}
-		ctx := r.Context()
-		res, err := SearchSubjects(ctx, m.d.DB, SearchBy(data.By), data.Q, offset, data.Limit)
+		by, res, err := m.lookup(r.Context(), u, SearchBy(data.By), data.Q, offset, data.Limit)
 		if err != nil {
 			m.d.Web.Fail(w, r, err)
 			return
 		}
-		if err := audit.Log(ctx, m.d.DB, audit.Entry{Action: "read_sensitive", Module: "credit", ObjectType: "search", ObjectID: data.By + ":" + data.Q,
-			Region: u.Region, Detail: fmt.Sprintf("信用查询，第 %d 条起，结果 %d 条", res.Offset+1, len(res.Results))}); err != nil {
-			m.d.Web.Fail(w, r, err)
-			return
-		}
-		data.SearchResult, data.Results = res, res.Results
-		switch {
-		case res.Partial:
-			data.Notice = ShortQueryNotice
-		case res.Capped:
-			data.Notice = CappedNotice
-		}
+		data.By = string(by)
+		data.SearchResult, data.Results, data.Notice = res, res.Results, searchNotice(res)
 	}
 	m.d.Web.Render(w, r, http.StatusOK, "credit/search.html", "信用查询", data)
+}
+
+// searchNotice is what the look-up says under its results, if anything.
+func searchNotice(res *SearchResult) string {
+	switch {
+	case res.Partial:
+		return ShortQueryNotice
+	case res.Capped:
+		return CappedNotice
+	}
+	return ""
+}
+
+// lookup is one page of the look-up (信用查询) as the page and the API give it,
+// audited as a sensitive read by u: a valid code asked for by name is looked
+// up as a code, and the field actually searched is returned.
+func (m *Module) lookup(ctx context.Context, u *auth.User, by SearchBy, q string, offset, limit int) (SearchBy, *SearchResult, error) {
+	if by == ByName && len(NormalizeUSCC(q)) == 18 {
+		if _, err := ParseUSCC(q); err == nil {
+			by = ByUSCC
+		}
+	}
+	res, err := SearchSubjects(ctx, m.d.DB, by, q, offset, limit)
+	if err != nil {
+		return by, nil, err
+	}
+	err = audit.Log(ctx, m.d.DB, audit.Entry{Action: "read_sensitive", Module: "credit", ObjectType: "search", ObjectID: string(by) + ":" + q,
+		Region: u.Region, Detail: fmt.Sprintf("信用查询，第 %d 条起，结果 %d 条", res.Offset+1, len(res.Results))})
+	return by, res, err
 }
 
 // RecordView is a record on the credit report.
@@ -167,21 +181,28 @@ func (m *Module) report(r *http.Request, key string) (*Report, error) {
 // records still in their publication period, ID numbers masked, the
 // blacklist entries in force. The look-up is audited like any other.
 func (m *Module) publicPage(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	key := r.PathValue("key")
+	rep, err := m.publicReport(r.Context(), r.PathValue("key"))
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	m.d.Web.Render(w, r, http.StatusOK, "credit/public.html", "公开信用信息 · "+rep.Subject.Name, rep)
+}
+
+// publicReport is what the 社会公开 view shows of the subject key (a USCC in
+// any case, or REG:工商注册号), audited.
+func (m *Module) publicReport(ctx context.Context, key string) (*Report, error) {
 	if !strings.HasPrefix(key, "REG:") {
 		key = NormalizeUSCC(key)
 	}
 	s, err := getSubject(ctx, m.d.DB, key)
 	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
+		return nil, err
 	}
 	today := m.today()
 	recs, err := subjectRecords(ctx, m.d.DB, s)
 	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
+		return nil, err
 	}
 	rep := &Report{Subject: *s, GeneratedOn: FormatDate(today)}
 	for _, rec := range recs {
@@ -198,8 +219,7 @@ func (m *Module) publicPage(w http.ResponseWriter, r *http.Request) {
 	if s.USCCFlags&FlagNoCode == 0 {
 		all, err := subjectBlacklist(ctx, m.d.DB, s.USCC)
 		if err != nil {
-			m.d.Web.Fail(w, r, err)
-			return
+			return nil, err
 		}
 		for _, e := range all {
 			if EntryStatus(&e, today).Public {
@@ -208,11 +228,8 @@ func (m *Module) publicPage(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if err := audit.Log(ctx, m.d.DB, audit.Entry{Action: "read_sensitive", Module: "credit", ObjectType: "subject", ObjectID: s.Key, Region: s.Region, Detail: "公开信用信息查询：" + s.Name}); err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	m.d.Web.Render(w, r, http.StatusOK, "credit/public.html", "公开信用信息 · "+s.Name, rep)
+	err = audit.Log(ctx, m.d.DB, audit.Entry{Action: "read_sensitive", Module: "credit", ObjectType: "subject", ObjectID: s.Key, Region: s.Region, Detail: "公开信用信息查询：" + s.Name})
+	return rep, err
 }
 
 func (m *Module) reportPage(w http.ResponseWriter, r *http.Request) {
@@ -279,7 +296,7 @@ func (m *Module) batchPage(w http.ResponseWriter, r *http.Request) {
 	if b == nil {
 		return
 	}
-	rj, err := batchRejects(r.Context(), m.d.DB, b.ID, 500)
+	rj, err := batchRejects(r.Context(), m.d.DB, b.ID, batchRejectRows)
 	if err != nil {
 		m.d.Web.Fail(w, r, err)
 		return
@@ -568,9 +585,15 @@ func openAPIPaths() map[string]any {
 		}}
 	}
 	return map[string]any{
-		"/api/v1/credit/subjects":  push("市场主体"),
-		"/api/v1/credit/records":   push("行政管理信息"),
-		"/api/v1/credit/blacklist": push("严重失信主体名单"),
+		"/api/v1/credit/subjects":         withOp(push("市场主体"), "get", searchOp),
+		"/api/v1/credit/records":          push("行政管理信息"),
+		"/api/v1/credit/blacklist":        withOp(push("严重失信主体名单"), "get", blacklistOp["get"]),
+		"/api/v1/credit/blacklist/{id}":   entryOp,
+		"/api/v1/credit/bulletin":         bulletinOp,
+		"/api/v1/credit/public/{key}":     publicOp,
+		"/api/v1/credit/import":           importOp,
+		"/api/v1/credit/import/jobs/{id}": jobOp,
+		"/api/v1/credit/batches/{id}":     batchOp,
 		"/api/v1/credit/repairs": map[string]any{"post": map[string]any{
 			"summary": "信用修复申请（target_type: blacklist 或 record，target_id，applicant 申请人，applicant_role 申请人身份，reason 修复理由，evidence 证明材料；记入审计日志）", "tags": []string{"credit"},
 			"requestBody": map[string]any{"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}},

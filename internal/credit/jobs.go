@@ -216,21 +216,30 @@ func (m *Module) importUpload(w http.ResponseWriter, r *http.Request) {
 		m.d.Web.Fail(w, r, err)
 		return
 	}
-	select {
-	case <-j.doneCh:
-		st := j.status()
-		switch {
-		case st.Failed != "" && st.BatchID == 0:
-			// the file itself was refused: nothing stored
-			m.d.Web.Fail(w, r, &web.HTTPError{Status: http.StatusBadRequest, Code: "file", Message: st.Failed, Field: "file"})
-		case st.Failed != "":
-			http.Redirect(w, r, "/credit/import/jobs/"+j.ID, http.StatusSeeOther)
-		default:
-			http.Redirect(w, r, "/credit/batches/"+strconv.FormatInt(st.BatchID, 10), http.StatusSeeOther)
-		}
-	case <-time.After(m.UploadWait):
+	st, err := m.waitJob(j)
+	switch {
+	case err != nil:
+		m.d.Web.Fail(w, r, err)
+	case st.Done && st.Failed == "":
+		http.Redirect(w, r, "/credit/batches/"+strconv.FormatInt(st.BatchID, 10), http.StatusSeeOther)
+	default:
 		http.Redirect(w, r, "/credit/import/jobs/"+j.ID, http.StatusSeeOther)
 	}
+}
+
+// waitJob waits up to UploadWait for an import just started and returns its
+// status; a file refused as a whole (nothing stored) is returned as the error
+// to answer with.
+func (m *Module) waitJob(j *importJob) (JobStatus, error) {
+	select {
+	case <-j.doneCh:
+	case <-time.After(m.UploadWait):
+	}
+	st := j.status()
+	if st.Done && st.Failed != "" && st.BatchID == 0 {
+		return st, &web.HTTPError{Status: http.StatusBadRequest, Code: "file", Message: st.Failed, Field: "file"}
+	}
+	return st, nil
 }
 
 // job finds the caller's job; another user's job is not found.

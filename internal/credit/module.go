@@ -116,6 +116,14 @@ func (m *Module) Mount(d *platform.Deps) {
 	w.Handle("POST /api/v1/credit/repairs", m.apiRepairApply)
 	w.Handle("GET /api/v1/credit/repairs/{id}", m.apiRepairGet)
 	w.Handle("POST /api/v1/credit/repairs/{id}/{action}", m.apiRepairStep)
+	w.Handle("GET /api/v1/credit/subjects", m.apiSearch)
+	w.Handle("GET /api/v1/credit/blacklist", m.apiBlacklist)
+	w.Handle("GET /api/v1/credit/blacklist/{id}", m.apiEntry)
+	w.Handle("GET /api/v1/credit/bulletin", m.apiBulletin)
+	w.Handle("GET /api/v1/credit/public/{key}", m.apiPublic, web.Public())
+	w.Handle("POST /api/v1/credit/import", m.apiImport, web.MaxBody(DefaultMaxXLSXBytes))
+	w.Handle("GET /api/v1/credit/import/jobs/{id}", m.apiJob)
+	w.Handle("GET /api/v1/credit/batches/{id}", m.apiBatch)
 	w.OpenAPI(openAPIPaths())
 }
 

@@ -117,28 +117,38 @@ func (m *Module) blacklistPage(w http.ResponseWriter, r *http.Request) {
 		m.d.Web.Forbidden(w, r, "查看严重失信主体名单")
 		return
 	}
-	ctx := r.Context()
 	q := r.URL.Query()
-	today := m.today()
-	data := blacklistData{City: q.Get("city"), ListType: strings.TrimSpace(q.Get("list_type")), State: q.Get("state"), Cities: region.Cities(), Today: FormatDate(today)}
-	if data.State != "public" && data.State != "out" && data.State != "all" {
-		data.State = "public"
+	state := q.Get("state")
+	if state != "public" && state != "out" && state != "all" {
+		state = "public"
 	}
-	if data.City != "" && (!region.Valid(data.City) || region.CityOf(data.City) != data.City || data.City == region.ProvinceCode) {
-		m.d.Web.Fail(w, r, &auth.FieldError{Field: "city", Message: "地市“" + data.City + "”不可用，请从列表中选择成都、德阳、眉山或资阳"})
-		return
-	}
-	types, err := m.d.DB.Query(ctx, "SELECT DISTINCT list_type FROM credit_blacklist ORDER BY list_type")
+	data, err := m.blacklist(r.Context(), q.Get("city"), q.Get("list_type"), state, 0, blacklistPageRows)
 	if err != nil {
 		m.d.Web.Fail(w, r, err)
 		return
+	}
+	m.d.Web.Render(w, r, http.StatusOK, "credit/blacklist.html", "严重失信主体名单", data)
+}
+
+// blacklist lists the entries of the list as the page and the API give them:
+// of one city and one list type when given, in public view ("public"), out of
+// it ("out") or both ("all") on today's date, newest listing first; Total
+// counts them all, Entries holds limit of them from offset on.
+func (m *Module) blacklist(ctx context.Context, city, listType, state string, offset, limit int) (*blacklistData, error) {
+	today := m.today()
+	data := &blacklistData{City: city, ListType: strings.TrimSpace(listType), State: state, Cities: region.Cities(), Today: FormatDate(today)}
+	if data.City != "" && (!region.Valid(data.City) || region.CityOf(data.City) != data.City || data.City == region.ProvinceCode) {
+		return nil, &auth.FieldError{Field: "city", Message: "地市“" + data.City + "”不可用，请从列表中选择成都、德阳、眉山或资阳"}
+	}
+	types, err := m.d.DB.Query(ctx, "SELECT DISTINCT list_type FROM credit_blacklist ORDER BY list_type")
+	if err != nil {
+		return nil, err
 	}
 	for types.Next() {
 		var s string
 		if err := types.Scan(&s); err != nil {
 			types.Close()
-			m.d.Web.Fail(w, r, err)
-			return
+			return nil, err
 		}
 		data.ListTypes = append(data.ListTypes, s)
 	}
@@ -156,8 +166,7 @@ func (m *Module) blacklistPage(w http.ResponseWriter, r *http.Request) {
 	qs += " ORDER BY listed_on DESC, id DESC"
 	entries, err := queryEntries(ctx, m.d.DB, qs, args...)
 	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
+		return nil, err
 	}
 	for _, e := range entries {
 		v := EntryView{StoredEntry: e, Status: EntryStatus(&e, today), City: region.Name(region.CityOf(e.Region))}
@@ -165,12 +174,12 @@ func (m *Module) blacklistPage(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		data.Total++
-		if len(data.Entries) < blacklistPageRows {
+		if data.Total > offset && len(data.Entries) < limit {
 			data.Entries = append(data.Entries, v)
 		}
 	}
 	data.Shown = len(data.Entries)
-	m.d.Web.Render(w, r, http.StatusOK, "credit/blacklist.html", "严重失信主体名单", data)
+	return data, nil
 }
 
 func queryEntries(ctx context.Context, q store.Querier, qs string, args ...any) ([]StoredEntry, error) {
@@ -249,20 +258,29 @@ func (m *Module) entryPage(w http.ResponseWriter, r *http.Request) {
 		m.d.Web.Forbidden(w, r, "查看严重失信主体名单")
 		return
 	}
-	ctx := r.Context()
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	e, err := getEntry(ctx, m.d.DB, id)
+	data, err := m.entry(r.Context(), u, id)
 	if err != nil {
 		m.d.Web.Fail(w, r, err)
 		return
+	}
+	m.d.Web.Render(w, r, http.StatusOK, "credit/entry.html", "严重失信主体名单 · "+data.Entry.SubjectName, data)
+}
+
+// entry is one entry of the list with its status today, its repair
+// applications and whether u may apply for a repair now, audited as a
+// sensitive read.
+func (m *Module) entry(ctx context.Context, u *auth.User, id int64) (*entryData, error) {
+	e, err := getEntry(ctx, m.d.DB, id)
+	if err != nil {
+		return nil, err
 	}
 	reps, err := repairsOf(ctx, m.d.DB, "blacklist", id)
 	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
+		return nil, err
 	}
 	today := m.today()
-	data := entryData{Entry: EntryView{StoredEntry: *e, Status: EntryStatus(e, today), City: region.Name(region.CityOf(e.Region))}, Repairs: reps}
+	data := &entryData{Entry: EntryView{StoredEntry: *e, Status: EntryStatus(e, today), City: region.Name(region.CityOf(e.Region))}, Repairs: reps}
 	switch {
 	case !canCollect(u):
 	case !u.CanWrite(e.Region):
@@ -277,12 +295,9 @@ func (m *Module) entryPage(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if err := audit.Log(ctx, m.d.DB, audit.Entry{Action: "read_sensitive", Module: "credit", ObjectType: "blacklist", ObjectID: strconv.FormatInt(id, 10), Region: e.Region,
-		Detail: "查看严重失信主体名单记录：" + e.SubjectName}); err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	m.d.Web.Render(w, r, http.StatusOK, "credit/entry.html", "严重失信主体名单 · "+e.SubjectName, data)
+	err = audit.Log(ctx, m.d.DB, audit.Entry{Action: "read_sensitive", Module: "credit", ObjectType: "blacklist", ObjectID: strconv.FormatInt(id, 10), Region: e.Region,
+		Detail: "查看严重失信主体名单记录：" + e.SubjectName})
+	return data, err
 }
 
 // ---- application form ----
