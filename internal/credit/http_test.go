@@ -149,22 +149,29 @@ func TestLookupAndCreditReport(t *testing.T) {
 	})
 }
 
+// seedBulletinMonth stores the records of the bulletin's fixture month:
+// October one 成都 record; November three 成都, one 德阳, and a file of 成都
+// with 2 stored and 3 rejected rows.
+func seedBulletinMonth(t *testing.T, e *env) {
+	t.Helper()
+	e.m.Now = func() time.Time { return time.Date(2026, 10, 15, 2, 0, 0, 0, time.UTC) }
+	e.do("cd-credit", "POST", "/api/v1/credit/records", []any{penaltyItem("锦市监罚〔2026〕30号", "510104", unitCD, usccA, "2026-10-09")})
+	e.m.Now = func() time.Time { return testNow }
+	var items []any
+	for i := 0; i < 3; i++ {
+		items = append(items, penaltyItem(fmt.Sprintf("锦市监罚〔2026〕3%d号", i+1), "510104", unitCD, usccA, "2026-11-16"))
+	}
+	e.do("cd-credit", "POST", "/api/v1/credit/records", items)
+	e.do("dy-credit", "POST", "/api/v1/credit/records", []any{penaltyItem("旌市监罚〔2026〕35号", "510603", unitDY, usccB, "2026-10-09")})
+	if _, err := e.importFile("cd-credit", "p.xlsx", penaltiesXLSX(t)); err != nil { // 2 stored, 3 rejected rows
+		t.Fatal(err)
+	}
+}
+
 func TestBulletinPage(t *testing.T) {
 	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
-		// October: one 成都 record; November: three 成都, one 德阳, and one rejected row
-		e.m.Now = func() time.Time { return time.Date(2026, 10, 15, 2, 0, 0, 0, time.UTC) }
-		e.do("cd-credit", "POST", "/api/v1/credit/records", []any{penaltyItem("锦市监罚〔2026〕30号", "510104", unitCD, usccA, "2026-10-09")})
-		e.m.Now = func() time.Time { return testNow }
-		var items []any
-		for i := 0; i < 3; i++ {
-			items = append(items, penaltyItem(fmt.Sprintf("锦市监罚〔2026〕3%d号", i+1), "510104", unitCD, usccA, "2026-11-16"))
-		}
-		e.do("cd-credit", "POST", "/api/v1/credit/records", items)
-		e.do("dy-credit", "POST", "/api/v1/credit/records", []any{penaltyItem("旌市监罚〔2026〕35号", "510603", unitDY, usccB, "2026-10-09")})
-		if _, err := e.importFile("cd-credit", "p.xlsx", penaltiesXLSX(t)); err != nil { // 2 stored, 3 rejected rows
-			t.Fatal(err)
-		}
+		seedBulletinMonth(t, e)
 		st, body := e.do("ms-analyst", "GET", "/credit/bulletin?month=2026-11", nil)
 		if st != http.StatusOK {
 			t.Fatalf("bulletin: %d", st)
