@@ -1,6 +1,7 @@
 package credit
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -300,6 +301,10 @@ func uploadedFile(r *http.Request) (io.ReadCloser, string, error) {
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct == "multipart/form-data" {
 		f, fh, err := r.FormFile("file")
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, "", err
+		}
 		if err != nil {
 			return nil, "", &auth.FieldError{Field: "file", Message: "表单中没有文件：请把 CSV 或 .xlsx 文件放在表单字段 file 中，或直接以请求体发送文件"}
 		}
@@ -378,13 +383,15 @@ func apiOp(path, summary string, params map[string]string, answers map[string]st
 	return o
 }
 
+// searchOp and blacklistOp are operations added to the push routes' paths;
+// the others are whole path items.
 var (
 	searchOp = apiOp("/api/v1/credit/subjects", "信用查询（同 /credit/ 页面；每次查询记入审计日志）",
 		map[string]string{"by": "name 主体名称（任意部分，默认）、uscc 统一社会信用代码、legal_rep 法定代表人", "q": "查询内容（必填）", "offset": "起始位置，0–1999", "limit": "每页条数，1–50，默认 50"},
 		map[string]string{"200": "items 为主体；more 有下一页（next 为其地址），capped 超过 2000 条，partial 1–2 个字的查询未查完", "400": "by、q、offset 或 limit 有误（field 指明）", "403": "没有信用模块的权限"})
-	blacklistOp = map[string]any{"get": apiOp("/api/v1/credit/blacklist", "严重失信主体名单（同 /credit/blacklist 页面）",
+	blacklistOp = apiOp("/api/v1/credit/blacklist", "严重失信主体名单（同 /credit/blacklist 页面）",
 		map[string]string{"city": "地市代码（510100 成都、510600 德阳、511400 眉山、512000 资阳）", "list_type": "名单类别", "state": "public 公示中（默认）、out 已不在公示期、all 全部", "offset": "起始位置", "limit": "每页条数，1–500，默认 500"},
-		map[string]string{"200": "total 与 items（每条含 public、status、public_until）", "400": "city、state、offset 或 limit 有误（field 指明）"})}
+		map[string]string{"200": "total 与 items（每条含 public、status、public_until）", "400": "city、state、offset 或 limit 有误（field 指明）"})
 	entryOp = map[string]any{"get": apiOp("/api/v1/credit/blacklist/{id}", "严重失信主体名单的一条记录：公示状态、信用修复申请、调用者能否申请修复（记入审计日志）",
 		map[string]string{"id": "记录编号"}, map[string]string{"200": "entry、repairs、can_apply、why", "404": "无此记录"})}
 	bulletinOp = map[string]any{"get": apiOp("/api/v1/credit/bulletin", "信用信息归集月通报（数字同 /credit/bulletin 页面与 .xlsx）",

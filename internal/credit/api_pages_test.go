@@ -225,7 +225,9 @@ func TestAPIBlacklist(t *testing.T) {
 
 		// one entry: who may apply for its repair, as on the page; each look audited
 		cdID, oldID := idOf("成市监失〔2026〕1号"), idOf("成市监失〔2022〕7号")
-		reads := func() int { return e.count("SELECT COUNT(*) FROM audit_log WHERE action = 'read_sensitive' AND object_type = 'blacklist'") }
+		reads := func() int {
+			return e.count("SELECT COUNT(*) FROM audit_log WHERE action = 'read_sensitive' AND object_type = 'blacklist'")
+		}
 		var own, other, analyst, old credit.EntryPage
 		e.getJSON("cd-credit", fmt.Sprintf("/api/v1/credit/blacklist/%d", cdID), http.StatusOK, &own)
 		if !own.CanApply || own.Why != "" || own.Entry.DocNo != "成市监失〔2026〕1号" || !own.Entry.Public || own.Entry.SubjectName != "成都蜀锦食品有限公司" || own.Repairs == nil || len(own.Repairs) != 0 {

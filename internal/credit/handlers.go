@@ -587,7 +587,7 @@ func openAPIPaths() map[string]any {
 	return map[string]any{
 		"/api/v1/credit/subjects":         withOp(push("市场主体"), "get", searchOp),
 		"/api/v1/credit/records":          push("行政管理信息"),
-		"/api/v1/credit/blacklist":        withOp(push("严重失信主体名单"), "get", blacklistOp["get"]),
+		"/api/v1/credit/blacklist":        withOp(push("严重失信主体名单"), "get", blacklistOp),
 		"/api/v1/credit/blacklist/{id}":   entryOp,
 		"/api/v1/credit/bulletin":         bulletinOp,
 		"/api/v1/credit/public/{key}":     publicOp,
