@@ -201,6 +201,41 @@ func (m *Module) apiEntry(w http.ResponseWriter, r *http.Request) {
 	web.WriteJSON(w, http.StatusOK, out)
 }
 
+// ---- credit repair queue ----
+
+// RepairJSON is an application in the queue with the name of its city.
+type RepairJSON struct {
+	StoredRepair
+	City string `json:"city"`
+}
+
+// RepairQueue is /credit/repairs as the API gives it.
+type RepairQueue struct {
+	State   string       `json:"state"`
+	Decider bool         `json:"decider"` // the caller may approve or refuse
+	Items   []RepairJSON `json:"items"`
+}
+
+// apiRepairs is /credit/repairs?state=open|all|已申请|审核中|已修复|不予修复:
+// the applications of the caller's region, newest first.
+func (m *Module) apiRepairs(w http.ResponseWriter, r *http.Request) {
+	u := web.User(r)
+	if !canUse(u) {
+		m.d.Web.Forbidden(w, r, "查看信用修复")
+		return
+	}
+	data, err := m.repairList(r.Context(), u, r.URL.Query().Get("state"))
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	out := RepairQueue{State: data.State, Decider: data.Decider, Items: []RepairJSON{}}
+	for _, v := range data.Repairs {
+		out.Items = append(out.Items, RepairJSON{StoredRepair: v.StoredRepair, City: v.City})
+	}
+	web.WriteJSON(w, http.StatusOK, out)
+}
+
 // ---- monthly bulletin ----
 
 // BulletinJSON is the month's bulletin with the month as YYYY-MM and the
@@ -383,7 +418,7 @@ func apiOp(path, summary string, params map[string]string, answers map[string]st
 	return o
 }
 
-// searchOp and blacklistOp are operations added to the push routes' paths;
+// searchOp, blacklistOp and repairsOp are operations added to the push routes' paths;
 // the others are whole path items.
 var (
 	searchOp = apiOp("/api/v1/credit/subjects", "信用查询（同 /credit/ 页面；每次查询记入审计日志）",
@@ -392,6 +427,9 @@ var (
 	blacklistOp = apiOp("/api/v1/credit/blacklist", "严重失信主体名单（同 /credit/blacklist 页面）",
 		map[string]string{"city": "地市代码（510100 成都、510600 德阳、511400 眉山、512000 资阳）", "list_type": "名单类别", "state": "public 公示中（默认）、out 已不在公示期、all 全部", "offset": "起始位置", "limit": "每页条数，1–500，默认 500"},
 		map[string]string{"200": "total 与 items（每条含 public、status、public_until）", "400": "city、state、offset 或 limit 有误（field 指明）"})
+	repairsOp = apiOp("/api/v1/credit/repairs", "信用修复申请队列（同 /credit/repairs 页面；本辖区，新的在前，最多 500 条）",
+		map[string]string{"state": "open 待办（默认：已申请和审核中）、all 全部，或 已申请、审核中、已修复、不予修复"},
+		map[string]string{"200": "state、decider（调用者能否决定）与 items", "400": "state 有误"})
 	entryOp = map[string]any{"get": apiOp("/api/v1/credit/blacklist/{id}", "严重失信主体名单的一条记录：公示状态、信用修复申请、调用者能否申请修复（记入审计日志）",
 		map[string]string{"id": "记录编号"}, map[string]string{"200": "entry、repairs、can_apply、why", "404": "无此记录"})}
 	bulletinOp = map[string]any{"get": apiOp("/api/v1/credit/bulletin", "信用信息归集月通报（数字同 /credit/bulletin 页面与 .xlsx）",

@@ -156,7 +156,8 @@ func TestAPISearch(t *testing.T) {
 
 // TestAPIBlacklist: the list with the page's filters (city, list type,
 // public/out/all) and paging, the same entries as the page; one entry with
-// its standing and whether the caller may apply for a repair, audited.
+// its standing and whether the caller may apply for a repair, audited; the
+// repair queue of the caller's region.
 func TestAPIBlacklist(t *testing.T) {
 	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
@@ -256,6 +257,28 @@ func TestAPIBlacklist(t *testing.T) {
 		if own.CanApply || len(own.Repairs) != 1 || own.Repairs[0].Applicant != "王伟" || !strings.Contains(own.Why, "已有办理中的信用修复申请") {
 			t.Errorf("entry with an application: %+v", own)
 		}
+		// the repair queue: the caller's region only, as on the page
+		var q credit.RepairQueue
+		e.getJSON("cd-credit", "/api/v1/credit/repairs", http.StatusOK, &q)
+		if q.State != "open" || q.Decider || len(q.Items) != 1 || q.Items[0].State != credit.RepairApplied || q.Items[0].City != "成都市" || q.Items[0].TargetID != int64(cdID) || q.Items[0].EnteredBy != "cd-credit" {
+			t.Errorf("成都 queue: %+v", q)
+		}
+		_, page = e.do("cd-credit", "GET", "/credit/repairs", nil)
+		contains(t, string(page), fmt.Sprintf(`/credit/repairs/%d"`, q.Items[0].ID))
+		e.getJSON("prov", "/api/v1/credit/repairs?state=all", http.StatusOK, &q)
+		if q.State != "all" || !q.Decider || len(q.Items) != 1 {
+			t.Errorf("province, all: %+v", q)
+		}
+		for user, path := range map[string]string{"dy-credit": "/api/v1/credit/repairs", "prov": "/api/v1/credit/repairs?state=" + url.QueryEscape("已修复")} {
+			e.getJSON(user, path, http.StatusOK, &q)
+			if len(q.Items) != 0 {
+				t.Errorf("%s %s: %d applications, want none", user, path, len(q.Items))
+			}
+		}
+		st, body = e.do("cd-credit", "GET", "/api/v1/credit/repairs?state=done", nil)
+		wantAPIError(t, "queue state", st, body, http.StatusBadRequest, "invalid_field", "state", "办理状态“done”不可用")
+		st, body = e.do("river-only", "GET", "/api/v1/credit/repairs", nil)
+		wantAPIError(t, "queue without a credit role", st, body, http.StatusForbidden, "forbidden", "", "查看信用修复")
 		for _, p := range []string{"/api/v1/credit/blacklist/999999", "/api/v1/credit/blacklist/abc"} {
 			st, body := e.do("ms-analyst", "GET", p, nil)
 			wantAPIError(t, p, st, body, http.StatusNotFound, "not_found", "", "找不到该记录")

@@ -594,12 +594,12 @@ func openAPIPaths() map[string]any {
 		"/api/v1/credit/import":           importOp,
 		"/api/v1/credit/import/jobs/{id}": jobOp,
 		"/api/v1/credit/batches/{id}":     batchOp,
-		"/api/v1/credit/repairs": map[string]any{"post": map[string]any{
+		"/api/v1/credit/repairs": withOp(map[string]any{"post": map[string]any{
 			"summary": "信用修复申请（target_type: blacklist 或 record，target_id，applicant 申请人，applicant_role 申请人身份，reason 修复理由，evidence 证明材料；记入审计日志）", "tags": []string{"credit"},
 			"requestBody": map[string]any{"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}},
 			"responses": map[string]any{"201": map[string]any{"description": "已登记的申请"}, "400": map[string]any{"description": "字段有误或最短公示期未满"},
 				"403": map[string]any{"description": "不在调用者辖区内"}, "409": map[string]any{"description": "已有办理中的申请"}},
-		}},
+		}}, "get", repairsOp),
 		"/api/v1/credit/repairs/{id}": map[string]any{"get": map[string]any{
 			"summary": "信用修复申请及其办理过程（本辖区）", "tags": []string{"credit"},
 			"parameters": []any{map[string]any{"name": "id", "in": "path", "required": true, "schema": map[string]any{"type": "integer"}}},

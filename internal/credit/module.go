@@ -124,6 +124,7 @@ func (m *Module) Mount(d *platform.Deps) {
 	w.Handle("POST /api/v1/credit/import", m.apiImport, web.MaxBody(DefaultMaxXLSXBytes))
 	w.Handle("GET /api/v1/credit/import/jobs/{id}", m.apiJob)
 	w.Handle("GET /api/v1/credit/batches/{id}", m.apiBatch)
+	w.Handle("GET /api/v1/credit/repairs", m.apiRepairs)
 	w.OpenAPI(openAPIPaths())
 }
 

@@ -426,7 +426,21 @@ func (m *Module) repairQueue(w http.ResponseWriter, r *http.Request) {
 		m.d.Web.Forbidden(w, r, "查看信用修复")
 		return
 	}
-	data := queueData{State: r.URL.Query().Get("state"), States: []RepairState{RepairApplied, RepairReviewing, RepairRemoved, RepairRefused}, Decider: canDecide(u)}
+	data, err := m.repairList(r.Context(), u, r.URL.Query().Get("state"))
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	m.d.Web.Render(w, r, http.StatusOK, "credit/repairs.html", "信用修复", data)
+}
+
+// repairQueueRows is how many applications the queue shows.
+const repairQueueRows = 500
+
+// repairList is the queue of applications u may read, newest first: state
+// "open" ("" too) for those still being handled, "all", or one RepairState.
+func (m *Module) repairList(ctx context.Context, u *auth.User, state string) (*queueData, error) {
+	data := &queueData{State: state, States: []RepairState{RepairApplied, RepairReviewing, RepairRemoved, RepairRefused}, Decider: canDecide(u)}
 	qs := "SELECT id, target_type, target_id, region, body_json FROM credit_repairs"
 	var args []any
 	switch data.State {
@@ -437,28 +451,26 @@ func (m *Module) repairQueue(w http.ResponseWriter, r *http.Request) {
 	case "all":
 	default:
 		if !containsState(data.States, RepairState(data.State)) {
-			m.d.Web.Fail(w, r, &auth.FieldError{Field: "state", Message: "办理状态“" + data.State + "”不可用，请选择待办、已申请、审核中、已修复或不予修复"})
-			return
+			return nil, &auth.FieldError{Field: "state", Message: "办理状态“" + data.State + "”不可用，请选择待办、已申请、审核中、已修复或不予修复"}
 		}
 		qs += " WHERE state = ?"
 		args = append(args, data.State)
 	}
 	qs += " ORDER BY id DESC"
-	reps, err := queryRepairs(r.Context(), m.d.DB, qs, args...)
+	reps, err := queryRepairs(ctx, m.d.DB, qs, args...)
 	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
+		return nil, err
 	}
 	for _, rp := range reps {
 		if !u.CanRead(rp.Region, false) {
 			continue
 		}
 		data.Repairs = append(data.Repairs, RepairView{StoredRepair: rp, City: region.Name(region.CityOf(rp.Region))})
-		if len(data.Repairs) == 500 {
+		if len(data.Repairs) == repairQueueRows {
 			break
 		}
 	}
-	m.d.Web.Render(w, r, http.StatusOK, "credit/repairs.html", "信用修复", data)
+	return data, nil
 }
 
 func containsState(list []RepairState, s RepairState) bool {
