@@ -236,6 +236,20 @@ func (m *Module) apiRepairs(w http.ResponseWriter, r *http.Request) {
 	web.WriteJSON(w, http.StatusOK, out)
 }
 
+// RepairPage is /credit/repairs/{id} as the API gives it: the application,
+// what it is about and which step the caller may take.
+type RepairPage struct {
+	StoredRepair
+	Target    *repairTargetView `json:"target"`
+	CanReview bool              `json:"can_review"` // the caller may accept it for review
+	CanDecide bool              `json:"can_decide"` // the caller may approve or refuse it
+	Why       string            `json:"why,omitempty"`
+}
+
+func repairJSON(d *repairData) RepairPage {
+	return RepairPage{StoredRepair: d.Repair, Target: d.Target, CanReview: d.CanReview, CanDecide: d.CanDecide, Why: d.Why}
+}
+
 // ---- monthly bulletin ----
 
 // BulletinJSON is the month's bulletin with the month as YYYY-MM and the

@@ -275,6 +275,28 @@ func TestAPIBlacklist(t *testing.T) {
 				t.Errorf("%s %s: %d applications, want none", user, path, len(q.Items))
 			}
 		}
+		// one application as its page shows it: the target and who may take the next step
+		rpath := fmt.Sprintf("/api/v1/credit/repairs/%d", e.count("SELECT id FROM credit_repairs"))
+		var rp credit.RepairPage
+		e.getJSON("cd-credit", rpath, http.StatusOK, &rp)
+		if rp.State != credit.RepairApplied || !rp.CanReview || rp.CanDecide || rp.Target == nil || rp.Target.Type != "blacklist" || rp.Target.Status != "公示中" ||
+			rp.Target.Link != fmt.Sprintf("/credit/blacklist/%d", cdID) || rp.Target.Name != "成都蜀锦食品有限公司" {
+			t.Errorf("application as its clerk: %+v %+v", rp, rp.Target)
+		}
+		if st, body := e.do("cd-credit", "POST", rpath+"/review", map[string]any{}); st != http.StatusOK {
+			t.Fatalf("review: %d %s", st, body)
+		}
+		e.getJSON("cd-credit", rpath, http.StatusOK, &rp)
+		if rp.State != credit.RepairReviewing || rp.CanReview || rp.CanDecide || rp.Why != "准予或不予修复由信用审核人员决定。" {
+			t.Errorf("under review, as the clerk: %+v", rp)
+		}
+		var byProv credit.RepairPage
+		e.getJSON("prov", rpath, http.StatusOK, &byProv)
+		if !byProv.CanDecide || byProv.Why != "" {
+			t.Errorf("under review, as the province's administrator: %+v", byProv)
+		}
+		st, body = e.do("dy-credit", "GET", rpath, nil)
+		wantAPIError(t, "another region's application", st, body, http.StatusForbidden, "scope", "", "不在您的辖区")
 		st, body = e.do("cd-credit", "GET", "/api/v1/credit/repairs?state=done", nil)
 		wantAPIError(t, "queue state", st, body, http.StatusBadRequest, "invalid_field", "state", "办理状态“done”不可用")
 		st, body = e.do("river-only", "GET", "/api/v1/credit/repairs", nil)

@@ -601,7 +601,7 @@ func openAPIPaths() map[string]any {
 				"403": map[string]any{"description": "不在调用者辖区内"}, "409": map[string]any{"description": "已有办理中的申请"}},
 		}}, "get", repairsOp),
 		"/api/v1/credit/repairs/{id}": map[string]any{"get": map[string]any{
-			"summary": "信用修复申请及其办理过程（本辖区）", "tags": []string{"credit"},
+			"summary": "信用修复申请及其办理过程（本辖区；同 /credit/repairs/{id} 页面）：target 修复对象及其公示状态，can_review 调用者能否受理，can_decide 能否决定，why 不能决定的原因", "tags": []string{"credit"},
 			"parameters": []any{map[string]any{"name": "id", "in": "path", "required": true, "schema": map[string]any{"type": "integer"}}},
 			"responses":  map[string]any{"200": map[string]any{"description": "申请"}, "403": map[string]any{"description": "不在调用者辖区内"}, "404": map[string]any{"description": "无此申请"}},
 		}},

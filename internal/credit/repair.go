@@ -214,16 +214,17 @@ func (m *Module) apiRepairGet(w http.ResponseWriter, r *http.Request) {
 		m.d.Web.Forbidden(w, r, "查看信用修复")
 		return
 	}
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	rep, err := getRepair(r.Context(), m.d.DB, id)
-	if err == nil && !u.CanRead(rep.Region, false) {
-		err = auth.ErrScope
-	}
+	id, err := web.PathID(r, "id")
 	if err != nil {
 		m.d.Web.Fail(w, r, err)
 		return
 	}
-	web.WriteJSON(w, http.StatusOK, rep)
+	d, err := m.repairData(r.Context(), u, id)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	web.WriteJSON(w, http.StatusOK, repairJSON(d))
 }
 
 var repairActions = map[string]RepairAction{"review": ActionReview, "remove": ActionRemove, "refuse": ActionRefuse}

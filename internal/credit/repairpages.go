@@ -304,10 +304,15 @@ func (m *Module) entry(ctx context.Context, u *auth.User, id int64) (*entryData,
 
 // repairTargetView describes the target on the form and the application page.
 type repairTargetView struct {
-	Type, Key, Name, USCC, What, Link string
-	Region                            string
-	Status                            string
-	MinEnd                            string // earliest day to apply (records), "" = none
+	Type   string `json:"type"` // blacklist or record
+	Key    string `json:"key"`
+	Name   string `json:"name"`
+	USCC   string `json:"uscc"`
+	What   string `json:"what"`
+	Link   string `json:"link"`
+	Region string `json:"region"`
+	Status string `json:"status"`
+	MinEnd string `json:"min_end,omitempty"` // earliest day to apply (records), "" = none
 }
 
 func (m *Module) targetView(ctx context.Context, typ string, id int64) (*repairTargetView, error) {
