@@ -296,7 +296,7 @@ func TestAPIBlacklist(t *testing.T) {
 			t.Errorf("under review, as the province's administrator: %+v", byProv)
 		}
 		st, body = e.do("dy-credit", "GET", rpath, nil)
-		wantAPIError(t, "another region's application", st, body, http.StatusForbidden, "scope", "", "不在您的辖区")
+		wantAPIError(t, "another region's application", st, body, http.StatusForbidden, "out_of_scope", "", "不在您的辖区")
 		st, body = e.do("cd-credit", "GET", "/api/v1/credit/repairs?state=done", nil)
 		wantAPIError(t, "queue state", st, body, http.StatusBadRequest, "invalid_field", "state", "办理状态“done”不可用")
 		st, body = e.do("river-only", "GET", "/api/v1/credit/repairs", nil)

@@ -402,7 +402,7 @@ func (m *Module) apiPush(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		if !u.CanWrite(it.region) {
-			m.d.Web.Fail(w, r, &web.HTTPError{Status: http.StatusForbidden, Code: "scope", Field: strconv.Itoa(i),
+			m.d.Web.Fail(w, r, &web.HTTPError{Status: http.StatusForbidden, Code: "out_of_scope", Field: strconv.Itoa(i),
 				Message: fmt.Sprintf("第%d项属于%s，不在您的辖区（%s）内；您只能报送本辖区的数据，本次请求未保存任何数据", i+1, region.FullName(it.region), region.FullName(u.Region))})
 			return
 		}

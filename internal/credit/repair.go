@@ -133,7 +133,7 @@ func (m *Module) applyRepair(ctx context.Context, u *auth.User, in RepairInput) 
 	today := m.today()
 	key, reg, p, err := repairTarget(ctx, m.d.DB, in.TargetType, in.TargetID, today)
 	if err == nil && !u.CanWrite(reg) {
-		err = &web.HTTPError{Status: http.StatusForbidden, Code: "scope", Field: "target_id",
+		err = &web.HTTPError{Status: http.StatusForbidden, Code: "out_of_scope", Field: "target_id",
 			Message: "该记录属于" + region.FullName(reg) + "，不在您的辖区（" + region.FullName(u.Region) + "）内，应由其所属地的信用部门受理"}
 	}
 	if err != nil {
@@ -250,7 +250,7 @@ func (m *Module) stepRepair(ctx context.Context, u *auth.User, id int64, action,
 			return err
 		}
 		if !u.CanWrite(rep.Region) {
-			return &web.HTTPError{Status: http.StatusForbidden, Code: "scope",
+			return &web.HTTPError{Status: http.StatusForbidden, Code: "out_of_scope",
 				Message: "该申请属于" + region.FullName(rep.Region) + "，不在您的辖区（" + region.FullName(u.Region) + "）内，您不能办理"}
 		}
 		if act != ActionReview && rep.EnteredBy == u.Username {

@@ -377,7 +377,7 @@ func (m *Module) applyForm(w http.ResponseWriter, r *http.Request) {
 	in.TargetID, _ = strconv.ParseInt(r.URL.Query().Get("target_id"), 10, 64)
 	t, err := m.targetView(r.Context(), in.TargetType, in.TargetID)
 	if err == nil && !u.CanWrite(t.Region) {
-		err = &web.HTTPError{Status: http.StatusForbidden, Code: "scope", Message: "该记录属于" + region.FullName(t.Region) + "，不在您的辖区（" + region.FullName(u.Region) + "）内，应由其所属地的信用部门受理"}
+		err = &web.HTTPError{Status: http.StatusForbidden, Code: "out_of_scope", Message: "该记录属于" + region.FullName(t.Region) + "，不在您的辖区（" + region.FullName(u.Region) + "）内，应由其所属地的信用部门受理"}
 	}
 	if err != nil {
 		m.d.Web.Fail(w, r, err)
@@ -499,7 +499,7 @@ type repairData struct {
 func (m *Module) repairData(ctx context.Context, u *auth.User, id int64) (*repairData, error) {
 	rep, err := getRepair(ctx, m.d.DB, id)
 	if err == nil && !u.CanRead(rep.Region, false) {
-		err = &web.HTTPError{Status: http.StatusForbidden, Code: "scope", Message: "该申请属于" + region.FullName(rep.Region) + "，不在您的辖区（" + region.FullName(u.Region) + "）内"}
+		err = &web.HTTPError{Status: http.StatusForbidden, Code: "out_of_scope", Message: "该申请属于" + region.FullName(rep.Region) + "，不在您的辖区（" + region.FullName(u.Region) + "）内"}
 	}
 	if err != nil {
 		return nil, err
