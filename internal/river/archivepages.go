@@ -79,7 +79,7 @@ func archiveOpenAPI() map[string]any {
 		"/api/v1/river/rivers/{id}":          map[string]any{"get": op("一河一档：基本信息与出处、河段及河长、断面（目标与最新水质类别）、排污口、一河一策措施、未办结问题")},
 		"/api/v1/river/reaches":              map[string]any{"get": op("河段列表（river、region 筛选）")},
 		"/api/v1/river/reaches/{code}":       map[string]any{"get": op("河段公示牌：河长、职责、监督电话、举报编码")},
-		"/api/v1/river/chiefs":               map[string]any{"get": op("河长列表（region、level、name、status=active 在任 / retired 已卸任 筛选，after 翻页）"), "post": op("登记河长（name、level 1–5、region、place、title、phone、parent_id；河长办，限本辖区）")},
+		"/api/v1/river/chiefs":               map[string]any{"get": op("河长列表（region、level、name、status=active 在任（默认）/ retired 已卸任 / all 全部 筛选，after 翻页）"), "post": op("登记河长（name、level 1–5、region、place、title、phone、parent_id；河长办，限本辖区）")},
 		"/api/v1/river/reaches/{code}/chief": map[string]any{"put": op("调整河段的河长（chief_id；河长办，限本辖区，河长须属河段所在辖区）")},
 		"/api/v1/river/chiefs/{id}":          map[string]any{"get": op("河长：所管河段、任职记录、上级河长链（河长关系树向上），卸任的河长有 retired_on、retire_reason"), "put": op("修改河长姓名、职务、电话、乡镇或村（河长办，限本辖区）")},
 		"/api/v1/river/chiefs/{id}/retire":   map[string]any{"post": op("河长卸任（reason、date YYYY-MM-DD、successor_id 接管全部河段和下级河长、handover {公示牌编码: 河长编号} 逐段指定；所管河段都须有在任的接任河长，否则整步不办；河长办，限本辖区）")},

@@ -34,9 +34,14 @@ type chiefsData struct {
 
 func chiefFilterFrom(r *http.Request, u *auth.User) ChiefFilter {
 	q := r.URL.Query()
-	f := ChiefFilter{Region: q.Get("region"), Name: q.Get("name")}
-	if st := q.Get("status"); st == "active" || st == "retired" {
+	// the roster lists the chiefs in office unless asked for the retired (status=retired)
+	// or for both (status=all)
+	f := ChiefFilter{Region: q.Get("region"), Name: q.Get("name"), Status: "active"}
+	switch st := q.Get("status"); st {
+	case "retired":
 		f.Status = st
+	case "all":
+		f.Status = ""
 	}
 	if _, ok := q["region"]; !ok {
 		f.Region = u.Region // the user's own region first; the list reads across the four cities
