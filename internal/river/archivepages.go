@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"slices"
 	"strconv"
@@ -275,6 +276,7 @@ type RiverFile struct {
 	EditOutfall  map[int64]bool `json:"-"` // outfalls the user may change
 	EditMeasure  map[int64]bool `json:"-"` // measures the user may change
 	Counties     []string       `json:"-"`
+	ReachRows    template.HTML  `json:"-"` // the page's reach rows (archiverows.go)
 }
 
 // SectionView is a section with its names for display.
@@ -439,6 +441,7 @@ func (m *Module) riverPage(w http.ResponseWriter, r *http.Request) {
 		m.d.Web.Fail(w, r, err)
 		return
 	}
+	f.ReachRows = reachRowsHTML(f.Reaches)
 	m.d.Web.Render(w, r, http.StatusOK, "river/archive_river.html", f.Info.Name+" · 一河一档", f)
 }
 

@@ -3,6 +3,7 @@ package river
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -103,6 +104,8 @@ type ChiefFile struct {
 	// 卸任: the in-office chiefs of the same level and region who can take over
 	Successors []*ChiefInfo `json:"-"`
 	Retire     RetireInput  `json:"-"`
+	// the page's 河长关系树 (archiverows.go)
+	TreeHTML template.HTML `json:"-"`
 }
 
 func (m *Module) chiefFile(ctx context.Context, u *auth.User, id int64, tree bool, max int) (*ChiefFile, error) {
@@ -166,6 +169,7 @@ func (m *Module) renderChief(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	with(f)
+	f.TreeHTML = chiefTreeHTML(f.Tree)
 	m.d.Web.Render(w, r, status, "river/chief_page.html", f.Chief.Name+" · "+f.Chief.LevelName+"河长", f)
 }
 
