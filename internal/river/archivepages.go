@@ -302,25 +302,20 @@ func sectionKindName(k string) string {
 
 const reachPageLimit = 300
 
+// riverPageListLimit bounds the outfalls and the 一河一策 measures a river page lists.
+const riverPageListLimit = 1000
+
 func (m *Module) riverFile(ctx context.Context, u *auth.User, id, regionFilter string) (*RiverFile, error) {
 	info := m.waterInfo(id)
 	if info == nil {
 		return nil, store.ErrNotFound
 	}
 	db := m.d.DB
-	sums, err := m.summaries(ctx, db, "", "", id)
-	if err != nil {
-		return nil, err
-	}
 	f := &RiverFile{Info: info, KindName: info.Kind.Name(), Region: regionFilter, CanEdit: m.canEditArchive(u), EditOutfall: map[int64]bool{}, EditMeasure: map[int64]bool{}}
-	for _, s := range sums {
-		if s.ID == id {
-			f.Summary = s
-		}
-	}
 	if regionFilter != "" && !region.Valid(regionFilter) {
 		return nil, fieldErr("region", "区县代码“"+regionFilter+"”无效，请从列表中选择")
 	}
+	var err error
 	if f.Reaches, err = riverReaches(ctx, db, id, regionFilter, reachPageLimit); err != nil {
 		return nil, err
 	}
@@ -330,10 +325,12 @@ func (m *Module) riverFile(ctx context.Context, u *auth.User, id, regionFilter s
 		return nil, err
 	}
 	f.Counties = web.SortedKeys(byRegion)
+	var reaches int64
+	for _, n := range byRegion {
+		reaches += n
+	}
 	if regionFilter == "" || regionFilter == region.ProvinceCode {
-		for _, n := range byRegion {
-			f.ReachesShown += int(n)
-		}
+		f.ReachesShown = int(reaches)
 	} else {
 		p := scopePrefix(regionFilter) + "%"
 		if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM river_reaches r WHERE r.river_id = ? AND (r.region LIKE ? OR r.region2 LIKE ?)", id, p, p).Scan(&f.ReachesShown); err != nil {
@@ -358,12 +355,29 @@ func (m *Module) riverFile(ctx context.Context, u *auth.User, id, regionFilter s
 	if f.Sections == nil {
 		f.Sections = []SectionView{}
 	}
-	if f.Outfalls, err = listOutfalls(ctx, db, id, "", 1000); err != nil {
+	if f.Outfalls, err = listOutfalls(ctx, db, id, "", riverPageListLimit); err != nil {
 		return nil, err
 	}
-	if f.Measures, err = listMeasures(ctx, db, id, "", m.Now(), 1000); err != nil {
+	if f.Measures, err = listMeasures(ctx, db, id, "", m.Now(), riverPageListLimit); err != nil {
 		return nil, err
 	}
+	// the river's figures: what the page read, counted apart only where it holds more
+	// than the page lists
+	outfalls, measures := int64(len(f.Outfalls)), int64(len(f.Measures))
+	if outfalls == riverPageListLimit || measures == riverPageListLimit {
+		sums, err := m.summaries(ctx, db, "", "", id)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range sums {
+			outfalls, measures = s.Outfalls, s.Measures
+		}
+	}
+	var open int64
+	if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM river_problems WHERE "+openStatesSQL+" AND river_id = ?", id).Scan(&open); err != nil {
+		return nil, err
+	}
+	f.Summary = summaryOf(info, reaches, int64(len(secs)), outfalls, measures, open)
 	for _, o := range f.Outfalls {
 		f.EditOutfall[o.ID] = f.CanEdit && u.CanWrite(o.Region)
 	}

@@ -122,10 +122,7 @@ func ChiefTree(ctx context.Context, q store.Querier, root *ChiefInfo, max int) (
 	all := []*TreeNode{top}
 	frontier := []*TreeNode{top}
 	seen := map[int64]bool{top.ID: true}
-	// known: the nodes whose subordinates were all read (their Children is len(Kids));
-	// a round cut short by max leaves its parents unknown, as does the depth limit
-	known := map[int64]bool{}
-	looped := false
+	rootKnown, looped := false, false
 	for depth := 1; depth <= 6 && len(frontier) > 0 && len(all) < max; depth++ {
 		byID := map[int64]*TreeNode{}
 		ids := make([]any, 0, len(frontier))
@@ -141,15 +138,19 @@ func ChiefTree(ctx context.Context, q store.Querier, root *ChiefInfo, max int) (
 				break
 			}
 			part := ids[lo:min(lo+500, len(ids))]
-			// one more than the room left, to know whether the round was cut short
-			room := max - len(all)
-			rows, err := q.Query(ctx, "SELECT "+chiefCols+" FROM river_chiefs c WHERE c.parent_id IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")+
-				") AND c.retired_at = '' ORDER BY c.level, c.region, c.id LIMIT "+strconv.Itoa(room+1), part...)
+			// the subordinates in order, at most one more than there is room for (to know
+			// whether the round was cut short), chosen from the index alone; then their
+			// rows, each with its own number of subordinates in office
+			rows, err := q.Query(ctx, "SELECT "+chiefCols+`, (SELECT COUNT(*) FROM river_chiefs k WHERE k.parent_id = c.id AND k.retired_at = '')
+				FROM (SELECT id FROM river_chiefs WHERE parent_id IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")+
+				") AND retired_at = '' ORDER BY level, region, id LIMIT "+strconv.Itoa(max-len(all)+1)+`) x
+				JOIN river_chiefs c ON c.id = x.id ORDER BY c.level, c.region, c.id`, part...)
 			if err != nil {
 				return nil, 0, false, err
 			}
 			for rows.Next() {
-				c, err := scanChief(rows)
+				var kids int64
+				c, err := scanChief(rows, &kids)
 				if err != nil {
 					rows.Close()
 					return nil, 0, false, err
@@ -163,6 +164,7 @@ func ChiefTree(ctx context.Context, q store.Querier, root *ChiefInfo, max int) (
 					break
 				}
 				seen[c.ID] = true
+				c.Children = kids
 				n := &TreeNode{ChiefInfo: *c, Depth: depth}
 				byID[c.ParentID].Kids = append(byID[c.ParentID].Kids, n)
 				all = append(all, n)
@@ -173,37 +175,16 @@ func ChiefTree(ctx context.Context, q store.Querier, root *ChiefInfo, max int) (
 				return nil, 0, false, err
 			}
 		}
-		if full {
-			for _, n := range frontier {
-				known[n.ID] = true
-			}
+		if depth == 1 && full {
+			rootKnown = true
 		}
 		frontier = next
 	}
-	// direct subordinates in office of every drawn node, drawn or not
-	byID := map[int64]*TreeNode{}
-	ids := make([]any, 0, len(all))
-	for _, n := range all {
-		if known[n.ID] && !looped {
-			n.Children = int64(len(n.Kids))
-			continue
-		}
-		byID[n.ID] = n
-		ids = append(ids, n.ID)
-	}
-	for lo := 0; lo < len(ids); lo += 500 {
-		part := ids[lo:min(lo+500, len(ids))]
-		kids, err := countBy(ctx, q, "SELECT CAST(parent_id AS TEXT), COUNT(*) FROM river_chiefs WHERE parent_id IN ("+
-			strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")+") AND retired_at = '' GROUP BY parent_id", part...)
-		if err != nil {
-			return nil, 0, false, err
-		}
-		for k, v := range kids {
-			id, _ := strconv.ParseInt(k, 10, 64)
-			if n := byID[id]; n != nil {
-				n.Children = v
-			}
-		}
+	// the chief's own subordinates in office: those drawn, unless some were left out
+	if rootKnown && !looped {
+		top.Children = int64(len(top.Kids))
+	} else if err := q.QueryRow(ctx, "SELECT COUNT(*) FROM river_chiefs WHERE parent_id = ? AND retired_at = ''", top.ID).Scan(&top.Children); err != nil {
+		return nil, 0, false, err
 	}
 	// every node drawn and every subordinate read: the drawn tree is the whole tree
 	if len(frontier) == 0 && !looped {

@@ -5,5 +5,5 @@
 -- tree walks from a chief to its subordinates in office (and counts them) from another.
 CREATE INDEX river_chiefs_office ON river_chiefs (city, level, region, retired_at);
 DROP INDEX river_chiefs_dash;
-CREATE INDEX river_chiefs_below ON river_chiefs (parent_id, retired_at);
+CREATE INDEX river_chiefs_below ON river_chiefs (parent_id, retired_at, level, region);
 DROP INDEX river_chiefs_parent;
