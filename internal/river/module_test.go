@@ -487,5 +487,10 @@ func TestDashboardMatchesLists(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.Contains(body, `<strong id="total">1</strong>`) {
 			t.Fatalf("list page %d", resp.StatusCode)
 		}
+		// the list marks the problem with a photo (the first: its after-photo) and no other
+		resp, body = c.Get("/river/")
+		if resp.StatusCode != 200 || !strings.Contains(body, ">"+ps[0].No+`</a> <span class="tag" title="照片 1 张">照片 1</span></td>`) || strings.Count(body, `title="照片 `) != 1 {
+			t.Fatalf("list page photo marks %d", resp.StatusCode)
+		}
 	})
 }
