@@ -85,7 +85,7 @@ func archiveOpenAPI() map[string]any {
 		"/api/v1/river/chiefs/{id}":          map[string]any{"get": op("河长：所管河段、任职记录、上级河长链（河长关系树向上），卸任的河长有 retired_on、retire_reason"), "put": op("修改河长姓名、职务、电话、乡镇或村（河长办，限本辖区）")},
 		"/api/v1/river/chiefs/{id}/retire":   map[string]any{"post": op("河长卸任（reason、date YYYY-MM-DD、successor_id 接管全部河段和下级河长、handover {公示牌编码: 河长编号} 逐段指定；所管河段都须有在任的接任河长，否则整步不办；河长办，限本辖区）")},
 		"/api/v1/river/reaches/{code}/terms": map[string]any{"get": op("河段历任河长：chief_id、start、end（零值为至今）、reason 离任原因，新的在前")},
-		"/api/v1/river/chiefs/{id}/tree":     map[string]any{"get": op("河长关系树：该河长以下各级河长（max 限制节点数）")},
+		"/api/v1/river/chiefs/{id}/tree":     map[string]any{"get": op("河长关系树：该河长以下在任的各级河长（已卸任的不列、不计，max 限制节点数）")},
 		"/api/v1/river/offices":              map[string]any{"get": op("各级河长办工作人员（region、level 筛选）")},
 		"/api/v1/river/outfalls":             map[string]any{"get": op("入河排污口（river 筛选）"), "post": op("登记排污口（河长办，限本辖区）")},
 		"/api/v1/river/outfalls/{id}":        map[string]any{"put": op("修改排污口（河长办，限本辖区）"), "delete": op("删除误登记的排污口（河长办，限本辖区；已封堵的排污口请改状态）")},
