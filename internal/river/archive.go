@@ -562,11 +562,16 @@ func (m *Module) summaries(ctx context.Context, q store.Querier, basin, kind, on
 		if (basin != "" && r.Basin != basin) || (kind != "" && string(r.Kind) != kind) || (only != "" && r.ID != only) {
 			continue
 		}
-		out = append(out, RiverSummary{ID: r.ID, Name: r.Name, Kind: r.Kind, KindName: r.Kind.Name(), Basin: r.Basin, LengthKm: r.LengthKm,
-			Cities: r.Cities(), Counties: append([]string{}, r.Counties...), Reaches: reaches[r.ID], Sections: sections[r.ID], Outfalls: outfalls[r.ID],
-			Measures: measures[r.ID], OpenProblems: open[r.ID], Unverified: r.Unverified})
+		out = append(out, summaryOf(r, reaches[r.ID], sections[r.ID], outfalls[r.ID], measures[r.ID], open[r.ID]))
 	}
 	return out, nil
+}
+
+// summaryOf is a river's line of the 一河一档 with its counts.
+func summaryOf(r *RiverInfo, reaches, sections, outfalls, measures, open int64) RiverSummary {
+	return RiverSummary{ID: r.ID, Name: r.Name, Kind: r.Kind, KindName: r.Kind.Name(), Basin: r.Basin, LengthKm: r.LengthKm,
+		Cities: r.Cities(), Counties: append([]string{}, r.Counties...), Reaches: reaches, Sections: sections, Outfalls: outfalls,
+		Measures: measures, OpenProblems: open, Unverified: r.Unverified}
 }
 
 // ReachRow is a reach on a river page: the reach with its chief and region.

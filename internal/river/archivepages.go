@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"slices"
 	"strconv"
@@ -79,12 +80,12 @@ func archiveOpenAPI() map[string]any {
 		"/api/v1/river/rivers/{id}":          map[string]any{"get": op("一河一档：基本信息与出处、河段及河长、断面（目标与最新水质类别）、排污口、一河一策措施、未办结问题")},
 		"/api/v1/river/reaches":              map[string]any{"get": op("河段列表（river、region 筛选）")},
 		"/api/v1/river/reaches/{code}":       map[string]any{"get": op("河段公示牌：河长、职责、监督电话、举报编码")},
-		"/api/v1/river/chiefs":               map[string]any{"get": op("河长列表（region、level、name、status=active 在任 / retired 已卸任 筛选，after 翻页）"), "post": op("登记河长（name、level 1–5、region、place、title、phone、parent_id；河长办，限本辖区）")},
+		"/api/v1/river/chiefs":               map[string]any{"get": op("河长列表（region、level、name、status=active 在任（默认）/ retired 已卸任 / all 全部 筛选，after 翻页）"), "post": op("登记河长（name、level 1–5、region、place、title、phone、parent_id；河长办，限本辖区）")},
 		"/api/v1/river/reaches/{code}/chief": map[string]any{"put": op("调整河段的河长（chief_id；河长办，限本辖区，河长须属河段所在辖区）")},
 		"/api/v1/river/chiefs/{id}":          map[string]any{"get": op("河长：所管河段、任职记录、上级河长链（河长关系树向上），卸任的河长有 retired_on、retire_reason"), "put": op("修改河长姓名、职务、电话、乡镇或村（河长办，限本辖区）")},
 		"/api/v1/river/chiefs/{id}/retire":   map[string]any{"post": op("河长卸任（reason、date YYYY-MM-DD、successor_id 接管全部河段和下级河长、handover {公示牌编码: 河长编号} 逐段指定；所管河段都须有在任的接任河长，否则整步不办；河长办，限本辖区）")},
 		"/api/v1/river/reaches/{code}/terms": map[string]any{"get": op("河段历任河长：chief_id、start、end（零值为至今）、reason 离任原因，新的在前")},
-		"/api/v1/river/chiefs/{id}/tree":     map[string]any{"get": op("河长关系树：该河长以下各级河长（max 限制节点数）")},
+		"/api/v1/river/chiefs/{id}/tree":     map[string]any{"get": op("河长关系树：该河长以下在任的各级河长（已卸任的不列、不计，max 限制节点数）")},
 		"/api/v1/river/offices":              map[string]any{"get": op("各级河长办工作人员（region、level 筛选）")},
 		"/api/v1/river/outfalls":             map[string]any{"get": op("入河排污口（river 筛选）"), "post": op("登记排污口（河长办，限本辖区）")},
 		"/api/v1/river/outfalls/{id}":        map[string]any{"put": op("修改排污口（河长办，限本辖区）"), "delete": op("删除误登记的排污口（河长办，限本辖区；已封堵的排污口请改状态）")},
@@ -275,6 +276,7 @@ type RiverFile struct {
 	EditOutfall  map[int64]bool `json:"-"` // outfalls the user may change
 	EditMeasure  map[int64]bool `json:"-"` // measures the user may change
 	Counties     []string       `json:"-"`
+	ReachRows    template.HTML  `json:"-"` // the page's reach rows (archiverows.go)
 }
 
 // SectionView is a section with its names for display.
@@ -300,25 +302,20 @@ func sectionKindName(k string) string {
 
 const reachPageLimit = 300
 
+// riverPageListLimit bounds the outfalls and the 一河一策 measures a river page lists.
+const riverPageListLimit = 1000
+
 func (m *Module) riverFile(ctx context.Context, u *auth.User, id, regionFilter string) (*RiverFile, error) {
 	info := m.waterInfo(id)
 	if info == nil {
 		return nil, store.ErrNotFound
 	}
 	db := m.d.DB
-	sums, err := m.summaries(ctx, db, "", "", id)
-	if err != nil {
-		return nil, err
-	}
 	f := &RiverFile{Info: info, KindName: info.Kind.Name(), Region: regionFilter, CanEdit: m.canEditArchive(u), EditOutfall: map[int64]bool{}, EditMeasure: map[int64]bool{}}
-	for _, s := range sums {
-		if s.ID == id {
-			f.Summary = s
-		}
-	}
 	if regionFilter != "" && !region.Valid(regionFilter) {
 		return nil, fieldErr("region", "区县代码“"+regionFilter+"”无效，请从列表中选择")
 	}
+	var err error
 	if f.Reaches, err = riverReaches(ctx, db, id, regionFilter, reachPageLimit); err != nil {
 		return nil, err
 	}
@@ -328,10 +325,12 @@ func (m *Module) riverFile(ctx context.Context, u *auth.User, id, regionFilter s
 		return nil, err
 	}
 	f.Counties = web.SortedKeys(byRegion)
+	var reaches int64
+	for _, n := range byRegion {
+		reaches += n
+	}
 	if regionFilter == "" || regionFilter == region.ProvinceCode {
-		for _, n := range byRegion {
-			f.ReachesShown += int(n)
-		}
+		f.ReachesShown = int(reaches)
 	} else {
 		p := scopePrefix(regionFilter) + "%"
 		if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM river_reaches r WHERE r.river_id = ? AND (r.region LIKE ? OR r.region2 LIKE ?)", id, p, p).Scan(&f.ReachesShown); err != nil {
@@ -356,12 +355,29 @@ func (m *Module) riverFile(ctx context.Context, u *auth.User, id, regionFilter s
 	if f.Sections == nil {
 		f.Sections = []SectionView{}
 	}
-	if f.Outfalls, err = listOutfalls(ctx, db, id, "", 1000); err != nil {
+	if f.Outfalls, err = listOutfalls(ctx, db, id, "", riverPageListLimit); err != nil {
 		return nil, err
 	}
-	if f.Measures, err = listMeasures(ctx, db, id, "", m.Now(), 1000); err != nil {
+	if f.Measures, err = listMeasures(ctx, db, id, "", m.Now(), riverPageListLimit); err != nil {
 		return nil, err
 	}
+	// the river's figures: what the page read, counted apart only where it holds more
+	// than the page lists
+	outfalls, measures := int64(len(f.Outfalls)), int64(len(f.Measures))
+	if outfalls == riverPageListLimit || measures == riverPageListLimit {
+		sums, err := m.summaries(ctx, db, "", "", id)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range sums {
+			outfalls, measures = s.Outfalls, s.Measures
+		}
+	}
+	var open int64
+	if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM river_problems WHERE "+openStatesSQL+" AND river_id = ?", id).Scan(&open); err != nil {
+		return nil, err
+	}
+	f.Summary = summaryOf(info, reaches, int64(len(secs)), outfalls, measures, open)
 	for _, o := range f.Outfalls {
 		f.EditOutfall[o.ID] = f.CanEdit && u.CanWrite(o.Region)
 	}
@@ -439,6 +455,7 @@ func (m *Module) riverPage(w http.ResponseWriter, r *http.Request) {
 		m.d.Web.Fail(w, r, err)
 		return
 	}
+	f.ReachRows = reachRowsHTML(f.Reaches)
 	m.d.Web.Render(w, r, http.StatusOK, "river/archive_river.html", f.Info.Name+" · 一河一档", f)
 }
 

@@ -108,7 +108,9 @@ func (m *Module) AssessmentInputFor(ctx context.Context, q store.Querier, p Asse
 	if err := rows.Err(); err != nil {
 		return in, err
 	}
-	rows, err = q.Query(ctx, "SELECT id, level, region FROM river_chiefs ORDER BY id")
+	// the chiefs in office for some of the period: a chief who left office (卸任) before it
+	// is not assessed, one who left during it only for the days in office
+	rows, err = q.Query(ctx, "SELECT id, level, region, retired_at FROM river_chiefs WHERE retired_at = '' OR retired_at > ? ORDER BY id", from)
 	if err != nil {
 		return in, err
 	}
@@ -116,14 +118,14 @@ func (m *Module) AssessmentInputFor(ctx context.Context, q store.Querier, p Asse
 	for rows.Next() {
 		var id int64
 		var lvl int
-		var reg string
-		if err := rows.Scan(&id, &lvl, &reg); err != nil {
+		var reg, retired string
+		if err := rows.Scan(&id, &lvl, &reg, &retired); err != nil {
 			rows.Close()
 			return in, err
 		}
-		ch := Chief{ID: strconv.FormatInt(id, 10), Level: Level(lvl), Region: reg}
+		ch := Chief{ID: strconv.FormatInt(id, 10), Level: Level(lvl), Region: reg, Retired: s2t(retired)}
 		// Compliance only needs to see up to the required number of patrols.
-		n := min(done[id], m.Patrols.Required(ch.Level, p.From, p.To))
+		n := min(done[id], m.Patrols.Required(ch.Level, p.From, ch.inOfficeUntil(p.To)))
 		buf = buf[:0]
 		for range n {
 			buf = append(buf, Patrol{ChiefID: ch.ID, Start: p.From})

@@ -3,6 +3,7 @@ package river_test
 import (
 	"bytes"
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -155,6 +156,88 @@ func TestAssessmentPage(t *testing.T) {
 		rows, _ := f.GetRows("考核排名")
 		if len(rows) != 22 || rows[3][1] != "锦江区" || rows[3][0] != "2" || rows[3][len(rows[3])-1] != "55" || rows[3][4] != "1" || rows[3][5] != "2" {
 			t.Fatalf("xlsx rows %d: %v", len(rows), rows[3])
+		}
+	})
+}
+
+// TestAssessmentChiefsInOffice: the patrol compliance of a period assesses the chiefs in
+// office for some of it. In 温江区 (510115), October 2026 (31 days, a county chief owes
+// ⌈31/30⌉ = 2 patrols): A left office on 10 October after one patrol and owes
+// ⌈9/30⌉ = 1 for the nine days in office (met); B left on 20 September and is not
+// assessed; C is in office with no patrol (0 of 2). 巡河 1/2, as the ranking shows.
+func TestAssessmentChiefsInOffice(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		cst := time.FixedZone("CST", 8*3600)
+		reach := &river.Reach{Code: "T-WJ", RiverID: "jinjiang", Name: "温江测试段", Region: "510115"}
+		if err := e.m.AddReach(ctx, reach); err != nil {
+			t.Fatal(err)
+		}
+		ids := map[string]int64{}
+		for _, c := range []struct {
+			name    string
+			retired time.Time
+			patrols int
+		}{
+			{"A", time.Date(2026, 10, 10, 0, 0, 0, 0, cst), 1},
+			{"B", time.Date(2026, 9, 20, 0, 0, 0, 0, cst), 0},
+			{"C", time.Time{}, 0},
+		} {
+			row := &river.ChiefRow{Name: c.name, Level: river.LevelCounty, Region: "510115"}
+			if err := e.m.AddChief(ctx, row); err != nil {
+				t.Fatal(err)
+			}
+			ids[c.name] = row.ID
+			if !c.retired.IsZero() {
+				if _, err := db.Exec(ctx, "UPDATE river_chiefs SET retired_at = ?, retire_reason = '换届' WHERE id = ?", store.Time(c.retired), row.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for i := 0; i < c.patrols; i++ {
+				at := store.Time(time.Date(2026, 10, 3, 9, 0, 0, 0, cst))
+				if _, err := db.Exec(ctx, `INSERT INTO river_patrols (chief_id, reach_id, region, started_at, ended_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+					row.ID, reach.ID, "510115", at, at, at); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		p, _ := river.ParsePeriod("2026-10")
+		in, err := e.m.AssessmentInputFor(ctx, db, p, []string{"510115"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]river.Compliance{}
+		for _, c := range in.Compliance {
+			if c.Region == "510115" {
+				got[c.ChiefID] = c
+			}
+		}
+		a, c := got[strconv.FormatInt(ids["A"], 10)], got[strconv.FormatInt(ids["C"], 10)]
+		if len(got) != 2 || a.Required != 1 || a.Done != 1 || !a.Compliant || c.Required != 2 || c.Done != 0 || c.Compliant {
+			t.Fatalf("compliance in 温江区: %+v", got)
+		}
+		type rate struct{ Num, Den int }
+		var v struct {
+			Rows []struct {
+				Region string
+				Rates  map[string]rate
+			}
+		}
+		if st := e.api("cd-office", "GET", "/api/v1/river/assessment?period=2026-10&level=county", nil, &v); st != 200 {
+			t.Fatalf("ranking %d", st)
+		}
+		found := false
+		for _, r := range v.Rows {
+			if r.Region == "510115" {
+				found = true
+				if r.Rates["patrol"] != (rate{1, 2}) {
+					t.Fatalf("温江区 %+v", r)
+				}
+			}
+		}
+		if !found {
+			t.Fatal("温江区 is not ranked")
 		}
 	})
 }

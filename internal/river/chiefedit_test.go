@@ -432,3 +432,92 @@ func TestChiefRetirePageForms(t *testing.T) {
 		}
 	})
 }
+
+// TestChiefTreeInOffice: the 河长关系树 and the roster show the chiefs in office. Under
+// 张 (city): 王, 孙 (county) in office and 李 (county) retired without a successor, with
+// 赵 (township) still linked below 李. 张's tree draws 王 and 孙 only and counts 3; cut to
+// two nodes it still counts 3; 李's own page draws 赵 below it. The roster lists the
+// chiefs in office unless asked for the retired or for all.
+func TestChiefTreeInOffice(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		var zhang int64
+		if err := db.QueryRow(t.Context(), "SELECT id FROM river_chiefs WHERE name = '张河长'").Scan(&zhang); err != nil {
+			t.Fatal(err)
+		}
+		reg := func(name string, level int, region, place string, parent int64) int64 {
+			var c struct{ ID int64 }
+			if st := e.api("cd-office", "POST", "/api/v1/river/chiefs", map[string]any{"name": name, "level": level, "region": region, "place": place, "parent_id": parent}, &c); st != 201 && st != 200 {
+				t.Fatalf("register %s: %d", name, st)
+			}
+			return c.ID
+		}
+		wang := reg("王河长", 3, "510104", "", zhang)
+		li := reg("李河长", 3, "510121", "", zhang)
+		sun := reg("孙河长", 3, "510105", "", zhang)
+		zhao := reg("赵河长", 4, "510121", "赵镇", li)
+		var res struct{ Unlinked int }
+		if st := e.api("cd-office", "POST", fmt.Sprintf("/api/v1/river/chiefs/%d/retire", li), map[string]any{"reason": "换届"}, &res); st != 200 || res.Unlinked != 1 {
+			t.Fatalf("retire 李: %d %+v", st, res)
+		}
+		type node struct {
+			ID       int64
+			Name     string
+			Children int64
+			Kids     []node `json:"children_nodes"`
+		}
+		var f struct {
+			Tree      node
+			TreeSize  int `json:"tree_size"`
+			Truncated bool
+			Shown     int
+		}
+		tree := func(id int64, max int) {
+			t.Helper()
+			f.Tree = node{}
+			if st := e.api("cd-office", "GET", fmt.Sprintf("/api/v1/river/chiefs/%d/tree?max=%d", id, max), nil, &f); st != 200 {
+				t.Fatalf("tree of %d: %d", id, st)
+			}
+		}
+		tree(zhang, 100)
+		if f.TreeSize != 3 || f.Truncated || f.Shown != 3 || f.Tree.Children != 2 || len(f.Tree.Kids) != 2 || f.Tree.Kids[0].ID != wang || f.Tree.Kids[1].ID != sun {
+			t.Fatalf("张's tree: %+v", f)
+		}
+		tree(zhang, 2)
+		if f.TreeSize != 3 || !f.Truncated || f.Shown != 2 || f.Tree.Children != 2 || len(f.Tree.Kids) != 1 || f.Tree.Kids[0].ID != wang {
+			t.Fatalf("张's tree cut to 2: %+v", f)
+		}
+		tree(li, 100)
+		if f.TreeSize != 2 || f.Truncated || f.Tree.Children != 1 || len(f.Tree.Kids) != 1 || f.Tree.Kids[0].ID != zhao {
+			t.Fatalf("李's tree: %+v", f)
+		}
+		c := e.login("cd-office")
+		resp, body := c.Get(fmt.Sprintf("/river/chiefs/%d", zhang))
+		if resp.StatusCode != 200 || !strings.Contains(body, "下级河长</th><td>2 名（关系树共 3 名）") || strings.Contains(body, ">李河长</a>") {
+			t.Fatalf("张's page: %d", resp.StatusCode)
+		}
+		for _, r := range []struct {
+			q           string
+			want, wantN []string
+		}{
+			{"?region=510100", []string{"张河长", "王河长", "孙河长", "赵河长", `<option value="active" selected>在任</option>`}, []string{"李河长"}},
+			{"?region=510100&status=retired", []string{"李河长", "已卸任"}, []string{"张河长", "王河长"}},
+			{"?region=510100&status=all", []string{"张河长", "王河长", "孙河长", "赵河长", "李河长", `<option value="all" selected>全部</option>`}, nil},
+		} {
+			resp, body := c.Get("/river/chiefs" + r.q)
+			if resp.StatusCode != 200 {
+				t.Fatalf("roster %s: %d", r.q, resp.StatusCode)
+			}
+			for _, s := range r.want {
+				if !strings.Contains(body, s) {
+					t.Fatalf("roster %s lacks %s", r.q, s)
+				}
+			}
+			for _, s := range r.wantN {
+				if strings.Contains(body, s) {
+					t.Fatalf("roster %s lists %s", r.q, s)
+				}
+			}
+		}
+	})
+}

@@ -3,6 +3,7 @@ package river
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -34,9 +35,14 @@ type chiefsData struct {
 
 func chiefFilterFrom(r *http.Request, u *auth.User) ChiefFilter {
 	q := r.URL.Query()
-	f := ChiefFilter{Region: q.Get("region"), Name: q.Get("name")}
-	if st := q.Get("status"); st == "active" || st == "retired" {
+	// the roster lists the chiefs in office unless asked for the retired (status=retired)
+	// or for both (status=all)
+	f := ChiefFilter{Region: q.Get("region"), Name: q.Get("name"), Status: "active"}
+	switch st := q.Get("status"); st {
+	case "retired":
 		f.Status = st
+	case "all":
+		f.Status = ""
 	}
 	if _, ok := q["region"]; !ok {
 		f.Region = u.Region // the user's own region first; the list reads across the four cities
@@ -98,6 +104,8 @@ type ChiefFile struct {
 	// 卸任: the in-office chiefs of the same level and region who can take over
 	Successors []*ChiefInfo `json:"-"`
 	Retire     RetireInput  `json:"-"`
+	// the page's 河长关系树 (archiverows.go)
+	TreeHTML template.HTML `json:"-"`
 }
 
 func (m *Module) chiefFile(ctx context.Context, u *auth.User, id int64, tree bool, max int) (*ChiefFile, error) {
@@ -161,6 +169,7 @@ func (m *Module) renderChief(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	with(f)
+	f.TreeHTML = chiefTreeHTML(f.Tree)
 	m.d.Web.Render(w, r, status, "river/chief_page.html", f.Chief.Name+" · "+f.Chief.LevelName+"河长", f)
 }
 

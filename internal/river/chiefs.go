@@ -108,6 +108,11 @@ type TreeNode struct {
 // nodes (the chief included); total counts the whole tree and truncated says
 // that some were left out. Every node's Children is its number of direct
 // subordinates, drawn or not.
+//
+// The tree is the chiefs in office (在任): a chief who has left office (卸任) is not drawn
+// or counted below another, nor are the chiefs still linked below it (RetireResult.Unlinked:
+// left without an in-office superior); those show on the retired chief's own page, whose
+// tree is drawn from it.
 func ChiefTree(ctx context.Context, q store.Querier, root *ChiefInfo, max int) (node *TreeNode, total int, truncated bool, err error) {
 	rc, err := getChief(ctx, q, root.ID)
 	if err != nil {
@@ -117,6 +122,7 @@ func ChiefTree(ctx context.Context, q store.Querier, root *ChiefInfo, max int) (
 	all := []*TreeNode{top}
 	frontier := []*TreeNode{top}
 	seen := map[int64]bool{top.ID: true}
+	rootKnown, looped := false, false
 	for depth := 1; depth <= 6 && len(frontier) > 0 && len(all) < max; depth++ {
 		byID := map[int64]*TreeNode{}
 		ids := make([]any, 0, len(frontier))
@@ -125,26 +131,40 @@ func ChiefTree(ctx context.Context, q store.Querier, root *ChiefInfo, max int) (
 			ids = append(ids, n.ID)
 		}
 		var next []*TreeNode
-		for lo := 0; lo < len(ids) && len(all) < max; lo += 500 {
+		full := true
+		for lo := 0; lo < len(ids); lo += 500 {
+			if len(all) >= max {
+				full = false
+				break
+			}
 			part := ids[lo:min(lo+500, len(ids))]
-			rows, err := q.Query(ctx, "SELECT "+chiefCols+" FROM river_chiefs c WHERE c.parent_id IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")+
-				") ORDER BY c.level, c.region, c.id", part...)
+			// the subordinates in order, at most one more than there is room for (to know
+			// whether the round was cut short), chosen from the index alone; then their
+			// rows, each with its own number of subordinates in office
+			rows, err := q.Query(ctx, "SELECT "+chiefCols+`, (SELECT COUNT(*) FROM river_chiefs k WHERE k.parent_id = c.id AND k.retired_at = '')
+				FROM (SELECT id FROM river_chiefs WHERE parent_id IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")+
+				") AND retired_at = '' ORDER BY level, region, id LIMIT "+strconv.Itoa(max-len(all)+1)+`) x
+				JOIN river_chiefs c ON c.id = x.id ORDER BY c.level, c.region, c.id`, part...)
 			if err != nil {
 				return nil, 0, false, err
 			}
 			for rows.Next() {
-				c, err := scanChief(rows)
+				var kids int64
+				c, err := scanChief(rows, &kids)
 				if err != nil {
 					rows.Close()
 					return nil, 0, false, err
 				}
 				if seen[c.ID] {
+					looped = true
 					continue
 				}
 				if len(all) >= max {
+					full = false
 					break
 				}
 				seen[c.ID] = true
+				c.Children = kids
 				n := &TreeNode{ChiefInfo: *c, Depth: depth}
 				byID[c.ParentID].Kids = append(byID[c.ParentID].Kids, n)
 				all = append(all, n)
@@ -155,32 +175,24 @@ func ChiefTree(ctx context.Context, q store.Querier, root *ChiefInfo, max int) (
 				return nil, 0, false, err
 			}
 		}
+		if depth == 1 && full {
+			rootKnown = true
+		}
 		frontier = next
 	}
-	// direct subordinates of every drawn node, drawn or not
-	byID := map[int64]*TreeNode{}
-	ids := make([]any, 0, len(all))
-	for _, n := range all {
-		byID[n.ID] = n
-		ids = append(ids, n.ID)
+	// the chief's own subordinates in office: those drawn, unless some were left out
+	if rootKnown && !looped {
+		top.Children = int64(len(top.Kids))
+	} else if err := q.QueryRow(ctx, "SELECT COUNT(*) FROM river_chiefs WHERE parent_id = ? AND retired_at = ''", top.ID).Scan(&top.Children); err != nil {
+		return nil, 0, false, err
 	}
-	for lo := 0; lo < len(ids); lo += 500 {
-		part := ids[lo:min(lo+500, len(ids))]
-		kids, err := countBy(ctx, q, "SELECT CAST(parent_id AS TEXT), COUNT(*) FROM river_chiefs WHERE parent_id IN ("+
-			strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")+") GROUP BY parent_id", part...)
-		if err != nil {
-			return nil, 0, false, err
-		}
-		for k, v := range kids {
-			id, _ := strconv.ParseInt(k, 10, 64)
-			if n := byID[id]; n != nil {
-				n.Children = v
-			}
-		}
+	// every node drawn and every subordinate read: the drawn tree is the whole tree
+	if len(frontier) == 0 && !looped {
+		return top, len(all), false, nil
 	}
 	if err := q.QueryRow(ctx, `WITH RECURSIVE sub(id, depth) AS (
 		SELECT id, 0 FROM river_chiefs WHERE id = ?
-		UNION ALL SELECT c.id, sub.depth + 1 FROM river_chiefs c JOIN sub ON c.parent_id = sub.id WHERE sub.depth < 6)
+		UNION ALL SELECT c.id, sub.depth + 1 FROM river_chiefs c JOIN sub ON c.parent_id = sub.id WHERE c.retired_at = '' AND sub.depth < 6)
 		SELECT COUNT(*) FROM sub`, top.ID).Scan(&total); err != nil {
 		return nil, 0, false, err
 	}
@@ -192,7 +204,7 @@ type ChiefFilter struct {
 	Region string // within this region ("" or the province = all)
 	Level  Level
 	Name   string
-	Status string // "active" 在任, "retired" 已卸任, "" both
+	Status string // "active" 在任 (the roster's default), "retired" 已卸任, "" both
 	After  int64  // paging: id > After
 	Limit  int
 }

@@ -26,7 +26,8 @@ type CityFigures struct {
 	Rate    string `json:"rate"`
 }
 
-// ChiefFigures are a city's registered chiefs by level (index 1 省 … 5 村).
+// ChiefFigures are a city's registered chiefs in office (a retired chief, 已卸任, is not
+// counted) by level (index 1 省 … 5 村).
 type ChiefFigures struct {
 	Code    string   `json:"code"`
 	Name    string   `json:"name"`
@@ -309,7 +310,7 @@ func (m *Module) riverAndCountyFigures(ctx context.Context, q store.Querier, bas
 }
 
 func (m *Module) chiefFigures(ctx context.Context, q store.Querier, scope string, d *Dashboard) error {
-	rows, err := q.Query(ctx, "SELECT city, level, COUNT(*) FROM river_chiefs WHERE region LIKE ? GROUP BY city, level ORDER BY city, level", scopePrefix(scope)+"%")
+	rows, err := q.Query(ctx, "SELECT city, level, COUNT(*) FROM river_chiefs WHERE region LIKE ? AND retired_at = '' GROUP BY city, level ORDER BY city, level", scopePrefix(scope)+"%")
 	if err != nil {
 		return err
 	}

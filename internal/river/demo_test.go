@@ -11,6 +11,7 @@ import (
 
 	"tongcheng/internal/app"
 	"tongcheng/internal/platform"
+	"tongcheng/internal/region"
 	"tongcheng/internal/river"
 	"tongcheng/internal/store"
 	"tongcheng/internal/store/storetest"
@@ -126,6 +127,30 @@ func TestPatrolPage(t *testing.T) {
 		}
 		if !strings.Contains(body, "张河长") {
 			t.Fatal("compliance table lacks the chief")
+		}
+		// the 30 days from 21 October 02:00 UTC: a township chief (one patrol a week) who left
+		// office on 1 November (北京时间) owes ⌈11 days / 7⌉ = 2, one in office all along
+		// ⌈30/7⌉ = 5, one who left on 1 October is not listed
+		for _, x := range []struct {
+			name    string
+			retired string
+		}{{"乡河长甲", "2026-10-31T16:00:00Z"}, {"乡河长乙", ""}, {"乡河长丙", "2026-09-30T16:00:00Z"}} {
+			row := &river.ChiefRow{Name: x.name, Level: river.LevelTownship, Region: "510121"}
+			if err := e.m.AddChief(t.Context(), row); err != nil {
+				t.Fatal(err)
+			}
+			if x.retired != "" {
+				at, _ := time.Parse(time.RFC3339, x.retired)
+				if _, err := db.Exec(t.Context(), "UPDATE river_chiefs SET retired_at = ?, retire_reason = '换届' WHERE id = ?", store.Time(at), row.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		_, body = c.Get("/river/patrol")
+		where := region.FullName("510121")
+		if !strings.Contains(body, "<td>乡河长甲</td><td>乡级</td><td>"+where+`</td><td class="num">2</td><td class="num">0</td>`) ||
+			!strings.Contains(body, "<td>乡河长乙</td><td>乡级</td><td>"+where+`</td><td class="num">5</td><td class="num">0</td>`) || strings.Contains(body, "乡河长丙") {
+			t.Fatal("compliance of the chiefs in office in the 30 days")
 		}
 	})
 }

@@ -91,8 +91,13 @@ func (m *Module) listPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := web.User(r)
+	photos, err := photoCounts(r.Context(), m.d.DB, list)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
 	d := listData{Filter: f, Problems: list, Total: total, CanReport: u.HasAny("river", auth.Chief, auth.RiverOffice, auth.Admin),
-		Rows: listRowsHTML(list, m.Now()), Cities: choicesHTML(listCities, f.City), Counties: choicesHTML(listCounties, f.Region),
+		Rows: listRowsHTML(list, m.Now(), photos), Cities: choicesHTML(listCities, f.City), Counties: choicesHTML(listCounties, f.Region),
 		States: choicesHTML(listStates, f.State), Categories: choicesHTML(listCategories, f.Category), Sources: choicesHTML(listSources, f.Source)}
 	if len(list) == f.pageSize() {
 		d.Next = list[len(list)-1].RowID

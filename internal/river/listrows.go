@@ -18,8 +18,9 @@ import (
 // htmlText escapes text the way html/template does in element content and quoted attributes.
 var htmlText = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;")
 
-// listRowsHTML writes the list's table rows (or the row that says nothing matched).
-func listRowsHTML(list []*ProblemRow, now time.Time) template.HTML {
+// listRowsHTML writes the list's table rows (or the row that says nothing matched); a
+// problem with photos (photos: count by problem id) is marked with their number.
+func listRowsHTML(list []*ProblemRow, now time.Time, photos map[int64]int64) template.HTML {
 	if len(list) == 0 {
 		return `<tr><td colspan="8" class="muted">没有符合条件的问题。</td></tr>`
 	}
@@ -31,7 +32,16 @@ func listRowsHTML(list []*ProblemRow, now time.Time) template.HTML {
 		b.WriteString(strconv.FormatInt(p.RowID, 10))
 		b.WriteString(`">`)
 		text(p.No)
-		b.WriteString(`</a></td><td>`)
+		b.WriteString(`</a>`)
+		if n := photos[p.RowID]; n > 0 {
+			c := strconv.FormatInt(n, 10)
+			b.WriteString(` <span class="tag" title="照片 `)
+			b.WriteString(c)
+			b.WriteString(` 张">照片 `)
+			b.WriteString(c)
+			b.WriteString(`</span>`)
+		}
+		b.WriteString(`</td><td>`)
 		text(p.ReachName)
 		b.WriteString(`</td><td>`)
 		text(p.Source.String())

@@ -16,7 +16,7 @@ import (
 // which no problem has, and never marked the chosen one. The reference writes the code
 // (code), as the filter reads it; TestListChoicesAsTemplate checks that too.
 const (
-	rowsTemplate = `{{range .}}<tr><td><a href="/river/problems/{{.RowID}}">{{.No}}</a></td><td>{{.ReachName}}</td><td>{{sourceName .Source}}</td><td>{{categoryName .Category}}</td>
+	rowsTemplate = `{{range .}}<tr><td><a href="/river/problems/{{.RowID}}">{{.No}}</a>{{with photos .RowID}} <span class="tag" title="照片 {{.}} 张">照片 {{.}}</span>{{end}}</td><td>{{.ReachName}}</td><td>{{sourceName .Source}}</td><td>{{categoryName .Category}}</td>
 <td>{{regionName .Region}}{{if .Region2}}、{{regionName .Region2}}{{end}}</td><td><span class="tag">{{stateName .State}}</span>{{if overdue .}} <span class="tag" style="background:#c0392b;color:#fff">超期</span>{{end}}</td>
 <td>{{date .Deadline}}</td><td>{{datetime .ReportedAt}}</td></tr>
 {{else}}<tr><td colspan="8" class="muted">没有符合条件的问题。</td></tr>{{end}}`
@@ -27,7 +27,7 @@ const (
 		`{{define "sources"}}{{range .Sources}}<option value="{{code .}}"{{if eq (code .) $.Selected}} selected{{end}}>{{sourceName .}}</option>{{end}}{{end}}`
 )
 
-func referenceTemplate(t *testing.T, text string, now time.Time) *template.Template {
+func referenceTemplate(t *testing.T, text string, now time.Time, extra ...template.FuncMap) *template.Template {
 	t.Helper()
 	m := &Module{Now: func() time.Time { return now }}
 	fm := web.Funcs()
@@ -44,6 +44,11 @@ func referenceTemplate(t *testing.T, text string, now time.Time) *template.Templ
 			return string(x)
 		}
 		return ""
+	}
+	for _, x := range extra {
+		for k, v := range x {
+			fm[k] = v
+		}
 	}
 	return template.Must(template.New("ref").Funcs(fm).Parse(text))
 }
@@ -74,16 +79,21 @@ func TestListRowsAsTemplate(t *testing.T) {
 		p(74997, "HZ4", "毗河", StateReported, time.Time{}, ""),                                                      // no deadline
 		{RowID: 1, No: "HZ5", Region: "519999", Problem: Problem{State: State("odd"), Source: Source("x"), Category: Category("y")}},
 	}
-	tpl := referenceTemplate(t, rowsTemplate, now)
+	// photos: two problems have some, one is counted as none, the rest are not in the map
+	photos := map[int64]int64{75000: 3, 74997: 1, 74998: 0}
+	tpl := referenceTemplate(t, rowsTemplate, now, template.FuncMap{"photos": func(id int64) int64 { return photos[id] }})
 	for _, l := range [][]*ProblemRow{list, nil} {
 		want := render(t, tpl, "ref", l)
-		if got := string(listRowsHTML(l, now)); got != want {
+		if got := string(listRowsHTML(l, now, photos)); got != want {
 			t.Fatalf("rows differ from the template:\n got %q\nwant %q", got, want)
 		}
 	}
-	if got := string(listRowsHTML(list[:1], now)); !strings.Contains(got, "&lt;script&gt;alert(&#34;x&amp;y&#34;)&lt;/script&gt; &#39;a&#39;&#43;b") ||
-		!strings.Contains(got, "超期") || !strings.Contains(got, "2026-11-20 01:30:05") {
+	if got := string(listRowsHTML(list[:1], now, photos)); !strings.Contains(got, "&lt;script&gt;alert(&#34;x&amp;y&#34;)&lt;/script&gt; &#39;a&#39;&#43;b") ||
+		!strings.Contains(got, "超期") || !strings.Contains(got, "2026-11-20 01:30:05") || !strings.Contains(got, `HZ20261120ABC</a> <span class="tag" title="照片 3 张">照片 3</span></td>`) {
 		t.Fatalf("row %s", got)
+	}
+	if got := string(listRowsHTML(list[1:3], now, photos)); strings.Contains(got, "照片") {
+		t.Fatalf("rows without photos %s", got)
 	}
 }
 

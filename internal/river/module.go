@@ -627,7 +627,7 @@ func (m *Module) HomeCards(ctx context.Context, u *auth.User) ([]platform.Card, 
 	db := m.d.DB
 	var chiefs int64
 	p := scopePrefix(u.Region) + "%"
-	if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM river_chiefs WHERE region LIKE ?", p).Scan(&chiefs); err != nil {
+	if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM river_chiefs WHERE region LIKE ? AND retired_at = ''", p).Scan(&chiefs); err != nil {
 		return nil, err
 	}
 	f := ProblemFilter{Scope: u.Region, Now: m.Now()}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -417,6 +418,66 @@ func TestDashboardMatchesLists(t *testing.T) {
 		if d.Found != 3 || d.Closed != 1 || d.Overdue != 1 || d.ClosingRate != "33.3%" || d.ChiefsTotal != 1 {
 			t.Fatalf("成都 dashboard %+v", d)
 		}
+
+		// registered chiefs count those in office: 张 retires, 李 takes over and 王 (county)
+		// is registered under 李; 德阳 has 赵 in office and 钱 retired
+		var li, wang, zhao, qian struct{ ID int64 }
+		e.api("cd-office", "POST", "/api/v1/river/chiefs", map[string]any{"name": "李河长", "level": 2, "region": "510100"}, &li)
+		e.api("cd-office", "POST", "/api/v1/river/chiefs", map[string]any{"name": "王河长", "level": 3, "region": "510121", "parent_id": li.ID}, &wang)
+		e.api("dy-office", "POST", "/api/v1/river/chiefs", map[string]any{"name": "赵河长", "level": 2, "region": "510600"}, &zhao)
+		e.api("dy-office", "POST", "/api/v1/river/chiefs", map[string]any{"name": "钱河长", "level": 3, "region": "510681"}, &qian)
+		if li.ID == 0 || wang.ID == 0 || zhao.ID == 0 || qian.ID == 0 {
+			t.Fatal("chiefs not registered")
+		}
+		var zhang int64
+		if err := db.QueryRow(t.Context(), "SELECT id FROM river_chiefs WHERE name = '张河长'").Scan(&zhang); err != nil {
+			t.Fatal(err)
+		}
+		if st := e.api("cd-office", "POST", fmt.Sprintf("/api/v1/river/chiefs/%d/retire", zhang), map[string]any{"reason": "换届", "successor_id": li.ID}, nil); st != 200 {
+			t.Fatalf("retire 张: %d", st)
+		}
+		if st := e.api("dy-office", "POST", fmt.Sprintf("/api/v1/river/chiefs/%d/retire", qian.ID), map[string]any{"reason": "工作调动"}, nil); st != 200 {
+			t.Fatalf("retire 钱: %d", st)
+		}
+		type listed struct{ Items []struct{ Name string } }
+		chiefs := func(user, q string) int64 {
+			var l listed
+			if st := e.api(user, "GET", "/api/v1/river/chiefs?"+q, nil, &l); st != 200 {
+				t.Fatalf("chief list %s: %d", q, st)
+			}
+			return int64(len(l.Items))
+		}
+		for _, c := range []struct {
+			user      string
+			total     int64
+			city      string
+			byLevel   [6]int64
+			registers int64 // in office and retired, as the roster lists with status=all
+		}{
+			{"cd-office", 2, "510100", [6]int64{0, 0, 1, 1, 0, 0}, 3},
+			{"dy-office", 1, "510600", [6]int64{0, 0, 1, 0, 0, 0}, 2},
+		} {
+			e.api(c.user, "GET", "/api/v1/river/dashboard", nil, &d)
+			if d.ChiefsTotal != c.total || len(d.Chiefs) != 1 || d.Chiefs[0].Code != c.city || d.Chiefs[0].ByLevel != c.byLevel || d.Chiefs[0].Total != c.total {
+				t.Fatalf("%s: registered chiefs %d %+v", c.user, d.ChiefsTotal, d.Chiefs)
+			}
+			// the figures recomputed from the roster, which lists the chiefs in office by default
+			var sum int64
+			for lvl := 1; lvl <= 5; lvl++ {
+				n := chiefs(c.user, fmt.Sprintf("region=%s&level=%d", c.city, lvl))
+				if n != d.Chiefs[0].ByLevel[lvl] {
+					t.Fatalf("%s level %d: dashboard %d, roster %d", c.user, lvl, d.Chiefs[0].ByLevel[lvl], n)
+				}
+				sum += n
+			}
+			if all := chiefs(c.user, "region="+c.city+"&status=all"); sum != d.ChiefsTotal || all != c.registers {
+				t.Fatalf("%s: roster %d in office, %d with the retired", c.user, sum, all)
+			}
+			cards, err := e.m.HomeCards(t.Context(), e.Users[c.user])
+			if err != nil || cards[0].Label != "注册河长" || cards[0].Value != strconv.FormatInt(c.total, 10) {
+				t.Fatalf("%s home card %+v %v", c.user, cards, err)
+			}
+		}
 		c := e.login("cd-office")
 		resp, body := c.Get("/river/dashboard")
 		if resp.StatusCode != 200 || !strings.Contains(body, `class="chart"`) || strings.Contains(body, "<script>") {
@@ -425,6 +486,11 @@ func TestDashboardMatchesLists(t *testing.T) {
 		resp, body = c.Get("/river/?overdue=1")
 		if resp.StatusCode != 200 || !strings.Contains(body, `<strong id="total">1</strong>`) {
 			t.Fatalf("list page %d", resp.StatusCode)
+		}
+		// the list marks the problem with a photo (the first: its after-photo) and no other
+		resp, body = c.Get("/river/")
+		if resp.StatusCode != 200 || !strings.Contains(body, ">"+ps[0].No+`</a> <span class="tag" title="照片 1 张">照片 1</span></td>`) || strings.Count(body, `title="照片 `) != 1 {
+			t.Fatalf("list page photo marks %d", resp.StatusCode)
 		}
 	})
 }

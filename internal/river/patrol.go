@@ -172,6 +172,9 @@ type Chief struct {
 	Name   string
 	Level  Level
 	Region string // GB/T 2260 code of the chief's unit
+	// Retired is when the chief left office (卸任); zero while in office. Patrols are
+	// required of a chief only up to it.
+	Retired time.Time
 }
 
 // Compliance is a chief's patrol compliance (巡河履职) over a period.
@@ -183,6 +186,15 @@ type Compliance struct {
 	Done      int     // patrols started in the period
 	Rate      float64 // min(Done, Required) / Required; 1 when nothing is required
 	Compliant bool    // Done ≥ Required
+}
+
+// inOfficeUntil is the end of a period [.., to) the chief held office through: to, or the
+// day the chief left office when that came first.
+func (ch Chief) inOfficeUntil(to time.Time) time.Time {
+	if !ch.Retired.IsZero() && ch.Retired.Before(to) {
+		return ch.Retired
+	}
+	return to
 }
 
 // Required returns the patrols required of a level over [from, to): Count ×
@@ -209,7 +221,7 @@ func (c PatrolConfig) Compliance(chiefs []Chief, patrols []Patrol, from, to time
 	}
 	out := make([]Compliance, 0, len(chiefs))
 	for _, ch := range chiefs {
-		r := c.Required(ch.Level, from, to)
+		r := c.Required(ch.Level, from, ch.inOfficeUntil(to))
 		d := done[ch.ID]
 		cp := Compliance{ChiefID: ch.ID, Level: ch.Level, Region: ch.Region, Required: r, Done: d, Rate: 1, Compliant: d >= r}
 		if r > 0 {

@@ -120,7 +120,10 @@ type complianceRow struct {
 // compliance computes the last 30 days' compliance of the chiefs in scope (at most 500).
 func (m *Module) compliance(ctx context.Context, scope string, now time.Time) ([]complianceRow, error) {
 	from := now.AddDate(0, 0, -30)
-	rows, err := m.d.DB.Query(ctx, "SELECT id, name, level, region FROM river_chiefs WHERE region LIKE ? ORDER BY level, id LIMIT 500", scopePrefix(scope)+"%")
+	// the chiefs in office for some of the 30 days (one who left office during them is
+	// held to the days before)
+	rows, err := m.d.DB.Query(ctx, "SELECT id, name, level, region, retired_at FROM river_chiefs WHERE region LIKE ? AND (retired_at = '' OR retired_at > ?) ORDER BY level, id LIMIT 500",
+		scopePrefix(scope)+"%", store.Time(from))
 	if err != nil {
 		return nil, err
 	}
@@ -130,11 +133,12 @@ func (m *Module) compliance(ctx context.Context, scope string, now time.Time) ([
 		var id int64
 		var c Chief
 		var lvl int
-		if err := rows.Scan(&id, &c.Name, &lvl, &c.Region); err != nil {
+		var retired string
+		if err := rows.Scan(&id, &c.Name, &lvl, &c.Region, &retired); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		c.ID, c.Level = strconv.FormatInt(id, 10), Level(lvl)
+		c.ID, c.Level, c.Retired = strconv.FormatInt(id, 10), Level(lvl), s2t(retired)
 		names[c.ID] = c.Name
 		chiefs = append(chiefs, c)
 	}

@@ -268,6 +268,29 @@ func listPhotos(ctx context.Context, q store.Querier, problemID int64) ([]PhotoI
 	return photoList(ctx, q, problemID, "")
 }
 
+// photoCounts counts the photos of each of the problems (those with none are left out),
+// from the photos' problem index alone.
+func photoCounts(ctx context.Context, q store.Querier, list []*ProblemRow) (map[int64]int64, error) {
+	if len(list) == 0 {
+		return nil, nil
+	}
+	ids := make([]any, len(list))
+	for i, p := range list {
+		ids[i] = p.RowID
+	}
+	n, err := countBy(ctx, q, "SELECT CAST(problem_id AS TEXT), COUNT(*) FROM river_photos WHERE problem_id IN ("+
+		strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")+") GROUP BY problem_id", ids...)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]int64, len(n))
+	for k, v := range n {
+		id, _ := strconv.ParseInt(k, 10, 64)
+		out[id] = v
+	}
+	return out, nil
+}
+
 func photoList(ctx context.Context, q store.Querier, problemID int64, publicNo string) ([]PhotoInfo, error) {
 	where, args := "problem_id = ?", []any{problemID}
 	if publicNo != "" {
