@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -949,6 +950,7 @@ func (m *Module) reviewPage(w http.ResponseWriter, r *http.Request) {
 type consistencyData struct {
 	Items     []ItemStats
 	Item      *ItemStats
+	Choices   []*Item // the item filter offers every catalogue item, whichever is chosen
 	ItemID    string
 	Tier      string
 	Tiers     []Tier
@@ -964,7 +966,11 @@ func (m *Module) consistencyPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	d := consistencyData{ItemID: q.Get("item"), Tier: q.Get("tier"), Tiers: []Tier{TierReduce, TierLenient, TierGeneral, TierSevere}, Threshold: m.Config.DepartureBP}
+	d := consistencyData{ItemID: q.Get("item"), Tier: q.Get("tier"), Tiers: []Tier{TierReduce, TierLenient, TierGeneral, TierSevere}, Threshold: m.Config.DepartureBP,
+		Choices: m.eng.Cat.Items}
+	if !slices.Contains(d.Tiers, Tier(d.Tier)) { // a tier the page does not offer is no filter
+		d.Tier = ""
+	}
 	rows, err := decidedPositions(r.Context(), m.d.DB, d.ItemID, d.Tier)
 	if err != nil {
 		m.fail(w, r, err)
