@@ -1070,6 +1070,25 @@ type apiInput struct {
 	SubjectID string `json:"subject_id"`
 }
 
+// decodeInput reads a JSON body holding an engine input. A value of the wrong type is named
+// by its JSON path as the client sent it (the input's embedded Go struct is not part of it),
+// with the JSON type it must have.
+func decodeInput(r *http.Request, v any) error {
+	err := web.DecodeJSON(r, v)
+	var he *web.HTTPError
+	if errors.As(err, &he) && he.Field != "" {
+		he.Field = strings.ReplaceAll(he.Field, "Input.", "")
+		he.Message = strings.ReplaceAll(he.Message, "Input.", "")
+		for _, t := range [][2]string{{"int64", "整数（金额以分为单位）"}, {"int", "整数"}, {"string", "字符串"}, {"bool", "true 或 false"}} {
+			if strings.HasSuffix(he.Message, "应为 "+t[0]) {
+				he.Message = strings.TrimSuffix(he.Message, t[0]) + t[1]
+				break
+			}
+		}
+	}
+	return err
+}
+
 func apiDay(s, field string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -1111,7 +1130,7 @@ func (m *Module) apiCompute(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var a apiInput
-	if err := web.DecodeJSON(r, &a); err != nil {
+	if err := decodeInput(r, &a); err != nil {
 		m.fail(w, r, err)
 		return
 	}
@@ -1149,7 +1168,7 @@ func (m *Module) apiCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var body apiCaseIn
-	if err := web.DecodeJSON(r, &body); err != nil {
+	if err := decodeInput(r, &body); err != nil {
 		m.fail(w, r, err)
 		return
 	}

@@ -212,3 +212,64 @@ func TestPagesOfferWhatHandlersAccept(t *testing.T) {
 		}
 	})
 }
+
+// TestEditKeepsStoredCase: a refused change leaves the stored case as it was. A draft edited
+// with a bad amount comes back with the message and keeps its amount and fine; a decided case
+// cannot be edited from the page (it is immutable), and neither attempt is audited as a change.
+func TestEditKeepsStoredCase(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		c := e.login("cd-officer")
+		resp, _ := c.post("/discretion/cases", caseForm("20,000.00"), false)
+		m := idRe.FindStringSubmatch(resp.Header.Get("Location"))
+		if resp.StatusCode != 303 || m == nil {
+			t.Fatalf("save: %d", resp.StatusCode)
+		}
+		stored := func(id string) (base, fine int64, status, input string) {
+			t.Helper()
+			if err := db.QueryRow(t.Context(), "SELECT base_fen, fine_fen, status, input_json FROM discretion_cases WHERE id = ?", id).Scan(&base, &fine, &status, &input); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+		b0, f0, s0, in0 := stored(m[1])
+		for _, bad := range []struct{ goods, msg string }{{"abc", "不是有效数字"}, {"-5", "不能为负数"}, {"", "货值金额"}} {
+			resp, body := c.post("/discretion/cases/"+m[1], caseForm(bad.goods), false)
+			if resp.StatusCode != 400 || !strings.Contains(body, bad.msg) || !strings.Contains(body, "成都鲜果商贸有限公司") {
+				t.Errorf("bad edit %q: %d, want 400 with %q and the form again", bad.goods, resp.StatusCode, bad.msg)
+			}
+			if b, f, s, in := stored(m[1]); b != b0 || f != f0 || s != s0 || in != in0 {
+				t.Fatalf("bad edit %q changed the case: base %d fine %d %s", bad.goods, b, f, s)
+			}
+		}
+		var id int64
+		fmt.Sscan(m[1], &id)
+		if n := e.audits("update", id); n != 0 {
+			t.Fatalf("refused edits left %d audit entries", n)
+		}
+		// decided: the edit page and the form are refused, the decision stays
+		c.post("/discretion/cases/"+m[1]+"/submit", url.Values{}, false)
+		e.ready("cd-officer", id)
+		if code, _, er := e.approve("cd-reviewer", id); code != 200 {
+			t.Fatalf("approve: %d %+v", code, er)
+		}
+		b0, f0, s0, in0 = stored(m[1])
+		resp, body := c.post("/discretion/cases/"+m[1], caseForm("25,000.00"), false)
+		if resp.StatusCode != 409 || !strings.Contains(body, "只有草稿或退回的案件可以修改") {
+			t.Errorf("edit of a decided case: %d, want 409 with the reason", resp.StatusCode)
+		}
+		if b, f, s, in := stored(m[1]); b != b0 || f != f0 || s != s0 || s != "decided" || in != in0 {
+			t.Fatalf("edit changed a decided case: base %d fine %d %s", b, f, s)
+		}
+		if resp, _ := c.Get("/discretion/cases/" + m[1] + "/edit"); resp.StatusCode == 200 {
+			t.Error("the edit page of a decided case is offered")
+		}
+		_, page := c.Get("/discretion/cases/" + m[1])
+		if strings.Contains(page, `/discretion/cases/`+m[1]+`/edit"`) {
+			t.Error("the decided case's page links the edit page")
+		}
+		if n := e.audits("update", id); n != 0 {
+			t.Fatalf("refused edits left %d audit entries", n)
+		}
+	})
+}
