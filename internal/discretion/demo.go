@@ -149,7 +149,7 @@ func (m *Module) Demo(ctx context.Context, d *platform.Deps, scale platform.Scal
 // record in the credit library in the same transaction. Many decisions share a transaction.
 func (m *Module) demoDecide(ctx context.Context, db *store.DB, cases []*Case, officers, reviewers map[string]demoActor, out io.Writer) error {
 	order := cases // in the order of their decision days (Demo sorted them)
-	const perTx = 10000
+	const perTx = 2000
 	for start := 0; start < len(order); start += perTx {
 		chunk := order[start:min(start+perTx, len(order))]
 		err := db.InTx(ctx, func(tx *store.Tx) error {
