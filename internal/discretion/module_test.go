@@ -286,6 +286,9 @@ func TestCalculatorForm(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.Contains(body, "智慧裁量计算器") || !strings.Contains(body, `hx-post="/discretion/compute"`) {
 			t.Fatalf("calculator page: %d", resp.StatusCode)
 		}
+		// the form posted below holds values the page offers (the item's factors come with the item)
+		_, block := c.Get("/discretion/pick?item_id=food-124-1-5")
+		mustOffer(t, "calculator", body+block, caseForm("20,000.00"), "item_id", "party", "cf.fault")
 		// compute partial: "20,000.00" 元 is 2,000,000 分, the hand-worked case (today 2026-11-20)
 		resp, body = c.post("/discretion/compute", caseForm("20,000.00"), true)
 		if resp.StatusCode != 200 || !strings.Contains(body, "294,568.00 元") || !strings.Contains(body, "一般") {
