@@ -61,6 +61,25 @@ var itemCases = []struct {
 	{"food-126-1-5", "第一百二十六条第一款第（五）项：拒不改正", am{no, no, no, no}, false, false, true, yuan(5000), yuan(50000), yuan(18500), yuan(36500)},
 	{"food-126-1-6", "第一百二十六条第一款第（六）项：拒不改正", am{no, no, no, no}, false, false, true, yuan(5000), yuan(50000), yuan(18500), yuan(36500)},
 	{"food-126-1-12", "第一百二十六条第一款第（十二）项：拒不改正", am{no, no, no, no}, false, false, true, yuan(5000), yuan(50000), yuan(18500), yuan(36500)},
+	// both sides of the 货值金额 switch of every switched food item, at the boundary: 9,999.99 元 is
+	// 不足一万元, 10,000.00 元 is 一万元以上 (以上 includes the number itself)
+	{"food-122-1", "第一百二十二条第一款：货值9,999.99元，5万–10万", am{999999, no, no, no}, false, false, false, yuan(50000), yuan(100000), yuan(65000), yuan(85000)},
+	{"food-123-1-1", "第一百二十三条第一款：货值9,999.99元，10万–15万", am{999999, no, no, no}, false, false, false, yuan(100000), yuan(150000), yuan(115000), yuan(135000)},
+	{"food-123-1-1", "第一百二十三条第一款：货值10,000.00元，15–30倍 → 15万–30万；一般19.5–25.5倍", am{yuan(10000), no, no, no}, false, false, false, yuan(150000), yuan(300000), yuan(195000), yuan(255000)},
+	{"food-123-1-3", "第一百二十三条第一款第（三）项：货值10,000.00元，15–30倍", am{yuan(10000), no, no, no}, false, false, false, yuan(150000), yuan(300000), yuan(195000), yuan(255000)},
+	{"food-123-1-4", "第一百二十三条第一款第（四）项：货值9,999.99元，10万–15万", am{999999, no, no, no}, false, false, false, yuan(100000), yuan(150000), yuan(115000), yuan(135000)},
+	{"food-123-1-6", "第一百二十三条第一款第（六）项：货值9,999.99元，10万–15万", am{999999, no, no, no}, false, false, false, yuan(100000), yuan(150000), yuan(115000), yuan(135000)},
+	{"food-123-1-6", "第一百二十三条第一款第（六）项：货值10,000.00元，15–30倍", am{yuan(10000), no, no, no}, false, false, false, yuan(150000), yuan(300000), yuan(195000), yuan(255000)},
+	{"food-124-1-1", "第一百二十四条第一款第（一）项：货值9,999.99元，5万–10万", am{999999, no, no, no}, false, false, false, yuan(50000), yuan(100000), yuan(65000), yuan(85000)},
+	{"food-124-1-1", "第一百二十四条第一款第（一）项：货值10,000.00元，10–20倍", am{yuan(10000), no, no, no}, false, false, false, yuan(100000), yuan(200000), yuan(130000), yuan(170000)},
+	{"food-124-1-3", "第一百二十四条第一款第（三）项：货值9,999.99元，5万–10万", am{999999, no, no, no}, false, false, false, yuan(50000), yuan(100000), yuan(65000), yuan(85000)},
+	{"food-124-1-4", "第一百二十四条第一款第（四）项：货值9,999.99元，5万–10万", am{999999, no, no, no}, false, false, false, yuan(50000), yuan(100000), yuan(65000), yuan(85000)},
+	{"food-124-1-4", "第一百二十四条第一款第（四）项：货值10,000.00元，10–20倍", am{yuan(10000), no, no, no}, false, false, false, yuan(100000), yuan(200000), yuan(130000), yuan(170000)},
+	{"food-124-1-5", "第一百二十四条第一款第（五）项：货值9,999.99元，5万–10万", am{999999, no, no, no}, false, false, false, yuan(50000), yuan(100000), yuan(65000), yuan(85000)},
+	{"food-124-1-5", "第一百二十四条第一款第（五）项：货值10,000.00元，10–20倍", am{yuan(10000), no, no, no}, false, false, false, yuan(100000), yuan(200000), yuan(130000), yuan(170000)},
+	{"food-124-2", "第一百二十四条第二款：货值9,999.99元，5万–10万", am{999999, no, no, no}, false, false, false, yuan(50000), yuan(100000), yuan(65000), yuan(85000)},
+	{"food-125-1-4", "第一百二十五条第一款第（四）项：货值9,999.99元，5000–5万", am{999999, no, no, no}, false, false, false, yuan(5000), yuan(50000), yuan(18500), yuan(36500)},
+	{"food-125-1-4", "第一百二十五条第一款第（四）项：货值10,000.00元，5–10倍", am{yuan(10000), no, no, no}, false, false, false, yuan(50000), yuan(100000), yuan(65000), yuan(85000)},
 	{"food-130", "第一百三十条第一款 5万–20万", am{no, no, no, no}, false, false, false, yuan(50000), yuan(200000), yuan(95000), yuan(155000)},
 	{"food-131", "第一百三十一条第一款 5万–20万", am{no, no, no, no}, false, false, false, yuan(50000), yuan(200000), yuan(95000), yuan(155000)},
 	{"food-132", "第一百三十二条：拒不改正 1万–5万", am{no, no, no, no}, false, false, true, yuan(10000), yuan(50000), yuan(22000), yuan(38000)},
@@ -160,7 +179,103 @@ func TestItemCases(t *testing.T) {
 			if r.FineFen < r.BandMin || r.FineFen > r.BandMax {
 				t.Errorf("fine %s outside band", Yuan(r.FineFen))
 			}
+			// the edges of 从轻 (the lowest 30 %) and 从重 (the top 30 %) are the legal range's ends
+			// and the 一般 band's edges worked out above; a fine is never zero, so where the law sets
+			// no minimum 从轻 starts at one 元 (the rounding unit)
+			lenientMin := c.min
+			if c.min == 0 {
+				lenientMin = yuan(1)
+			}
+			for _, tc := range []struct {
+				circ   string
+				tier   Tier
+				lo, hi int64
+			}{{"eliminate_harm", TierLenient, lenientMin, c.bandMin}, {"obstruct", TierSevere, c.bandMax, c.max}} {
+				in.Circumstances = []string{tc.circ}
+				r := mustCompute(t, in)
+				if r.Tier != tc.tier || r.BandMin != tc.lo || r.BandMax != tc.hi {
+					t.Errorf("%s: %s band %s–%s, want %s–%s", tc.circ, r.Tier, Yuan(r.BandMin), Yuan(r.BandMax), Yuan(tc.lo), Yuan(tc.hi))
+				}
+				if r.FineFen < r.BandMin || r.FineFen > r.BandMax {
+					t.Errorf("%s: fine %s outside band", tc.tier, Yuan(r.FineFen))
+				}
+			}
 		})
+	}
+}
+
+// TestEverySwitchHasBothSides: for every switch on a base amount in the catalogue, the
+// hand-worked cases above include the amount one 分 below the threshold and the threshold
+// itself, and the engine gives each the legal range of the branch the clause's wording
+// says (不足/超过 exclude the number, 以上/以下 include it).
+func TestEverySwitchHasBothSides(t *testing.T) {
+	cat, _, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]map[int64]bool{} // item → base amounts worked by hand
+	for _, c := range itemCases {
+		if have[c.id] == nil {
+			have[c.id] = map[int64]bool{}
+		}
+		for _, v := range []int64{c.a.goods, c.a.gains, c.a.adfee, c.a.turnover} {
+			if v >= 0 {
+				have[c.id][v] = true
+			}
+		}
+	}
+	switches := 0
+	for _, it := range cat.Items {
+		for _, v := range it.Versions {
+			rules := []*FineRule{v.Fine}
+			if v.Serious != nil {
+				rules = append(rules, v.Serious.Fine)
+			}
+			for ri, fr := range rules {
+				if fr == nil {
+					continue
+				}
+				for _, b := range fr.Branches {
+					if b.Op == "" {
+						continue
+					}
+					switches++
+					in := base(it.ID)
+					in.Serious = ri == 1
+					if b.Party == "natural" {
+						in.Party = Natural
+					}
+					in.ActDate, in.DiscoveryDate, in.Today = d(v.Effective).AddDate(0, 1, 0), d(v.Effective).AddDate(0, 2, 0), d(v.Effective).AddDate(0, 3, 0)
+					for _, amt := range []int64{b.Threshold - 1, b.Threshold} {
+						if !have[it.ID][amt] {
+							t.Errorf("%s (%s): no hand-worked case with %s %s", it.ID, b.Text, BaseName(fr.Base), Yuan(amt))
+						}
+						*map[string]*Amount{BaseGoodsValue: &in.Amounts.GoodsValue, BaseIllegalGains: &in.Amounts.IllegalGains,
+							BaseAdFee: &in.Amounts.AdFee, BaseIllegalTurnover: &in.Amounts.IllegalTurnover}[fr.Base] = Known(amt)
+						// the clause's words: 不足/超过 exclude the number, 以上/以下 include it
+						want := map[string]bool{"lt": amt < b.Threshold, "gt": amt > b.Threshold, "gte": amt >= b.Threshold, "lte": amt <= b.Threshold}[b.Op]
+						r, err := engine(t).Compute(in)
+						if err != nil {
+							t.Errorf("%s at %s: %v", it.ID, Yuan(amt), err)
+							continue
+						}
+						if !want {
+							continue
+						}
+						lo, hi := b.Min, b.Max
+						if b.Multiple {
+							lo, hi = amt*b.MinX/1000, amt*b.MaxX/1000
+						}
+						if r.LegalMin != lo || r.LegalMax != hi {
+							t.Errorf("%s (version %s) at %s: legal range %s–%s, want 「%s」: %s–%s", it.ID, v.Effective, Yuan(amt), Yuan(r.LegalMin), Yuan(r.LegalMax), b.Text, Yuan(lo), Yuan(hi))
+						}
+					}
+				}
+			}
+		}
+	}
+	if switches < 20 {
+		t.Fatalf("only %d switch branches found in the catalogue", switches)
 	}
 }
 

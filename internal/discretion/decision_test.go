@@ -377,6 +377,7 @@ func TestDecisionPage(t *testing.T) {
 		if !strings.Contains(body, "尚不能作出决定") || !strings.Contains(body, `action="/discretion/cases/`+fmt.Sprint(id)+`/steps"`) {
 			t.Fatal("case page shows neither what is missing nor the step form")
 		}
+		mustOffer(t, "case page step form", body, url.Values{"kind": {"hearing_notice"}}, "kind")
 		// the step form: a bad date comes back on the case page with the message
 		resp, body := c.post(fmt.Sprintf("/discretion/cases/%d/steps", id), url.Values{"kind": {"hearing_notice"}, "date": {"2026-12-01"}}, false)
 		if resp.StatusCode != 400 || !strings.Contains(body, "晚于今天") {

@@ -308,12 +308,14 @@ func BenchmarkSimilar(b *testing.B) {
 	}
 	m := a.Module("discretion").(*discretion.Module)
 	start, cpu0 := time.Now(), discretion.CPUSeconds()
-	if err := m.Demo(ctx, a.Deps, platform.Bulletin, 2022, io.Discard); err != nil {
+	var out strings.Builder
+	if err := m.Demo(ctx, a.Deps, platform.Bulletin, 2022, &out); err != nil {
 		b.Fatal(err)
 	}
 	var n int
 	db.QueryRow(ctx, "SELECT COUNT(*) FROM discretion_cases WHERE status = 'decided'").Scan(&n)
-	b.Logf("generated and decided %d cases in %v (%.1f CPU-s)", n, time.Since(start), discretion.CPUSeconds()-cpu0)
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	b.Logf("generated and decided %d cases in %v (%.1f CPU-s): %s", n, time.Since(start), discretion.CPUSeconds()-cpu0, lines[len(lines)-1])
 	var maxID int64
 	db.QueryRow(ctx, "SELECT MAX(id) FROM discretion_cases").Scan(&maxID)
 	rng := rand.New(rand.NewPCG(9, 9))

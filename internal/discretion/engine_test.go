@@ -377,3 +377,36 @@ func TestYuan(t *testing.T) {
 		}
 	}
 }
+
+// TestReduceWithoutMinimum: 减轻 goes below the legal minimum; a clause with no minimum
+// (价格违法行为行政处罚规定 第十三条: 可以并处五千元以下的罚款) leaves nothing between zero and
+// the minimum, so a requested 减轻 is computed as 从轻 (the lowest 30 %: 1.00–1,500.00 元, a fine
+// is never zero) with a warning that says so, never as a zero fine.
+func TestReduceWithoutMinimum(t *testing.T) {
+	in := base("price-13")
+	in.Circumstances = []string{"eliminate_harm"}
+	in.Reduce, in.ReduceReason = true, "主动退还多收价款"
+	r := mustCompute(t, in)
+	if r.Tier != TierLenient || r.BandMin != yuan(1) || r.BandMax != yuan(1500) || r.FineFen < yuan(1) || r.FineFen > yuan(1500) {
+		t.Fatalf("tier %s band %s–%s fine %s, want 从轻 1.00–1,500.00", r.Tier, Yuan(r.BandMin), Yuan(r.BandMax), Yuan(r.FineFen))
+	}
+	warned := false
+	for _, w := range r.Warnings {
+		warned = warned || strings.Contains(w, "无法在最低限以下减轻")
+	}
+	if !warned {
+		t.Fatalf("no warning that 减轻 is impossible: %q", r.Warnings)
+	}
+	// with a minimum (第一百二十四条, 货值 10,000.00 元: 10万元) 减轻 lies below it and above zero
+	in = base("food-124-1-5")
+	in.Amounts.GoodsValue = Known(yuan(10000))
+	in.Circumstances = []string{"eliminate_harm"}
+	in.Reduce, in.ReduceReason = true, "主动召回，消除危害后果"
+	r = mustCompute(t, in)
+	if r.Tier != TierReduce || r.BandMin != yuan(10000) || r.BandMax != yuan(100000)-1 || r.FineFen <= 0 || r.FineFen >= yuan(100000) {
+		t.Fatalf("减轻: tier %s band %s–%s fine %s", r.Tier, Yuan(r.BandMin), Yuan(r.BandMax), Yuan(r.FineFen))
+	}
+	if !strings.Contains(explain(r), "主动召回，消除危害后果") {
+		t.Error("the explanation does not state the reason for 减轻")
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -949,6 +950,7 @@ func (m *Module) reviewPage(w http.ResponseWriter, r *http.Request) {
 type consistencyData struct {
 	Items     []ItemStats
 	Item      *ItemStats
+	Choices   []*Item // the item filter offers every catalogue item, whichever is chosen
 	ItemID    string
 	Tier      string
 	Tiers     []Tier
@@ -964,7 +966,11 @@ func (m *Module) consistencyPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	d := consistencyData{ItemID: q.Get("item"), Tier: q.Get("tier"), Tiers: []Tier{TierReduce, TierLenient, TierGeneral, TierSevere}, Threshold: m.Config.DepartureBP}
+	d := consistencyData{ItemID: q.Get("item"), Tier: q.Get("tier"), Tiers: []Tier{TierReduce, TierLenient, TierGeneral, TierSevere}, Threshold: m.Config.DepartureBP,
+		Choices: m.eng.Cat.Items}
+	if !slices.Contains(d.Tiers, Tier(d.Tier)) { // a tier the page does not offer is no filter
+		d.Tier = ""
+	}
 	rows, err := decidedPositions(r.Context(), m.d.DB, d.ItemID, d.Tier)
 	if err != nil {
 		m.fail(w, r, err)
@@ -1064,6 +1070,25 @@ type apiInput struct {
 	SubjectID string `json:"subject_id"`
 }
 
+// decodeInput reads a JSON body holding an engine input. A value of the wrong type is named
+// by its JSON path as the client sent it (the input's embedded Go struct is not part of it),
+// with the JSON type it must have.
+func decodeInput(r *http.Request, v any) error {
+	err := web.DecodeJSON(r, v)
+	var he *web.HTTPError
+	if errors.As(err, &he) && he.Field != "" {
+		he.Field = strings.ReplaceAll(he.Field, "Input.", "")
+		he.Message = strings.ReplaceAll(he.Message, "Input.", "")
+		for _, t := range [][2]string{{"int64", "整数（金额以分为单位）"}, {"int", "整数"}, {"string", "字符串"}, {"bool", "true 或 false"}} {
+			if strings.HasSuffix(he.Message, "应为 "+t[0]) {
+				he.Message = strings.TrimSuffix(he.Message, t[0]) + t[1]
+				break
+			}
+		}
+	}
+	return err
+}
+
 func apiDay(s, field string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -1105,7 +1130,7 @@ func (m *Module) apiCompute(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var a apiInput
-	if err := web.DecodeJSON(r, &a); err != nil {
+	if err := decodeInput(r, &a); err != nil {
 		m.fail(w, r, err)
 		return
 	}
@@ -1143,7 +1168,7 @@ func (m *Module) apiCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var body apiCaseIn
-	if err := web.DecodeJSON(r, &body); err != nil {
+	if err := decodeInput(r, &body); err != nil {
 		m.fail(w, r, err)
 		return
 	}

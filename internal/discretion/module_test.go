@@ -177,6 +177,9 @@ func TestComputeBadInput(t *testing.T) {
 			{"bad date", func(m map[string]any) { m["act_date"] = "2026/10/10" }, "act_date", "bad_date", "YYYY-MM-DD"},
 			{"contradiction", func(m map[string]any) { m["circumstances"] = []string{"first_minor", "repeat_2y"} }, "circumstances", "contradiction", "相互矛盾"},
 			{"unknown field", func(m map[string]any) { m["fine"] = 1 }, "fine", "unknown_field", "未知字段"},
+			{"non-numeric amount", func(m map[string]any) {
+				m["amounts"] = map[string]any{"goods_value": map[string]any{"fen": "一万", "set": true}}
+			}, "amounts.goods_value.fen", "invalid_field", "类型不对，应为 整数（金额以分为单位）"},
 		}
 		for _, c := range cases {
 			in := expiredFood(2_000_000)
@@ -283,6 +286,9 @@ func TestCalculatorForm(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.Contains(body, "智慧裁量计算器") || !strings.Contains(body, `hx-post="/discretion/compute"`) {
 			t.Fatalf("calculator page: %d", resp.StatusCode)
 		}
+		// the form posted below holds values the page offers (the item's factors come with the item)
+		_, block := c.Get("/discretion/pick?item_id=food-124-1-5")
+		mustOffer(t, "calculator", body+block, caseForm("20,000.00"), "item_id", "party", "cf.fault")
 		// compute partial: "20,000.00" 元 is 2,000,000 分, the hand-worked case (today 2026-11-20)
 		resp, body = c.post("/discretion/compute", caseForm("20,000.00"), true)
 		if resp.StatusCode != 200 || !strings.Contains(body, "294,568.00 元") || !strings.Contains(body, "一般") {
@@ -611,6 +617,19 @@ func TestSimilarAndPriors(t *testing.T) {
 		if rep.Count != 1 {
 			t.Fatalf("±20%%: %d cases, want 1 (德阳 18,000)", rep.Count)
 		}
+		// the warning distance and the least number of similar cases are settings: at 60 % of the
+		// range the same proposal is within it, and with at least five cases wanted four give no warning
+		e.m.Config.DepartureBP = 6000
+		e.api("cd-officer", "GET", fmt.Sprintf("/api/v1/discretion/cases/%d/similar", id), nil, &rep)
+		if rep.Warn || rep.Threshold != 6000 || !strings.Contains(rep.Message, "在提示阈值 60.00% 以内") {
+			t.Fatalf("departure setting 60 %%: warn %v threshold %d: %s", rep.Warn, rep.Threshold, rep.Message)
+		}
+		e.m.Config.DepartureBP, e.m.Config.MinSimilar = discretion.DefaultConfig.DepartureBP, 5
+		e.api("cd-officer", "GET", fmt.Sprintf("/api/v1/discretion/cases/%d/similar", id), nil, &rep)
+		if rep.Warn || !strings.Contains(rep.Message, "少于 5 件") {
+			t.Fatalf("at least 5 similar cases: warn %v: %s", rep.Warn, rep.Message)
+		}
+		e.m.Config = discretion.DefaultConfig
 
 		// priors: subject 91510100MA61000000 was decided for 食品安全 on 2026-11-20; a new case of the
 		// same subject is 再犯 automatically, and 初次违法 is refused.
