@@ -262,14 +262,14 @@ func scanPatrol(sc interface{ Scan(...any) error }, withTrack bool) (*PatrolOut,
 // PatrolFilter selects patrols: the user's region and below, and optionally a chief, a
 // reach, a period (the patrol's start inside it), older than Before (paging by id).
 type PatrolFilter struct {
-	Scope          string
-	ChiefID        int64
-	ReachID        int64
-	From, To       time.Time
-	Before         int64
-	Limit          int
-	ReachCode      string
-	PeriodKey      string
+	Scope     string
+	ChiefID   int64
+	ReachID   int64
+	From, To  time.Time
+	Before    int64
+	Limit     int
+	ReachCode string
+	PeriodKey string
 }
 
 func patrolFilterFrom(r *http.Request, u *auth.User) (PatrolFilter, error) {

@@ -141,9 +141,9 @@ type publicReportOut struct {
 	No        string `json:"no"`
 	State     string `json:"state"`
 	StateName string `json:"state_name"`
-	Photos   int    `json:"photos"`
-	TrackURL string `json:"track_url"`
-	PageURL  string `json:"page_url"`
+	Photos    int    `json:"photos"`
+	TrackURL  string `json:"track_url"`
+	PageURL   string `json:"page_url"`
 }
 
 func (m *Module) apiPublicReport(w http.ResponseWriter, r *http.Request) {
