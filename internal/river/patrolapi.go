@@ -233,6 +233,7 @@ type PatrolOut struct {
 	ReachCode string            `json:"reach_code"`
 	ReachName string            `json:"reach_name"`
 	Region    string            `json:"region"`
+	Region2   string            `json:"region2,omitempty"` // the other city of a reach on a city border
 	Start     time.Time         `json:"start"`
 	End       time.Time         `json:"end"`
 	Km        float64           `json:"km"`
@@ -242,14 +243,14 @@ type PatrolOut struct {
 	Track     []TrackPointInput `json:"track,omitempty"`
 }
 
-const patrolCols = `p.id, p.chief_id, COALESCE(c.name, ''), p.reach_id, COALESCE(r.code, ''), COALESCE(r.name, ''), p.region,
+const patrolCols = `p.id, p.chief_id, COALESCE(c.name, ''), p.reach_id, COALESCE(r.code, ''), COALESCE(r.name, ''), p.region, COALESCE(r.region2, ''),
 	p.started_at, p.ended_at, p.km, p.points, p.seen, p.created_at, p.track
 	FROM river_patrols p LEFT JOIN river_chiefs c ON c.id = p.chief_id LEFT JOIN river_reaches r ON r.id = p.reach_id`
 
 func scanPatrol(sc interface{ Scan(...any) error }, withTrack bool) (*PatrolOut, error) {
 	var p PatrolOut
 	var start, end, at, track string
-	if err := sc.Scan(&p.ID, &p.ChiefID, &p.ChiefName, &p.ReachID, &p.ReachCode, &p.ReachName, &p.Region, &start, &end, &p.Km, &p.Points, &p.Seen, &at, &track); err != nil {
+	if err := sc.Scan(&p.ID, &p.ChiefID, &p.ChiefName, &p.ReachID, &p.ReachCode, &p.ReachName, &p.Region, &p.Region2, &start, &end, &p.Km, &p.Points, &p.Seen, &at, &track); err != nil {
 		return nil, err
 	}
 	p.Start, p.End, p.CreatedAt = s2t(start), s2t(end), s2t(at)
@@ -259,7 +260,8 @@ func scanPatrol(sc interface{ Scan(...any) error }, withTrack bool) (*PatrolOut,
 	return &p, nil
 }
 
-// PatrolFilter selects patrols: the user's region and below, and optionally a chief, a
+// PatrolFilter selects patrols: on reaches of the user's region and below (a reach on a
+// city border belongs to both cities), and optionally a chief, a
 // reach, a period (the patrol's start inside it), older than Before (paging by id).
 type PatrolFilter struct {
 	Scope     string
@@ -307,7 +309,8 @@ func patrolFilterFrom(r *http.Request, u *auth.User) (PatrolFilter, error) {
 
 // listPatrols gives the patrols the filter selects, newest first.
 func listPatrols(ctx context.Context, q store.Querier, f PatrolFilter) ([]*PatrolOut, error) {
-	where, args := []string{"p.region LIKE ?"}, []any{scopePrefix(f.Scope) + "%"}
+	scope := scopePrefix(f.Scope) + "%"
+	where, args := []string{"(p.region LIKE ? OR r.region2 LIKE ?)"}, []any{scope, scope}
 	add := func(cond string, v any) { where, args = append(where, cond), append(args, v) }
 	if f.ChiefID > 0 {
 		add("p.chief_id = ?", f.ChiefID)
@@ -367,7 +370,7 @@ func (m *Module) patrol(ctx context.Context, u *auth.User, id int64) (*PatrolOut
 	if err != nil {
 		return nil, err
 	}
-	if !u.CanRead(p.Region, false) {
+	if !u.CanRead(p.Region, false) && (p.Region2 == "" || !u.CanRead(p.Region2, false)) {
 		return nil, auth.ErrScope
 	}
 	return p, nil
