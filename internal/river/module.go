@@ -189,7 +189,7 @@ func workflowHTTP(err error) error {
 		if we.Code == "not_allowed" || we.Code == "final" {
 			status = http.StatusConflict
 		}
-		return &web.HTTPError{Status: status, Code: we.Code, Message: we.Msg}
+		return &web.HTTPError{Status: status, Code: we.Code, Message: we.Msg, Field: workflowFields[we.Code]}
 	}
 	if errors.Is(err, ErrChanged) {
 		return &web.HTTPError{Status: http.StatusConflict, Code: "changed", Message: ErrChanged.Error()}

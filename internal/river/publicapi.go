@@ -29,6 +29,14 @@ type PublicReportInput struct {
 	Lon         float64 `json:"lon"`
 }
 
+// workflowFields is the input field each refusal of the workflow engine names in the
+// API's error shape (a report's or a transition's), so that an app can point at it.
+var workflowFields = map[string]string{
+	"bad_source": "source", "bad_category": "category", "bad_severity": "severity", "reach_required": "reach_id",
+	"description_required": "description", "bad_location": "lat", "reason_required": "reason", "unit_required": "unit",
+	"deadline_past": "deadline", "deadline_required": "deadline", "deadline_not_later": "deadline", "photos_required": "photos",
+}
+
 func isForm(r *http.Request) bool {
 	ct := r.Header.Get("Content-Type")
 	return strings.HasPrefix(ct, "multipart/form-data") || strings.HasPrefix(ct, "application/x-www-form-urlencoded")
