@@ -22,15 +22,54 @@ import (
 // savePatrol, so both check the same things in the same order.
 
 // patrolRecord is a patrol to check and store: the chief (0: the user's own chief
-// record), the reach (by id or by its public code), what was seen, and read, which
-// parses the times and the track as the page or the API sent them and gives the track
-// as it is kept.
+// record), the reach (by id or by its public code), what was seen, the problems found
+// (reported on the reach with the patrol), and read, which parses the times and the
+// track as the page or the API sent them and gives the track as it is kept.
 type patrolRecord struct {
 	ChiefID   int64
 	ReachID   int64
 	ReachCode string
 	Seen      string
+	Problems  []PatrolProblemInput
 	read      func() (start, end time.Time, track []TrackPoint, text string, err error)
+}
+
+// PatrolProblemInput is a problem found on a patrol (巡河发现问题); it is reported on the
+// patrol's reach as a 巡河 problem, in the patrol's transaction.
+type PatrolProblemInput struct {
+	Category    string  `json:"category"`
+	Severity    string  `json:"severity"`
+	Description string  `json:"description"`
+	Lat         float64 `json:"lat"`
+	Lon         float64 `json:"lon"`
+}
+
+// reportFound reports the problems found on a patrol inside its transaction and keeps
+// their ids on the patrol; a refused problem names itself (problems[i].field) and
+// nothing of the patrol is stored.
+func (m *Module) reportFound(ctx context.Context, tx *store.Tx, u *auth.User, reach *Reach, patrolID int64, found []PatrolProblemInput) error {
+	if len(found) == 0 {
+		return nil
+	}
+	ids := make([]string, 0, len(found))
+	for i, f := range found {
+		row, err := m.reportIn(ctx, tx, u, ReportInput{ReachID: reach.ID, Source: string(SourcePatrol), Category: f.Category, Severity: f.Severity,
+			Description: f.Description, Lat: f.Lat, Lon: f.Lon})
+		if err != nil {
+			he := web.Classify(err)
+			if he.Status != http.StatusBadRequest {
+				return err
+			}
+			field := fmt.Sprintf("problems[%d]", i)
+			if he.Field != "" {
+				field += "." + he.Field
+			}
+			return &web.HTTPError{Status: he.Status, Code: he.Code, Field: field, Message: fmt.Sprintf("第%d个问题：%s", i+1, he.Message)}
+		}
+		ids = append(ids, strconv.FormatInt(row.RowID, 10))
+	}
+	_, err := tx.Exec(ctx, "UPDATE river_patrols SET problems = ? WHERE id = ?", strings.Join(ids, ","), patrolID)
+	return err
 }
 
 // savePatrol checks who records the patrol, the reach and its region, then the patrol
@@ -75,8 +114,15 @@ func (m *Module) savePatrol(ctx context.Context, u *auth.User, rec patrolRecord)
 		if err != nil {
 			return err
 		}
+		if err := m.reportFound(ctx, tx, u, reach, id, rec.Problems); err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("巡河 %s，%.2f 公里", reach.Name, p.Length())
+		if len(rec.Problems) > 0 {
+			detail += fmt.Sprintf("，发现问题 %d 个", len(rec.Problems))
+		}
 		return audit.Log(ctx, tx, audit.Entry{Action: "create", Module: "river", ObjectType: "patrol", ObjectID: strconv.FormatInt(id, 10), Region: reach.Region,
-			Detail: fmt.Sprintf("巡河 %s，%.2f 公里", reach.Name, p.Length())})
+			Detail: detail})
 	})
 	return id, err
 }
@@ -138,6 +184,8 @@ type PatrolAPIInput struct {
 	// the times are spread evenly from start to end, as on the phone page).
 	Track []TrackPointInput `json:"track"`
 	Seen  string            `json:"seen"` // 巡河情况
+	// Problems found on the patrol, reported on its reach with it (巡河发现问题).
+	Problems []PatrolProblemInput `json:"problems"`
 }
 
 // TrackPointInput is one point of a patrol's track as the API takes and gives it.
@@ -226,34 +274,54 @@ func storedTrack(text string, start, end time.Time) []TrackPointInput {
 
 // PatrolOut is a stored patrol as the API gives it; Track only when one is read.
 type PatrolOut struct {
-	ID        int64             `json:"id"`
-	ChiefID   int64             `json:"chief_id"`
-	ChiefName string            `json:"chief_name"`
-	ReachID   int64             `json:"reach_id"`
-	ReachCode string            `json:"reach_code"`
-	ReachName string            `json:"reach_name"`
-	Region    string            `json:"region"`
-	Region2   string            `json:"region2,omitempty"` // the other city of a reach on a city border
-	Start     time.Time         `json:"start"`
-	End       time.Time         `json:"end"`
-	Km        float64           `json:"km"`
-	Points    int               `json:"points"`
-	Seen      string            `json:"seen"`
-	CreatedAt time.Time         `json:"created_at"`
-	Track     []TrackPointInput `json:"track,omitempty"`
+	ID        int64     `json:"id"`
+	ChiefID   int64     `json:"chief_id"`
+	ChiefName string    `json:"chief_name"`
+	ReachID   int64     `json:"reach_id"`
+	ReachCode string    `json:"reach_code"`
+	ReachName string    `json:"reach_name"`
+	Region    string    `json:"region"`
+	Region2   string    `json:"region2,omitempty"` // the other city of a reach on a city border
+	Start     time.Time `json:"start"`
+	End       time.Time `json:"end"`
+	Km        float64   `json:"km"`
+	Points    int       `json:"points"`
+	Seen      string    `json:"seen"`
+	CreatedAt time.Time `json:"created_at"`
+	// ProblemIDs are the problems found on the patrol; Problems and Track only when one
+	// patrol is read.
+	ProblemIDs []int64            `json:"problem_ids"`
+	Problems   []patrolProblemOut `json:"problems,omitempty"`
+	Track      []TrackPointInput  `json:"track,omitempty"`
+}
+
+// patrolProblemOut is a problem found on a patrol as it stands now.
+type patrolProblemOut struct {
+	ID           int64  `json:"id"`
+	No           string `json:"no"`
+	Category     string `json:"category"`
+	CategoryName string `json:"category_name"`
+	State        string `json:"state"`
+	StateName    string `json:"state_name"`
 }
 
 const patrolCols = `p.id, p.chief_id, COALESCE(c.name, ''), p.reach_id, COALESCE(r.code, ''), COALESCE(r.name, ''), p.region, COALESCE(r.region2, ''),
-	p.started_at, p.ended_at, p.km, p.points, p.seen, p.created_at, p.track
+	p.started_at, p.ended_at, p.km, p.points, p.seen, p.created_at, p.track, p.problems
 	FROM river_patrols p LEFT JOIN river_chiefs c ON c.id = p.chief_id LEFT JOIN river_reaches r ON r.id = p.reach_id`
 
 func scanPatrol(sc interface{ Scan(...any) error }, withTrack bool) (*PatrolOut, error) {
 	var p PatrolOut
-	var start, end, at, track string
-	if err := sc.Scan(&p.ID, &p.ChiefID, &p.ChiefName, &p.ReachID, &p.ReachCode, &p.ReachName, &p.Region, &p.Region2, &start, &end, &p.Km, &p.Points, &p.Seen, &at, &track); err != nil {
+	var start, end, at, track, problems string
+	if err := sc.Scan(&p.ID, &p.ChiefID, &p.ChiefName, &p.ReachID, &p.ReachCode, &p.ReachName, &p.Region, &p.Region2, &start, &end, &p.Km, &p.Points, &p.Seen, &at, &track, &problems); err != nil {
 		return nil, err
 	}
 	p.Start, p.End, p.CreatedAt = s2t(start), s2t(end), s2t(at)
+	p.ProblemIDs = []int64{}
+	for _, s := range strings.Split(problems, ",") {
+		if id, err := strconv.ParseInt(s, 10, 64); err == nil {
+			p.ProblemIDs = append(p.ProblemIDs, id)
+		}
+	}
 	if withTrack {
 		p.Track = storedTrack(track, p.Start, p.End)
 	}
@@ -353,7 +421,7 @@ func (m *Module) apiRecordPatrol(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := web.User(r)
-	id, err := m.savePatrol(r.Context(), u, patrolRecord{ChiefID: in.ChiefID, ReachID: in.ReachID, ReachCode: in.ReachCode, Seen: in.Seen, read: in.read})
+	id, err := m.savePatrol(r.Context(), u, patrolRecord{ChiefID: in.ChiefID, ReachID: in.ReachID, ReachCode: in.ReachCode, Seen: in.Seen, Problems: in.Problems, read: in.read})
 	var p *PatrolOut
 	if err == nil {
 		p, err = m.patrol(r.Context(), u, id)
@@ -372,6 +440,18 @@ func (m *Module) patrol(ctx context.Context, u *auth.User, id int64) (*PatrolOut
 	}
 	if !u.CanRead(p.Region, false) && (p.Region2 == "" || !u.CanRead(p.Region2, false)) {
 		return nil, auth.ErrScope
+	}
+	for _, id := range p.ProblemIDs {
+		var x patrolProblemOut
+		err := m.d.DB.QueryRow(ctx, "SELECT id, no, category, state FROM river_problems WHERE id = ?", id).Scan(&x.ID, &x.No, &x.Category, &x.State)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		x.CategoryName, x.StateName = Category(x.Category).String(), State(x.State).String()
+		p.Problems = append(p.Problems, x)
 	}
 	return p, nil
 }
@@ -447,10 +527,10 @@ func patrolAPIPaths() map[string]any {
 	return map[string]any{
 		"/api/v1/river/patrols": map[string]any{
 			"get": apiOp("巡河记录列表（本辖区及下级，新的在前）：chief_id、reach_id 或 reach（河段编号）、period（2026-10、2026-Q4 或 2026，按开始时间）、limit（1–500，默认 50）、before（翻页，上一页的 next）"),
-			"post": apiOp("记录巡河（与手机巡河页同一校验）：reach_id 或 reach_code、start、end（RFC 3339 或北京时间“2006-01-02 15:04”）、track（[{lat, lon, at}]，at 要么都填要么都不填）、seen；" +
+			"post": apiOp("记录巡河（与手机巡河页同一校验）：reach_id 或 reach_code、start、end（RFC 3339 或北京时间“2006-01-02 15:04”）、track（[{lat, lon, at}]，at 要么都填要么都不填）、seen、problems（巡河发现的问题 [{category, severity, description, lat, lon}]，与巡河同一事务上报为“巡河”来源的问题，出错时 field 为 problems[i].字段）；" +
 				"河长的令牌记本人的巡河，河长办或本市系统的令牌用 chief_id 指明河长。错误：结束早于开始（field=end）、轨迹点不合理（field=track）、河长已卸任（403 retired，field=chief_id）、外辖区（403 out_of_scope）"),
 		},
-		"/api/v1/river/patrols/{id}":       map[string]any{"get": apiOp("一次巡河记录及其轨迹点")},
+		"/api/v1/river/patrols/{id}":       map[string]any{"get": apiOp("一次巡河记录及其轨迹点、巡河发现的问题（编号、类别、当前状态）")},
 		"/api/v1/river/patrols/compliance": map[string]any{"get": apiOp("近 30 天巡河履职：本辖区各河长应巡、已巡次数与履职率（与手机巡河页同一计算）")},
 	}
 }

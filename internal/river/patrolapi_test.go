@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"tongcheng/internal/audit"
 	"tongcheng/internal/auth"
 	"tongcheng/internal/river"
 	"tongcheng/internal/store"
@@ -16,18 +15,23 @@ import (
 )
 
 type patrolOut struct {
-	ID        int64   `json:"id"`
-	ChiefID   int64   `json:"chief_id"`
-	ChiefName string  `json:"chief_name"`
-	ReachID   int64   `json:"reach_id"`
-	ReachCode string  `json:"reach_code"`
-	Region    string  `json:"region"`
-	Start     string  `json:"start"`
-	End       string  `json:"end"`
-	Km        float64 `json:"km"`
-	Points    int     `json:"points"`
-	Seen      string  `json:"seen"`
-	Track     []struct {
+	ID         int64   `json:"id"`
+	ChiefID    int64   `json:"chief_id"`
+	ChiefName  string  `json:"chief_name"`
+	ReachID    int64   `json:"reach_id"`
+	ReachCode  string  `json:"reach_code"`
+	Region     string  `json:"region"`
+	Start      string  `json:"start"`
+	End        string  `json:"end"`
+	Km         float64 `json:"km"`
+	Points     int     `json:"points"`
+	Seen       string  `json:"seen"`
+	ProblemIDs []int64 `json:"problem_ids"`
+	Problems   []struct {
+		No, State    string
+		CategoryName string `json:"category_name"`
+	} `json:"problems"`
+	Track []struct {
 		Lat, Lon float64
 		At       string
 	} `json:"track"`
@@ -57,8 +61,9 @@ func patrolEnv(t *testing.T, db *store.DB) (e *env, zhang, dyChief, county int64
 func TestPatrolAPIRecord(t *testing.T) {
 	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
 		e, zhang, _, county := patrolEnv(t, db)
-		body := map[string]any{"reach_id": e.cdReach, "start": "2026-11-20T08:00:00+08:00", "end": "2026-11-20 09:00", "seen": " 河面整洁，无漂浮物 ",
-			"track": []map[string]any{{"lat": 30.65, "lon": 104.06, "at": "2026-11-20T08:00:00+08:00"}, {"lat": 30.66, "lon": 104.07, "at": "2026-11-20T00:40:00Z"}}}
+		body := map[string]any{"reach_id": e.cdReach, "start": "2026-11-20T08:00:00+08:00", "end": "2026-11-20 09:00", "seen": " 河面整洁，岸边两处问题 ",
+			"problems": []map[string]any{{"category": "garbage", "description": "右岸堆放生活垃圾", "lat": 30.655, "lon": 104.065}, {"category": "sewage", "severity": "serious", "description": "雨水口有污水流出"}},
+			"track":    []map[string]any{{"lat": 30.65, "lon": 104.06, "at": "2026-11-20T08:00:00+08:00"}, {"lat": 30.66, "lon": 104.07, "at": "2026-11-20T00:40:00Z"}}}
 		var p patrolOut
 		if st := e.api("cd-chief", "POST", "/api/v1/river/patrols", body, &p); st != http.StatusCreated {
 			t.Fatalf("record: %d %+v", st, p)
@@ -73,14 +78,23 @@ func TestPatrolAPIRecord(t *testing.T) {
 		}
 		wantKm := river.Haversine(30.65, 104.06, 30.66, 104.07)
 		if chief != zhang || reach != e.cdReach || region != "510100" || start != store.Time(testNow.Add(-2*3600e9)) || end != store.Time(testNow.Add(-3600e9)) ||
-			math.Abs(km-wantKm) > 1e-9 || points != 2 || track != "30.65,104.06,2026-11-20T00:00:00Z\n30.66,104.07,2026-11-20T00:40:00Z" || seen != "河面整洁，无漂浮物" {
+			math.Abs(km-wantKm) > 1e-9 || points != 2 || track != "30.65,104.06,2026-11-20T00:00:00Z\n30.66,104.07,2026-11-20T00:40:00Z" || seen != "河面整洁，岸边两处问题" {
 			t.Fatalf("stored patrol: chief %d reach %d %s %s–%s %.3f km %d points %q %q", chief, reach, region, start, end, km, points, track, seen)
 		}
 		if p.ChiefName != "张河长" || p.ReachCode != "T-CD-1" || len(p.Track) != 2 || p.Track[1].At != "2026-11-20T00:40:00Z" || p.Start != "2026-11-20T00:00:00Z" {
 			t.Fatalf("answer %+v", p)
 		}
-		if n := e.AuditCount(audit.Filter{Module: "river", Action: "create", ObjectID: itoa(p.ID)}); n != 1 {
+		if n := e.count("SELECT COUNT(*) FROM audit_log WHERE module = 'river' AND action = 'create' AND object_type = 'patrol' AND object_id = ? AND detail LIKE '%发现问题 2 个'", itoa(p.ID)); n != 1 {
 			t.Fatalf("audit entries %d", n)
+		}
+		// the problems found are 巡河 problems on the reach, kept on the patrol
+		if len(p.Problems) != 2 || len(p.ProblemIDs) != 2 || p.Problems[0].State != "reported" || p.Problems[1].CategoryName != "排污" || p.Problems[0].No == "" {
+			t.Fatalf("problems found %+v", p.Problems)
+		}
+		if e.count(`SELECT COUNT(*) FROM river_problems WHERE id = ? AND source = 'patrol' AND reach_id = ? AND category = 'garbage' AND description = '右岸堆放生活垃圾' AND lat = 30.655 AND state = 'reported'`, p.ProblemIDs[0], e.cdReach) != 1 ||
+			e.count(`SELECT COUNT(*) FROM river_problems WHERE id = ? AND source = 'patrol' AND severity = 'serious' AND region = '510100'`, p.ProblemIDs[1]) != 1 ||
+			e.count("SELECT COUNT(*) FROM river_patrols WHERE id = ? AND problems = ?", p.ID, fmt.Sprintf("%d,%d", p.ProblemIDs[0], p.ProblemIDs[1])) != 1 {
+			t.Fatal("problems found not stored with the patrol")
 		}
 
 		// the 河长办 records for a chief of its region by reach code; points without times
@@ -171,7 +185,11 @@ func TestPatrolAPIRefusals(t *testing.T) {
 				400, "invalid_field", "track", "第2个轨迹点没有时间：轨迹点要么都带 at 时间，要么都不带"},
 			{"unknown reach", "cd-chief", good(map[string]any{"reach_id": 999999}), 400, "invalid_field", "reach_id", "请选择巡查的河段"},
 			{"unknown chief", "cd-office", good(map[string]any{"chief_id": 999999}), 400, "invalid_field", "chief_id", "找不到编号为 999999 的河长，请核对河长编号"},
-			{"unknown field", "cd-chief", good(map[string]any{"problems": 1}), 400, "unknown_field", "problems", "未知字段 problems，请对照接口文档 /api/v1/openapi.json"},
+			{"unknown field", "cd-chief", good(map[string]any{"photos": 1}), 400, "unknown_field", "photos", "未知字段 photos，请对照接口文档 /api/v1/openapi.json"},
+			{"problem found without a description", "cd-chief", good(map[string]any{"problems": []map[string]any{{"category": "garbage", "description": "岸边垃圾"}, {"category": "sewage"}}}),
+				400, "description_required", "problems[1].description", "第2个问题：请填写问题描述"},
+			{"problem found of an unknown category", "cd-chief", good(map[string]any{"problems": []map[string]any{{"category": "nope", "description": "岸边垃圾"}}}),
+				400, "bad_category", "problems[0].category", "第1个问题：问题类别“nope”未知，请从乱占、乱采、乱堆、乱建、排污、水质异常、垃圾、岸线、其他中选择"},
 			{"德阳 chief on a 成都 reach", "dy-chief", good(nil), 403, "out_of_scope", "", scope},
 			{"德阳 office for its chief on a 成都 reach", "dy-office", good(map[string]any{"chief_id": dyChief}), 403, "out_of_scope", "", scope},
 			{"德阳 office for a 成都 chief", "dy-office", good(map[string]any{"chief_id": zhang, "reach_id": e.dyReach}), 403, "out_of_scope", "", scope},
@@ -185,7 +203,7 @@ func TestPatrolAPIRefusals(t *testing.T) {
 				t.Errorf("%s: %d %+v, want %d %s %q %q", c.name, st, ae.Error, c.st, c.code, c.field, c.msg)
 			}
 		}
-		if n := e.count("SELECT COUNT(*) FROM river_patrols"); n != 0 {
+		if n := e.count("SELECT COUNT(*) FROM river_patrols") + e.count("SELECT COUNT(*) FROM river_problems"); n != 0 {
 			t.Fatalf("refused patrols stored %d rows", n)
 		}
 
