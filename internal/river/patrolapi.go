@@ -328,18 +328,17 @@ func scanPatrol(sc interface{ Scan(...any) error }, withTrack bool) (*PatrolOut,
 	return &p, nil
 }
 
-// PatrolFilter selects patrols: on reaches of the user's region and below (a reach on a
-// city border belongs to both cities), and optionally a chief, a
-// reach, a period (the patrol's start inside it), older than Before (paging by id).
+// PatrolFilter selects patrols on reaches of the user's region and below (a reach on a
+// city border belongs to both cities), optionally of a chief, of a reach (by id or
+// code), started inside a period, older than Before (paging by id), Limit at most.
 type PatrolFilter struct {
 	Scope     string
 	ChiefID   int64
 	ReachID   int64
+	ReachCode string
 	From, To  time.Time
 	Before    int64
 	Limit     int
-	ReachCode string
-	PeriodKey string
 }
 
 func patrolFilterFrom(r *http.Request, u *auth.User) (PatrolFilter, error) {
@@ -370,7 +369,7 @@ func patrolFilterFrom(r *http.Request, u *auth.User) (PatrolFilter, error) {
 		if err != nil {
 			return f, err
 		}
-		f.From, f.To, f.PeriodKey = p.From, p.To, p.Key
+		f.From, f.To = p.From, p.To
 	}
 	return f, nil
 }
