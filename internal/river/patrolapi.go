@@ -330,7 +330,8 @@ func scanPatrol(sc interface{ Scan(...any) error }, withTrack bool) (*PatrolOut,
 
 // PatrolFilter selects patrols on reaches of the user's region and below (a reach on a
 // city border belongs to both cities), optionally of a chief, of a reach (by id or
-// code), started inside a period, older than Before (paging by id), Limit at most.
+// code), started inside a period, after the patrol Before in the list's order (paging),
+// Limit at most.
 type PatrolFilter struct {
 	Scope     string
 	ChiefID   int64
@@ -374,7 +375,8 @@ func patrolFilterFrom(r *http.Request, u *auth.User) (PatrolFilter, error) {
 	return f, nil
 }
 
-// listPatrols gives the patrols the filter selects, newest first.
+// listPatrols gives the patrols the filter selects, the latest start first; a page goes
+// on after the patrol Before (in the same order).
 func listPatrols(ctx context.Context, q store.Querier, f PatrolFilter) ([]*PatrolOut, error) {
 	scope := scopePrefix(f.Scope) + "%"
 	where, args := []string{"(p.region LIKE ? OR r.region2 LIKE ?)"}, []any{scope, scope}
@@ -393,9 +395,10 @@ func listPatrols(ctx context.Context, q store.Querier, f PatrolFilter) ([]*Patro
 		add("p.started_at < ?", store.Time(f.To))
 	}
 	if f.Before > 0 {
-		add("p.id < ?", f.Before)
+		where = append(where, `EXISTS (SELECT 1 FROM river_patrols b WHERE b.id = ? AND (p.started_at < b.started_at OR (p.started_at = b.started_at AND p.id < b.id)))`)
+		args = append(args, f.Before)
 	}
-	rows, err := q.Query(ctx, "SELECT "+patrolCols+" WHERE "+strings.Join(where, " AND ")+" ORDER BY p.id DESC LIMIT "+strconv.Itoa(f.Limit), args...)
+	rows, err := q.Query(ctx, "SELECT "+patrolCols+" WHERE "+strings.Join(where, " AND ")+" ORDER BY p.started_at DESC, p.id DESC LIMIT "+strconv.Itoa(f.Limit), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -525,7 +528,7 @@ func (m *Module) apiCompliance(w http.ResponseWriter, r *http.Request) {
 func patrolAPIPaths() map[string]any {
 	return map[string]any{
 		"/api/v1/river/patrols": map[string]any{
-			"get": apiOp("巡河记录列表（本辖区及下级，新的在前）：chief_id、reach_id 或 reach（河段编号）、period（2026-10、2026-Q4 或 2026，按开始时间）、limit（1–500，默认 50）、before（翻页，上一页的 next）"),
+			"get": apiOp("巡河记录列表（本辖区及下级，开始时间新的在前）：chief_id、reach_id 或 reach（河段编号）、period（2026-10、2026-Q4 或 2026，按开始时间）、limit（1–500，默认 50）、before（翻页，上一页的 next）"),
 			"post": apiOp("记录巡河（与手机巡河页同一校验）：reach_id 或 reach_code、start、end（RFC 3339 或北京时间“2006-01-02 15:04”）、track（[{lat, lon, at}]，at 要么都填要么都不填）、seen、problems（巡河发现的问题 [{category, severity, description, lat, lon}]，与巡河同一事务上报为“巡河”来源的问题，出错时 field 为 problems[i].字段）；" +
 				"河长的令牌记本人的巡河，河长办或本市系统的令牌用 chief_id 指明河长。错误：结束早于开始（field=end）、轨迹点不合理（field=track）、河长已卸任（403 retired，field=chief_id）、外辖区（403 out_of_scope）"),
 		},

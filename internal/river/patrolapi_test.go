@@ -136,12 +136,13 @@ func TestPatrolAPIRecord(t *testing.T) {
 			Items []patrolOut `json:"items"`
 			Next  int64       `json:"next"`
 		}
+		// the latest start first: the app's patrol of the 20th, then the page's of the 18th
 		if st := e.api("cd-office", "GET", fmt.Sprintf("/api/v1/river/patrols?chief_id=%d", zhang), nil, &list); st != 200 || len(list.Items) != 2 ||
-			list.Items[0].Seen != "岸边有少量垃圾" || list.Items[0].Start != "2026-11-17T23:00:00Z" || list.Items[1].ID != p.ID || list.Items[0].Track != nil {
+			list.Items[1].Seen != "岸边有少量垃圾" || list.Items[1].Start != "2026-11-17T23:00:00Z" || list.Items[0].ID != p.ID || list.Items[1].Track != nil {
 			t.Fatalf("list by chief: %d %+v", st, list)
 		}
 		var one patrolOut
-		if st := e.api("cd-chief", "GET", fmt.Sprintf("/api/v1/river/patrols/%d", list.Items[0].ID), nil, &one); st != 200 || len(one.Track) != 2 ||
+		if st := e.api("cd-chief", "GET", fmt.Sprintf("/api/v1/river/patrols/%d", list.Items[1].ID), nil, &one); st != 200 || len(one.Track) != 2 ||
 			one.Track[0].At != "2026-11-17T23:00:00Z" || one.Track[1].At != "2026-11-18T00:00:00Z" || one.Track[1].Lat != 30.655 {
 			t.Fatalf("page patrol read: %d %+v", st, one)
 		}
@@ -248,6 +249,7 @@ func TestPatrolAPIListScopeAndCompliance(t *testing.T) {
 		}
 		a := record("cd-office", zhang, e.cdReach, "2026-11-18")
 		b := record("cd-office", zhang, e.cdReach, "2026-10-30")
+		d := record("cd-office", zhang, e.cdReach, "2026-11-19") // recorded afterwards, patrolled later than a
 		c := record("dy-office", dyChief, e.dyReach, "2026-11-19")
 		type list struct {
 			Items []patrolOut `json:"items"`
@@ -270,22 +272,22 @@ func TestPatrolAPIListScopeAndCompliance(t *testing.T) {
 			user, query string
 			want        []int64
 		}{
-			{"cd-office", "", []int64{b, a}},
+			{"cd-office", "", []int64{d, a, b}},
 			{"dy-office", "", []int64{c}},
-			{"cd-office", "?period=2026-11", []int64{a}},
+			{"cd-office", "?period=2026-11", []int64{d, a}},
 			{"cd-office", "?period=2026-10", []int64{b}},
-			{"cd-office", "?period=2026-Q4&reach=T-CD-1", []int64{b, a}},
+			{"cd-office", "?period=2026-Q4&reach=T-CD-1", []int64{d, a, b}},
 			{"cd-office", fmt.Sprintf("?reach_id=%d", e.dyReach), nil},
 			{"cd-office", fmt.Sprintf("?chief_id=%d", dyChief), nil},
 			{"dy-office", fmt.Sprintf("?chief_id=%d", dyChief), []int64{c}},
 		} {
-			// newest (the largest id) first
+			// the latest start first
 			if got := ids(q.user, q.query); !same(got, q.want...) {
 				t.Errorf("%s %q: %v, want %v", q.user, q.query, got, q.want)
 			}
 		}
 		var l list
-		if e.api("cd-office", "GET", "/api/v1/river/patrols?limit=1", nil, &l); len(l.Items) != 1 || l.Next != l.Items[0].ID || !same(ids("cd-office", fmt.Sprintf("?limit=1&before=%d", l.Next)), a) {
+		if e.api("cd-office", "GET", "/api/v1/river/patrols?limit=2", nil, &l); len(l.Items) != 2 || l.Items[1].ID != a || l.Next != a || !same(ids("cd-office", fmt.Sprintf("?limit=2&before=%d", l.Next)), b) {
 			t.Fatalf("paging: %+v", l)
 		}
 		for _, q := range []struct{ query, field, msg string }{
@@ -306,7 +308,7 @@ func TestPatrolAPIListScopeAndCompliance(t *testing.T) {
 			t.Fatalf("unknown patrol: %d %+v", st, ae.Error)
 		}
 
-		// compliance over the last 30 days: 张 (市级, 1 a month) patrolled twice
+		// compliance over the last 30 days: 张 (市级, 1 a month) patrolled three times
 		var comp struct {
 			Items []struct {
 				ChiefID   string  `json:"chief_id"`
@@ -324,12 +326,12 @@ func TestPatrolAPIListScopeAndCompliance(t *testing.T) {
 		for _, it := range comp.Items {
 			got[it.Name] = fmt.Sprintf("%d/%d %.2f %v", it.Done, it.Required, it.Rate, it.Compliant)
 		}
-		if len(got) != 2 || got["张河长"] != "2/1 1.00 true" || got["钱河长"] != "0/1 0.00 false" {
+		if len(got) != 2 || got["张河长"] != "3/1 1.00 true" || got["钱河长"] != "0/1 0.00 false" {
 			t.Fatalf("成都 compliance %v", got)
 		}
 		// the page shows the same figures
 		c2 := e.login("cd-office")
-		if _, body := c2.Get("/river/patrol"); !strings.Contains(body, `<td>张河长</td><td>市级</td><td>成都市</td><td class="num">1</td><td class="num">2</td><td class="num">100.0%</td>`) {
+		if _, body := c2.Get("/river/patrol"); !strings.Contains(body, `<td>张河长</td><td>市级</td><td>成都市</td><td class="num">1</td><td class="num">3</td><td class="num">100.0%</td>`) {
 			t.Fatal("the page's compliance differs from the API's")
 		}
 	})
