@@ -115,6 +115,14 @@ func TestPatrolAPIRecord(t *testing.T) {
 			t.Fatalf("spread track %+v", q.Track)
 		}
 
+		// a city's system (an 归集员 token of 成都) records for the county chief too
+		e.AddUsers(auth.NewUser{Username: "cd-system", DisplayName: "成都市河长制系统", Password: pw, Region: "510100", Roles: "river:collector"})
+		var sys patrolOut
+		if st := e.api("cd-system", "POST", "/api/v1/river/patrols", map[string]any{"chief_id": county, "reach_id": e.cdReach, "start": "2026-11-20 06:00", "end": "2026-11-20 06:30"}, &sys); st != 201 ||
+			e.count("SELECT COUNT(*) FROM river_patrols WHERE id = ? AND chief_id = ? AND points = 0 AND track = ''", sys.ID, county) != 1 {
+			t.Fatalf("system record: %d %+v", st, sys)
+		}
+
 		// a reach on the city border: both cities' offices list and read its patrols
 		for _, user := range []string{"cd-office", "dy-office"} {
 			var l struct{ Items []patrolOut }
