@@ -280,25 +280,10 @@ func (m *Module) renderPublic(w http.ResponseWriter, r *http.Request, status int
 // publicReport takes a report from the public with up to MaxPublicPhotos photos. The
 // rate limit is checked before the photos are decoded; a refused photo stores nothing.
 func (m *Module) publicReport(w http.ResponseWriter, r *http.Request) {
-	ok, err := m.d.Web.Allow(r.Context(), "river_public", web.ClientIP(r), m.PublicLimit, m.PublicWindow, m.Now())
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	in := ReportInput{ReachCode: r.PathValue("code"), Category: r.FormValue("category"), Description: r.FormValue("description"),
-		Phone: r.FormValue("phone"), Lat: formFloat(r, "lat"), Lon: formFloat(r, "lon")}
-	if !ok {
-		m.renderPublic(w, r, http.StatusTooManyRequests, in, fmt.Sprintf("举报过于频繁：同一网络 %d 分钟内最多提交 %d 次，请稍后再试", int(m.PublicWindow.Minutes()), m.PublicLimit), "")
-		return
-	}
-	in.uploads, err = photosUpTo(r, "photos", MaxPublicPhotos)
-	var p *ProblemRow
-	if err == nil {
-		p, err = m.Report(r.Context(), nil, in)
-	}
+	in, p, err := m.takePublicReport(r, false)
 	if err != nil {
 		he := web.Classify(err)
-		if he.Status == http.StatusBadRequest {
+		if he.Status == http.StatusBadRequest || he.Status == http.StatusTooManyRequests {
 			m.renderPublic(w, r, he.Status, in, he.Message, "")
 			return
 		}
@@ -309,27 +294,12 @@ func (m *Module) publicReport(w http.ResponseWriter, r *http.Request) {
 }
 
 func (m *Module) trackPage(w http.ResponseWriter, r *http.Request) {
-	p, err := getProblemByNo(r.Context(), m.d.DB, strings.TrimSpace(r.PathValue("no")))
+	p, hist, photos, err := m.publicTrack(r.Context(), r.PathValue("no"))
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			m.d.Web.ErrorPage(w, r, http.StatusNotFound, "查无此编号", "没有找到该受理编号，请核对后再查询")
 			return
 		}
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	hist, err := problemHistory(r.Context(), m.d.DB, p.RowID)
-	if err != nil {
-		m.d.Web.Fail(w, r, err)
-		return
-	}
-	// The public sees the steps, not the people: drop names and notes.
-	for i := range hist {
-		hist[i].ActorName, hist[i].ActorID, hist[i].Note = "", "", ""
-	}
-	p.ReporterPhone = ""
-	photos, err := photoList(r.Context(), m.d.DB, p.RowID, p.No)
-	if err != nil {
 		m.d.Web.Fail(w, r, err)
 		return
 	}

@@ -189,7 +189,7 @@ func workflowHTTP(err error) error {
 		if we.Code == "not_allowed" || we.Code == "final" {
 			status = http.StatusConflict
 		}
-		return &web.HTTPError{Status: status, Code: we.Code, Message: we.Msg}
+		return &web.HTTPError{Status: status, Code: we.Code, Message: we.Msg, Field: workflowFields[we.Code]}
 	}
 	if errors.Is(err, ErrChanged) {
 		return &web.HTTPError{Status: http.StatusConflict, Code: "changed", Message: ErrChanged.Error()}
@@ -198,8 +198,17 @@ func workflowHTTP(err error) error {
 }
 
 // Report stores a new problem on a reach; u is nil for a public report.
-func (m *Module) Report(ctx context.Context, u *auth.User, in ReportInput) (*ProblemRow, error) {
-	db := m.d.DB
+func (m *Module) Report(ctx context.Context, u *auth.User, in ReportInput) (row *ProblemRow, err error) {
+	err = m.d.DB.InTx(ctx, func(tx *store.Tx) error {
+		row, err = m.reportIn(ctx, tx, u, in)
+		return err
+	})
+	return row, err
+}
+
+// reportIn is Report inside the caller's transaction (a patrol stores the problems it
+// found with itself).
+func (m *Module) reportIn(ctx context.Context, db *store.Tx, u *auth.User, in ReportInput) (*ProblemRow, error) {
 	var reach *Reach
 	var err error
 	switch {
@@ -241,20 +250,14 @@ func (m *Module) Report(ctx context.Context, u *auth.User, in ReportInput) (*Pro
 	}
 	row := &ProblemRow{Problem: p, No: newTrackingNo(now, randomSalt()), RiverID: reach.RiverID, Region: reach.Region, City: region.CityOf(reach.Region),
 		Region2: reach.Region2, City2: region.CityOf(reach.Region2), ReporterPhone: phone, ReachName: reach.Name, ReachCode: reach.Code}
-	err = db.InTx(ctx, func(tx *store.Tx) error {
-		if err := insertProblem(ctx, tx, row, h, false); err != nil {
-			return err
-		}
-		if _, err := savePhotos(ctx, tx, u, row.RowID, row.Region, PhotoReport, in.uploads, now); err != nil {
-			return err
-		}
-		return audit.Log(ctx, tx, audit.Entry{Action: "create", Module: "river", ObjectType: "problem", ObjectID: row.ID, Region: row.Region,
-			Detail: fmt.Sprintf("上报问题 %s（%s，%s）", row.No, src, row.Category)})
-	})
-	if err != nil {
+	if err := insertProblem(ctx, db, row, h, false); err != nil {
 		return nil, err
 	}
-	return row, nil
+	if _, err := savePhotos(ctx, db, u, row.RowID, row.Region, PhotoReport, in.uploads, now); err != nil {
+		return nil, err
+	}
+	return row, audit.Log(ctx, db, audit.Entry{Action: "create", Module: "river", ObjectType: "problem", ObjectID: row.ID, Region: row.Region,
+		Detail: fmt.Sprintf("上报问题 %s（%s，%s）", row.No, src, row.Category)})
 }
 
 func validPhone(s string) bool {

@@ -32,6 +32,17 @@ func (m *Module) mountOps(w *web.Server) {
 	w.Handle("GET /river/trends/{id}", m.trendPage)
 	w.Handle("POST /river/readings/import", m.importForm, web.MaxBody(64<<20))
 	w.Handle("GET /api/v1/river/sections/{id}/trend", m.apiTrend)
+	w.Handle("POST /api/v1/river/patrols", m.apiRecordPatrol)
+	w.Handle("GET /api/v1/river/patrols", m.apiPatrols)
+	w.Handle("GET /api/v1/river/patrols/compliance", m.apiCompliance)
+	w.Handle("GET /api/v1/river/patrols/{id}", m.apiPatrol)
+	w.OpenAPI(patrolAPIPaths())
+	w.Handle("GET /api/v1/river/public/{code}", m.apiPublicBoard, web.Public())
+	w.Handle("POST /api/v1/river/public/{code}/reports", m.apiPublicReport, web.Public(), web.MaxBody(publicPhotoBodyLimit))
+	w.Handle("GET /api/v1/river/public/track/{no}", m.apiPublicTrack, web.Public())
+	w.OpenAPI(publicAPIPaths())
+	w.Handle("POST /api/v1/river/problems/{id}/feedback", m.apiFeedback, web.MaxBody(photoBodyLimit))
+	w.OpenAPI(feedbackAPIPaths())
 
 	w.OpenAPI(map[string]any{
 		"/api/v1/river/problems/{id}/photos":    map[string]any{"get": apiOp("问题照片列表（url 原图，thumb_url 缩略图，最长边 320 像素，上传时生成）"), "post": apiOp("上传问题照片（multipart：kind=report 现场照片用字段 photos，kind=after 整改后照片用字段 after_photos；JPEG/PNG，每张不超过 10 MB）")},

@@ -99,45 +99,55 @@ func DefaultPatrolConfig() PatrolConfig {
 	}
 }
 
+// PatrolError is a patrol record the engine refuses: the field at fault (start, end
+// or track) and the Chinese sentence saying why.
+type PatrolError struct{ Field, Msg string }
+
+func (e *PatrolError) Error() string { return e.Msg }
+
+func patrolErr(field, format string, args ...any) error {
+	return &PatrolError{Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
 // Validate checks a patrol record against the configuration; now is the
 // time of the upload (a patrol cannot end in the future). The error is a
-// Chinese sentence naming the faulty field or point (1-based).
+// *PatrolError naming the faulty field and, for a track point, its number (1-based).
 func (c PatrolConfig) Validate(p Patrol, now time.Time) error {
 	if p.Start.IsZero() || p.End.IsZero() {
-		return fmt.Errorf("巡河必须填写开始时间和结束时间")
+		return patrolErr("start", "巡河必须填写开始时间和结束时间")
 	}
 	if p.End.Before(p.Start) {
-		return fmt.Errorf("巡河结束时间%s早于开始时间%s，请检查", fmtTime(p.End), fmtTime(p.Start))
+		return patrolErr("end", "巡河结束时间%s早于开始时间%s，请检查", fmtTime(p.End), fmtTime(p.Start))
 	}
 	if p.End.After(now) {
-		return fmt.Errorf("巡河结束时间%s晚于当前时间，请检查手机时间", fmtTime(p.End))
+		return patrolErr("end", "巡河结束时间%s晚于当前时间，请检查手机时间", fmtTime(p.End))
 	}
 	if c.MaxDuration > 0 && p.End.Sub(p.Start) > c.MaxDuration {
-		return fmt.Errorf("巡河时长超过%.0f小时，请分次记录", c.MaxDuration.Hours())
+		return patrolErr("end", "巡河时长超过%.0f小时，请分次记录", c.MaxDuration.Hours())
 	}
 	if c.MaxPoints > 0 && len(p.Track) > c.MaxPoints {
-		return fmt.Errorf("轨迹点有%d个，超过上限%d个，请分段上传", len(p.Track), c.MaxPoints)
+		return patrolErr("track", "轨迹点有%d个，超过上限%d个，请分段上传", len(p.Track), c.MaxPoints)
 	}
 	for i, pt := range p.Track {
 		n := i + 1
 		if math.IsNaN(pt.Lat) || math.IsNaN(pt.Lon) || !c.Box.Contains(pt.Lat, pt.Lon) {
-			return fmt.Errorf("第%d个轨迹点（纬度%s，经度%s）不在成都、德阳、眉山、资阳范围内", n, num(pt.Lat), num(pt.Lon))
+			return patrolErr("track", "第%d个轨迹点（纬度%s，经度%s）不在成都、德阳、眉山、资阳范围内", n, num(pt.Lat), num(pt.Lon))
 		}
 		if pt.At.Before(p.Start) || pt.At.After(p.End) {
-			return fmt.Errorf("第%d个轨迹点的时间%s不在巡河开始与结束时间之间", n, fmtTime(pt.At))
+			return patrolErr("track", "第%d个轨迹点的时间%s不在巡河开始与结束时间之间", n, fmtTime(pt.At))
 		}
 		if i == 0 {
 			continue
 		}
 		prev := p.Track[i-1]
 		if pt.At.Before(prev.At) {
-			return fmt.Errorf("第%d个轨迹点的时间早于第%d个，轨迹点须按时间先后排列", n, i)
+			return patrolErr("track", "第%d个轨迹点的时间早于第%d个，轨迹点须按时间先后排列", n, i)
 		}
 		d := Haversine(prev.Lat, prev.Lon, pt.Lat, pt.Lon)
 		dt := pt.At.Sub(prev.At).Hours()
 		if c.MaxSpeedKmh > 0 && d > 0.05 { // jitter under 50 m is ignored
 			if dt <= 0 || d/dt > c.MaxSpeedKmh {
-				return fmt.Errorf("第%d个轨迹点与第%d个之间速度超过%s公里/小时，轨迹点有误", i, n, num(c.MaxSpeedKmh))
+				return patrolErr("track", "第%d个轨迹点与第%d个之间速度超过%s公里/小时，轨迹点有误", i, n, num(c.MaxSpeedKmh))
 			}
 		}
 	}

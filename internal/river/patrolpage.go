@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"tongcheng/internal/audit"
 	"tongcheng/internal/auth"
 	"tongcheng/internal/store"
 	"tongcheng/internal/web"
@@ -64,51 +63,16 @@ func parseTrack(s string, start, end time.Time) ([]TrackPoint, error) {
 
 // RecordPatrol validates a patrol with the engine and stores it for the user's chief record.
 func (m *Module) RecordPatrol(ctx context.Context, u *auth.User, in PatrolInput) (int64, error) {
-	if !u.HasAny("river", auth.Chief, auth.Admin) {
-		return 0, &web.HTTPError{Status: http.StatusForbidden, Code: "forbidden", Message: "只有河长可以记录巡河"}
-	}
-	chief, err := chiefOfUser(ctx, m.d.DB, u.ID)
-	if err != nil {
-		return 0, &web.HTTPError{Status: http.StatusForbidden, Code: "no_chief", Message: "您的账号还没有关联河长档案，请联系河长办"}
-	}
-	if chief.RetiredAt != "" {
-		return 0, &web.HTTPError{Status: http.StatusForbidden, Code: "retired", Message: fmt.Sprintf("您的河长职务已于 %s 卸任，不能再记录巡河；如已担任新的河长职务，请联系河长办登记", retiredDay(chief.RetiredAt))}
-	}
-	reach, err := getReach(ctx, m.d.DB, "id", in.ReachID)
-	if err != nil {
-		return 0, &auth.FieldError{Field: "reach_id", Message: "请选择巡查的河段"}
-	}
-	if !canWriteProblem(u, reach.Region, reach.Region2) {
-		return 0, auth.ErrScope
-	}
-	start, err := parseLocal("start", in.Start)
-	if err != nil {
-		return 0, err
-	}
-	end, err := parseLocal("end", in.End)
-	if err != nil {
-		return 0, err
-	}
-	track, err := parseTrack(in.Track, start, end)
-	if err != nil {
-		return 0, err
-	}
-	p := Patrol{ChiefID: strconv.FormatInt(chief.ID, 10), ReachID: strconv.FormatInt(reach.ID, 10), Start: start, End: end, Track: track}
-	if err := m.Patrols.Validate(p, m.Now()); err != nil {
-		return 0, &auth.FieldError{Field: "track", Message: err.Error()}
-	}
-	var id int64
-	err = m.d.DB.InTx(ctx, func(tx *store.Tx) error {
-		id, err = store.InsertID(ctx, tx, `INSERT INTO river_patrols (chief_id, reach_id, region, started_at, ended_at, km, points, track, seen, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, chief.ID, reach.ID, reach.Region, store.Time(start), store.Time(end), p.Length(), len(track),
-			strings.TrimSpace(in.Track), strings.TrimSpace(in.Seen), store.Time(m.Now()))
-		if err != nil {
-			return err
+	return m.savePatrol(ctx, u, patrolRecord{ReachID: in.ReachID, Seen: in.Seen, read: func() (start, end time.Time, track []TrackPoint, text string, err error) {
+		if start, err = parseLocal("start", in.Start); err != nil {
+			return
 		}
-		return audit.Log(ctx, tx, audit.Entry{Action: "create", Module: "river", ObjectType: "patrol", ObjectID: strconv.FormatInt(id, 10), Region: reach.Region,
-			Detail: fmt.Sprintf("巡河 %s，%.2f 公里", reach.Name, p.Length())})
-	})
-	return id, err
+		if end, err = parseLocal("end", in.End); err != nil {
+			return
+		}
+		track, err = parseTrack(in.Track, start, end)
+		return start, end, track, strings.TrimSpace(in.Track), err
+	}})
 }
 
 // complianceRow is a chief's patrol compliance for the page.

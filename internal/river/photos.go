@@ -489,14 +489,7 @@ func (m *Module) feedbackForm(w http.ResponseWriter, r *http.Request) {
 		m.d.Web.Fail(w, r, err)
 		return
 	}
-	ups, err := photosFromForm(r, "after_photos")
-	if err == nil && len(ups) == 0 {
-		err = &auth.FieldError{Field: "after_photos", Message: "处理反馈必须上传整改后的照片，请选择照片"}
-	}
-	if err == nil {
-		_, err = m.Transition(r.Context(), web.User(r), id, TransitionInput{Action: string(ActFeedback), Note: r.FormValue("note"), uploads: ups})
-	}
-	if err != nil {
+	if _, err := m.feedbackWithPhotos(r, id); err != nil {
 		he := web.Classify(err)
 		if he.Status == http.StatusBadRequest || he.Status == http.StatusConflict {
 			m.renderProblem(w, r, he.Status, he.Message)
