@@ -114,7 +114,7 @@ func (m *Module) Mount(d *platform.Deps) {
 	w.Handle("POST /river/problems/{id}/transition", m.transitionForm)
 	w.Handle("GET /river/dashboard", m.dashboardPage)
 	w.Handle("GET /river/patrol", m.patrolPage)
-	w.Handle("POST /river/patrols", m.patrolForm)
+	w.Handle("POST /river/patrols", m.patrolForm, web.MaxBody(photoBodyLimit))
 	w.Handle("GET /river/public/{code}", m.publicPage, web.Public())
 	w.Handle("POST /river/public/{code}", m.publicReport, web.Public(), web.MaxBody(publicPhotoBodyLimit))
 	w.Handle("GET /river/public/track/{no}", m.trackPage, web.Public())

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -31,6 +32,7 @@ type patrolRecord struct {
 	ReachCode string
 	Seen      string
 	Problems  []PatrolProblemInput
+	Photos    []Upload // checked 巡河照片, stored with the patrol
 	read      func() (start, end time.Time, track []TrackPoint, text string, err error)
 }
 
@@ -117,9 +119,16 @@ func (m *Module) savePatrol(ctx context.Context, u *auth.User, rec patrolRecord)
 		if err := m.reportFound(ctx, tx, u, reach, id, rec.Problems); err != nil {
 			return err
 		}
+		photos, err := insertPhotos(ctx, tx, u, 0, id, reach.Region, PhotoPatrol, rec.Photos, m.Now())
+		if err != nil {
+			return err
+		}
 		detail := fmt.Sprintf("巡河 %s，%.2f 公里", reach.Name, p.Length())
 		if len(rec.Problems) > 0 {
 			detail += fmt.Sprintf("，发现问题 %d 个", len(rec.Problems))
+		}
+		if len(photos) > 0 {
+			detail += fmt.Sprintf("，巡河照片 %d 张（编号 %s）", len(photos), strings.Join(photos, "、"))
 		}
 		return audit.Log(ctx, tx, audit.Entry{Action: "create", Module: "river", ObjectType: "patrol", ObjectID: strconv.FormatInt(id, 10), Region: reach.Region,
 			Detail: detail})
@@ -293,6 +302,8 @@ type PatrolOut struct {
 	ProblemIDs []int64            `json:"problem_ids"`
 	Problems   []patrolProblemOut `json:"problems,omitempty"`
 	Track      []TrackPointInput  `json:"track,omitempty"`
+	// Photos are the 巡河照片 (with their thumbnails), when one patrol is read.
+	Photos []PhotoInfo `json:"photos,omitempty"`
 }
 
 // patrolProblemOut is a problem found on a patrol as it stands now.
@@ -416,14 +427,41 @@ func listPatrols(ctx context.Context, q store.Querier, f PatrolFilter) ([]*Patro
 
 // ---- handlers ----
 
-func (m *Module) apiRecordPatrol(w http.ResponseWriter, r *http.Request) {
+// patrolAPIRequest reads a patrol sent to the API: JSON, or multipart/form-data with the
+// JSON in the field "patrol" and up to MaxPhotos 巡河照片 in "photos".
+func patrolAPIRequest(r *http.Request) (PatrolAPIInput, []Upload, error) {
 	var in PatrolAPIInput
-	if err := web.DecodeJSON(r, &in); err != nil {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return in, nil, web.DecodeJSON(r, &in)
+	}
+	ups, err := photosFromForm(r, "photos")
+	if err != nil {
+		return in, nil, err
+	}
+	js := r.FormValue("patrol")
+	if strings.TrimSpace(js) == "" {
+		return in, nil, &auth.FieldError{Field: "patrol", Message: "缺少 patrol 字段：请把巡河记录的 JSON 放在表单字段 patrol 中，照片放在 photos 中"}
+	}
+	body := r.Clone(r.Context())
+	body.Body = io.NopCloser(strings.NewReader(js))
+	if err := web.DecodeJSON(body, &in); err != nil {
+		if he := web.Classify(err); he.Field == "" {
+			return in, nil, &web.HTTPError{Status: he.Status, Code: he.Code, Field: "patrol", Message: "patrol 字段：" + he.Message}
+		}
+		return in, nil, err
+	}
+	return in, ups, nil
+}
+
+func (m *Module) apiRecordPatrol(w http.ResponseWriter, r *http.Request) {
+	in, ups, err := patrolAPIRequest(r)
+	if err != nil {
 		m.d.Web.Fail(w, r, err)
 		return
 	}
 	u := web.User(r)
-	id, err := m.savePatrol(r.Context(), u, patrolRecord{ChiefID: in.ChiefID, ReachID: in.ReachID, ReachCode: in.ReachCode, Seen: in.Seen, Problems: in.Problems, read: in.read})
+	id, err := m.savePatrol(r.Context(), u, patrolRecord{ChiefID: in.ChiefID, ReachID: in.ReachID, ReachCode: in.ReachCode, Seen: in.Seen, Problems: in.Problems,
+		Photos: ups, read: in.read})
 	var p *PatrolOut
 	if err == nil {
 		p, err = m.patrol(r.Context(), u, id)
@@ -431,8 +469,8 @@ func (m *Module) apiRecordPatrol(w http.ResponseWriter, r *http.Request) {
 	m.d.Web.Reply(w, r, http.StatusCreated)(p, err)
 }
 
-// patrol reads one patrol with its track, if the user may read its region.
-func (m *Module) patrol(ctx context.Context, u *auth.User, id int64) (*PatrolOut, error) {
+// patrolRow reads one patrol with its track, if the user may read its region.
+func (m *Module) patrolRow(ctx context.Context, u *auth.User, id int64) (*PatrolOut, error) {
 	p, err := scanPatrol(m.d.DB.QueryRow(ctx, "SELECT "+patrolCols+" WHERE p.id = ?", id), true)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.ErrNotFound
@@ -442,6 +480,19 @@ func (m *Module) patrol(ctx context.Context, u *auth.User, id int64) (*PatrolOut
 	}
 	if !u.CanRead(p.Region, false) && (p.Region2 == "" || !u.CanRead(p.Region2, false)) {
 		return nil, auth.ErrScope
+	}
+	return p, nil
+}
+
+// patrol reads one patrol with its track, the problems found and its photos, if the
+// user may read its region.
+func (m *Module) patrol(ctx context.Context, u *auth.User, id int64) (*PatrolOut, error) {
+	p, err := m.patrolRow(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	if p.Photos, err = patrolPhotos(ctx, m.d.DB, p.ID); err != nil {
+		return nil, err
 	}
 	for _, id := range p.ProblemIDs {
 		var x patrolProblemOut
@@ -530,9 +581,10 @@ func patrolAPIPaths() map[string]any {
 		"/api/v1/river/patrols": map[string]any{
 			"get": apiOp("巡河记录列表（本辖区及下级，开始时间新的在前）：chief_id、reach_id 或 reach（河段编号）、period（2026-10、2026-Q4 或 2026，按开始时间）、limit（1–500，默认 50）、before（翻页，上一页的 next）"),
 			"post": apiOp("记录巡河（与手机巡河页同一校验）：reach_id 或 reach_code、start、end（RFC 3339 或北京时间“2006-01-02 15:04”）、track（[{lat, lon, at}]，at 要么都填要么都不填）、seen、problems（巡河发现的问题 [{category, severity, description, lat, lon}]，与巡河同一事务上报为“巡河”来源的问题，出错时 field 为 problems[i].字段）；" +
+				"带巡河照片时用 multipart/form-data：JSON 放在字段 patrol，照片（JPG/PNG，最多 9 张、每张不超过 10 MB）放在字段 photos，照片不合格时 field=photos、什么都不保存；" +
 				"河长的令牌记本人的巡河，河长办或本市系统的令牌用 chief_id 指明河长。错误：结束早于开始（field=end）、轨迹点不合理（field=track）、河长已卸任（403 retired，field=chief_id）、外辖区（403 out_of_scope）"),
 		},
-		"/api/v1/river/patrols/{id}":       map[string]any{"get": apiOp("一次巡河记录及其轨迹点、巡河发现的问题（编号、类别、当前状态）")},
+		"/api/v1/river/patrols/{id}":       map[string]any{"get": apiOp("一次巡河记录及其轨迹点、巡河发现的问题（编号、类别、当前状态）、巡河照片（原图与缩略图地址）")},
 		"/api/v1/river/patrols/compliance": map[string]any{"get": apiOp("近 30 天巡河履职：本辖区各河长应巡、已巡次数与履职率（与手机巡河页同一计算）")},
 	}
 }

@@ -20,6 +20,34 @@ type PatrolInput struct {
 	End     string `json:"end"`
 	Track   string `json:"track"` // one "lat,lng" per line, in walking order
 	Seen    string `json:"seen"`  // 巡河情况
+	// Problems found on the patrol (巡河发现问题), reported on the reach with it.
+	Problems []PatrolProblemInput `json:"problems"`
+	// Photos are the checked 巡河照片, stored with the patrol.
+	Photos []Upload `json:"-"`
+}
+
+// patrolProblemSlots is how many problems found the phone page offers at least.
+const patrolProblemSlots = 3
+
+// patrolProblemsFromForm reads the page's problems found: the fields problem_category,
+// problem_severity and problem_description repeat once per problem; a problem with
+// neither a category nor a description is an unused slot.
+func patrolProblemsFromForm(r *http.Request) []PatrolProblemInput {
+	cats, sevs, descs := r.Form["problem_category"], r.Form["problem_severity"], r.Form["problem_description"]
+	at := func(l []string, i int) string {
+		if i < len(l) {
+			return strings.TrimSpace(l[i])
+		}
+		return ""
+	}
+	var out []PatrolProblemInput
+	for i := 0; i < max(len(cats), len(descs)); i++ {
+		f := PatrolProblemInput{Category: at(cats, i), Severity: at(sevs, i), Description: at(descs, i)}
+		if f.Category != "" || f.Description != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 func parseLocal(field, s string) (time.Time, error) {
@@ -63,7 +91,7 @@ func parseTrack(s string, start, end time.Time) ([]TrackPoint, error) {
 
 // RecordPatrol validates a patrol with the engine and stores it for the user's chief record.
 func (m *Module) RecordPatrol(ctx context.Context, u *auth.User, in PatrolInput) (int64, error) {
-	return m.savePatrol(ctx, u, patrolRecord{ReachID: in.ReachID, Seen: in.Seen, read: func() (start, end time.Time, track []TrackPoint, text string, err error) {
+	return m.savePatrol(ctx, u, patrolRecord{ReachID: in.ReachID, Seen: in.Seen, Problems: in.Problems, Photos: in.Photos, read: func() (start, end time.Time, track []TrackPoint, text string, err error) {
 		if start, err = parseLocal("start", in.Start); err != nil {
 			return
 		}
@@ -140,10 +168,36 @@ type patrolData struct {
 	In         PatrolInput
 	Error      string
 	Saved      bool
+	SavedID    int64
+	// Found are the problem slots of the form: those entered, then empty ones.
+	Found      []PatrolProblemInput
+	Categories []Category
+	Severities []Severity
+	MaxPhotos  int
 }
 
 func (m *Module) patrolPage(w http.ResponseWriter, r *http.Request) {
 	m.renderPatrol(w, r, http.StatusOK, PatrolInput{}, "", r.URL.Query().Get("saved") == "1")
+}
+
+// patrolViewPage shows one patrol: reach, times, track, what was seen, the problems
+// found and the 巡河照片 (thumbnails linking to the photos).
+func (m *Module) patrolViewPage(w http.ResponseWriter, r *http.Request) {
+	u := web.User(r)
+	if !m.canView(u) {
+		m.d.Web.Forbidden(w, r, "查看巡河记录")
+		return
+	}
+	id, err := problemID(r)
+	var p *PatrolOut
+	if err == nil {
+		p, err = m.patrol(r.Context(), u, id)
+	}
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	m.d.Web.Render(w, r, http.StatusOK, "river/patrol_view.html", "巡河记录 "+p.ReachName, p)
 }
 
 func (m *Module) renderPatrol(w http.ResponseWriter, r *http.Request, status int, in PatrolInput, msg string, saved bool) {
@@ -162,14 +216,26 @@ func (m *Module) renderPatrol(w http.ResponseWriter, r *http.Request, status int
 		m.d.Web.Fail(w, r, err)
 		return
 	}
-	m.d.Web.Render(w, r, status, "river/patrol.html", "巡河记录", patrolData{Reaches: reaches, Compliance: comp, In: in, Error: msg, Saved: saved})
+	found := append([]PatrolProblemInput(nil), in.Problems...)
+	for len(found) < patrolProblemSlots {
+		found = append(found, PatrolProblemInput{})
+	}
+	savedID, _ := strconv.ParseInt(r.URL.Query().Get("id"), 10, 64)
+	m.d.Web.Render(w, r, status, "river/patrol.html", "巡河记录", patrolData{Reaches: reaches, Compliance: comp, In: in, Error: msg, Saved: saved, SavedID: savedID,
+		Found: found, Categories: Categories, Severities: patrolSeverities, MaxPhotos: MaxPhotos})
 }
 
 func (m *Module) patrolForm(w http.ResponseWriter, r *http.Request) {
 	u := web.User(r)
+	ups, err := photosFromForm(r, "photos")
 	reach, _ := strconv.ParseInt(r.FormValue("reach_id"), 10, 64)
-	in := PatrolInput{ReachID: reach, Start: r.FormValue("start"), End: r.FormValue("end"), Track: r.FormValue("track"), Seen: r.FormValue("seen")}
-	if _, err := m.RecordPatrol(r.Context(), u, in); err != nil {
+	in := PatrolInput{ReachID: reach, Start: r.FormValue("start"), End: r.FormValue("end"), Track: r.FormValue("track"), Seen: r.FormValue("seen"),
+		Problems: patrolProblemsFromForm(r), Photos: ups}
+	var id int64
+	if err == nil {
+		id, err = m.RecordPatrol(r.Context(), u, in)
+	}
+	if err != nil {
 		he := web.Classify(err)
 		if he.Status == http.StatusBadRequest {
 			m.renderPatrol(w, r, he.Status, in, he.Message, false)
@@ -178,5 +244,8 @@ func (m *Module) patrolForm(w http.ResponseWriter, r *http.Request) {
 		m.d.Web.Fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/river/patrol?saved=1", http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("/river/patrol?saved=1&id=%d", id), http.StatusSeeOther)
 }
+
+// patrolSeverities are the 严重程度 the phone page offers for a problem found, lightest first.
+var patrolSeverities = []Severity{SeverityGeneral, SeveritySerious, SeverityMajor, SeverityUrgent}

@@ -27,6 +27,7 @@ import (
 const (
 	PhotoReport = "report" // 现场照片, at report time
 	PhotoAfter  = "after"  // 整改后照片, at 处理反馈
+	PhotoPatrol = "patrol" // 巡河照片, stored with a patrol
 )
 
 // Photo limits: each file, the number per upload, the pixel dimensions.
@@ -59,6 +60,7 @@ type Upload struct {
 type PhotoInfo struct {
 	ID          int64     `json:"id"`
 	ProblemID   int64     `json:"problem_id"`
+	PatrolID    int64     `json:"patrol_id,omitempty"`
 	Kind        string    `json:"kind"`
 	ContentType string    `json:"content_type"`
 	Width       int       `json:"width"`
@@ -80,6 +82,9 @@ var (
 func photoLabel(field string) string {
 	if field == "after_photos" || field == PhotoAfter {
 		return "整改后照片"
+	}
+	if field == PhotoPatrol {
+		return "巡河照片"
 	}
 	return "现场照片"
 }
@@ -232,25 +237,35 @@ const publicUploader = "公众"
 // savePhotos stores checked photos of a problem inside the caller's
 // transaction and returns their ids (as the workflow keeps them).
 func savePhotos(ctx context.Context, q store.Querier, u *auth.User, problemID int64, regionCode, kind string, ups []Upload, now time.Time) ([]string, error) {
-	var ids []string
-	by := publicUploader
-	if u != nil {
-		by = u.Username
-	}
-	for _, p := range ups {
-		id, err := store.InsertID(ctx, q, `INSERT INTO river_photos (problem_id, kind, content_type, width, height, size, name, data, thumb, thumb_width, thumb_height, region, created_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, problemID, kind, p.ContentType, p.Width, p.Height, len(p.Data), clipName(p.Name), p.Data,
-			p.Thumb, p.ThumbW, p.ThumbH, regionCode, by, store.Time(now))
-		if err != nil {
-			return nil, err
-		}
-		ids = append(ids, strconv.FormatInt(id, 10))
+	ids, err := insertPhotos(ctx, q, u, problemID, 0, regionCode, kind, ups, now)
+	if err != nil {
+		return nil, err
 	}
 	if len(ids) > 0 {
 		if err := audit.Log(ctx, q, audit.Entry{Action: "upload", Module: "river", ObjectType: "problem", ObjectID: strconv.FormatInt(problemID, 10), Region: regionCode,
 			Detail: fmt.Sprintf("上传%s %d 张（编号 %s）", photoLabel(kind), len(ids), strings.Join(ids, "、"))}); err != nil {
 			return nil, err
 		}
+	}
+	return ids, nil
+}
+
+// insertPhotos stores checked photos of a problem (patrolID 0) or of a patrol
+// (problemID 0) inside the caller's transaction and returns their ids.
+func insertPhotos(ctx context.Context, q store.Querier, u *auth.User, problemID, patrolID int64, regionCode, kind string, ups []Upload, now time.Time) ([]string, error) {
+	var ids []string
+	by := publicUploader
+	if u != nil {
+		by = u.Username
+	}
+	for _, p := range ups {
+		id, err := store.InsertID(ctx, q, `INSERT INTO river_photos (problem_id, patrol_id, kind, content_type, width, height, size, name, data, thumb, thumb_width, thumb_height, region, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, problemID, patrolID, kind, p.ContentType, p.Width, p.Height, len(p.Data), clipName(p.Name), p.Data,
+			p.Thumb, p.ThumbW, p.ThumbH, regionCode, by, store.Time(now))
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, strconv.FormatInt(id, 10))
 	}
 	return ids, nil
 }
@@ -296,7 +311,16 @@ func photoList(ctx context.Context, q store.Querier, problemID int64, publicNo s
 	if publicNo != "" {
 		where, args = where+" AND kind = ? AND created_by = ?", append(args, PhotoReport, publicUploader)
 	}
-	rows, err := q.Query(ctx, "SELECT id, problem_id, kind, content_type, width, height, size, name, created_at FROM river_photos WHERE "+where+" ORDER BY id", args...)
+	return photoRows(ctx, q, where, args, publicNo)
+}
+
+// patrolPhotos lists the photos taken on a patrol (巡河照片).
+func patrolPhotos(ctx context.Context, q store.Querier, patrolID int64) ([]PhotoInfo, error) {
+	return photoRows(ctx, q, "patrol_id = ? AND problem_id = 0", []any{patrolID}, "")
+}
+
+func photoRows(ctx context.Context, q store.Querier, where string, args []any, publicNo string) ([]PhotoInfo, error) {
+	rows, err := q.Query(ctx, "SELECT id, problem_id, patrol_id, kind, content_type, width, height, size, name, created_at FROM river_photos WHERE "+where+" ORDER BY id", args...)
 	if err != nil {
 		return nil, err
 	}
@@ -305,7 +329,7 @@ func photoList(ctx context.Context, q store.Querier, problemID int64, publicNo s
 	for rows.Next() {
 		var p PhotoInfo
 		var at string
-		if err := rows.Scan(&p.ID, &p.ProblemID, &p.Kind, &p.ContentType, &p.Width, &p.Height, &p.Size, &p.Name, &at); err != nil {
+		if err := rows.Scan(&p.ID, &p.ProblemID, &p.PatrolID, &p.Kind, &p.ContentType, &p.Width, &p.Height, &p.Size, &p.Name, &at); err != nil {
 			return nil, err
 		}
 		p.CreatedAt, p.URL = s2t(at), fmt.Sprintf("/river/photos/%d", p.ID)
@@ -365,7 +389,10 @@ func (m *Module) servePhoto(w http.ResponseWriter, r *http.Request, thumb bool) 
 		return
 	}
 	ph, err := m.photo(r.Context(), r.PathValue("id"), thumb)
-	if err == nil {
+	switch {
+	case err == nil && ph.patrolID > 0 && ph.problemID == 0:
+		_, err = m.patrolRow(r.Context(), u, ph.patrolID)
+	case err == nil:
 		_, err = m.visible(r.Context(), u, ph.problemID)
 	}
 	if err != nil {
@@ -395,6 +422,7 @@ func (m *Module) publicPhoto(w http.ResponseWriter, r *http.Request) {
 
 type photoBytes struct {
 	problemID   int64
+	patrolID    int64
 	kind, by    string
 	contentType string
 	data        []byte
@@ -424,7 +452,7 @@ func (m *Module) photo(ctx context.Context, idText string, thumb bool) (*photoBy
 		col = "thumb"
 	}
 	var p photoBytes
-	err = m.d.DB.QueryRow(ctx, "SELECT problem_id, kind, created_by, content_type, "+col+" FROM river_photos WHERE id = ?", id).Scan(&p.problemID, &p.kind, &p.by, &p.contentType, &p.data)
+	err = m.d.DB.QueryRow(ctx, "SELECT problem_id, patrol_id, kind, created_by, content_type, "+col+" FROM river_photos WHERE id = ?", id).Scan(&p.problemID, &p.patrolID, &p.kind, &p.by, &p.contentType, &p.data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.ErrNotFound
 	}
