@@ -427,6 +427,11 @@ func listPatrols(ctx context.Context, q store.Querier, f PatrolFilter) ([]*Patro
 
 // ---- handlers ----
 
+// patrolPhotosFromForm reads and checks the 巡河照片 of the page or the API (field photos).
+func patrolPhotosFromForm(r *http.Request) ([]Upload, error) {
+	return photosLabelled(r, "photos", photoLabel(PhotoPatrol), MaxPhotos)
+}
+
 // patrolAPIRequest reads a patrol sent to the API: JSON, or multipart/form-data with the
 // JSON in the field "patrol" and up to MaxPhotos 巡河照片 in "photos".
 func patrolAPIRequest(r *http.Request) (PatrolAPIInput, []Upload, error) {
@@ -434,7 +439,7 @@ func patrolAPIRequest(r *http.Request) (PatrolAPIInput, []Upload, error) {
 	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		return in, nil, web.DecodeJSON(r, &in)
 	}
-	ups, err := photosFromForm(r, "photos")
+	ups, err := patrolPhotosFromForm(r)
 	if err != nil {
 		return in, nil, err
 	}

@@ -174,6 +174,8 @@ type patrolData struct {
 	Categories []Category
 	Severities []Severity
 	MaxPhotos  int
+	// Recent are the latest patrols in the user's region, each linking to its page.
+	Recent []*PatrolOut
 }
 
 func (m *Module) patrolPage(w http.ResponseWriter, r *http.Request) {
@@ -216,18 +218,23 @@ func (m *Module) renderPatrol(w http.ResponseWriter, r *http.Request, status int
 		m.d.Web.Fail(w, r, err)
 		return
 	}
+	recent, err := listPatrols(r.Context(), m.d.DB, PatrolFilter{Scope: u.Region, Limit: 10})
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
 	found := append([]PatrolProblemInput(nil), in.Problems...)
 	for len(found) < patrolProblemSlots {
 		found = append(found, PatrolProblemInput{})
 	}
 	savedID, _ := strconv.ParseInt(r.URL.Query().Get("id"), 10, 64)
 	m.d.Web.Render(w, r, status, "river/patrol.html", "巡河记录", patrolData{Reaches: reaches, Compliance: comp, In: in, Error: msg, Saved: saved, SavedID: savedID,
-		Found: found, Categories: Categories, Severities: patrolSeverities, MaxPhotos: MaxPhotos})
+		Found: found, Categories: Categories, Severities: patrolSeverities, MaxPhotos: MaxPhotos, Recent: recent})
 }
 
 func (m *Module) patrolForm(w http.ResponseWriter, r *http.Request) {
 	u := web.User(r)
-	ups, err := photosFromForm(r, "photos")
+	ups, err := patrolPhotosFromForm(r)
 	reach, _ := strconv.ParseInt(r.FormValue("reach_id"), 10, 64)
 	in := PatrolInput{ReachID: reach, Start: r.FormValue("start"), End: r.FormValue("end"), Track: r.FormValue("track"), Seen: r.FormValue("seen"),
 		Problems: patrolProblemsFromForm(r), Photos: ups}

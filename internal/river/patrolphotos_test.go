@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"tongcheng/internal/river"
 	"tongcheng/internal/store"
 	"tongcheng/internal/store/storetest"
 )
@@ -90,9 +91,9 @@ func TestPatrolPagePhotosAndProblems(t *testing.T) {
 			files [][3]any
 			msg   string
 		}{
-			{"not an image", form(), [][3]any{{"photos", "scene.jpg", jpg}, {"photos", "fake.jpg", []byte("not an image at all")}}, "现场照片“fake.jpg”不是 JPEG 或 PNG 图片，请上传用手机或相机拍摄的 JPG/PNG 照片"},
-			{"too many", form(), ten, "现场照片一次最多上传 9 张，您选择了 10 张"},
-			{"too big", form(), [][3]any{{"photos", "big.jpg", big}}, "现场照片“big.jpg”大小 10.0 MB，超过上限 10 MB，请压缩后再上传"},
+			{"not an image", form(), [][3]any{{"photos", "scene.jpg", jpg}, {"photos", "fake.jpg", []byte("not an image at all")}}, "巡河照片“fake.jpg”不是 JPEG 或 PNG 图片，请上传用手机或相机拍摄的 JPG/PNG 照片"},
+			{"too many", form(), ten, "巡河照片一次最多上传 9 张，您选择了 10 张"},
+			{"too big", form(), [][3]any{{"photos", "big.jpg", big}}, "巡河照片“big.jpg”大小 10.0 MB，超过上限 10 MB，请压缩后再上传"},
 			{"problem without description", noDesc, [][3]any{{"photos", "scene.jpg", jpg}}, "第2个问题：请填写问题描述"},
 		} {
 			resp, body := c.postPatrol(r.vals, r.files...)
@@ -114,6 +115,11 @@ func TestPatrolPagePhotosAndProblems(t *testing.T) {
 			t.Fatalf("patrol with photos: %d", resp.StatusCode)
 		}
 		id := m[1]
+		// the latest patrols link to it
+		if want := fmt.Sprintf(`<a href="/river/patrols/%s">2026-11-20 08:00:00</a></td><td>锦江测试段</td><td>张河长</td><td class="num">%.2f</td>`, id,
+			river.Haversine(30.650, 104.060, 30.655, 104.065)); !strings.Contains(body, want) {
+			t.Fatalf("the latest patrols lack %s", want)
+		}
 		if n := counts(); n != [3]int{1, 2, 2} {
 			t.Fatalf("stored patrols, photos, problems %v, want [1 2 2]", n)
 		}
@@ -224,8 +230,8 @@ func TestPatrolAPIPhotos(t *testing.T) {
 			msg         string
 		}{
 			{"not an image", patrol, [][3]any{{"photos", "a.jpg", jpg}, {"photos", "notes.png", []byte("GIF89a not a png")}}, "invalid_field", "photos",
-				"现场照片“notes.png”不是 JPEG 或 PNG 图片，请上传用手机或相机拍摄的 JPG/PNG 照片"},
-			{"too many", patrol, ten, "invalid_field", "photos", "现场照片一次最多上传 9 张，您选择了 10 张"},
+				"巡河照片“notes.png”不是 JPEG 或 PNG 图片，请上传用手机或相机拍摄的 JPG/PNG 照片"},
+			{"too many", patrol, ten, "invalid_field", "photos", "巡河照片一次最多上传 9 张，您选择了 10 张"},
 			{"no JSON", map[string]string{}, [][3]any{{"photos", "a.jpg", jpg}}, "invalid_field", "patrol", "缺少 patrol 字段：请把巡河记录的 JSON 放在表单字段 patrol 中，照片放在 photos 中"},
 			{"bad JSON", map[string]string{"patrol": `{"reach_id": 1,`}, [][3]any{{"photos", "a.jpg", jpg}}, "malformed_json", "patrol", "patrol 字段：无法解析请求的 JSON：unexpected EOF"},
 		} {

@@ -93,7 +93,11 @@ func photoLabel(field string) string {
 // declared type), within the size limit, whose header decodes to plausible
 // dimensions. The error is a FieldError naming the form field.
 func CheckPhoto(field, name string, data []byte) (Upload, error) {
-	label := photoLabel(field)
+	return checkPhoto(field, photoLabel(field), name, data)
+}
+
+// checkPhoto is CheckPhoto with the photos' name in the messages (e.g. 巡河照片).
+func checkPhoto(field, label, name string, data []byte) (Upload, error) {
 	fail := func(format string, args ...any) (Upload, error) {
 		return Upload{}, &auth.FieldError{Field: field, Message: label + "“" + name + "”" + fmt.Sprintf(format, args...)}
 	}
@@ -187,6 +191,11 @@ func photosFromForm(r *http.Request, field string) ([]Upload, error) {
 
 // photosUpTo is photosFromForm with at most limit files.
 func photosUpTo(r *http.Request, field string, limit int) ([]Upload, error) {
+	return photosLabelled(r, field, photoLabel(field), limit)
+}
+
+// photosLabelled is photosUpTo with the photos' name in the messages.
+func photosLabelled(r *http.Request, field, label string, limit int) ([]Upload, error) {
 	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		return nil, nil
 	}
@@ -194,9 +203,9 @@ func photosUpTo(r *http.Request, field string, limit int) ([]Upload, error) {
 		if err := r.ParseMultipartForm(32 << 20); err != nil {
 			var mbe *http.MaxBytesError
 			if errors.As(err, &mbe) {
-				return nil, &auth.FieldError{Field: field, Message: fmt.Sprintf("%s总大小超过上限，一次最多上传 %d 张、每张不超过 %d MB", photoLabel(field), limit, MaxPhotoBytes>>20)}
+				return nil, &auth.FieldError{Field: field, Message: fmt.Sprintf("%s总大小超过上限，一次最多上传 %d 张、每张不超过 %d MB", label, limit, MaxPhotoBytes>>20)}
 			}
-			return nil, &auth.FieldError{Field: field, Message: photoLabel(field) + "上传不完整，请重新上传"}
+			return nil, &auth.FieldError{Field: field, Message: label + "上传不完整，请重新上传"}
 		}
 	}
 	var files []*multipart.FileHeader
@@ -206,12 +215,12 @@ func photosUpTo(r *http.Request, field string, limit int) ([]Upload, error) {
 		}
 	}
 	if len(files) > limit {
-		return nil, &auth.FieldError{Field: field, Message: fmt.Sprintf("%s一次最多上传 %d 张，您选择了 %d 张", photoLabel(field), limit, len(files))}
+		return nil, &auth.FieldError{Field: field, Message: fmt.Sprintf("%s一次最多上传 %d 张，您选择了 %d 张", label, limit, len(files))}
 	}
 	var out []Upload
 	for _, fh := range files {
 		if fh.Size > MaxPhotoBytes {
-			return nil, &auth.FieldError{Field: field, Message: fmt.Sprintf("%s“%s”大小 %.1f MB，超过上限 %d MB，请压缩后再上传", photoLabel(field), fh.Filename, float64(fh.Size)/(1<<20), MaxPhotoBytes>>20)}
+			return nil, &auth.FieldError{Field: field, Message: fmt.Sprintf("%s“%s”大小 %.1f MB，超过上限 %d MB，请压缩后再上传", label, fh.Filename, float64(fh.Size)/(1<<20), MaxPhotoBytes>>20)}
 		}
 		f, err := fh.Open()
 		if err != nil {
@@ -222,7 +231,7 @@ func photosUpTo(r *http.Request, field string, limit int) ([]Upload, error) {
 		if err != nil {
 			return nil, err
 		}
-		u, err := CheckPhoto(field, fh.Filename, data)
+		u, err := checkPhoto(field, label, fh.Filename, data)
 		if err != nil {
 			return nil, err
 		}
