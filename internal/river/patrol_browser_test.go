@@ -82,5 +82,10 @@ func TestPatrolPageOnPhone(t *testing.T) {
 	if err != nil {
 		t.Errorf("the patrol's photo did not load: %v", err)
 	}
+	view, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.scrollWidth + ' ' + document.querySelector('main').innerText`))
+	must("read the patrol", err)
+	if !strings.HasPrefix(view, "390 ") || !strings.Contains(view, "垃圾 · 已上报") || !strings.Contains(view, "右岸有垃圾") {
+		t.Errorf("the patrol's page (scrollWidth first): %s", view)
+	}
 	problems.Check(t)
 }
