@@ -11,8 +11,9 @@ import (
 // logins). Each such entry used to be a transaction of its own, and on SQLite, where one
 // writer works at a time, concurrent look-ups queued for the write lock one by one. Now
 // the entries that arrive while a batch commits are written together in the next
-// transaction, as one multi-row INSERT. Every caller still returns only after its own entry is committed (or with
-// the error that stopped it), so no entry is reported written that is not.
+// transaction, as multi-row INSERTs. Every caller still returns only after its own entry
+// is committed (or with the error that stopped it), so no entry is reported written that
+// is not.
 
 type group struct {
 	db      *store.DB
