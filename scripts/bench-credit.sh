@@ -13,7 +13,11 @@
 # Knobs:  DEMO_DB=FILE       reuse a database made by `tongcheng demo --scale bulletin` (skips step 1;
 #                            the file is only read, except for the audit entries of step 4)
 #         STEPS="demo search import http"   which steps to run
-#         THREADS=2 CONNS=8 DURATION=20s    wrk settings
+#         THREADS=2 CONNS=8 DURATION=20s    wrk settings; CONNS may be a list ("1 2 4 8"): each
+#                            route is then measured at each concurrency in turn (threads ≤ connections)
+#         HTTP_ROUTES="uscc name"           which routes step 4 measures
+#         BIN=FILE           measure this tongcheng binary instead of building the checkout's
+#                            (to compare two builds back to back on the same database)
 #         TMPDIR                            where the databases and the CSV go (needs about 3 GB)
 # Needs:  Go, sqlite3, wrk, curl. All traffic goes to 127.0.0.1.
 set -euo pipefail
@@ -23,6 +27,7 @@ THREADS=${THREADS:-2}
 CONNS=${CONNS:-8}
 DURATION=${DURATION:-20s}
 STEPS=${STEPS:-demo search import http}
+HTTP_ROUTES=${HTTP_ROUTES:-uscc name}
 
 for tool in go sqlite3 wrk curl; do
 	if ! command -v "$tool" >/dev/null; then
@@ -48,9 +53,13 @@ report=()
 say() { report+=("$1"); echo "$1" >&2; }
 
 load_before=$(cut -d" " -f1-3 /proc/loadavg)
-echo "== build" >&2
-make -s build >&2
-bin=./bin/tongcheng
+if [ -n "${BIN:-}" ]; then
+	bin=$BIN
+else
+	echo "== build" >&2
+	make -s build >&2
+	bin=./bin/tongcheng
+fi
 
 # ---- 1. demo at the bulletin's scale
 db=${DEMO_DB:-}
@@ -139,19 +148,29 @@ LUA
 	cookie="Cookie: tc_session=$session"
 	code=$(curl -s -o /dev/null -w '%{http_code}' -H "$cookie" "$base$(head -n1 "$tmp/uscc.paths")")
 	[ "$code" = 200 ] || { echo "USCC look-up answered $code" >&2; exit 1; }
+	load() { cut -d" " -f1 /proc/loadavg; }
 	run() {
-		local name=$1 file=$2 prefix=${3:-}
-		wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H "$cookie" -s "$tmp/paths.lua" "$base" -- "$file" "$prefix" >"$tmp/wrk-$name.txt"
+		local name=$1 conns=$2 file=$3 prefix=${4:-}
+		local threads=$((THREADS < conns ? THREADS : conns)) before
+		before=$(load)
+		wrk -t"$threads" -c"$conns" -d"$DURATION" --latency -H "$cookie" -s "$tmp/paths.lua" "$base" -- "$file" "$prefix" >"$tmp/wrk-$name.txt"
 		sed 's/^/    /' "$tmp/wrk-$name.txt" >&2
 		if grep -q 'Non-2xx or 3xx responses' "$tmp/wrk-$name.txt"; then
 			echo "FAIL: $name had non-2xx/3xx answers" >&2
 			exit 1
 		fi
-		say "wrk $name ($THREADS threads, $CONNS connections, $DURATION): $(awk '/^Requests\/sec:/ {print $2}' "$tmp/wrk-$name.txt") req/s; latency$(awk '/^ +(50|90|99)%/ {printf " p%s %s", substr($1, 1, length($1) - 1), $2}' "$tmp/wrk-$name.txt")"
+		say "wrk $name ($threads threads, $conns connections, $DURATION): $(awk '/^Requests\/sec:/ {print $2}' "$tmp/wrk-$name.txt") req/s; latency$(awk '/^ +(50|90|99)%/ {printf " p%s %s", substr($1, 1, length($1) - 1), $2}' "$tmp/wrk-$name.txt"); load average $before → $(load); WAL $(mib "$(stat -c %s "$db-wal" 2>/dev/null || echo 0)")"
 	}
-	wrk -t"$THREADS" -c"$CONNS" -d3s -H "$cookie" -s "$tmp/paths.lua" "$base" -- "$tmp/uscc.paths" >/dev/null
-	run uscc "$tmp/uscc.paths"
-	run name "$tmp/name.words" "/credit/?by=name&q="
+	warm=${CONNS##* }
+	wrk -t"$((THREADS < warm ? THREADS : warm))" -c"$warm" -d3s -H "$cookie" -s "$tmp/paths.lua" "$base" -- "$tmp/uscc.paths" >/dev/null
+	for route in $HTTP_ROUTES; do
+		for c in $CONNS; do
+			case $route in
+			uscc) run uscc "$c" "$tmp/uscc.paths" ;;
+			name) run name "$c" "$tmp/name.words" "/credit/?by=name&q=" ;;
+			esac
+		done
+	done
 fi
 
 cat <<EOF

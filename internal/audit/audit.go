@@ -83,9 +83,7 @@ func Log(ctx context.Context, q store.Querier, e Entry) error {
 }
 
 func insert(ctx context.Context, q store.Querier, e Entry) error {
-	_, err := q.Exec(ctx, `INSERT INTO audit_log (at, user_id, username, ip, action, module, object_type, object_id, region, detail)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		store.Time(e.At), e.UserID, e.Username, e.IP, e.Action, e.Module, e.ObjectType, e.ObjectID, e.Region, e.Detail)
+	_, err := q.Exec(ctx, insertSQL()[1], entryArgs(nil, &e)...)
 	return err
 }
 

@@ -11,8 +11,9 @@ import (
 // logins). Each such entry used to be a transaction of its own, and on SQLite, where one
 // writer works at a time, concurrent look-ups queued for the write lock one by one. Now
 // the entries that arrive while a batch commits are written together in the next
-// transaction. Every caller still returns only after its own entry is committed (or with
-// the error that stopped it), so no entry is reported written that is not.
+// transaction, as multi-row INSERTs. Every caller still returns only after its own entry
+// is committed (or with the error that stopped it), so no entry is reported written that
+// is not.
 
 type group struct {
 	db      *store.DB
@@ -41,8 +42,12 @@ func groupFor(db *store.DB) *group {
 	return g.(*group)
 }
 
-// maxBatch bounds one transaction.
-const maxBatch = 256
+const (
+	// maxBatch bounds one transaction.
+	maxBatch = 256
+	// maxRows bounds one INSERT statement.
+	maxRows = 64
+)
 
 func (g *group) log(ctx context.Context, e Entry) error {
 	p := &pending{e: e, done: make(chan error, 1)}
@@ -84,12 +89,10 @@ func (g *group) run() {
 		g.mu.Unlock()
 		ctx := context.Background()
 		err := g.db.InTx(ctx, func(tx *store.Tx) error {
-			for _, p := range batch {
-				if err := insert(ctx, tx, p.e); err != nil {
-					return err
-				}
-			}
-			return nil
+			return insertBatch(batch, func(q string, args []any) error {
+				_, err := tx.Exec(ctx, q, args...)
+				return err
+			})
 		})
 		if err != nil && len(batch) > 1 {
 			// one bad entry must not take the others with it: write each on its own

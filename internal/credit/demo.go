@@ -144,13 +144,13 @@ func GenerateDemo(ctx context.Context, db *store.DB, sz DemoSizes, seed int64, t
 		}
 		var err error
 		if bulkTx != nil {
-			err = upsertSubjects(ctx, bulkTx, batch, 0, time.Now())
+			err = upsertSubjects(ctx, bulkTx, batch, nil, 0, time.Now())
 		} else {
 			err = db.InTx(ctx, func(tx *store.Tx) error {
 				if err := bulkCache(ctx, tx); err != nil {
 					return err
 				}
-				return upsertSubjects(ctx, tx, batch, 0, time.Now())
+				return upsertSubjects(ctx, tx, batch, nil, 0, time.Now())
 			})
 		}
 		batch = batch[:0]
@@ -307,7 +307,7 @@ func GenerateDemo(ctx context.Context, db *store.DB, sz DemoSizes, seed int64, t
 			if es := ValidateRecord(&r); len(es) > 0 {
 				return fmt.Errorf("demo record %d: %v", i, es)
 			}
-			if err := upsertRecords(ctx, tx, []Record{r}, 0, submitted, time.Now()); err != nil {
+			if err := upsertRecords(ctx, tx, []Record{r}, nil, 0, submitted, time.Now()); err != nil {
 				return err
 			}
 			recs++
@@ -341,7 +341,7 @@ func GenerateDemo(ctx context.Context, db *store.DB, sz DemoSizes, seed int64, t
 		}
 		entries = append(entries, e)
 	}
-	if err := db.InTx(ctx, func(tx *store.Tx) error { return upsertBlacklist(ctx, tx, entries, 0, time.Now()) }); err != nil {
+	if err := db.InTx(ctx, func(tx *store.Tx) error { return upsertBlacklist(ctx, tx, entries, nil, 0, time.Now()) }); err != nil {
 		return DemoSizes{}, err
 	}
 	return DemoSizes{Subjects: sz.Subjects, Enterprises: enterprises, Records: recs, Blacklist: len(entries)}, nil

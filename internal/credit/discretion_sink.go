@@ -24,7 +24,7 @@ func (m *Module) AcceptPenaltyIn(ctx context.Context, q store.Querier, rec Recor
 	if submitted.IsZero() {
 		submitted = m.today()
 	}
-	if err := upsertRecords(ctx, q, []Record{rec}, 0, submitted, time.Now()); err != nil {
+	if err := upsertRecords(ctx, q, []Record{rec}, nil, 0, submitted, time.Now()); err != nil {
 		return err
 	}
 	return audit.Log(ctx, q, audit.Entry{Action: "create", Module: "credit", ObjectType: "record", ObjectID: rec.Key(), Region: rec.SourceRegion, Detail: "智慧裁量决定的行政处罚"})

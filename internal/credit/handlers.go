@@ -415,11 +415,11 @@ func (m *Module) apiPush(w http.ResponseWriter, r *http.Request) {
 			var err error
 			switch kind {
 			case KindSubjects:
-				err = upsertSubjects(r.Context(), tx, []Subject{it.s}, 0, now)
+				err = upsertSubjects(r.Context(), tx, []Subject{it.s}, nil, 0, now)
 			case KindRecords:
-				err = upsertRecords(r.Context(), tx, []Record{it.rec}, 0, today, now)
+				err = upsertRecords(r.Context(), tx, []Record{it.rec}, nil, 0, today, now)
 			case KindBlacklist:
-				err = upsertBlacklist(r.Context(), tx, []BlacklistEntry{it.b}, 0, now)
+				err = upsertBlacklist(r.Context(), tx, []BlacklistEntry{it.b}, nil, 0, now)
 			}
 			if err != nil {
 				return err

@@ -107,6 +107,7 @@ type part struct {
 	subjects                 []Subject
 	records                  []Record
 	blacklist                []BlacklistEntry
+	lines                    []int // file line of each stored value, in order
 	rejects                  []Reject
 	first                    int // first line of a stored row of the part (0: none)
 	last                     int // last line read
@@ -273,6 +274,7 @@ func readParts(ctx context.Context, rr *RowReader, kind string, u *auth.User, n 
 		if p.first == 0 {
 			p.first = row.Line
 		}
+		p.lines = append(p.lines, row.Line)
 		accepted++
 		p.stored++
 		if p.stored >= n {
@@ -301,11 +303,11 @@ func (w *partWriter) store(ctx context.Context, tx *store.Tx, p *part) error {
 	var err error
 	switch w.kind {
 	case KindSubjects:
-		err = upsertSubjects(ctx, tx, p.subjects, w.res.BatchID, time.Now())
+		err = upsertSubjects(ctx, tx, p.subjects, p.lines, w.res.BatchID, time.Now())
 	case KindRecords:
-		err = upsertRecords(ctx, tx, p.records, w.res.BatchID, w.today, time.Now())
+		err = upsertRecords(ctx, tx, p.records, p.lines, w.res.BatchID, w.today, time.Now())
 	case KindBlacklist:
-		err = upsertBlacklist(ctx, tx, p.blacklist, w.res.BatchID, time.Now())
+		err = upsertBlacklist(ctx, tx, p.blacklist, p.lines, w.res.BatchID, time.Now())
 	}
 	if err != nil {
 		return err

@@ -218,7 +218,7 @@ func (m *Module) AcceptPenalty(ctx context.Context, rec Record) error {
 	}
 	today := m.today()
 	return m.d.DB.InTx(ctx, func(tx *store.Tx) error {
-		if err := upsertRecords(ctx, tx, []Record{rec}, 0, today, time.Now()); err != nil {
+		if err := upsertRecords(ctx, tx, []Record{rec}, nil, 0, today, time.Now()); err != nil {
 			return err
 		}
 		return audit.Log(ctx, tx, audit.Entry{Action: "create", Module: "credit", ObjectType: "record", ObjectID: rec.Key(), Region: rec.SourceRegion, Detail: "智慧裁量决定的行政处罚"})

@@ -20,6 +20,12 @@ const maxParams = 15000
 // natural key (conflict) exists updates the columns upd, and only when one of
 // the columns cmp differs, so that storing the same data again changes nothing.
 // Rows must not repeat a key (PostgreSQL refuses to touch a row twice).
+//
+// Nor does a row overwrite what a later line of the same import file stored
+// (batch_id and batch_line, batch 0 being no file): a key that comes twice in
+// one file, parts apart, is stored with its last line, and when the same file
+// is imported again its earlier line leaves that row alone instead of writing
+// it back and forth.
 func upsertMany(ctx context.Context, q store.Querier, table string, cols []string, conflict string, upd, cmp []string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
@@ -33,7 +39,8 @@ func upsertMany(ctx context.Context, q store.Querier, table string, cols []strin
 	for i, c := range cmp {
 		diffs[i] = table + "." + c + " <> excluded." + c
 	}
-	tail := " ON CONFLICT (" + conflict + ") DO UPDATE SET " + strings.Join(sets, ", ") + " WHERE " + strings.Join(diffs, " OR ")
+	tail := " ON CONFLICT (" + conflict + ") DO UPDATE SET " + strings.Join(sets, ", ") + " WHERE (" + strings.Join(diffs, " OR ") + ")" +
+		" AND NOT (excluded.batch_id <> 0 AND " + table + ".batch_id = excluded.batch_id AND " + table + ".batch_line > excluded.batch_line)"
 	// statements of stmtRows rows, prepared once per call (SQLite parses a
 	// statement of 9,000 placeholders in about as long as it runs it)
 	per := min(stmtRows, maxParams/len(cols))
@@ -115,18 +122,27 @@ func BlacklistRegion(b *BlacklistEntry) string {
 	return region.ProvinceCode
 }
 
-var subjectCols = []string{"skey", "uscc", "uscc_flags", "reg_no", "name", "stype", "legal_rep", "address", "region", "city", "county", "status", "industry", "established_on", "approved_on", "batch_id", "created_at", "updated_at"}
+var subjectCols = []string{"skey", "uscc", "uscc_flags", "reg_no", "name", "stype", "legal_rep", "address", "region", "city", "county", "status", "industry", "established_on", "approved_on", "batch_id", "batch_line", "created_at", "updated_at"}
 var subjectCmp = []string{"uscc", "uscc_flags", "reg_no", "name", "stype", "legal_rep", "address", "region", "city", "county", "status", "industry", "established_on", "approved_on"}
 
-// upsertSubjects stores subjects by natural key (last one wins for a key repeated in ss).
-func upsertSubjects(ctx context.Context, q store.Querier, ss []Subject, batchID int64, now time.Time) error {
+// lineOf is the file line of the i-th value of a part (0 when not from a file).
+func lineOf(lines []int, i int) int {
+	if i < len(lines) {
+		return lines[i]
+	}
+	return 0
+}
+
+// upsertSubjects stores subjects by natural key (last one wins for a key repeated in ss);
+// lines are their lines in the import file of batchID (nil: not from a file).
+func upsertSubjects(ctx context.Context, q store.Querier, ss []Subject, lines []int, batchID int64, now time.Time) error {
 	ts := store.Time(now)
 	idx := map[string]int{}
 	var rows [][]any
 	for i := range ss {
 		s := &ss[i]
 		row := []any{s.Key(), s.USCC, int(s.USCCFlags), s.RegNo, s.Name, string(s.Type), s.LegalRep, s.Address, SubjectRegion(s), s.CityCode, s.CountyCode,
-			string(s.Status), s.Industry, dateText(s.EstablishedOn), dateText(s.ApprovedOn), batchID, ts, ts}
+			string(s.Status), s.Industry, dateText(s.EstablishedOn), dateText(s.ApprovedOn), batchID, lineOf(lines, i), ts, ts}
 		if j, ok := idx[s.Key()]; ok {
 			rows[j] = row
 			continue
@@ -134,18 +150,18 @@ func upsertSubjects(ctx context.Context, q store.Querier, ss []Subject, batchID 
 		idx[s.Key()] = len(rows)
 		rows = append(rows, row)
 	}
-	upd := append(append([]string{}, subjectCmp...), "batch_id", "updated_at")
+	upd := append(append([]string{}, subjectCmp...), "batch_id", "batch_line", "updated_at")
 	return upsertMany(ctx, q, "credit_subjects", subjectCols, "skey", upd, subjectCmp, rows)
 }
 
 var recordCols = []string{"rtype", "doc_no", "party_name", "party_category", "uscc", "reg_no", "id_no", "decision_date", "authority", "source_unit", "region", "city",
-	"severity", "violation_type", "fine_fen", "public_end", "filled", "required", "body_json", "submitted_on", "batch_id", "created_at", "updated_at"}
+	"severity", "violation_type", "fine_fen", "public_end", "filled", "required", "body_json", "submitted_on", "batch_id", "batch_line", "created_at", "updated_at"}
 var recordCmp = []string{"party_name", "party_category", "uscc", "reg_no", "id_no", "decision_date", "authority", "source_unit", "region", "city",
 	"severity", "violation_type", "fine_fen", "public_end", "filled", "required", "body_json"}
 
 // upsertRecords stores records by natural key (type + document number);
-// submittedOn is the 报送日期 of records new to the library.
-func upsertRecords(ctx context.Context, q store.Querier, rs []Record, batchID int64, submittedOn, now time.Time) error {
+// submittedOn is the 报送日期 of records new to the library; lines as for upsertSubjects.
+func upsertRecords(ctx context.Context, q store.Querier, rs []Record, lines []int, batchID int64, submittedOn, now time.Time) error {
 	ts := store.Time(now)
 	idx := map[string]int{}
 	var rows [][]any
@@ -164,7 +180,7 @@ func upsertRecords(ctx context.Context, q store.Querier, rs []Record, batchID in
 		}
 		row := []any{string(r.Type), r.DocNo, r.PartyName, string(r.PartyCategory), r.USCC, r.RegNo, strings.ToUpper(strings.TrimSpace(r.IDNo)), dateText(r.DecisionDate),
 			r.Authority, r.SourceUnit, r.SourceRegion, region.CityOf(r.SourceRegion), string(r.Severity), vt, fine, dateText(r.PublicEnd(time.Time{})),
-			filled, required, string(body), dateText(submittedOn), batchID, ts, ts}
+			filled, required, string(body), dateText(submittedOn), batchID, lineOf(lines, i), ts, ts}
 		if j, ok := idx[r.Key()]; ok {
 			rows[j] = row
 			continue
@@ -172,15 +188,16 @@ func upsertRecords(ctx context.Context, q store.Querier, rs []Record, batchID in
 		idx[r.Key()] = len(rows)
 		rows = append(rows, row)
 	}
-	upd := append(append([]string{}, recordCmp...), "batch_id", "updated_at")
+	upd := append(append([]string{}, recordCmp...), "batch_id", "batch_line", "updated_at")
 	return upsertMany(ctx, q, "credit_records", recordCols, "rtype, doc_no", upd, recordCmp, rows)
 }
 
-var blacklistCols = []string{"list_type", "doc_no", "uscc", "subject_name", "deciding_unit", "listed_on", "planned_removal_on", "removed_on", "region", "city", "body_json", "batch_id", "created_at", "updated_at"}
+var blacklistCols = []string{"list_type", "doc_no", "uscc", "subject_name", "deciding_unit", "listed_on", "planned_removal_on", "removed_on", "region", "city", "body_json", "batch_id", "batch_line", "created_at", "updated_at"}
 var blacklistCmp = []string{"uscc", "subject_name", "deciding_unit", "listed_on", "planned_removal_on", "removed_on", "region", "city", "body_json"}
 
-// upsertBlacklist stores entries by natural key (list type + document number).
-func upsertBlacklist(ctx context.Context, q store.Querier, bs []BlacklistEntry, batchID int64, now time.Time) error {
+// upsertBlacklist stores entries by natural key (list type + document number);
+// lines as for upsertSubjects.
+func upsertBlacklist(ctx context.Context, q store.Querier, bs []BlacklistEntry, lines []int, batchID int64, now time.Time) error {
 	ts := store.Time(now)
 	idx := map[string]int{}
 	var rows [][]any
@@ -193,7 +210,7 @@ func upsertBlacklist(ctx context.Context, q store.Querier, bs []BlacklistEntry, 
 		}
 		reg := BlacklistRegion(b)
 		row := []any{b.ListType, b.DocNo, b.USCC, b.SubjectName, b.DecidingUnit, dateText(b.ListedOn), dateText(b.PlannedRemovalOn), dateText(b.RemovedOn),
-			reg, region.CityOf(reg), string(body), batchID, ts, ts}
+			reg, region.CityOf(reg), string(body), batchID, lineOf(lines, i), ts, ts}
 		if j, ok := idx[b.Key()]; ok {
 			rows[j] = row
 			continue
@@ -201,7 +218,7 @@ func upsertBlacklist(ctx context.Context, q store.Querier, bs []BlacklistEntry, 
 		idx[b.Key()] = len(rows)
 		rows = append(rows, row)
 	}
-	upd := append(append([]string{}, blacklistCmp...), "batch_id", "updated_at")
+	upd := append(append([]string{}, blacklistCmp...), "batch_id", "batch_line", "updated_at")
 	return upsertMany(ctx, q, "credit_blacklist", blacklistCols, "list_type, doc_no", upd, blacklistCmp, rows)
 }
 
