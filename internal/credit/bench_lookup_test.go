@@ -5,14 +5,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"sort"
 	"sync"
 	"testing"
 	"time"
 
 	"tongcheng/internal/app"
-	"tongcheng/internal/store"
+	"tongcheng/internal/store/storetest"
 )
 
 // BenchmarkReportLookup calls the credit report by USCC (GET /api/v1/credit/subjects/{code},
@@ -24,16 +23,8 @@ import (
 //
 //	TONGCHENG_BENCH_CREDIT_DB=copy.db go test ./internal/credit -run '^$' -bench ReportLookup -benchtime 20000x -cpuprofile cpu.out
 func BenchmarkReportLookup(b *testing.B) {
-	target := os.Getenv("TONGCHENG_BENCH_CREDIT_DB")
-	if target == "" {
-		b.Skip("TONGCHENG_BENCH_CREDIT_DB 未设置：请先用 tongcheng demo --scale bulletin 生成数据库（的副本）")
-	}
 	ctx := context.Background()
-	db, err := store.Open(ctx, target)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.BenchDB(b, "TONGCHENG_BENCH_CREDIT_DB")
 	a, err := app.Build(ctx, db, nil, false)
 	if err != nil {
 		b.Fatal(err)

@@ -3,13 +3,12 @@ package credit_test
 import (
 	"context"
 	"math/rand/v2"
-	"os"
 	"sort"
 	"testing"
 	"time"
 
 	"tongcheng/internal/credit"
-	"tongcheng/internal/store"
+	"tongcheng/internal/store/storetest"
 )
 
 // BenchmarkNameSearch runs look-ups over a database made by
@@ -25,16 +24,8 @@ import (
 // "part2" two characters from inside a name (scanned within ShortScanBudget),
 // "legal_rep" a legal representative's name, "uscc" a code.
 func BenchmarkNameSearch(b *testing.B) {
-	target := os.Getenv("TONGCHENG_BENCH_CREDIT_DB")
-	if target == "" {
-		b.Skip("TONGCHENG_BENCH_CREDIT_DB 未设置：请先用 tongcheng demo --scale bulletin 生成数据库")
-	}
 	ctx := context.Background()
-	db, err := store.Open(ctx, target)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.BenchDB(b, "TONGCHENG_BENCH_CREDIT_DB")
 	var maxID int64
 	if err := db.QueryRow(ctx, "SELECT MAX(id) FROM credit_subjects").Scan(&maxID); err != nil {
 		b.Fatal(err)

@@ -3,13 +3,12 @@ package river_test
 import (
 	"context"
 	"net/http/httptest"
-	"os"
 	"strconv"
 	"testing"
 
 	"tongcheng/internal/app"
 	"tongcheng/internal/river"
-	"tongcheng/internal/store"
+	"tongcheng/internal/store/storetest"
 )
 
 // BenchmarkArchiveBulletin: the river list and the 河长关系树 over the bulletin-scale demo.
@@ -52,16 +51,8 @@ func BenchmarkArchiveBulletin(b *testing.B) {
 //
 //	TONGCHENG_BENCH_DB=bulletin.db go test -run '^$' -bench ArchivePages -benchtime 50x ./internal/river/
 func BenchmarkArchivePages(b *testing.B) {
-	dsn := os.Getenv("TONGCHENG_BENCH_DB")
-	if dsn == "" {
-		b.Skip("TONGCHENG_BENCH_DB is not set")
-	}
 	ctx := context.Background()
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.BenchDB(b, "TONGCHENG_BENCH_DB")
 	app.Register(river.NewModule())
 	a, err := app.Build(ctx, db, nil, false)
 	if err != nil {

@@ -3,14 +3,13 @@ package river_test
 import (
 	"context"
 	"net/http/httptest"
-	"os"
 	"slices"
 	"testing"
 	"time"
 
 	"tongcheng/internal/app"
 	"tongcheng/internal/river"
-	"tongcheng/internal/store"
+	"tongcheng/internal/store/storetest"
 )
 
 // BenchmarkDashboardPage renders the 驾驶舱 page (and its JSON API) in-process,
@@ -20,16 +19,8 @@ import (
 //
 //	TONGCHENG_BENCH_DB=bulletin.db go test -run '^$' -bench DashboardPage -benchtime 40x ./internal/river/
 func BenchmarkDashboardPage(b *testing.B) {
-	dsn := os.Getenv("TONGCHENG_BENCH_DB")
-	if dsn == "" {
-		b.Skip("TONGCHENG_BENCH_DB is not set")
-	}
 	ctx := context.Background()
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.BenchDB(b, "TONGCHENG_BENCH_DB")
 	app.Register(river.NewModule())
 	a, err := app.Build(ctx, db, nil, false)
 	if err != nil {

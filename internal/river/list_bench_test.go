@@ -2,10 +2,9 @@ package river
 
 import (
 	"context"
-	"os"
 	"testing"
 
-	"tongcheng/internal/store"
+	"tongcheng/internal/store/storetest"
 )
 
 // benchListFilters are the filtered problem lists of scripts/bench-river.sh and a few more,
@@ -33,16 +32,8 @@ var benchListFilters = []struct {
 //
 //	TONGCHENG_BENCH_DB=bulletin.db go test -run '^$' -bench ProblemListSQL -benchtime 200x ./internal/river/
 func BenchmarkProblemListSQL(b *testing.B) {
-	dsn := os.Getenv("TONGCHENG_BENCH_DB")
-	if dsn == "" {
-		b.Skip("TONGCHENG_BENCH_DB is not set")
-	}
 	ctx := context.Background()
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.BenchDB(b, "TONGCHENG_BENCH_DB")
 	if _, err := db.Migrate(ctx, (&Module{}).Migrations()...); err != nil {
 		b.Fatal(err)
 	}
@@ -59,6 +50,7 @@ func BenchmarkProblemListSQL(b *testing.B) {
 		})
 		b.Run(c.name+"/total", func(b *testing.B) {
 			var n int64
+			var err error
 			for b.Loop() {
 				if n, err = countProblems(ctx, db, f); err != nil {
 					b.Fatal(err)

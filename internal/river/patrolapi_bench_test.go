@@ -2,10 +2,9 @@ package river
 
 import (
 	"context"
-	"os"
 	"testing"
 
-	"tongcheng/internal/store"
+	"tongcheng/internal/store/storetest"
 )
 
 // BenchmarkPatrolListSQL times the patrol list of the API (one page of 50, newest first)
@@ -13,16 +12,8 @@ import (
 //
 //	TONGCHENG_BENCH_DB=bulletin.db go test -run '^$' -bench PatrolListSQL -benchtime 200x ./internal/river/
 func BenchmarkPatrolListSQL(b *testing.B) {
-	dsn := os.Getenv("TONGCHENG_BENCH_DB")
-	if dsn == "" {
-		b.Skip("TONGCHENG_BENCH_DB is not set")
-	}
 	ctx := context.Background()
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.BenchDB(b, "TONGCHENG_BENCH_DB")
 	if _, err := db.Migrate(ctx, (&Module{}).Migrations()...); err != nil {
 		b.Fatal(err)
 	}

@@ -167,3 +167,21 @@ func LockFile(t *testing.T, path string) (release func()) {
 	t.Cleanup(release)
 	return release
 }
+
+// BenchDB opens the existing database named by the environment variable env (a SQLite
+// file or a PostgreSQL URL, e.g. one made by `tongcheng demo --scale bulletin`) for a
+// benchmark over real data, closed when the benchmark ends; without it the benchmark is
+// skipped with a Chinese note saying how to make one.
+func BenchDB(tb testing.TB, env string) *store.DB {
+	tb.Helper()
+	target := os.Getenv(env)
+	if target == "" {
+		tb.Skip(env + " 未设置：请先用 tongcheng demo --scale bulletin --db 文件 生成数据库（会写入审计记录的基准请用副本）")
+	}
+	db, err := store.Open(context.Background(), target)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
