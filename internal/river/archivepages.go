@@ -39,11 +39,13 @@ func (m *Module) mountArchive() {
 	w.Handle("POST /river/chiefs/{id}/reaches", m.reachToChiefForm)
 	w.Handle("POST /river/chiefs/{id}", m.chiefUpdateForm)
 	w.Handle("POST /river/chiefs/{id}/retire", m.retireForm)
+	w.Handle("POST /river/chiefs/{id}/parent", m.relinkForm)
 	w.Handle("GET /river/reaches/{code}", m.reachPage)
 	w.Handle("POST /river/reaches/{code}/chief", m.reachChiefForm)
 	w.Handle("POST /api/v1/river/chiefs/{id}/retire", m.apiChiefRetire)
 	w.Handle("GET /api/v1/river/reaches/{code}/terms", m.apiReachTerms)
 	w.Handle("PUT /api/v1/river/chiefs/{id}", m.apiChiefUpdate)
+	w.Handle("PUT /api/v1/river/chiefs/{id}/parent", m.apiChiefParent)
 	w.Handle("GET /river/offices", m.officesPage)
 	w.Handle("GET /river/board/{code}", m.boardPage, web.Public())
 
@@ -68,6 +70,7 @@ func (m *Module) mountArchive() {
 	w.OpenAPI(archiveOpenAPI())
 	audit.NameAction("progress", "更新进度")
 	audit.NameAction("retire", "河长卸任")
+	audit.NameAction("relink", "重新挂接上级河长")
 }
 
 func archiveOpenAPI() map[string]any {
@@ -80,11 +83,12 @@ func archiveOpenAPI() map[string]any {
 		"/api/v1/river/rivers/{id}":          map[string]any{"get": op("一河一档：基本信息与出处、河段及河长、断面（目标与最新水质类别）、排污口、一河一策措施、未办结问题")},
 		"/api/v1/river/reaches":              map[string]any{"get": op("河段列表（river、region 筛选）")},
 		"/api/v1/river/reaches/{code}":       map[string]any{"get": op("河段公示牌：河长、职责、监督电话、举报编码")},
-		"/api/v1/river/chiefs":               map[string]any{"get": op("河长列表（region、level、name、status=active 在任（默认）/ retired 已卸任 / all 全部 筛选，after 翻页）"), "post": op("登记河长（name、level 1–5、region、place、title、phone、parent_id；河长办，限本辖区）")},
+		"/api/v1/river/chiefs":               map[string]any{"get": op("河长列表（region、level、name、status=active 在任（默认）/ retired 已卸任 / all 全部 / unlinked 待重新挂接（在任、上级河长已卸任：former_parent_id、former_parent_name、since 上级卸任日期）筛选，after 翻页）"), "post": op("登记河长（name、level 1–5、region、place、title、phone、parent_id；河长办，限本辖区）")},
 		"/api/v1/river/reaches/{code}/chief": map[string]any{"put": op("调整河段的河长（chief_id；河长办，限本辖区，河长须属河段所在辖区）")},
 		"/api/v1/river/chiefs/{id}":          map[string]any{"get": op("河长：所管河段、任职记录、上级河长链（河长关系树向上），卸任的河长有 retired_on、retire_reason"), "put": op("修改河长姓名、职务、电话、乡镇或村（河长办，限本辖区）")},
 		"/api/v1/river/chiefs/{id}/retire":   map[string]any{"post": op("河长卸任（reason、date YYYY-MM-DD、successor_id 接管全部河段和下级河长、handover {公示牌编码: 河长编号} 逐段指定；所管河段都须有在任的接任河长，否则整步不办；河长办，限本辖区）")},
 		"/api/v1/river/reaches/{code}/terms": map[string]any{"get": op("河段历任河长：chief_id、start、end（零值为至今）、reason 离任原因，新的在前")},
+		"/api/v1/river/chiefs/{id}/parent":   map[string]any{"put": op("重新挂接上级河长（parent_id：在任、层级更高、本河长所在辖区的河长，不得在本河长之下；河长办，限本辖区；审计记录原上级和新上级）")},
 		"/api/v1/river/chiefs/{id}/tree":     map[string]any{"get": op("河长关系树：该河长以下在任的各级河长（已卸任的不列、不计，max 限制节点数）")},
 		"/api/v1/river/offices":              map[string]any{"get": op("各级河长办工作人员（region、level 筛选）")},
 		"/api/v1/river/outfalls":             map[string]any{"get": op("入河排污口（river 筛选）"), "post": op("登记排污口（河长办，限本辖区）")},

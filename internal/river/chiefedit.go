@@ -472,3 +472,82 @@ func (m *Module) apiReachTerms(w http.ResponseWriter, r *http.Request) {
 	list, err := reachHistory(r.Context(), m.d.DB, reach)
 	m.d.Web.Reply(w, r, http.StatusOK)(web.Items(list), err)
 }
+
+// RelinkChief gives a chief of the user's region a new superior (重新挂接上级河长), as
+// after its superior left office without a successor for the chiefs below: the new
+// superior must be in office, rank above (superiorFor, as when registering), lead a
+// unit the chief's region lies in, and not stand below the chief. Audited with the old
+// and the new superior.
+func (m *Module) RelinkChief(ctx context.Context, u *auth.User, id, parentID int64) (*ChiefInfo, error) {
+	if !m.canEditArchive(u) {
+		return nil, errNotOffice
+	}
+	if parentID <= 0 {
+		return nil, &auth.FieldError{Field: "parent_id", Message: "请选择新的上级河长"}
+	}
+	var out *ChiefInfo
+	err := m.d.DB.InTx(ctx, func(tx *store.Tx) error {
+		c, err := getChief(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !u.CanWrite(c.Region) {
+			return auth.ErrScope
+		}
+		if c.Retired() {
+			return &web.HTTPError{Status: http.StatusConflict, Code: "retired", Message: fmt.Sprintf("河长 %s 已于 %s 卸任，不再挂接上级河长", c.Name, c.RetiredOn)}
+		}
+		if parentID == c.ID {
+			return &auth.FieldError{Field: "parent_id", Message: "上级河长不能是本河长自己，请选择另一位河长"}
+		}
+		p, err := superiorFor(ctx, tx, c.Level, parentID)
+		if err != nil {
+			return err
+		}
+		if !region.Within(c.Region, p.Region) {
+			return &auth.FieldError{Field: "parent_id", Message: fmt.Sprintf("上级河长 %s 属%s，本河长属%s，不在其辖区内，请选择本河长所在辖区的上级河长", p.Name, region.FullName(p.Region), region.FullName(c.Region))}
+		}
+		chain, err := ChiefChain(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		for _, up := range chain {
+			if up.ID == c.ID {
+				return &auth.FieldError{Field: "parent_id", Message: fmt.Sprintf("河长 %s 在本河长之下，挂接后关系树会成环，请选择不在本河长之下的河长", p.Name)}
+			}
+		}
+		if p.ID == c.ParentID {
+			out = c
+			return nil
+		}
+		old := "（无）"
+		if c.ParentID > 0 {
+			if was, err := getChief(ctx, tx, c.ParentID); err == nil {
+				old = was.Name
+				if was.Retired() {
+					old += "（" + was.RetiredOn + " 已卸任）"
+				}
+			} else if !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, "UPDATE river_chiefs SET parent_id = ? WHERE id = ?", p.ID, c.ID); err != nil {
+			return err
+		}
+		if err := audit.Log(ctx, tx, audit.Entry{Action: "relink", Module: "river", ObjectType: "chief", ObjectID: fmt.Sprint(c.ID), Region: c.Region,
+			Detail: fmt.Sprintf("%s %s 的上级河长由 %s 改为 %s %s", c.Level, c.Name, old, p.LevelName, p.Name)}); err != nil {
+			return err
+		}
+		out, err = getChief(ctx, tx, c.ID)
+		return err
+	})
+	return out, err
+}
+
+func (m *Module) apiChiefParent(w http.ResponseWriter, r *http.Request) {
+	web.ChangeByID(m.d.Web, w, r, http.StatusOK, func(id int64, in struct {
+		ParentID int64 `json:"parent_id"`
+	}) (any, error) {
+		return m.RelinkChief(r.Context(), web.User(r), id, in.ParentID)
+	})
+}

@@ -31,6 +31,8 @@ type chiefsData struct {
 	Query   string
 	Levels  []Level
 	Regions []region.Region
+	// 待重新挂接的河长: for the 河长办, the chiefs of its region whose superior left office
+	Unlinked []*Unlinked
 }
 
 func chiefFilterFrom(r *http.Request, u *auth.User) ChiefFilter {
@@ -39,7 +41,7 @@ func chiefFilterFrom(r *http.Request, u *auth.User) ChiefFilter {
 	// or for both (status=all)
 	f := ChiefFilter{Region: q.Get("region"), Name: q.Get("name"), Status: "active"}
 	switch st := q.Get("status"); st {
-	case "retired":
+	case "retired", "unlinked":
 		f.Status = st
 	case "all":
 		f.Status = ""
@@ -62,12 +64,21 @@ func (m *Module) chiefsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := chiefFilterFrom(r, u)
+	if f.Status == "unlinked" {
+		f.Status = "active"
+	}
 	list, err := listChiefs(r.Context(), m.d.DB, f)
 	if err != nil {
 		m.d.Web.Fail(w, r, err)
 		return
 	}
 	d := chiefsData{Filter: f, Chiefs: list, Levels: Levels, Regions: region.All()}
+	if m.canEditArchive(u) {
+		if d.Unlinked, err = listUnlinked(r.Context(), m.d.DB, u.Region, 500); err != nil {
+			m.d.Web.Fail(w, r, err)
+			return
+		}
+	}
 	lim := f.Limit
 	if lim <= 0 || lim > 500 {
 		lim = 100
@@ -103,7 +114,9 @@ type ChiefFile struct {
 	FormFor  string          `json:"-"` // "self", "chief", "reach" or "retire": which form FormErr belongs to
 	// 卸任: the in-office chiefs of the same level and region who can take over
 	Successors []*ChiefInfo `json:"-"`
-	Retire     RetireInput  `json:"-"`
+	// 重新挂接: the in-office chiefs above whose unit the chief's region lies in
+	Superiors []*ChiefInfo `json:"-"`
+	Retire    RetireInput  `json:"-"`
 	// the page's 河长关系树 (archiverows.go)
 	TreeHTML template.HTML `json:"-"`
 }
@@ -124,6 +137,9 @@ func (m *Module) chiefFile(ctx context.Context, u *auth.User, id int64, tree boo
 			if rg, ok := region.Get(code); ok && u.CanWrite(code) {
 				f.Regions = append(f.Regions, rg)
 			}
+		}
+		if f.Superiors, err = superiorCandidates(ctx, db, c); err != nil {
+			return nil, err
 		}
 		for l := c.Level + 1; l <= LevelVillage; l++ {
 			f.SubLevel = append(f.SubLevel, l)
@@ -282,6 +298,46 @@ func (m *Module) retireForm(w http.ResponseWriter, r *http.Request) {
 	}
 	msg := fmt.Sprintf("已办理 %s 卸任，移交河段 %d 个", res.Chief.Name, len(res.Handed))
 	http.Redirect(w, r, "/river/chiefs/"+strconv.FormatInt(id, 10)+"?ok="+urlQuery(msg), http.StatusSeeOther)
+}
+
+// superiorCandidates lists the in-office chiefs who may be c's superior: of a higher
+// level, in the province, c's city or c's own region.
+func superiorCandidates(ctx context.Context, q store.Querier, c *ChiefInfo) ([]*ChiefInfo, error) {
+	regions := []string{region.ProvinceCode}
+	for _, rg := range []string{region.CityOf(c.Region), c.Region} {
+		if rg != "" && rg != regions[len(regions)-1] {
+			regions = append(regions, rg)
+		}
+	}
+	list, err := inOfficeChiefs(ctx, q, c.ID, regions, 0)
+	var out []*ChiefInfo
+	for _, p := range list {
+		if p.Level < c.Level && region.Within(c.Region, p.Region) {
+			out = append(out, p)
+		}
+	}
+	return out, err
+}
+
+// relinkForm gives chief {id} a new superior from the chief page.
+func (m *Module) relinkForm(w http.ResponseWriter, r *http.Request) {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	pid, _ := strconv.ParseInt(r.PostFormValue("parent_id"), 10, 64)
+	c, err := m.RelinkChief(r.Context(), web.User(r), id, pid)
+	if err != nil {
+		he := web.Classify(err)
+		if he.Status >= 500 {
+			m.d.Web.Fail(w, r, err)
+			return
+		}
+		m.renderChief(w, r, he.Status, id, func(f *ChiefFile) { f.FormErr, f.FormFor = he.Message, "parent" })
+		return
+	}
+	http.Redirect(w, r, "/river/chiefs/"+strconv.FormatInt(id, 10)+"?ok="+urlQuery("已把 "+c.Name+" 挂接到新的上级河长"), http.StatusSeeOther)
 }
 
 // inOfficeChiefs lists the chiefs in office in the given regions (at level lvl when
@@ -476,6 +532,11 @@ func (m *Module) apiChiefs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := chiefFilterFrom(r, u)
+	if f.Status == "unlinked" {
+		list, err := listUnlinked(r.Context(), m.d.DB, f.Region, f.Limit)
+		m.d.Web.Reply(w, r, http.StatusOK)(web.Items(list), err)
+		return
+	}
 	list, err := listChiefs(r.Context(), m.d.DB, f)
 	if err != nil {
 		m.d.Web.Fail(w, r, err)

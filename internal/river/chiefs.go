@@ -393,17 +393,8 @@ func registerChief(ctx context.Context, tx store.Querier, c *ChiefInfo) error {
 		return &auth.FieldError{Field: "level", Message: "河长层级只能是省级、市级、县级、乡级或村级"}
 	}
 	if c.ParentID > 0 {
-		p, err := getChief(ctx, tx, c.ParentID)
-		if errors.Is(err, store.ErrNotFound) {
-			return &auth.FieldError{Field: "parent_id", Message: "上级河长不存在，请重新选择"}
-		} else if err != nil {
+		if _, err := superiorFor(ctx, tx, c.Level, c.ParentID); err != nil {
 			return err
-		}
-		if p.Level >= c.Level {
-			return &auth.FieldError{Field: "parent_id", Message: "上级河长的层级须高于本河长"}
-		}
-		if p.Retired() {
-			return &auth.FieldError{Field: "parent_id", Message: fmt.Sprintf("上级河长 %s 已于 %s 卸任，请在接任的河长下登记", p.Name, p.RetiredOn)}
 		}
 	}
 	c.City = region.CityOf(c.Region)
@@ -411,4 +402,64 @@ func registerChief(ctx context.Context, tx store.Querier, c *ChiefInfo) error {
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`, c.Name, int(c.Level), c.Region, c.City, c.UserID, c.Phone, c.ParentID, c.Title, c.Place)
 	c.ID, c.LevelName = id, c.Level.String()
 	return err
+}
+
+// superiorFor loads the chief with id as the superior (上级河长) of a chief of level lvl:
+// it must exist, be in office and rank above (a level may be skipped where a unit has no
+// chief at the level between). Refusals name the field parent_id.
+func superiorFor(ctx context.Context, q store.Querier, lvl Level, id int64) (*ChiefInfo, error) {
+	p, err := getChief(ctx, q, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, &auth.FieldError{Field: "parent_id", Message: "上级河长不存在，请重新选择"}
+	} else if err != nil {
+		return nil, err
+	}
+	if p.Level >= lvl {
+		return nil, &auth.FieldError{Field: "parent_id", Message: fmt.Sprintf("上级河长的层级须高于本河长：%s 是%s河长，本河长是%s河长，请选择更高层级的河长", p.Name, p.LevelName, lvl)}
+	}
+	if p.Retired() {
+		return nil, &auth.FieldError{Field: "parent_id", Message: fmt.Sprintf("上级河长 %s 已于 %s 卸任，请选择在任的河长（如接任的河长）", p.Name, p.RetiredOn)}
+	}
+	return p, nil
+}
+
+// Unlinked is a chief in office whose superior has left office (待重新挂接): the
+// 河长关系树 shows it under no one until the 河长办 gives it an in-office superior.
+type Unlinked struct {
+	ChiefInfo
+	FormerID   int64  `json:"former_parent_id"`
+	FormerName string `json:"former_parent_name"`
+	FormerLvl  Level  `json:"former_parent_level"`
+	Since      string `json:"since"` // the day (Asia/Shanghai) the former superior left office
+}
+
+// listUnlinked lists the chiefs in office within scope ("" or the province = all) whose
+// superior has left office, longest waiting first.
+func listUnlinked(ctx context.Context, q store.Querier, scope string, limit int) ([]*Unlinked, error) {
+	w, args := "c.retired_at = '' AND p.retired_at <> ''", []any{}
+	if scope != "" && scope != region.ProvinceCode {
+		w, args = w+" AND c.region LIKE ?", append(args, scopePrefix(scope)+"%")
+	}
+	if limit <= 0 || limit > 500 {
+		limit = 500
+	}
+	rows, err := q.Query(ctx, "SELECT "+chiefCols+", p.id, p.name, p.level, p.retired_at FROM river_chiefs c JOIN river_chiefs p ON p.id = c.parent_id WHERE "+w+
+		" ORDER BY p.retired_at, c.level, c.region, c.id LIMIT "+strconv.Itoa(limit), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*Unlinked{}
+	for rows.Next() {
+		var x Unlinked
+		var lvl int
+		var at string
+		c, err := scanChief(rows, &x.FormerID, &x.FormerName, &lvl, &at)
+		if err != nil {
+			return nil, err
+		}
+		x.ChiefInfo, x.FormerLvl, x.Since = *c, Level(lvl), retiredDay(at)
+		out = append(out, &x)
+	}
+	return out, rows.Err()
 }
