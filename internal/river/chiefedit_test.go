@@ -500,7 +500,7 @@ func TestChiefTreeInOffice(t *testing.T) {
 			q           string
 			want, wantN []string
 		}{
-			{"?region=510100", []string{"张河长", "王河长", "孙河长", "赵河长", `<option value="active" selected>在任</option>`}, []string{"李河长"}},
+			{"?region=510100", []string{"张河长", "王河长", "孙河长", "赵河长", `<option value="active" selected>在任</option>`, "待重新挂接的河长（1 名）"}, []string{`李河长</a> <span class="tag">已卸任`}},
 			{"?region=510100&status=retired", []string{"李河长", "已卸任"}, []string{"张河长", "王河长"}},
 			{"?region=510100&status=all", []string{"张河长", "王河长", "孙河长", "赵河长", "李河长", `<option value="all" selected>全部</option>`}, nil},
 		} {
