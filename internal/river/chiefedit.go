@@ -178,14 +178,7 @@ func (m *Module) RetireChief(ctx context.Context, u *auth.User, id int64, in Ret
 		at = t.UTC()
 	}
 	out := &RetireResult{Handed: map[string]int64{}}
-	err := m.d.DB.InTx(ctx, func(tx *store.Tx) error {
-		c, err := getChief(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if !u.CanWrite(c.Region) {
-			return auth.ErrScope
-		}
+	err := m.inChiefTx(ctx, u, id, func(tx *store.Tx, c *ChiefInfo) error {
 		if c.Retired() {
 			return &web.HTTPError{Status: http.StatusConflict, Code: "retired", Message: fmt.Sprintf("河长 %s 已于 %s 卸任，不能重复办理", c.Name, c.RetiredOn)}
 		}
@@ -408,6 +401,21 @@ type ChiefChange struct {
 	Place string `json:"place"`
 }
 
+// inChiefTx runs fn in one transaction with the chief id loaded inside it, once the chief
+// is found and lies in the user's region or below (the three edits of a chief start so).
+func (m *Module) inChiefTx(ctx context.Context, u *auth.User, id int64, fn func(tx *store.Tx, c *ChiefInfo) error) error {
+	return m.d.DB.InTx(ctx, func(tx *store.Tx) error {
+		c, err := getChief(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !u.CanWrite(c.Region) {
+			return auth.ErrScope
+		}
+		return fn(tx, c)
+	})
+}
+
 // UpdateChief changes a chief of the user's region or below.
 func (m *Module) UpdateChief(ctx context.Context, u *auth.User, id int64, in ChiefChange) (*ChiefInfo, error) {
 	if !m.canEditArchive(u) {
@@ -418,14 +426,8 @@ func (m *Module) UpdateChief(ctx context.Context, u *auth.User, id int64, in Chi
 		return nil, &auth.FieldError{Field: "name", Message: "请填写河长姓名（40 字以内）"}
 	}
 	var out *ChiefInfo
-	err := m.d.DB.InTx(ctx, func(tx *store.Tx) error {
-		c, err := getChief(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if !u.CanWrite(c.Region) {
-			return auth.ErrScope
-		}
+	err := m.inChiefTx(ctx, u, id, func(tx *store.Tx, c *ChiefInfo) error {
+		var err error
 		if c.Level >= LevelTownship && in.Place == "" {
 			return &auth.FieldError{Field: "place", Message: "乡级、村级河长请填写所在乡镇或村"}
 		}
@@ -486,14 +488,7 @@ func (m *Module) RelinkChief(ctx context.Context, u *auth.User, id, parentID int
 		return nil, &auth.FieldError{Field: "parent_id", Message: "请选择新的上级河长"}
 	}
 	var out *ChiefInfo
-	err := m.d.DB.InTx(ctx, func(tx *store.Tx) error {
-		c, err := getChief(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if !u.CanWrite(c.Region) {
-			return auth.ErrScope
-		}
+	err := m.inChiefTx(ctx, u, id, func(tx *store.Tx, c *ChiefInfo) error {
 		if c.Retired() {
 			return &web.HTTPError{Status: http.StatusConflict, Code: "retired", Message: fmt.Sprintf("河长 %s 已于 %s 卸任，不再挂接上级河长", c.Name, c.RetiredOn)}
 		}
