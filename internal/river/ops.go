@@ -34,6 +34,8 @@ func (m *Module) mountOps(w *web.Server) {
 	w.Handle("GET /api/v1/river/sections/{id}/trend", m.apiTrend)
 	w.Handle("POST /api/v1/river/patrols", m.apiRecordPatrol, web.MaxBody(photoBodyLimit))
 	w.Handle("GET /river/patrols/{id}", m.patrolViewPage)
+	w.Handle("POST /river/patrols/{id}/photos", m.patrolPhotosForm, web.MaxBody(photoBodyLimit))
+	w.Handle("POST /api/v1/river/patrols/{id}/photos", m.apiPatrolPhotos, web.MaxBody(photoBodyLimit))
 	w.Handle("GET /api/v1/river/patrols", m.apiPatrols)
 	w.Handle("GET /api/v1/river/patrols/compliance", m.apiCompliance)
 	w.Handle("GET /api/v1/river/patrols/{id}", m.apiPatrol)

@@ -589,7 +589,92 @@ func patrolAPIPaths() map[string]any {
 				"带巡河照片时用 multipart/form-data：JSON 放在字段 patrol，照片（JPG/PNG，最多 9 张、每张不超过 10 MB）放在字段 photos，照片不合格时 field=photos、什么都不保存；" +
 				"河长的令牌记本人的巡河，河长办或本市系统的令牌用 chief_id 指明河长。错误：结束早于开始（field=end）、轨迹点不合理（field=track）、河长已卸任（403 retired，field=chief_id）、外辖区（403 out_of_scope）"),
 		},
-		"/api/v1/river/patrols/{id}":       map[string]any{"get": apiOp("一次巡河记录及其轨迹点、巡河发现的问题（编号、类别、当前状态）、巡河照片（原图与缩略图地址）")},
+		"/api/v1/river/patrols/{id}": map[string]any{"get": apiOp("一次巡河记录及其轨迹点、巡河发现的问题（编号、类别、当前状态）、巡河照片（原图与缩略图地址）")},
+		"/api/v1/river/patrols/{id}/photos": map[string]any{"post": apiOp("补传巡河照片（离线巡河事后补录、回到有信号处再上传）：multipart/form-data，照片（JPG/PNG，每张不超过 10 MB）放在字段 photos，每次巡河连同已有的最多 9 张；" +
+			"本人河长或本辖区河长办可传，返回该巡河的全部照片 {photos: [...]}。错误均为 field=photos、什么都不保存：不是图片或过大（400 invalid_field）、超过总数（400）、他人的巡河（403 forbidden）、外辖区（403 out_of_scope）、河长已卸任（403 retired）")},
 		"/api/v1/river/patrols/compliance": map[string]any{"get": apiOp("近 30 天巡河履职：本辖区各河长应巡、已巡次数与履职率（与手机巡河页同一计算）")},
 	}
+}
+
+// AddPatrolPhotos stores 巡河照片 sent after a patrol was recorded (an offline patrol, the
+// photos uploaded back in signal): by the patrol's own chief, or the 河长办 of its region,
+// while the chief is in office and up to MaxPhotos photos per patrol in all. The photos and
+// their audit entry are stored in one transaction; it gives the patrol's photo list.
+func (m *Module) AddPatrolPhotos(ctx context.Context, u *auth.User, id int64, ups []Upload) ([]PhotoInfo, error) {
+	label := photoLabel(PhotoPatrol)
+	if len(ups) == 0 {
+		return nil, &auth.FieldError{Field: "photos", Message: "请选择要上传的" + label}
+	}
+	var list []PhotoInfo
+	err := m.d.DB.InTx(ctx, func(tx *store.Tx) error {
+		var chiefID int64
+		var region string
+		err := tx.QueryRow(ctx, "SELECT chief_id, region FROM river_patrols WHERE id = ?", id).Scan(&chiefID, &region)
+		if errors.Is(err, sql.ErrNoRows) {
+			return store.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if err := patrolPhotoRight(ctx, tx, u, chiefID, region); err != nil {
+			return err
+		}
+		var have int
+		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM river_photos WHERE patrol_id = ? AND problem_id = 0", id).Scan(&have); err != nil {
+			return err
+		}
+		if have+len(ups) > MaxPhotos {
+			return &auth.FieldError{Field: "photos", Message: fmt.Sprintf("%s每次巡河最多 %d 张，已有 %d 张，还能上传 %d 张，您选择了 %d 张", label, MaxPhotos, have, MaxPhotos-have, len(ups))}
+		}
+		ids, err := insertPhotos(ctx, tx, u, 0, id, region, PhotoPatrol, ups, m.Now())
+		if err != nil {
+			return err
+		}
+		if err := audit.Log(ctx, tx, audit.Entry{Action: "upload", Module: "river", ObjectType: "patrol", ObjectID: strconv.FormatInt(id, 10), Region: region,
+			Detail: fmt.Sprintf("补传%s %d 张（编号 %s）", label, len(ids), strings.Join(ids, "、"))}); err != nil {
+			return err
+		}
+		list, err = patrolPhotos(ctx, tx, id)
+		return err
+	})
+	return list, err
+}
+
+// patrolPhotoRight says whether the user may add photos to a patrol of the chief in the
+// region: the chief themself or the region's 河长办, while the chief is in office.
+func patrolPhotoRight(ctx context.Context, q store.Querier, u *auth.User, chiefID int64, region string) error {
+	refuse := func(code, msg string) error {
+		return &web.HTTPError{Status: http.StatusForbidden, Code: code, Field: "photos", Message: photoLabel(PhotoPatrol) + "：" + msg}
+	}
+	c, err := getChief(ctx, q, chiefID)
+	if err != nil {
+		return err
+	}
+	switch {
+	case u.HasAny("river", auth.RiverOffice, auth.Admin) && u.CanWrite(region):
+	case u.HasAny("river", auth.Chief) && c.UserID == u.ID:
+	case !u.CanRead(region, false):
+		return refuse("out_of_scope", "这次巡河不在您的辖区，不能上传照片")
+	default:
+		return refuse("forbidden", fmt.Sprintf("这是河长“%s”的巡河，只有本人或本辖区河长办可以补传照片", c.Name))
+	}
+	if c.Retired() {
+		return refuse("retired", fmt.Sprintf("河长“%s”已于 %s 卸任，不能再为其巡河补传照片", c.Name, c.RetiredOn))
+	}
+	return nil
+}
+
+// apiPatrolPhotos is POST /api/v1/river/patrols/{id}/photos (multipart, field photos).
+func (m *Module) apiPatrolPhotos(w http.ResponseWriter, r *http.Request) {
+	u := web.User(r)
+	id, err := web.PathID(r, "id")
+	var ups []Upload
+	if err == nil {
+		ups, err = patrolPhotosFromForm(r)
+	}
+	var list []PhotoInfo
+	if err == nil {
+		list, err = m.AddPatrolPhotos(r.Context(), u, id, ups)
+	}
+	m.d.Web.Reply(w, r, http.StatusCreated)(map[string]any{"photos": list}, err)
 }

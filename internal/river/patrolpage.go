@@ -190,6 +190,20 @@ func (m *Module) patrolViewPage(w http.ResponseWriter, r *http.Request) {
 		m.d.Web.Forbidden(w, r, "查看巡河记录")
 		return
 	}
+	m.renderPatrolView(w, r, http.StatusOK, "")
+}
+
+// patrolViewData is the patrol page: the patrol, and the 补传照片 form for those who may
+// add photos (Room: how many more the patrol takes).
+type patrolViewData struct {
+	*PatrolOut
+	CanUpload bool
+	Room      int
+	Error     string
+}
+
+func (m *Module) renderPatrolView(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	u := web.User(r)
 	id, err := problemID(r)
 	var p *PatrolOut
 	if err == nil {
@@ -199,7 +213,36 @@ func (m *Module) patrolViewPage(w http.ResponseWriter, r *http.Request) {
 		m.d.Web.Fail(w, r, err)
 		return
 	}
-	m.d.Web.Render(w, r, http.StatusOK, "river/patrol_view.html", "巡河记录 "+p.ReachName, p)
+	d := patrolViewData{PatrolOut: p, Room: MaxPhotos - len(p.Photos), Error: msg}
+	d.CanUpload = patrolPhotoRight(r.Context(), m.d.DB, u, p.ChiefID, p.Region) == nil
+	m.d.Web.Render(w, r, status, "river/patrol_view.html", "巡河记录 "+p.ReachName, d)
+}
+
+// patrolPhotosForm adds 巡河照片 to a recorded patrol from its page; a refusal shows the
+// page again with the message, nothing stored.
+func (m *Module) patrolPhotosForm(w http.ResponseWriter, r *http.Request) {
+	u := web.User(r)
+	if !m.canView(u) {
+		m.d.Web.Forbidden(w, r, "补传巡河照片")
+		return
+	}
+	id, err := problemID(r)
+	var ups []Upload
+	if err == nil {
+		ups, err = patrolPhotosFromForm(r)
+	}
+	if err == nil {
+		_, err = m.AddPatrolPhotos(r.Context(), u, id, ups)
+	}
+	if err != nil {
+		if he := web.Classify(err); he.Field == "photos" && he.Code != "out_of_scope" {
+			m.renderPatrolView(w, r, he.Status, he.Message)
+			return
+		}
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/river/patrols/%d", id), http.StatusSeeOther)
 }
 
 func (m *Module) renderPatrol(w http.ResponseWriter, r *http.Request, status int, in PatrolInput, msg string, saved bool) {
