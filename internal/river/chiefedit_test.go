@@ -17,10 +17,7 @@ import (
 func TestChiefRegisterAndAssign(t *testing.T) {
 	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
-		var cityChief int64
-		if err := db.QueryRow(t.Context(), "SELECT id FROM river_chiefs WHERE name = '张河长'").Scan(&cityChief); err != nil {
-			t.Fatal(err)
-		}
+		cityChief := e.chiefID("张河长")
 		type chief struct {
 			ID       int64  `json:"id"`
 			Name     string `json:"name"`
@@ -92,10 +89,7 @@ func TestChiefRegisterAndAssign(t *testing.T) {
 func TestChiefPageForms(t *testing.T) {
 	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
-		var cityChief int64
-		if err := db.QueryRow(t.Context(), "SELECT id FROM river_chiefs WHERE name = '张河长'").Scan(&cityChief); err != nil {
-			t.Fatal(err)
-		}
+		cityChief := e.chiefID("张河长")
 		page := fmt.Sprintf("/river/chiefs/%d", cityChief)
 		dy := e.login("dy-office")
 		if resp, body := dy.Get(page); resp.StatusCode != 200 || strings.Contains(body, "登记下级河长") {
@@ -136,10 +130,7 @@ func TestChiefPageForms(t *testing.T) {
 func TestChiefUpdate(t *testing.T) {
 	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
-		var id int64
-		if err := db.QueryRow(t.Context(), "SELECT id FROM river_chiefs WHERE name = '张河长'").Scan(&id); err != nil {
-			t.Fatal(err)
-		}
+		id := e.chiefID("张河长")
 		path := fmt.Sprintf("/api/v1/river/chiefs/%d", id)
 		var ae apiErr
 		if st := e.api("dy-office", "PUT", path, map[string]any{"name": "赵河长"}, &ae); st != 403 || ae.Error.Code != "out_of_scope" {
@@ -186,6 +177,26 @@ type termOut struct {
 }
 
 // reachTerms reads a reach's history (newest first) through the API.
+// chiefID is the id of the chief of that name in the test data.
+func (e *env) chiefID(name string) int64 {
+	e.t.Helper()
+	var id int64
+	if err := e.db.QueryRow(e.t.Context(), "SELECT id FROM river_chiefs WHERE name = ?", name).Scan(&id); err != nil {
+		e.t.Fatalf("chief %s: %v", name, err)
+	}
+	return id
+}
+
+// registerChief registers a chief through the API as the 成都 河长办 and returns its id.
+func (e *env) registerChief(name string, level int, region, place string, parent int64) int64 {
+	e.t.Helper()
+	var c struct{ ID int64 }
+	if st := e.api("cd-office", "POST", "/api/v1/river/chiefs", map[string]any{"name": name, "level": level, "region": region, "place": place, "parent_id": parent}, &c); st != 201 {
+		e.t.Fatalf("register %s: %d", name, st)
+	}
+	return c.ID
+}
+
 func (e *env) reachTerms(code string) []termOut {
 	e.t.Helper()
 	var out struct {
@@ -203,10 +214,7 @@ func (e *env) reachTerms(code string) []termOut {
 func TestChiefReassignAndRetire(t *testing.T) {
 	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
-		var zhang int64
-		if err := db.QueryRow(t.Context(), "SELECT id FROM river_chiefs WHERE name = '张河长'").Scan(&zhang); err != nil {
-			t.Fatal(err)
-		}
+		zhang := e.chiefID("张河长")
 		reg := func(user string, body map[string]any) int64 {
 			t.Helper()
 			var c struct{ ID int64 }
@@ -369,10 +377,7 @@ func TestChiefReassignAndRetire(t *testing.T) {
 func TestChiefRetirePageForms(t *testing.T) {
 	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
-		var zhang int64
-		if err := db.QueryRow(t.Context(), "SELECT id FROM river_chiefs WHERE name = '张河长'").Scan(&zhang); err != nil {
-			t.Fatal(err)
-		}
+		zhang := e.chiefID("张河长")
 		var li, wang struct{ ID int64 }
 		e.api("cd-office", "POST", "/api/v1/river/chiefs", map[string]any{"name": "李河长", "level": 2, "region": "510100"}, &li)
 		e.api("cd-office", "POST", "/api/v1/river/chiefs", map[string]any{"name": "王河长", "level": 3, "region": "510121", "parent_id": zhang}, &wang)
@@ -441,17 +446,8 @@ func TestChiefRetirePageForms(t *testing.T) {
 func TestChiefTreeInOffice(t *testing.T) {
 	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
-		var zhang int64
-		if err := db.QueryRow(t.Context(), "SELECT id FROM river_chiefs WHERE name = '张河长'").Scan(&zhang); err != nil {
-			t.Fatal(err)
-		}
-		reg := func(name string, level int, region, place string, parent int64) int64 {
-			var c struct{ ID int64 }
-			if st := e.api("cd-office", "POST", "/api/v1/river/chiefs", map[string]any{"name": name, "level": level, "region": region, "place": place, "parent_id": parent}, &c); st != 201 && st != 200 {
-				t.Fatalf("register %s: %d", name, st)
-			}
-			return c.ID
-		}
+		zhang := e.chiefID("张河长")
+		reg := e.registerChief
 		wang := reg("王河长", 3, "510104", "", zhang)
 		li := reg("李河长", 3, "510121", "", zhang)
 		sun := reg("孙河长", 3, "510105", "", zhang)

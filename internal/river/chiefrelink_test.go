@@ -21,18 +21,8 @@ import (
 func TestChiefRelink(t *testing.T) {
 	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
-		var zhang int64
-		if err := db.QueryRow(t.Context(), "SELECT id FROM river_chiefs WHERE name = '张河长'").Scan(&zhang); err != nil {
-			t.Fatal(err)
-		}
-		reg := func(name string, level int, region, place string, parent int64) int64 {
-			t.Helper()
-			var c struct{ ID int64 }
-			if st := e.api("cd-office", "POST", "/api/v1/river/chiefs", map[string]any{"name": name, "level": level, "region": region, "place": place, "parent_id": parent}, &c); st != 201 {
-				t.Fatalf("register %s: %d", name, st)
-			}
-			return c.ID
-		}
+		zhang := e.chiefID("张河长")
+		reg := e.registerChief
 		li := reg("李河长", 3, "510121", "", zhang)
 		wang := reg("王河长", 3, "510104", "", zhang)
 		sun := reg("孙河长", 3, "510121", "", zhang)

@@ -429,10 +429,7 @@ func TestDashboardMatchesLists(t *testing.T) {
 		if li.ID == 0 || wang.ID == 0 || zhao.ID == 0 || qian.ID == 0 {
 			t.Fatal("chiefs not registered")
 		}
-		var zhang int64
-		if err := db.QueryRow(t.Context(), "SELECT id FROM river_chiefs WHERE name = '张河长'").Scan(&zhang); err != nil {
-			t.Fatal(err)
-		}
+		zhang := e.chiefID("张河长")
 		if st := e.api("cd-office", "POST", fmt.Sprintf("/api/v1/river/chiefs/%d/retire", zhang), map[string]any{"reason": "换届", "successor_id": li.ID}, nil); st != 200 {
 			t.Fatalf("retire 张: %d", st)
 		}

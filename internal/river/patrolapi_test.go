@@ -49,10 +49,7 @@ func patrolEnv(t *testing.T, db *store.DB) (e *env, zhang, dyChief, county int64
 			t.Fatal(err)
 		}
 	}
-	if err := db.QueryRow(t.Context(), "SELECT id FROM river_chiefs WHERE name = '张河长'").Scan(&zhang); err != nil {
-		t.Fatal(err)
-	}
-	return e, zhang, dy.ID, cn.ID
+	return e, e.chiefID("张河长"), dy.ID, cn.ID
 }
 
 // A chief's app records a patrol by JSON through the page's checks and store: the row,
