@@ -37,12 +37,7 @@ func TestRepairInBrowser(t *testing.T) {
 	ctx, cancel2 := context.WithTimeout(ctx, 120*time.Second)
 	defer cancel2()
 	problems := browsertest.Watch(ctx)
-	must := func(what string, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
+	must := browsertest.Must(t)
 	base := e.srv.URL
 	waitFor := func(what, js string) {
 		t.Helper()

@@ -30,12 +30,7 @@ func TestCalculatorInBrowser(t *testing.T) {
 	ctx, cancel3 := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel3()
 	problems := browsertest.Watch(ctx)
-	must := func(what string, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
+	must := browsertest.Must(t)
 	text := func(sel string) string {
 		t.Helper()
 		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel), chromedp.NodeVisible))

@@ -207,12 +207,7 @@ func TestBrowser(t *testing.T) {
 	if err := chromedp.Listen(ctx, prob.event); err != nil {
 		t.Fatal(err)
 	}
-	must := func(what string, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
+	must := browsertest.Must(t)
 	// settle lets deferred scripts, chart set-up and late errors happen before we look.
 	settle := chromedp.Evaluate[chromedp.Void](`new Promise(r => requestAnimationFrame(() => setTimeout(r, 100)))`, chromedp.EvalAwaitPromise)
 	text := func(sel string) string {

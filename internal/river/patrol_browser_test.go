@@ -32,12 +32,7 @@ func TestPatrolPageOnPhone(t *testing.T) {
 	ctx, cancel2 := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel2()
 	problems := browsertest.Watch(ctx)
-	must := func(what string, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
+	must := browsertest.Must(t)
 	base := e.Srv.URL
 	must("viewport", chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch)))
 	must("open login", chromedp.Do(ctx, chromedp.Navigate(base+"/login")))

@@ -30,12 +30,7 @@ func phoneOverDemo(t *testing.T) (context.Context, *env, *browsertest.Problems, 
 	ctx, cancel2 := context.WithTimeout(ctx, 90*time.Second)
 	t.Cleanup(cancel2)
 	problems := browsertest.Watch(ctx)
-	must := func(what string, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
+	must := browsertest.Must(t)
 	must("phone viewport", chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch)))
 	return ctx, e, problems, must
 }

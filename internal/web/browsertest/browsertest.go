@@ -68,3 +68,14 @@ func Start(t testing.TB, w, h int) (context.Context, context.CancelFunc) {
 	}
 	return ctx, func() { cancelCtx(); cancelAlloc() }
 }
+
+// Must returns the check a browser walk puts around each step: a failed step ends the
+// test, naming the step.
+func Must(t testing.TB) func(what string, err error) {
+	return func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+}
