@@ -88,6 +88,10 @@ type Kind struct {
 	Object    string `json:"object"`    // what is confiscated or revoked
 	// Base, for 没收违法所得, names the amount confiscated (illegal_gains, ad_fee).
 	Base string `json:"base,omitempty"`
+	// OnPrerequisite: the clause gives this kind only together with the fine's
+	// prerequisite (食品安全法第一百三十二条 拒不改正的，责令停产停业; 特种设备安全法
+	// 第八十六条 逾期未改正的，责令停止使用或者停产停业整顿).
+	OnPrerequisite bool `json:"on_prerequisite,omitempty"`
 }
 
 // Serious is the 情节严重 rule of a clause.
@@ -160,7 +164,10 @@ type Branch struct {
 	Max       int64  `json:"max,omitempty"`
 	MinX      int64  `json:"min_x,omitempty"`
 	MaxX      int64  `json:"max_x,omitempty"`
-	Text      string `json:"text"` // the clause's words for this arm
+	// Optional: this arm alone says 可以处 (e.g. 价格违法行为行政处罚规定第十一条第一款,
+	// 个人没有违法所得的，可以处10万元以下的罚款) while the clause says 处/并处.
+	Optional bool   `json:"optional,omitempty"`
+	Text     string `json:"text"` // the clause's words for this arm
 }
 
 func (b *Branch) holds(base int64, natural bool) bool {
@@ -296,6 +303,11 @@ func ParseCatalogue(b []byte) (*Catalogue, error) {
 			}
 			if v.Penalty.Law == "" || v.Penalty.Article == "" || v.Penalty.Text == "" {
 				return nil, fmt.Errorf("事项 %s 缺少处罚依据条文", it.ID)
+			}
+			for _, k := range v.Kinds {
+				if k.OnPrerequisite && (v.Fine == nil || v.Fine.Prerequisite == "") {
+					return nil, fmt.Errorf("事项 %s（%s 版）处罚种类「%s」以罚款前提为条件，但罚款规则没有前提（prerequisite）", it.ID, v.Effective, k.Kind)
+				}
 			}
 			for _, f := range []*FineRule{v.Fine, seriousFine(v)} {
 				if err := f.validate(); err != nil {

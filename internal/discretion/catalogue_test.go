@@ -161,6 +161,10 @@ func TestItemCases(t *testing.T) {
 	for _, c := range itemCases {
 		t.Run(c.id+"/"+c.article, func(t *testing.T) {
 			in := base(c.id)
+			if it, _ := engine(t).Cat.Item(c.id); it.PendingRevision != nil {
+				// an act before the revision the catalogue does not hold yet
+				in.ActDate, in.DiscoveryDate = it.PendingRevision.effective.AddDate(0, -4, 0), it.PendingRevision.effective.AddDate(0, -2, 0)
+			}
 			c.a.apply(&in)
 			if c.natural {
 				in.Party = Natural

@@ -197,6 +197,12 @@ func (e *Engine) compute(in *Input, st *caseState, x *expl, r Result) (Result, e
 	}
 	r.Version = v.Effective
 	r.Citations = append(r.Citations, Citation{"违反条款", v.Violated}, Citation{"处罚依据", v.Penalty})
+	if v.NotOffence {
+		// 第三十七条: the rule in force at decision time no longer holds the act to be an offence.
+		r.NoPenalty, r.Tier = true, TierNone
+		x.step("不予处罚").s("作出处罚决定时的规定（").s(v.LawVersion).s("，").s(v.Effective).s("施行）不认为是违法，依行政处罚法第三十七条适用新的规定，不予行政处罚。")
+		return r, e.proposal(in, x, &r)
+	}
 
 	// Step 2: limitation (第三十六条).
 	if e.limitation(in, st, x, &r) {
@@ -232,25 +238,27 @@ func (e *Engine) compute(in *Input, st *caseState, x *expl, r Result) (Result, e
 			r.Warnings = append(r.Warnings, "本事项的处罚条款未对情节严重另设罚则，已在共性情节中考虑，请核对。")
 		}
 	}
+	unmet := rule != nil && rule.Prerequisite != "" && !in.PrerequisiteMet
+	kinds = onPrerequisite(kinds, !unmet)
 	r.Kinds = kinds
 	e.confiscations(in, kinds, x, &r)
 	if rule == nil {
 		r.Tier = TierNoFine
 		x.step("罚款").s("处罚依据未规定罚款，依法给予").s(kindList(kinds)).s("。")
-		e.procedure(in, st, x, &r)
-		return r, e.proposal(in, x, &r)
+		return r, e.finish(in, st, x, &r)
 	}
-	r.FineOptional = rule.Optional
-	if rule.Prerequisite != "" && !in.PrerequisiteMet {
+	if unmet {
 		r.Tier = TierNoFine
 		x.step("罚款").s("处罚依据以「").s(rule.Prerequisite).s("」为罚款前提，本案尚不具备，不处罚款；依法责令改正").s(maybeKinds(kinds)).s("。")
-		e.procedure(in, st, x, &r)
-		return r, e.proposal(in, x, &r)
+		return r, e.finish(in, st, x, &r)
 	}
 	fr, err := e.legalRange(in, st, rule)
 	if err != nil {
 		return r, err
 	}
+	// 可以并处/可以处 is said of the whole clause or, as in 价格违法行为行政处罚规定
+	// 第十一条第一款 (个人没有违法所得的，可以处10万元以下的罚款), of one arm only.
+	r.FineOptional = rule.Optional || fr.branch.Optional
 	r.LegalMin, r.LegalMax = fr.min, fr.max
 	x.step("法定幅度")
 	fr.explain(x)
@@ -258,7 +266,7 @@ func (e *Engine) compute(in *Input, st *caseState, x *expl, r Result) (Result, e
 	if fr.min == 0 {
 		x.s("（条文仅规定上限，下限按零计）")
 	}
-	if rule.Optional {
+	if r.FineOptional {
 		x.s("；条文为「可以并处/可以处」，罚款可由办案机构裁量是否适用。")
 	} else {
 		x.s("；条文为「并处/处」，应当处以罚款。")
@@ -280,8 +288,39 @@ func (e *Engine) compute(in *Input, st *caseState, x *expl, r Result) (Result, e
 	// Step 8: the fine.
 	e.fine(x, &r)
 
-	e.procedure(in, st, x, &r)
-	return r, e.proposal(in, x, &r)
+	return r, e.finish(in, st, x, &r)
+}
+
+// finish checks the officer's proposal and then derives the procedure from the
+// fine that is to be imposed: the proposal when there is one, else the suggestion.
+func (e *Engine) finish(in *Input, st *caseState, x *expl, r *Result) error {
+	if err := e.proposal(in, x, r); err != nil {
+		return err
+	}
+	e.procedure(in, st, x, r)
+	return nil
+}
+
+// onPrerequisite drops the kinds the clause gives only when its prerequisite holds
+// (e.g. 食品安全法第一百三十二条 拒不改正的，责令停产停业) when it does not; the
+// slice is shared unless something is dropped.
+func onPrerequisite(ks []Kind, met bool) []Kind {
+	if met {
+		return ks
+	}
+	for i, k := range ks {
+		if !k.OnPrerequisite {
+			continue
+		}
+		out := append(make([]Kind, 0, len(ks)-1), ks[:i]...)
+		for _, k := range ks[i+1:] {
+			if !k.OnPrerequisite {
+				out = append(out, k)
+			}
+		}
+		return out
+	}
+	return ks
 }
 
 // validate checks the input, fills st and returns the distinct circumstances
@@ -480,6 +519,11 @@ func (e *Engine) chooseVersion(in *Input, st *caseState, x *expl, r *Result) (*V
 	old := it.VersionAt(st.actDay)
 	if old == nil {
 		return nil, inErr("act_date", ErrNoVersion, "违法行为发生于"+day(st.actDay)+"，早于本目录收录的最早法律版本（"+it.Versions[0].Effective+"施行），请人工确定适用的法律。")
+	}
+	if p := it.PendingRevision; p != nil && !st.actDay.Before(p.effective) {
+		// The act (or its end) falls under the revised law, whose text the catalogue
+		// lacks: computing from the repealed text would cite and apply the wrong law.
+		return nil, inErr("act_date", ErrNoVersion, "违法行为发生（或终了）于"+day(st.actDay)+"，应当适用"+p.Effective+"施行的修订后条文（"+p.Note+"），本目录尚未收录，不能计算；请人工确定适用的条款和罚款幅度，或请法制机构补充裁量基准。")
 	}
 	if p := it.PendingRevision; p != nil && !in.Today.Before(p.effective) {
 		r.Warnings = append(r.Warnings, "该事项所依据的法律已于"+p.Effective+"修订施行，目录尚未收录新条文（"+p.Note+"），请人工核对适用条款。")
@@ -1054,8 +1098,14 @@ func (e *Engine) procedure(in *Input, st *caseState, x *expl, r *Result) {
 	if st.natural {
 		th, onSpotMax = pr.HearingNaturalFen, pr.OnSpotNaturalFen
 	}
+	// 第五十一条、第六十三条 speak of the penalty to be decided (拟作出): the officer's
+	// proposal, once accepted by proposal(), else the suggested fine.
+	fine := r.FineFen
+	if in.ProposedFen != nil {
+		fine = *in.ProposedFen
+	}
 	var set int
-	if r.FineFen >= th {
+	if fine >= th {
 		p.HearingRight = true
 		set |= rHearingFine
 	}
@@ -1100,7 +1150,7 @@ func (e *Engine) procedure(in *Input, st *caseState, x *expl, r *Result) {
 		p.LegalReview, p.Collective = true, true
 		set |= rReduce
 	}
-	if (r.FineFen >= pr.CollectiveFen || in.Serious || heavy) && !p.Collective {
+	if (fine >= pr.CollectiveFen || in.Serious || heavy) && !p.Collective {
 		p.Collective = true
 		set |= rCollective
 	}
@@ -1110,7 +1160,7 @@ func (e *Engine) procedure(in *Input, st *caseState, x *expl, r *Result) {
 			onlyWarning = false
 		}
 	}
-	if !r.NoPenalty && r.FineFen <= onSpotMax && onlyWarning && len(r.Confiscations) == 0 {
+	if !r.NoPenalty && fine <= onSpotMax && onlyWarning && len(r.Confiscations) == 0 {
 		p.OnSpot = true
 		set |= rOnSpot
 	}

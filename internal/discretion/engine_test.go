@@ -269,11 +269,18 @@ func TestOldOrLighterLaw(t *testing.T) {
 	if _, err := engine(t).Compute(in); !errors.As(err, &ie) || ie.Code != ErrNoVersion || ie.Field != "act_date" {
 		t.Errorf("act before earliest version: %v", err)
 	}
-	// A known revision the catalogue lacks gives a warning.
+	// A known revision the catalogue lacks gives a warning when the act predates it
+	// (the new law might be lighter: 第三十七条 must be checked by hand) …
 	in = base("uc-22")
-	in.ActDate, in.DiscoveryDate, in.Today = d("2025-11-01"), d("2025-11-05"), d("2026-01-05")
+	in.ActDate, in.DiscoveryDate, in.Today = d("2025-10-14"), d("2025-11-05"), d("2026-01-05")
 	if r := mustCompute(t, in); len(r.Warnings) == 0 || !strings.Contains(r.Warnings[0], "2025-10-15") {
 		t.Errorf("no warning about the 2025 revision: %v", r.Warnings)
+	}
+	// … and an act on or after it is refused: only the revised text applies, and the
+	// catalogue does not hold it.
+	in.ActDate = d("2025-10-15")
+	if _, err := engine(t).Compute(in); !errors.As(err, &ie) || ie.Code != ErrNoVersion || ie.Field != "act_date" || !strings.Contains(ie.Message, "2025-10-15") {
+		t.Errorf("act under the revised law the catalogue lacks: %v", err)
 	}
 }
 

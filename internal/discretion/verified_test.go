@@ -1,6 +1,7 @@
 package discretion
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -188,5 +189,150 @@ func TestFoodSafety2025AmendmentKeepsClauses(t *testing.T) {
 				before.Version, after.Version, Yuan(before.LegalMin), Yuan(before.LegalMax), Yuan(after.LegalMin), Yuan(after.LegalMax),
 				Yuan(before.FineFen), Yuan(after.FineFen), after.Warnings)
 		}
+	}
+}
+
+// 价格违法行为行政处罚规定 第十一条第一款: 本规定第四条、第七条至第九条规定中经营者为个人的，
+// 对其没有违法所得的价格违法行为，可以处10万元以下的罚款 — a 可以处 arm of a clause that
+// otherwise says 处: the fine may be left out. 第七条 for an organisation without 违法所得:
+// 处5万元以上50万元以下 (must). 第六条 with 第十一条第二款: an individual, 情节严重, 处10万元以上
+// 50万元以下 (must).
+func TestPriceIndividualNoGains(t *testing.T) {
+	in := base("price-7")
+	in.Party = Natural
+	in.Amounts.IllegalGains = Known(0)
+	r := mustCompute(t, in)
+	if r.LegalMin != 0 || r.LegalMax != yuan(100000) || !r.FineOptional || !strings.Contains(explain(r), "罚款可由办案机构裁量是否适用") {
+		t.Errorf("price-7 个人没有违法所得: %s–%s optional %v", Yuan(r.LegalMin), Yuan(r.LegalMax), r.FineOptional)
+	}
+	if _, err := engine(t).Compute(propose(in, 0)); err != nil {
+		t.Errorf("no fine for an individual without 违法所得 refused: %v", err)
+	}
+	in.Party = Organization
+	r = mustCompute(t, in)
+	if r.LegalMin != yuan(50000) || r.LegalMax != yuan(500000) || r.FineOptional {
+		t.Errorf("price-7 单位没有违法所得: %s–%s optional %v", Yuan(r.LegalMin), Yuan(r.LegalMax), r.FineOptional)
+	}
+	if _, err := engine(t).Compute(propose(in, 0)); err == nil {
+		t.Error("no fine for an organisation without 违法所得 accepted (第七条: 处5万元以上)")
+	}
+	in = base("price-6")
+	in.Party, in.Serious = Natural, true
+	in.Amounts.IllegalGains = Known(0)
+	if r := mustCompute(t, in); r.LegalMin != yuan(100000) || r.LegalMax != yuan(500000) || r.FineOptional {
+		t.Errorf("price-6 个人情节严重: %s–%s optional %v", Yuan(r.LegalMin), Yuan(r.LegalMax), r.FineOptional)
+	}
+	// 违法所得 of one 分 is 有违法所得: 并处违法所得5倍以下 (must), 0.00–0.05 元
+	in = base("price-8")
+	in.Party = Natural
+	in.Amounts.IllegalGains = Known(1)
+	if r := mustCompute(t, in); r.LegalMax != 5 || r.FineOptional {
+		t.Errorf("price-8 违法所得0.01元: max %s optional %v", Yuan(r.LegalMax), r.FineOptional)
+	}
+}
+
+// 食品安全法 第一百二十四条第二款 (其他不符合食品安全标准的食品) is punished 依照前款规定; the
+// penalty text quoted for it begins with 第一款's own words, which had lost 有下列情形之一，
+// 尚不构成犯罪的 (the 决定书 printed "违反本法规定，，由").
+func TestFood124Para2Text(t *testing.T) {
+	cat, _, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, _ := cat.Item("food-124-2")
+	txt := it.Versions[0].Penalty.Text
+	if !strings.HasPrefix(txt, "违反本法规定，有下列情形之一，尚不构成犯罪的，由县级以上人民政府食品安全监督管理部门") || !strings.Contains(txt, "依照前款规定给予处罚") {
+		t.Errorf("food-124-2 penalty text: %q", txt)
+	}
+	for _, it := range cat.Items {
+		for _, v := range it.Versions {
+			for _, s := range []string{v.Penalty.Text, v.Violated.Text} {
+				for _, bad := range []string{"，，", "。。", "；；", "，。"} {
+					if strings.Contains(s, bad) {
+						t.Errorf("%s (%s): text contains %q", it.ID, v.Effective, bad)
+					}
+				}
+			}
+		}
+	}
+}
+
+// 反不正当竞争法 2025 revision (in force 2025-10-15), not in the catalogue: an act on or after
+// that day — or a continuing act that ended then — falls under the revised text only, so the
+// engine refuses rather than cite the repealed article; an act that ended the day before is
+// computed under the 2019 text with the warning to check 第三十七条 by hand.
+func TestPendingRevisionRefusesLaterActs(t *testing.T) {
+	for _, c := range []struct {
+		act, end string
+		refused  bool
+	}{
+		{"2025-10-14", "", false},
+		{"2025-10-15", "", true},
+		{"2025-09-01", "2025-10-14", false},
+		{"2025-09-01", "2025-10-20", true},
+	} {
+		in := base("uc-20")
+		in.ActDate, in.DiscoveryDate = d(c.act), d("2025-11-01")
+		if c.end != "" {
+			in.ActEndDate = d(c.end)
+		}
+		r, err := engine(t).Compute(in)
+		var ie *InputError
+		switch {
+		case c.refused && (!errors.As(err, &ie) || ie.Code != ErrNoVersion || ie.Field != "act_date" || !strings.Contains(ie.Message, "2025-10-15")):
+			t.Errorf("act %s–%s: err %v, want refusal naming 2025-10-15", c.act, c.end, err)
+		case !c.refused && (err != nil || r.Version != "2018-01-01" || r.LegalMin != yuan(200000) || len(r.Warnings) == 0):
+			t.Errorf("act %s–%s: err %v version %s min %s warnings %v", c.act, c.end, err, r.Version, Yuan(r.LegalMin), r.Warnings)
+		}
+	}
+}
+
+// 行政处罚法 第三十七条 both ways, over an edited catalogue (the shipped one has no revision
+// that lightens a fine): act 2024-05-01 under a rule of 五万元以上十万元以下, decided 2025-03-01
+// under a revision of 一万元以上五万元以下 that took effect 2025-01-01 → the new, lighter rule
+// applies, and the explanation says so; a revision that no longer holds the act to be an
+// offence (不认为是违法) → no penalty.
+func TestNewLawLighterOrNoOffence(t *testing.T) {
+	cat := func(newer string) *Catalogue {
+		js := `{"version":"t","items":[{"id":"x","name":"试验事项","kind":"k","factor_set":"price","source":"试验","versions":[` +
+			`{"effective":"2020-01-01","law_version":"旧法","penalty":{"law":"试验法","article":"第一条","text":"处五万元以上十万元以下罚款"},"fine":{"branches":[{"min":5000000,"max":10000000,"text":"处五万元以上十万元以下罚款"}]}},` +
+			newer + `]}]}`
+		c, err := ParseCatalogue([]byte(js))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	_, ind, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := Input{ItemID: "x", Party: Organization, ActDate: d("2024-05-01"), DiscoveryDate: d("2024-06-01"), Today: d("2025-03-01")}
+
+	e, err := New(cat(`{"effective":"2025-01-01","law_version":"新法","penalty":{"law":"试验法","article":"第一条","text":"处一万元以上五万元以下罚款"},"fine":{"branches":[{"min":1000000,"max":5000000,"text":"处一万元以上五万元以下罚款"}]}}`), ind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.Compute(in)
+	if err != nil || r.Version != "2025-01-01" || r.LegalMin != yuan(10000) || r.LegalMax != yuan(50000) || !strings.Contains(explain(r), "新的规定处罚较轻，适用新的规定") {
+		t.Errorf("lighter new law: err %v version %s range %s–%s", err, r.Version, Yuan(r.LegalMin), Yuan(r.LegalMax))
+	}
+	// decided before the revision: the law of the act
+	in2 := in
+	in2.Today = d("2024-12-31")
+	if r, err := e.Compute(in2); err != nil || r.Version != "2020-01-01" || r.LegalMin != yuan(50000) {
+		t.Errorf("decided before the revision: err %v version %s", err, r.Version)
+	}
+
+	e, err = New(cat(`{"effective":"2025-01-01","law_version":"新法","not_offence":true,"penalty":{"law":"试验法","article":"第一条","text":"（已删除）"}}`), ind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err = e.Compute(in)
+	if err != nil || !r.NoPenalty || r.Tier != TierNone || r.FineFen != 0 || !strings.Contains(explain(r), "不认为是违法") {
+		t.Errorf("no longer an offence: err %v no-penalty %v tier %s fine %s", err, r.NoPenalty, r.Tier, Yuan(r.FineFen))
+	}
+	if _, err := e.Compute(propose(in, yuan(100))); err == nil {
+		t.Error("a fine proposed for an act no longer an offence was accepted")
 	}
 }
