@@ -197,3 +197,108 @@ func FuzzCompute(f *testing.F) {
 		}
 	})
 }
+
+// FuzzProperties checks, for any case the fuzzer builds, the four properties of the issue:
+// the fine lies in the legal range or the stated 减轻 band; adding an aggravating circumstance
+// never lowers it and adding a mitigating one never raises it; the same input always gives the
+// same output (Compute twice, and Quick with the same numbers). Run it with
+//
+//	go test ./internal/discretion/ -run '^$' -fuzz FuzzProperties -fuzztime 30s
+func FuzzProperties(f *testing.F) {
+	f.Add(uint8(9), int64(1000000), int64(0), int64(0), uint8(0), uint64(0), uint8(3), uint8(7), uint64(0))
+	f.Add(uint8(30), int64(999999), int64(5000000), int64(-2), uint8(0x25), uint64(1<<6), uint8(0), uint8(1), uint64(0xdeadbeef))
+	f.Add(uint8(50), int64(1), int64(-2), int64(yuan(100000)), uint8(0x1f), uint64(1<<10|1<<19), uint8(9), uint8(2), uint64(42))
+	e, err := DefaultEngine()
+	if err != nil {
+		f.Fatal(err)
+	}
+	var agg, mit []string
+	for _, c := range e.Ind.Circumstances {
+		if c.Effect.aggravating() {
+			agg = append(agg, c.ID)
+		}
+		if c.Effect.mitigating() {
+			mit = append(mit, c.ID)
+		}
+	}
+	f.Fuzz(func(t *testing.T, item uint8, goods, gains, adfee int64, flags uint8, circ uint64, addAgg, addMit uint8, choices uint64) {
+		it := e.Cat.Items[int(item)%len(e.Cat.Items)]
+		in := base(it.ID)
+		if it.PendingRevision != nil {
+			in.ActDate, in.DiscoveryDate = it.PendingRevision.effective.AddDate(0, -3, 0), it.PendingRevision.effective.AddDate(0, -1, 0)
+		}
+		amt := func(v int64) Amount {
+			if v == -2 {
+				return Amount{Undeterminable: true}
+			}
+			return Known(v)
+		}
+		in.Amounts = Amounts{GoodsValue: amt(goods), IllegalGains: amt(gains), AdFee: amt(adfee), IllegalTurnover: amt(goods ^ gains)}
+		if flags&1 != 0 {
+			in.Party = Natural
+		}
+		in.Serious = flags&2 != 0
+		in.PrerequisiteMet = flags&4 != 0
+		in.HarmOccurred = flags&8 != 0
+		if flags&16 != 0 {
+			in.Reduce, in.ReduceReason = true, "具有法定减轻情节"
+		}
+		if flags&32 != 0 {
+			in.ActEndDate = in.ActDate.AddDate(0, 0, int(choices%90))
+		}
+		for i, c := range e.Ind.Circumstances {
+			if i < 64 && circ&(1<<i) != 0 && c.Effect != MustExempt && c.Effect != MayExempt {
+				in.Circumstances = append(in.Circumstances, c.ID)
+			}
+		}
+		pick := func(fs []*Factor) map[string]string {
+			m := map[string]string{}
+			for _, fc := range fs {
+				if fc.Kind == "choice" {
+					n := choices % uint64(len(fc.Options)+1)
+					choices /= uint64(len(fc.Options) + 1)
+					if n > 0 {
+						m[fc.ID] = fc.Options[n-1].ID
+					}
+				}
+			}
+			return m
+		}
+		in.CaseFactors, in.ImpactFactors = pick(e.Ind.FactorSets[it.FactorSet]), pick(e.Ind.Impact)
+		in.Victims = int64(choices % 40)
+
+		r1, err := e.Compute(in)
+		if err != nil {
+			if _, ok := err.(*InputError); !ok {
+				t.Fatalf("non-input error: %v", err)
+			}
+			return
+		}
+		checkRange(t, in, r1)
+		r2, _ := e.Compute(in)
+		if !reflect.DeepEqual(r1, r2) {
+			t.Fatalf("%s: same input, different output", in.ItemID)
+		}
+		if q, err := e.Quick(in); err != nil || q.FineFen != r1.FineFen || q.Tier != r1.Tier || q.BandMin != r1.BandMin || q.BandMax != r1.BandMax || q.Procedure.HearingRight != r1.Procedure.HearingRight {
+			t.Fatalf("%s: Quick differs from Compute: %v", in.ItemID, err)
+		}
+		for _, add := range []struct {
+			id string
+			up bool
+		}{{agg[int(addAgg)%len(agg)], true}, {mit[int(addMit)%len(mit)], false}} {
+			if hasString(in.Circumstances, add.id) {
+				continue
+			}
+			in2 := in
+			in2.Circumstances = append(append([]string{}, in.Circumstances...), add.id)
+			r3, err := e.Compute(in2)
+			if err != nil || r1.NoPenalty || r3.NoPenalty {
+				continue
+			}
+			checkRange(t, in2, r3)
+			if add.up && r3.FineFen < r1.FineFen || !add.up && r3.FineFen > r1.FineFen {
+				t.Fatalf("%s: adding %s moved the fine the wrong way: %s → %s (tiers %s → %s)", in.ItemID, add.id, Yuan(r1.FineFen), Yuan(r3.FineFen), r1.Tier, r3.Tier)
+			}
+		}
+	})
+}
