@@ -508,6 +508,19 @@ func hasRole(cs []*Circumstance, role string) bool {
 
 func day(t time.Time) string { return t.Format("2006-01-02") }
 
+// addYears moves t by n years the way the law counts a period in years (民法典
+// 第二百零二条): the period ends on the corresponding day of the final year or, where
+// that year has no such day (29 February), on the last day of that month — not on
+// 1 March, where time.AddDate would put it.
+func addYears(t time.Time, n int) time.Time {
+	y, m, dd := t.Date()
+	if last := time.Date(y+n, m+1, 0, 0, 0, 0, 0, t.Location()).Day(); dd > last {
+		dd = last
+	}
+	h, mi, sec := t.Clock()
+	return time.Date(y+n, m, dd, h, mi, sec, t.Nanosecond(), t.Location())
+}
+
 var citeArt37 = Citation{"裁量依据", Provision{Law: "中华人民共和国行政处罚法", Article: "第三十七条", Text: "实施行政处罚，适用违法行为发生时的法律、法规、规章的规定。但是，作出行政处罚决定时，法律、法规、规章已被修改或者废止，且新的规定处罚较轻或者不认为是违法的，适用新的规定。"}}
 
 var citeArt36 = Citation{"裁量依据", Provision{Law: "中华人民共和国行政处罚法", Article: "第三十六条", Text: "违法行为在二年内未被发现的，不再给予行政处罚；涉及公民生命健康安全、金融安全且有危害后果的，上述期限延长至五年。法律另有规定的除外。前款规定的期限，从违法行为发生之日起计算；违法行为有连续或者继续状态的，从行为终了之日起计算。"}}
@@ -582,7 +595,7 @@ func (e *Engine) limitation(in *Input, st *caseState, x *expl, r *Result) bool {
 	if st.item.LifeHealthSafety && in.HarmOccurred {
 		years, why = 5, "五年（涉及公民生命健康安全且有危害后果）"
 	}
-	deadline := st.actDay.AddDate(years, 0, 0)
+	deadline := addYears(st.actDay, years)
 	from := "违法行为发生之日"
 	if !in.ActEndDate.IsZero() {
 		from = "行为终了之日"
@@ -1191,6 +1204,11 @@ func (e *Engine) proposal(in *Input, x *expl, r *Result) error {
 	if p == 0 && r.FineOptional {
 		x.step("拟处意见").s("条文为「可以并处」，办案机构拟不处罚款。理由：").s(in.ProposalReason)
 		return nil
+	}
+	if p == 0 {
+		// 并处/处 …以下: the clause imposes a fine; leaving it out would be a 减轻
+		// below any minimum, to zero, which the law does not allow.
+		return inErr(field, ErrProposalOutOfRange, "条文为「并处/处」罚款，应当处以罚款，拟处罚款不能为零；请在法定幅度内确定罚款数额。")
 	}
 	if p > r.LegalMax {
 		return inErr(field, ErrProposalOutOfRange, "拟处罚款 "+Yuan(p)+" 超过法定最高限 "+Yuan(r.LegalMax)+"，请在法定幅度内确定。")

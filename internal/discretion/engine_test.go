@@ -417,3 +417,57 @@ func TestReduceWithoutMinimum(t *testing.T) {
 		t.Error("the explanation does not state the reason for 减轻")
 	}
 }
+
+// 第三十六条 counted in years the way the law counts them (民法典第二百零二条: no corresponding
+// day → the last day of that month): an act of 2024-02-29 may be discovered up to 2026-02-28;
+// on 2026-03-01 it is time-barred (time.AddDate would have said 2026-03-01 is still in time).
+// The same count finds the priors of 首违/再犯: decided 2026-02-28 is within two years before
+// 2028-02-29, decided 2026-02-27 is not.
+func TestLimitationLeapDay(t *testing.T) {
+	for _, c := range []struct {
+		disc   string
+		barred bool
+	}{{"2026-02-28", false}, {"2026-03-01", true}} {
+		in := base("price-13")
+		in.ActDate, in.DiscoveryDate, in.Today = d("2024-02-29"), d(c.disc), d("2026-06-01")
+		r := mustCompute(t, in)
+		if r.Barred != c.barred {
+			t.Errorf("act 2024-02-29 discovered %s: barred %v, want %v", c.disc, r.Barred, c.barred)
+		}
+		if !strings.Contains(explain(r), "截至2026-02-28（含当日）") {
+			t.Errorf("explanation does not give the last day 2026-02-28: %s", explain(r))
+		}
+	}
+	in := base("price-13")
+	PriorFacts(&in, []PriorViolation{{Kind: "价格", DecidedOn: d("2026-02-28")}, {Kind: "价格", DecidedOn: d("2026-02-27")}}, "价格", d("2028-02-29"))
+	if in.PriorSameKind2Years != 1 {
+		t.Errorf("priors within two years before 2028-02-29: %d, want 1", in.PriorSameKind2Years)
+	}
+}
+
+// 并处/处 …以下 (产品质量法 第五十一条: 并处违法生产、销售产品货值金额等值以下的罚款; 广告法 第五十九条:
+// 对广告主处十万元以下的罚款) imposes a fine: a proposal of zero is refused (应当并处而不并处 would be
+// a 减轻 to zero). Where the clause says 可以并处 (价格违法行为行政处罚规定 第十三条) zero is lawful.
+func TestZeroProposalOnMandatoryFine(t *testing.T) {
+	for _, c := range []struct {
+		id  string
+		ok  bool
+		mod func(*Input)
+	}{
+		{"pq-51", false, func(in *Input) { in.Amounts.GoodsValue = Known(yuan(8000)) }},
+		{"ad-59-1-1", false, func(*Input) {}},
+		{"price-13", true, func(*Input) {}},
+		{"meas-43", true, func(*Input) {}},
+	} {
+		in := base(c.id)
+		c.mod(&in)
+		_, err := engine(t).Compute(propose(in, 0))
+		var ie *InputError
+		if c.ok && err != nil {
+			t.Errorf("%s: zero proposal refused: %v", c.id, err)
+		}
+		if !c.ok && (!errors.As(err, &ie) || ie.Code != ErrProposalOutOfRange || ie.Field != "proposed_fen" || !strings.Contains(ie.Message, "不能为零")) {
+			t.Errorf("%s: zero proposal: %v, want proposal_out_of_range", c.id, err)
+		}
+	}
+}

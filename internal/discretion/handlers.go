@@ -92,7 +92,7 @@ func (m *Module) evaluate(ctx context.Context, in *Input, subjectID string) (Res
 		in.Today = m.today()
 	}
 	if it, ok := m.eng.Cat.Item(in.ItemID); ok && subjectID != "" {
-		since := in.Today.AddDate(-2, 0, 0)
+		since := addYears(in.Today, -2)
 		priors, err := m.priors().PriorViolations(ctx, subjectID, it.Kind, since)
 		if err != nil {
 			return Result{}, err
