@@ -829,8 +829,17 @@ func (e *Engine) band(fr fineRange, t Tier, x *expl, r *Result) {
 		lo_, hi_ = floor, max(fr.min-1, floor)
 		x.s("减轻：法定最低限以下，不低于最低限的").n(e.Ind.Mitigation.FloorPct).s("%，即 ").yuan(lo_).s(" 至 ").yuan(hi_).s("（不含最低限 ").yuan(fr.min).s("）")
 	}
-	if fr.min == 0 && lo_ == 0 && hi_ >= e.Ind.Rounding.UnitFen {
-		lo_ = e.Ind.Rounding.UnitFen // a fine is never zero
+	if fr.min == 0 && lo_ == 0 && fr.max > 0 {
+		// a fine is never zero: from one rounding unit up, or, where the band lies
+		// below it (e.g. 货值金额等值以下 of a few 元, 从轻), from one 分
+		switch {
+		case hi_ >= e.Ind.Rounding.UnitFen:
+			lo_ = e.Ind.Rounding.UnitFen
+		case hi_ > 0:
+			lo_ = 1
+		default:
+			lo_, hi_ = 1, 1
+		}
 		x.s("；罚款不为零，下限取 ").yuan(lo_)
 	}
 	if b.Multiple && t != TierReduce {

@@ -471,3 +471,27 @@ func TestZeroProposalOnMandatoryFine(t *testing.T) {
 		}
 	}
 }
+
+// A fine is never zero, also where the tier's band lies below one 元. 产品质量法 第五十一条
+// (并处货值金额等值以下的罚款), 货值 3.00 元, 从轻 (主动消除危害后果): range 0.00–3.00 元, the lowest
+// 30 % is 0.00–0.90 元 → band 0.01–0.90 元 (the suggestion had been 0.00 元). 价格违法行为行政
+// 处罚规定 第八条 (并处违法所得5倍以下), 违法所得 0.03 元, 从轻: range 0.00–0.15 元, band 0.01–0.05 元.
+func TestFineNeverZeroBelowOneYuan(t *testing.T) {
+	for _, c := range []struct {
+		id                  string
+		goods, gains        int64
+		max, bandLo, bandHi int64
+	}{
+		{"pq-51", yuan(3), no, yuan(3), 1, 90},
+		{"price-8", no, 3, 15, 1, 5},
+	} {
+		in := base(c.id)
+		am{c.goods, c.gains, no, no}.apply(&in)
+		in.Circumstances = []string{"eliminate_harm"}
+		r := mustCompute(t, in)
+		if r.Tier != TierLenient || r.LegalMin != 0 || r.LegalMax != c.max || r.BandMin != c.bandLo || r.BandMax != c.bandHi || r.FineFen < c.bandLo || r.FineFen > c.bandHi {
+			t.Errorf("%s: tier %s range %s–%s band %s–%s fine %s, want 从轻 0.00–%s band %s–%s", c.id, r.Tier, Yuan(r.LegalMin), Yuan(r.LegalMax),
+				Yuan(r.BandMin), Yuan(r.BandMax), Yuan(r.FineFen), Yuan(c.max), Yuan(c.bandLo), Yuan(c.bandHi))
+		}
+	}
+}

@@ -68,6 +68,9 @@ func checkRange(t testing.TB, in Input, r Result) {
 	if r.FineFen < r.BandMin || r.FineFen > r.BandMax {
 		t.Fatalf("%s: fine %s outside band %s–%s", in.ItemID, Yuan(r.FineFen), Yuan(r.BandMin), Yuan(r.BandMax))
 	}
+	if r.FineFen == 0 && r.LegalMax > 0 {
+		t.Fatalf("%s: a suggested fine of zero (tier %s, range %s–%s)", in.ItemID, r.Tier, Yuan(r.LegalMin), Yuan(r.LegalMax))
+	}
 	if r.Tier == TierReduce {
 		if r.FineFen <= 0 || r.FineFen >= r.LegalMin || in.ReduceReason == "" {
 			t.Fatalf("%s: 减轻 fine %s not in (0, %s)", in.ItemID, Yuan(r.FineFen), Yuan(r.LegalMin))
