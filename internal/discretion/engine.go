@@ -174,8 +174,9 @@ func (e *Engine) run(in Input, explain bool) (Result, error) {
 	it := st.item
 	r.ItemID, r.ItemName = it.ID, it.Name
 	r.CatalogueVersion, r.IndicatorsVersion = e.Cat.Version, e.Ind.Version
-	// At most: 违反条款, 处罚依据, 第三十七条, 第三十六条 and one per circumstance.
-	r.Citations = make([]Citation, 0, 4+len(st.circs()))
+	// At most: 违反条款, 处罚依据, 第三十七条, 第三十六条, one per circumstance and the
+	// procedural articles (第五十一条 or 第五十七条、第五十八条、第六十三条).
+	r.Citations = make([]Citation, 0, 7+len(st.circs()))
 	r.Counted = make([]Counted, 0, len(st.circs())+1)
 	var x expl // stays on the stack: no write barriers while explaining
 	if !explain {
@@ -404,6 +405,9 @@ func (e *Engine) validate(in *Input, st *caseState, buf []*Circumstance) ([]*Cir
 		}
 		if hasCirc(circs, id) {
 			continue
+		}
+		if !c.Applies(it) {
+			return nil, inErr("circumstances["+strconv.Itoa(i)+"]", ErrNotApplicable, "情节「"+c.Name+"」依据"+c.Basis+"，不适用于本案事项「"+it.Name+"」（"+it.Domain+"），请取消勾选或选择相应的共性情节。")
 		}
 		circs = append(circs, c)
 	}
@@ -1112,6 +1116,14 @@ func (ind *Indicators) procedureText(natural bool, mask int, hearing, onSpot int
 	return t
 }
 
+// The procedural articles a result relies on, with their text (行政处罚法, 2021年修订).
+var (
+	citeArt51 = Citation{"程序依据", Provision{Law: "中华人民共和国行政处罚法", Article: "第五十一条", Text: "违法事实确凿并有法定依据，对公民处以二百元以下、对法人或者其他组织处以三千元以下罚款或者警告的行政处罚的，可以当场作出行政处罚决定。法律另有规定的，从其规定。"}}
+	citeArt57 = Citation{"程序依据", Provision{Law: "中华人民共和国行政处罚法", Article: "第五十七条", Paragraph: "第二款", Text: "对情节复杂或者重大违法行为给予行政处罚，行政机关负责人应当集体讨论决定。"}}
+	citeArt58 = Citation{"程序依据", Provision{Law: "中华人民共和国行政处罚法", Article: "第五十八条", Paragraph: "第一款", Text: "有下列情形之一，在行政机关负责人作出行政处罚的决定之前，应当由从事行政处罚决定法制审核的人员进行法制审核；未经法制审核或者审核未通过的，不得作出决定：（一）涉及重大公共利益的；（二）直接关系当事人或者第三人重大权益，经过听证程序的；（三）案件情况疑难复杂、涉及多个法律关系的；（四）法律、法规规定应当进行法制审核的其他情形。"}}
+	citeArt63 = Citation{"程序依据", Provision{Law: "中华人民共和国行政处罚法", Article: "第六十三条", Text: "行政机关拟作出下列行政处罚决定，应当告知当事人有要求听证的权利，当事人要求听证的，行政机关应当组织听证：（一）较大数额罚款；（二）没收较大数额违法所得、没收较大价值非法财物；（三）降低资质等级、吊销许可证件；（四）责令停产停业、责令关闭、限制从业；（五）其他较重的行政处罚；（六）法律、法规、规章规定的其他情形。当事人不承担行政机关组织听证的费用。"}}
+)
+
 // procedure derives the procedural consequences.
 func (e *Engine) procedure(in *Input, st *caseState, x *expl, r *Result) {
 	p := &r.Procedure
@@ -1188,6 +1200,18 @@ func (e *Engine) procedure(in *Input, st *caseState, x *expl, r *Result) {
 	}
 	if set == 0 {
 		set = rOrdinary
+	}
+	if p.HearingRight {
+		r.Citations = append(r.Citations, citeArt63)
+	}
+	if p.LegalReview {
+		r.Citations = append(r.Citations, citeArt58)
+	}
+	if p.Collective {
+		r.Citations = append(r.Citations, citeArt57)
+	}
+	if p.OnSpot {
+		r.Citations = append(r.Citations, citeArt51)
 	}
 	t := e.Ind.procedureText(st.natural, set, th, onSpotMax)
 	p.Reasons = t.reasons

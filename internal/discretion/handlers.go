@@ -518,6 +518,8 @@ type itemBlock struct {
 	Version *Version
 	Choice  []*Factor
 	Auto    []*Factor
+	// Special are the circumstances of sector rules that govern this item (AppliesTo).
+	Special []*Circumstance
 	Values  url.Values
 	Error   string
 }
@@ -549,6 +551,11 @@ func (m *Module) itemBlock(v url.Values, errMsg string) (template.HTML, error) {
 				b.Auto = append(b.Auto, f)
 			}
 		}
+		for _, c := range m.eng.Ind.Circumstances {
+			if len(c.AppliesTo) > 0 && c.Applies(it) {
+				b.Special = append(b.Special, c)
+			}
+		}
 	}
 	return m.partial("itemblock", b)
 }
@@ -568,6 +575,9 @@ func (m *Module) calcPage(w http.ResponseWriter, r *http.Request, status int, d 
 	groups := map[Effect]*circGroup{}
 	var order []Effect
 	for _, c := range m.eng.Ind.Circumstances {
+		if len(c.AppliesTo) > 0 {
+			continue // a sector rule's circumstance: offered in the item block of the items it governs
+		}
 		g, ok := groups[c.Effect]
 		if !ok {
 			g = &circGroup{Effect: c.Effect}

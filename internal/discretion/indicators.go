@@ -85,6 +85,10 @@ type Circumstance struct {
 	Points int64  `json:"points"` // added to the 共性 score (negative for mitigating)
 	// Excludes lists circumstances that contradict this one.
 	Excludes []string `json:"excludes,omitempty"`
+	// AppliesTo, when set, limits a circumstance whose basis is a sector rule (价格违法
+	// 行为行政处罚规定第十七条, 产品质量法第五十五条 …) to the catalogue items it governs:
+	// each entry is an item id or a domain (领域) of the catalogue.
+	AppliesTo []string `json:"applies_to,omitempty"`
 	// Precomputed explanation fragments (filled by ParseIndicators).
 	tierFrag, scoreFrag string
 	// Role ties a circumstance to facts the engine checks: "first_offence"
@@ -242,6 +246,19 @@ func (ind *Indicators) checkAgainst(c *Catalogue) error {
 		}
 	}
 	return nil
+}
+
+// Applies reports whether the circumstance may count for item it (no AppliesTo: all items).
+func (c *Circumstance) Applies(it *Item) bool {
+	if len(c.AppliesTo) == 0 {
+		return true
+	}
+	for _, a := range c.AppliesTo {
+		if a == it.ID || a == it.Domain {
+			return true
+		}
+	}
+	return false
 }
 
 // Circumstance returns the 共性 circumstance with that id.

@@ -185,3 +185,30 @@ func TestKindsOnPrerequisite(t *testing.T) {
 		t.Errorf("kind on a missing prerequisite accepted: %v", err)
 	}
 }
+
+// The procedural articles the result relies on are cited with their text, so that a 法制审核员
+// reads them beside the reasons: 第六十三条 with a hearing, 第五十八条 with 法制审核, 第五十七条
+// with collective discussion, 第五十一条 for a decision on the spot.
+func TestProcedureCitations(t *testing.T) {
+	cited := func(r Result) map[string]string {
+		m := map[string]string{}
+		for _, c := range r.Citations {
+			if c.Role == "程序依据" {
+				m[c.Article] = c.Text
+			}
+		}
+		return m
+	}
+	in := base("ad-59-1-1")
+	m := cited(mustCompute(t, propose(in, yuan(100000))))
+	if len(m) != 3 || !strings.Contains(m["第六十三条"], "较大数额罚款") || !strings.Contains(m["第五十八条"], "法制审核") || !strings.Contains(m["第五十七条"], "集体讨论决定") {
+		t.Errorf("100,000.00元 to an organisation: 程序依据 %v", m)
+	}
+	m = cited(mustCompute(t, propose(in, yuan(3000))))
+	if len(m) != 1 || !strings.Contains(m["第五十一条"], "三千元以下") {
+		t.Errorf("3,000.00元 to an organisation: 程序依据 %v", m)
+	}
+	if m = cited(mustCompute(t, propose(in, yuan(5000)))); len(m) != 0 {
+		t.Errorf("5,000.00元 to an organisation: 程序依据 %v, want none", m)
+	}
+}

@@ -204,6 +204,7 @@ const (
 	ErrBadDate             = "bad_date"
 	ErrFutureDate          = "future_date"
 	ErrUnknownCircumstance = "unknown_circumstance"
+	ErrNotApplicable       = "circumstance_not_applicable"
 	ErrContradiction       = "contradiction"
 	ErrUnknownFactor       = "unknown_factor"
 	ErrNoVersion           = "no_law_version"

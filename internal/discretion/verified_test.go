@@ -336,3 +336,63 @@ func TestNewLawLighterOrNoOffence(t *testing.T) {
 		t.Error("a fine proposed for an act no longer an offence was accepted")
 	}
 }
+
+// Circumstances whose basis is a sector rule count only for the items that rule governs:
+// 价格违法行为行政处罚规定 第十七条第二款 (屡查屡犯 应当从重) only for price items; 产品质量法
+// 第五十五条 (销售者不知道是禁止销售的产品) only for 第四十九条至第五十三条; 食品安全法实施条例
+// 第七十六条 only for food. Ticked for another item they are refused, naming the field.
+func TestSectorCircumstancesApplyToTheirItems(t *testing.T) {
+	for _, c := range []struct {
+		item, circ string
+		ok         bool
+	}{
+		{"price-9", "price_repeat", true},
+		{"cp-56-8", "price_repeat", false},
+		{"price-13", "price_refund", true},
+		{"price-9", "price_refund", false},
+		{"pq-52", "seller_unaware", true},
+		{"pq-63", "seller_unaware", false},
+		{"food-124-1-5", "food_recall", true},
+		{"pq-49", "food_recall", false},
+		{"pq-63", "eliminate_harm", true},
+	} {
+		in := base(c.item)
+		am{yuan(5000), yuan(1000), no, no}.apply(&in)
+		in.Circumstances = []string{"cooperate", c.circ}
+		r, err := engine(t).Compute(in)
+		var ie *InputError
+		switch {
+		case c.ok && err != nil:
+			t.Errorf("%s with %s refused: %v", c.item, c.circ, err)
+		case c.ok && len(r.Counted) != 2:
+			t.Errorf("%s with %s: counted %v", c.item, c.circ, r.Counted)
+		case !c.ok && (!errors.As(err, &ie) || ie.Code != ErrNotApplicable || ie.Field != "circumstances[1]" || !strings.Contains(ie.Message, "不适用于本案事项")):
+			t.Errorf("%s with %s: err %v, want circumstance_not_applicable on circumstances[1]", c.item, c.circ, err)
+		}
+	}
+}
+
+// Every applies_to entry of the embedded indicators names an item or a domain of the
+// embedded catalogue (a typo would silently make the circumstance apply to nothing).
+func TestAppliesToNamesCatalogue(t *testing.T) {
+	cat, ind, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	domains := map[string]bool{}
+	for _, it := range cat.Items {
+		domains[it.Domain] = true
+	}
+	n := 0
+	for _, c := range ind.Circumstances {
+		for _, a := range c.AppliesTo {
+			n++
+			if _, ok := cat.Item(a); !ok && !domains[a] {
+				t.Errorf("circumstance %s applies to %q, neither an item nor a domain", c.ID, a)
+			}
+		}
+	}
+	if n < 5 {
+		t.Errorf("only %d applies_to entries", n)
+	}
+}
