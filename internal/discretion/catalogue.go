@@ -102,6 +102,19 @@ type Serious struct {
 	Kinds []Kind    `json:"kinds,omitempty"`
 	// Aggravate: a serious case counts as an 应当从重 circumstance (实施条例第六十七条).
 	Aggravate bool `json:"aggravate,omitempty"`
+	// When defines 情节严重 by facts the engine has (实施条例第六十七条: 属于……情节严重
+	// 情形); a case that meets it but is not marked serious gets a warning saying so.
+	When *SeriousWhen `json:"when,omitempty"`
+}
+
+// SeriousWhen is a rule's definition of 情节严重 by amounts and duration, e.g. 食品安全法实施条例
+// 第六十七条第一款第（一）项: 违法行为涉及的产品货值金额2万元以上或者违法行为持续时间3个月以上.
+type SeriousWhen struct {
+	GoodsValueGTE     int64  `json:"goods_value_gte,omitempty"`     // 货值金额 … 以上 (分, includes the number)
+	DurationMonthsGTE int    `json:"duration_months_gte,omitempty"` // 持续时间 … 个月以上
+	Since             string `json:"since"`                         // the defining rule's effective date
+	Basis             string `json:"basis"`
+	since             time.Time
 }
 
 // Base kinds (计罚基数).
@@ -298,6 +311,12 @@ func ParseCatalogue(b []byte) (*Catalogue, error) {
 				return nil, fmt.Errorf("事项 %s 版本施行日期格式错误：%q", it.ID, v.Effective)
 			}
 			v.effective = t
+			if v.Serious != nil && v.Serious.When != nil {
+				w := v.Serious.When
+				if w.since, err = time.Parse("2006-01-02", w.Since); err != nil || w.Basis == "" {
+					return nil, fmt.Errorf("事项 %s（%s 版）情节严重的认定规则须有施行日期（since）和依据（basis）", it.ID, v.Effective)
+				}
+			}
 			if i > 0 && !t.After(it.Versions[i-1].effective) {
 				return nil, fmt.Errorf("事项 %s 的版本须按施行日期先后排列", it.ID)
 			}

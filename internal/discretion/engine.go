@@ -220,6 +220,13 @@ func (e *Engine) compute(in *Input, st *caseState, x *expl, r Result) (Result, e
 	// Step 4: the fine rule and its legal range.
 	rule := v.Fine
 	kinds := v.Kinds
+	if !in.Serious && v.Serious != nil {
+		// The case meets the rule's own definition of 情节严重 but was not marked so: the
+		// officer decides (other facts may bear on it), the engine says it plainly.
+		if why := seriousBy(v.Serious.When, in, st); why != "" {
+			r.Warnings = append(r.Warnings, why+"，依"+v.Serious.When.Basis+"属于情节严重情形（"+v.Serious.Text+"；对情节严重的违法行为处以罚款时应当依法从重从严），本次未按情节严重计算；请核实后勾选「情节严重」。")
+		}
+	}
 	if in.Serious {
 		if v.Serious != nil {
 			if len(v.Serious.Kinds) > 0 {
@@ -516,13 +523,32 @@ func day(t time.Time) string { return t.Format("2006-01-02") }
 // 第二百零二条): the period ends on the corresponding day of the final year or, where
 // that year has no such day (29 February), on the last day of that month — not on
 // 1 March, where time.AddDate would put it.
-func addYears(t time.Time, n int) time.Time {
+func addYears(t time.Time, n int) time.Time { return addMonths(t, 12*n) }
+
+// addMonths moves t by n months, counted the same way (31 January + 1 month = 28 or
+// 29 February).
+func addMonths(t time.Time, n int) time.Time {
 	y, m, dd := t.Date()
-	if last := time.Date(y+n, m+1, 0, 0, 0, 0, 0, t.Location()).Day(); dd > last {
+	first := time.Date(y, m+time.Month(n), 1, 0, 0, 0, 0, t.Location())
+	if last := first.AddDate(0, 1, -1).Day(); dd > last {
 		dd = last
 	}
 	h, mi, sec := t.Clock()
-	return time.Date(y+n, m, dd, h, mi, sec, t.Nanosecond(), t.Location())
+	return time.Date(first.Year(), first.Month(), dd, h, mi, sec, t.Nanosecond(), t.Location())
+}
+
+// seriousBy says why the case meets the version's definition of 情节严重 ("" if it does not).
+func seriousBy(w *SeriousWhen, in *Input, st *caseState) string {
+	if w == nil || st.actDay.Before(w.since) {
+		return ""
+	}
+	if a := in.Amounts.GoodsValue; w.GoodsValueGTE > 0 && a.Set && !a.Undeterminable && a.Fen >= w.GoodsValueGTE {
+		return "货值金额" + Yuan(a.Fen) + "（" + Yuan(w.GoodsValueGTE) + "以上）"
+	}
+	if w.DurationMonthsGTE > 0 && !in.ActEndDate.IsZero() && !in.ActEndDate.Before(addMonths(in.ActDate, w.DurationMonthsGTE)) {
+		return "违法行为自" + day(in.ActDate) + "持续至" + day(in.ActEndDate) + "（" + strconv.Itoa(w.DurationMonthsGTE) + "个月以上）"
+	}
+	return ""
 }
 
 var citeArt37 = Citation{"裁量依据", Provision{Law: "中华人民共和国行政处罚法", Article: "第三十七条", Text: "实施行政处罚，适用违法行为发生时的法律、法规、规章的规定。但是，作出行政处罚决定时，法律、法规、规章已被修改或者废止，且新的规定处罚较轻或者不认为是违法的，适用新的规定。"}}

@@ -184,7 +184,8 @@ func TestFoodSafety2025AmendmentKeepsClauses(t *testing.T) {
 		in.Today = d("2025-12-05")
 		after := mustCompute(t, in)
 		if before.Version != after.Version || before.LegalMin != c.min || before.LegalMax != c.max ||
-			after.LegalMin != c.min || after.LegalMax != c.max || before.FineFen != after.FineFen || len(after.Warnings) != 0 {
+			after.LegalMin != c.min || after.LegalMax != c.max || before.FineFen != after.FineFen || len(after.Warnings) != len(before.Warnings) ||
+			strings.Contains(strings.Join(after.Warnings, ""), "修订") {
 			t.Errorf("%s across 2025-12-01: version %s→%s range %s–%s → %s–%s fine %s→%s warnings %v", c.id,
 				before.Version, after.Version, Yuan(before.LegalMin), Yuan(before.LegalMax), Yuan(after.LegalMin), Yuan(after.LegalMax),
 				Yuan(before.FineFen), Yuan(after.FineFen), after.Warnings)
@@ -394,5 +395,62 @@ func TestAppliesToNamesCatalogue(t *testing.T) {
 	}
 	if n < 5 {
 		t.Errorf("only %d applies_to entries", n)
+	}
+}
+
+// 食品安全法实施条例（2019年12月1日施行）第六十七条第一款第（一）项: 违法行为涉及的产品货值金额2万元
+// 以上或者违法行为持续时间3个月以上 属于食品安全法第一百二十三条至第一百二十六条、第一百三十二条规定的
+// 情节严重情形, and 对情节严重的违法行为处以罚款时，应当依法从重从严. A case that meets it but is not
+// marked serious is computed as marked and warned about; marked serious, 第一百二十四条第一款第（五）项
+// with 货值 20,000.00 元 gives 吊销许可证 and 从重 (17–20倍: 340,000–400,000 元). 19,999.99 元 is
+// not serious. Duration: 2026-01-15 to 2026-04-15 is three months; to 2026-04-14 it is not. An
+// act before 2019-12-01 is not judged by that article.
+func TestFoodSeriousByRegulation(t *testing.T) {
+	hasKind := func(r Result, k string) bool {
+		for _, x := range r.Kinds {
+			if x.Kind == k {
+				return true
+			}
+		}
+		return false
+	}
+	warned := func(r Result) bool {
+		for _, w := range r.Warnings {
+			if strings.Contains(w, "食品安全法实施条例第六十七条第一款第（一）项") && strings.Contains(w, "属于情节严重情形") {
+				return true
+			}
+		}
+		return false
+	}
+	for _, c := range []struct {
+		name                  string
+		goods                 int64
+		act, end, disc, today string
+		serious               bool
+	}{
+		{"货值2万元", yuan(20000), "2026-03-01", "", "2026-05-01", "2026-06-01", true},
+		{"货值19,999.99元", yuan(20000) - 1, "2026-03-01", "", "2026-05-01", "2026-06-01", false},
+		{"持续3个月", yuan(100), "2026-01-15", "2026-04-15", "2026-05-01", "2026-06-01", true},
+		{"持续不满3个月", yuan(100), "2026-01-15", "2026-04-14", "2026-05-01", "2026-06-01", false},
+		{"2019-12-01前的行为", yuan(30000), "2019-06-01", "", "2019-07-01", "2019-11-20", false},
+	} {
+		in := base("food-124-1-5")
+		in.Amounts.GoodsValue = Known(c.goods)
+		in.ActDate, in.DiscoveryDate, in.Today = d(c.act), d(c.disc), d(c.today)
+		if c.end != "" {
+			in.ActEndDate = d(c.end)
+		}
+		r := mustCompute(t, in)
+		if warned(r) != c.serious || r.Tier != TierGeneral || hasKind(r, "吊销许可证件") {
+			t.Errorf("%s unmarked: warned %v tier %s revoke %v, want warning %v and 一般 (%q)", c.name, warned(r), r.Tier, hasKind(r, "吊销许可证件"), c.serious, r.Warnings)
+		}
+		in.Serious = true
+		r = mustCompute(t, in)
+		if warned(r) || r.Tier != TierSevere || !hasKind(r, "吊销许可证件") || !r.Procedure.HearingRight {
+			t.Errorf("%s marked serious: warned %v tier %s revoke %v hearing %v", c.name, warned(r), r.Tier, hasKind(r, "吊销许可证件"), r.Procedure.HearingRight)
+		}
+		if c.name == "货值2万元" && (r.BandMin != yuan(340000) || r.BandMax != yuan(400000)) {
+			t.Errorf("%s marked serious: band %s–%s, want 340,000.00–400,000.00", c.name, Yuan(r.BandMin), Yuan(r.BandMax))
+		}
 	}
 }
