@@ -85,15 +85,7 @@ func checkRange(t testing.TB, in Input, r Result) {
 func TestPropertiesRandom(t *testing.T) {
 	e := engine(t)
 	src := rand.New(rand.NewPCG(2026, 11))
-	var agg, mit []string
-	for _, c := range e.Ind.Circumstances {
-		if c.Effect.aggravating() {
-			agg = append(agg, c.ID)
-		}
-		if c.Effect.mitigating() {
-			mit = append(mit, c.ID)
-		}
-	}
+	agg, mit := aggMit(e)
 	computed, compared := 0, 0
 	for range 20000 {
 		in := randomInput(e, src)
@@ -119,25 +111,48 @@ func TestPropertiesRandom(t *testing.T) {
 			ids []string
 			up  bool
 		}{{agg, true}, {mit, false}} {
-			id := add.ids[src.IntN(len(add.ids))]
-			if hasString(in.Circumstances, id) {
-				continue
-			}
-			in2 := in
-			in2.Circumstances = append(append([]string{}, in.Circumstances...), id)
-			r3, err := e.Compute(in2)
-			if err != nil || r1.NoPenalty || r3.NoPenalty {
-				continue
-			}
-			compared++
-			if add.up && r3.FineFen < r1.FineFen || !add.up && r3.FineFen > r1.FineFen {
-				t.Fatalf("%s: adding %s moved the fine the wrong way: %s → %s (tiers %s → %s)", in.ItemID, id, Yuan(r1.FineFen), Yuan(r3.FineFen), r1.Tier, r3.Tier)
+			if checkAdded(t, e, in, r1, add.ids[src.IntN(len(add.ids))], add.up) {
+				compared++
 			}
 		}
 	}
 	if computed < 5000 || compared < 5000 {
 		t.Fatalf("too few valid random cases: %d computed, %d compared", computed, compared)
 	}
+}
+
+// aggMit lists the aggravating and the mitigating circumstances of the indicators.
+func aggMit(e *Engine) (agg, mit []string) {
+	for _, c := range e.Ind.Circumstances {
+		if c.Effect.aggravating() {
+			agg = append(agg, c.ID)
+		}
+		if c.Effect.mitigating() {
+			mit = append(mit, c.ID)
+		}
+	}
+	return agg, mit
+}
+
+// checkAdded adds circumstance id to case in (result r1) and asserts the fine moved the
+// right way: up (aggravating) never lowers it, a mitigating one never raises it. It reports
+// whether the two cases could be compared (both computed, both punished).
+func checkAdded(t testing.TB, e *Engine, in Input, r1 Result, id string, up bool) bool {
+	t.Helper()
+	if hasString(in.Circumstances, id) {
+		return false
+	}
+	in2 := in
+	in2.Circumstances = append(append([]string{}, in.Circumstances...), id)
+	r3, err := e.Compute(in2)
+	if err != nil || r1.NoPenalty || r3.NoPenalty {
+		return false
+	}
+	checkRange(t, in2, r3)
+	if up && r3.FineFen < r1.FineFen || !up && r3.FineFen > r1.FineFen {
+		t.Fatalf("%s: adding %s moved the fine the wrong way: %s → %s (tiers %s → %s)", in.ItemID, id, Yuan(r1.FineFen), Yuan(r3.FineFen), r1.Tier, r3.Tier)
+	}
+	return true
 }
 
 func hasString(ss []string, s string) bool {
@@ -147,6 +162,30 @@ func hasString(ss []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// fuzzAmount reads a fuzzed amount: -2 is 无法确定, anything else an established amount
+// (negative ones are bad input the engine must refuse).
+func fuzzAmount(v int64) Amount {
+	if v == -2 {
+		return Amount{Undeterminable: true}
+	}
+	return Known(v)
+}
+
+// fuzzCompute runs a fuzzed case: bad input must be an *InputError (ok false); a result
+// must respect the legal range.
+func fuzzCompute(t *testing.T, e *Engine, in Input) (Result, bool) {
+	t.Helper()
+	r, err := e.Compute(in)
+	if err != nil {
+		if _, ok := err.(*InputError); !ok {
+			t.Fatalf("non-input error: %v", err)
+		}
+		return r, false
+	}
+	checkRange(t, in, r)
+	return r, true
 }
 
 // FuzzCompute: Compute never panics, and every success respects the legal range.
@@ -164,13 +203,7 @@ func FuzzCompute(f *testing.F) {
 	f.Fuzz(func(t *testing.T, item uint8, goods, gains, adfee, turnover int64, flags uint8, circ uint64, days int16) {
 		it := e.Cat.Items[int(item)%len(e.Cat.Items)]
 		in := base(it.ID)
-		amt := func(v int64) Amount {
-			if v == -2 {
-				return Amount{Undeterminable: true}
-			}
-			return Known(v)
-		}
-		in.Amounts = Amounts{GoodsValue: amt(goods), IllegalGains: amt(gains), AdFee: amt(adfee), IllegalTurnover: amt(turnover)}
+		in.Amounts = Amounts{GoodsValue: fuzzAmount(goods), IllegalGains: fuzzAmount(gains), AdFee: fuzzAmount(adfee), IllegalTurnover: fuzzAmount(turnover)}
 		if flags&1 != 0 {
 			in.Party = Natural
 		}
@@ -187,14 +220,10 @@ func FuzzCompute(f *testing.F) {
 				in.Circumstances = append(in.Circumstances, c.ID)
 			}
 		}
-		r, err := e.Compute(in)
-		if err != nil {
-			if _, ok := err.(*InputError); !ok {
-				t.Fatalf("non-input error: %v", err)
-			}
+		r, ok := fuzzCompute(t, e, in)
+		if !ok {
 			return
 		}
-		checkRange(t, in, r)
 		if len(r.Steps) == 0 {
 			t.Fatal("no explanation")
 		}
@@ -215,28 +244,14 @@ func FuzzProperties(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	var agg, mit []string
-	for _, c := range e.Ind.Circumstances {
-		if c.Effect.aggravating() {
-			agg = append(agg, c.ID)
-		}
-		if c.Effect.mitigating() {
-			mit = append(mit, c.ID)
-		}
-	}
+	agg, mit := aggMit(e)
 	f.Fuzz(func(t *testing.T, item uint8, goods, gains, adfee int64, flags uint8, circ uint64, addAgg, addMit uint8, choices uint64) {
 		it := e.Cat.Items[int(item)%len(e.Cat.Items)]
 		in := base(it.ID)
 		if it.PendingRevision != nil {
 			in.ActDate, in.DiscoveryDate = it.PendingRevision.effective.AddDate(0, -3, 0), it.PendingRevision.effective.AddDate(0, -1, 0)
 		}
-		amt := func(v int64) Amount {
-			if v == -2 {
-				return Amount{Undeterminable: true}
-			}
-			return Known(v)
-		}
-		in.Amounts = Amounts{GoodsValue: amt(goods), IllegalGains: amt(gains), AdFee: amt(adfee), IllegalTurnover: amt(goods ^ gains)}
+		in.Amounts = Amounts{GoodsValue: fuzzAmount(goods), IllegalGains: fuzzAmount(gains), AdFee: fuzzAmount(adfee), IllegalTurnover: fuzzAmount(goods ^ gains)}
 		if flags&1 != 0 {
 			in.Party = Natural
 		}
@@ -270,14 +285,10 @@ func FuzzProperties(f *testing.F) {
 		in.CaseFactors, in.ImpactFactors = pick(e.Ind.FactorSets[it.FactorSet]), pick(e.Ind.Impact)
 		in.Victims = int64(choices % 40)
 
-		r1, err := e.Compute(in)
-		if err != nil {
-			if _, ok := err.(*InputError); !ok {
-				t.Fatalf("non-input error: %v", err)
-			}
+		r1, ok := fuzzCompute(t, e, in)
+		if !ok {
 			return
 		}
-		checkRange(t, in, r1)
 		r2, _ := e.Compute(in)
 		if !reflect.DeepEqual(r1, r2) {
 			t.Fatalf("%s: same input, different output", in.ItemID)
@@ -289,19 +300,7 @@ func FuzzProperties(f *testing.F) {
 			id string
 			up bool
 		}{{agg[int(addAgg)%len(agg)], true}, {mit[int(addMit)%len(mit)], false}} {
-			if hasString(in.Circumstances, add.id) {
-				continue
-			}
-			in2 := in
-			in2.Circumstances = append(append([]string{}, in.Circumstances...), add.id)
-			r3, err := e.Compute(in2)
-			if err != nil || r1.NoPenalty || r3.NoPenalty {
-				continue
-			}
-			checkRange(t, in2, r3)
-			if add.up && r3.FineFen < r1.FineFen || !add.up && r3.FineFen > r1.FineFen {
-				t.Fatalf("%s: adding %s moved the fine the wrong way: %s → %s (tiers %s → %s)", in.ItemID, add.id, Yuan(r1.FineFen), Yuan(r3.FineFen), r1.Tier, r3.Tier)
-			}
+			checkAdded(t, e, in, r1, add.id, add.up)
 		}
 	})
 }
