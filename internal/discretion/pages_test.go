@@ -294,7 +294,7 @@ func TestSectorCircumstancesOnPage(t *testing.T) {
 		if got := offered(food, "circumstances"); !slices.Equal(got, []string{"food_recall"}) {
 			t.Errorf("food item block offers %q, want food_recall", got)
 		}
-		if got := offered(price, "circumstances"); !slices.Equal(got, []string{"price_refund", "price_repeat", "price_refuse_refund"}) {
+		if got := offered(price, "circumstances"); !slices.Equal(got, []string{"price_refund", "price_serious", "price_evidence", "price_transfer", "price_repeat", "price_refuse_refund"}) {
 			t.Errorf("price-13 item block offers %q", got)
 		}
 		v := caseForm("20,000.00")

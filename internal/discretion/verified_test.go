@@ -454,3 +454,35 @@ func TestFoodSeriousByRegulation(t *testing.T) {
 		}
 	}
 }
+
+// 价格违法行为行政处罚规定 第十七条第二款: 经营者有下列情形之一的，应当从重处罚 — (一) 严重或者社会
+// 影响较大, (三) 伪造、涂改或者转移、销毁证据, (四) 转移有关资金或者商品 are 应当从重 for price items,
+// where the general 伪造、隐匿、毁灭证据 is only 可以从重. 第七条, 没有违法所得 (单位) 5万–50万: with
+// 主动消除危害后果 (应当从轻或减轻) and the price rule's evidence circumstance the tier is 一般
+// (应当 on both sides); with the general one it stays 从轻 (应当 beats 可以). Both ticked at
+// once count the same fact twice and are refused.
+func TestPriceAggravatingIsMandatory(t *testing.T) {
+	in := base("price-7")
+	in.Amounts.IllegalGains = Known(0)
+	for _, c := range []struct {
+		circ string
+		tier Tier
+	}{{"price_evidence", TierGeneral}, {"price_serious", TierGeneral}, {"price_transfer", TierGeneral}, {"destroy_evidence", TierLenient}} {
+		in.Circumstances = []string{"eliminate_harm", c.circ}
+		if r := mustCompute(t, in); r.Tier != c.tier {
+			t.Errorf("eliminate_harm + %s: tier %s, want %s", c.circ, r.Tier, c.tier)
+		}
+	}
+	in.Circumstances = []string{"destroy_evidence", "price_evidence"}
+	var ie *InputError
+	if _, err := engine(t).Compute(in); !errors.As(err, &ie) || ie.Code != ErrContradiction {
+		t.Errorf("both evidence circumstances: %v", err)
+	}
+	// not for a food item
+	in = base("food-124-1-5")
+	in.Amounts.GoodsValue = Known(yuan(100))
+	in.Circumstances = []string{"price_evidence"}
+	if _, err := engine(t).Compute(in); !errors.As(err, &ie) || ie.Code != ErrNotApplicable {
+		t.Errorf("price_evidence on a food item: %v", err)
+	}
+}
