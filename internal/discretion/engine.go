@@ -194,6 +194,11 @@ func (e *Engine) compute(in *Input, st *caseState, x *expl, r Result) (Result, e
 	// Step 1: the law version, 从旧兼从轻 (第三十七条).
 	v, err := e.chooseVersion(in, st, x, &r)
 	if err != nil {
+		// No catalogued law for the act: it may still be time-barred, which needs no law text.
+		if ie, ok := err.(*InputError); ok && ie.Code == ErrNoVersion && e.limitation(in, st, x, &r) {
+			r.Barred, r.NoPenalty, r.Tier = true, true, TierNone
+			return r, nil
+		}
 		return r, err
 	}
 	r.Version = v.Effective

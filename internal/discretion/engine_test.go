@@ -495,3 +495,29 @@ func TestFineNeverZeroBelowOneYuan(t *testing.T) {
 		}
 	}
 }
+
+// 第三十六条 needs no law text: an act the catalogue holds no version for (电子商务法, in force
+// 2019-01-01; act 2018-06-01) or one under a revision it lacks (反不正当竞争法 2025-10-15; act
+// 2025-10-20) is still found time-barred when discovered after two years, instead of being
+// refused for want of the law.
+func TestLimitationWithoutLawVersion(t *testing.T) {
+	for _, c := range []struct {
+		id, act, disc, today string
+	}{
+		{"ec-77", "2018-06-01", "2020-06-02", "2020-08-01"},
+		{"uc-20", "2025-10-20", "2027-10-21", "2027-12-01"},
+	} {
+		in := base(c.id)
+		in.ActDate, in.DiscoveryDate, in.Today = d(c.act), d(c.disc), d(c.today)
+		r, err := engine(t).Compute(in)
+		if err != nil || !r.Barred || !r.NoPenalty || r.FineFen != 0 {
+			t.Errorf("%s act %s discovered %s: err %v barred %v", c.id, c.act, c.disc, err, r.Barred)
+		}
+		// discovered within two years: the missing law is reported
+		in.DiscoveryDate = d(c.act).AddDate(1, 0, 0)
+		var ie *InputError
+		if _, err := engine(t).Compute(in); !errors.As(err, &ie) || ie.Code != ErrNoVersion {
+			t.Errorf("%s discovered in time: %v, want no_law_version", c.id, err)
+		}
+	}
+}
