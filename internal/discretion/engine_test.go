@@ -521,3 +521,54 @@ func TestLimitationWithoutLawVersion(t *testing.T) {
 		}
 	}
 }
+
+// Two more cases worked through the whole formula by hand, as a 法制审核员 would check them.
+//
+// (1) 计量法实施细则 第四十八条 (作弊计量器具): 可并处2000元以下. 自然人, 违法所得 300.00 元, act
+// 2026-03-01 to 2026-03-20 (20 days), 故意, 受害 12 人, no circumstance → 一般 600–1,400 元.
+// 个案 (measure): 违法所得<1,000元 20×2 + 20天 40×2 + 故意 80×3 + 12人 75×2 = 510 ÷ 9 → 56.66;
+// 共性 50; 影响: 轻微 40×3 + 影响较小 30×2 + 本县 30×2 + 无舆情 30×2 + 12人 70×1 = 370 ÷ 10 = 37;
+// 综合 (40×56.66 + 35×50 + 25×37) ÷ 100 = 49.41 → 600 + 800 × 49.41% = 995.28 → 995.00 元.
+// No hearing (<10,000 元), not on the spot (>200 元, and 没收计量器具).
+//
+// (2) 广告法 第五十八条第一款第（三）项 (保健食品广告): 广告费用一倍以上三倍以下. 单位, 广告费用 8,000.00
+// 元 → 8,000–24,000 元; 主动消除危害后果 (应当从轻) → 从轻 1–1.6倍 = 8,000–12,800 元. 个案 (advert):
+// 广告费用<1万 20×3 + 1天 20×2 + 未查明故意 50×3 + 网络 60×2 + 老年人 70×2 = 510 ÷ 12 = 42.50;
+// 共性 50 − 15 = 35; 影响: 40×3 + 30×2 + 30×2 + 一定关注 60×2 + 0人 20×1 = 380 ÷ 10 = 38;
+// 综合 (40×42.50 + 35×35 + 25×38) ÷ 100 = 38.75 → 8,000 + 4,800 × 38.75% = 9,860.00 元;
+// position in the legal range (9,860 − 8,000) ÷ 16,000 = 11.63 %.
+func TestHandWorkedFullCases(t *testing.T) {
+	in := base("meas-48")
+	in.Party = Natural
+	in.ActDate, in.ActEndDate = d("2026-03-01"), d("2026-03-20")
+	in.Amounts.IllegalGains = Known(yuan(300))
+	in.CaseFactors = map[string]string{"fault": "intentional"}
+	in.Victims = 12
+	r := mustCompute(t, in)
+	if r.Tier != TierGeneral || r.BandMin != yuan(600) || r.BandMax != yuan(1400) || r.Score != 4941 || r.FineFen != yuan(995) ||
+		r.Procedure.HearingRight || r.Procedure.OnSpot || !r.FineOptional {
+		t.Errorf("meas-48: tier %s band %s–%s score %d fine %s procedure %+v", r.Tier, Yuan(r.BandMin), Yuan(r.BandMax), r.Score, Yuan(r.FineFen), r.Procedure)
+	}
+	for _, want := range []string{"49.41", "995.28元", "995.00元", "可并处2000元以下"} {
+		if !strings.Contains(explain(r), want) {
+			t.Errorf("meas-48: explanation lacks %q", want)
+		}
+	}
+
+	in = base("ad-58-1-3")
+	in.Amounts.AdFee = Known(yuan(8000))
+	in.Circumstances = []string{"eliminate_harm"}
+	in.CaseFactors = map[string]string{"media": "online", "vulnerable": "elderly"}
+	in.ImpactFactors = map[string]string{"attention": "some"}
+	r = mustCompute(t, in)
+	if r.Tier != TierLenient || r.LegalMin != yuan(8000) || r.LegalMax != yuan(24000) || r.BandMin != yuan(8000) || r.BandMax != yuan(12800) ||
+		r.Score != 3875 || r.FineFen != yuan(9860) || r.Position != 1163 || r.Procedure.HearingRight {
+		t.Errorf("ad-58-1-3: tier %s range %s–%s band %s–%s score %d fine %s position %d", r.Tier, Yuan(r.LegalMin), Yuan(r.LegalMax),
+			Yuan(r.BandMin), Yuan(r.BandMax), r.Score, Yuan(r.FineFen), r.Position)
+	}
+	for _, want := range []string{"1.6倍", "38.75", "9,860.00元"} {
+		if !strings.Contains(explain(r), want) {
+			t.Errorf("ad-58-1-3: explanation lacks %q", want)
+		}
+	}
+}
