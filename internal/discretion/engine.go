@@ -1244,6 +1244,11 @@ func (e *Engine) procedure(in *Input, st *caseState, x *expl, r *Result) {
 	if p.OnSpot {
 		r.Citations = append(r.Citations, citeArt51)
 	}
+	for _, dl := range pr.DecidingLevel {
+		if fine >= dl.Fen && appliesTo(dl.AppliesTo, st.item) {
+			r.Warnings = append(r.Warnings, dl.Text)
+		}
+	}
 	t := e.Ind.procedureText(st.natural, set, th, onSpotMax)
 	p.Reasons = t.reasons
 	x.fixedStep("程序", t.text)

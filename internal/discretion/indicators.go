@@ -142,6 +142,16 @@ type Procedure struct {
 	CollectiveFen     int64    `json:"collective_fen"`      // 集体讨论: fine at or above
 	CollectiveSource  string   `json:"collective_source"`
 	ReviewSource      string   `json:"review_source"`
+	// DecidingLevel: fines at or above Fen for the items of AppliesTo are decided by a
+	// bureau of a 设区的市 or above (食品安全法实施条例第八十一条: 30万元以上).
+	DecidingLevel []DecidingLevel `json:"deciding_level,omitempty"`
+}
+
+// DecidingLevel is a rule on which level of bureau decides large fines.
+type DecidingLevel struct {
+	AppliesTo []string `json:"applies_to"` // item ids or domains
+	Fen       int64    `json:"fen"`        // at or above (以上 includes the number)
+	Text      string   `json:"text"`       // the rule in Chinese, with its article
 }
 
 // ParseIndicators decodes and validates the indicator systems.
@@ -250,10 +260,12 @@ func (ind *Indicators) checkAgainst(c *Catalogue) error {
 
 // Applies reports whether the circumstance may count for item it (no AppliesTo: all items).
 func (c *Circumstance) Applies(it *Item) bool {
-	if len(c.AppliesTo) == 0 {
-		return true
-	}
-	for _, a := range c.AppliesTo {
+	return len(c.AppliesTo) == 0 || appliesTo(c.AppliesTo, it)
+}
+
+// appliesTo reports whether it is one of the item ids or domains in list.
+func appliesTo(list []string, it *Item) bool {
+	for _, a := range list {
 		if a == it.ID || a == it.Domain {
 			return true
 		}

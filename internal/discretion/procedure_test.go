@@ -212,3 +212,27 @@ func TestProcedureCitations(t *testing.T) {
 		t.Errorf("5,000.00元 to an organisation: 程序依据 %v, want none", m)
 	}
 }
+
+// 食品安全法实施条例 第八十一条: 处以30万元以上罚款的，由设区的市级以上人民政府食品安全监督管理部门决定
+// (以上 includes the number): a food fine of 300,000.00 元 carries the warning, 299,999.99 元 does
+// not, nor does a 300,000.00 元 fine under another law (反不正当竞争法 第二十条).
+func TestFoodLargeFineDecidedByCity(t *testing.T) {
+	warned := func(r Result) bool {
+		return strings.Contains(strings.Join(r.Warnings, ""), "食品安全法实施条例第八十一条")
+	}
+	in := base("food-124-1-5")
+	in.Amounts.GoodsValue = Known(yuan(19000)) // 19万–38万
+	for _, c := range []struct {
+		fine int64
+		want bool
+	}{{yuan(300000), true}, {yuan(300000) - 1, false}} {
+		if r := mustCompute(t, propose(in, c.fine)); warned(r) != c.want {
+			t.Errorf("food fine %s: warned %v, want %v", Yuan(c.fine), warned(r), c.want)
+		}
+	}
+	uc := base("uc-20")
+	uc.ActDate, uc.DiscoveryDate = d("2025-06-01"), d("2025-08-01")
+	if r := mustCompute(t, propose(uc, yuan(300000))); warned(r) {
+		t.Error("the food rule warned on a 反不正当竞争法 case")
+	}
+}

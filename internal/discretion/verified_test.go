@@ -385,13 +385,19 @@ func TestAppliesToNamesCatalogue(t *testing.T) {
 		domains[it.Domain] = true
 	}
 	n := 0
-	for _, c := range ind.Circumstances {
-		for _, a := range c.AppliesTo {
+	check := func(what string, list []string) {
+		for _, a := range list {
 			n++
 			if _, ok := cat.Item(a); !ok && !domains[a] {
-				t.Errorf("circumstance %s applies to %q, neither an item nor a domain", c.ID, a)
+				t.Errorf("%s applies to %q, neither an item nor a domain", what, a)
 			}
 		}
+	}
+	for _, c := range ind.Circumstances {
+		check("circumstance "+c.ID, c.AppliesTo)
+	}
+	for _, dl := range ind.Procedure.DecidingLevel {
+		check("deciding level", dl.AppliesTo)
 	}
 	if n < 5 {
 		t.Errorf("only %d applies_to entries", n)
