@@ -83,6 +83,9 @@ type RowReader struct {
 
 	csv      *csv.Reader
 	utf8Mode bool
+	tail     *tailReader   // the text the CSV reader reads, watched for its end
+	buf      *bufio.Reader // what the CSV reader reads from
+	width    int           // columns up to the last one with a header
 
 	xf   *excelize.File
 	rows *excelize.Rows
@@ -158,7 +161,9 @@ func OpenRows(r io.Reader, size int64, opt ReadOptions) (*RowReader, error) {
 	default:
 		return nil, &FileError{"file_encoding", "文件编码无法识别（既不是 UTF-8 也不是 GBK），请用 Excel 另存为“CSV UTF-8（逗号分隔）”后上传"}
 	}
-	bsrc := bufio.NewReader(src)
+	rr.tail = &tailReader{r: src}
+	bsrc := bufio.NewReader(rr.tail)
+	rr.buf = bsrc
 	c := csv.NewReader(bsrc)
 	c.Comma = sniffComma(head)
 	c.FieldsPerRecord = -1
@@ -176,6 +181,51 @@ func OpenRows(r io.Reader, size int64, opt ReadOptions) (*RowReader, error) {
 		return nil, err
 	}
 	return rr, nil
+}
+
+// tailReader passes a stream through and remembers its last byte and
+// whether it has ended.
+type tailReader struct {
+	r    io.Reader
+	last byte
+	eof  bool
+}
+
+func (t *tailReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if n > 0 {
+		t.last = p[n-1]
+	}
+	if err == io.EOF {
+		t.eof = true
+	}
+	return n, err
+}
+
+// cutShort tells whether rec, the row starting at line, is the end of a
+// truncated CSV (a file cut off by an interrupted export, copy or upload):
+// the file's last row, not ended by a line break, and either with fewer
+// columns than the header or broken inside a character. Such a row is
+// refused, so that a cut-off name or code never overwrites what the library
+// holds; the rows before it are whole and are imported. (A file cut exactly
+// at a line break cannot be told from a shorter file.)
+func (rr *RowReader) cutShort(line int, rec []string) (FieldError, bool) {
+	if !rr.tail.eof || rr.buf.Buffered() > 0 || rr.tail.last == '\n' || rr.tail.last == '\r' {
+		return FieldError{}, false
+	}
+	last := ""
+	if len(rec) > 0 {
+		last = rec[len(rec)-1]
+	}
+	brokenChar := strings.HasSuffix(last, "\uFFFD") || !utf8.ValidString(last)
+	if len(rec) >= rr.width && !brokenChar {
+		return FieldError{}, false
+	}
+	why := fmt.Sprintf("该行只有%d列（表头有%d列）", len(rec), rr.width)
+	if brokenChar {
+		why = "该行最后一个字符不完整"
+	}
+	return FieldError{Line: line, Field: "整行", Reason: "文件在此行中断：" + why + "，且文件末尾没有换行，文件可能没有完整导出或上传。该行未保存，其余各行照常导入；请核对源文件，补全后重新导入"}, true
 }
 
 func tooLarge(size, max int64) error {
@@ -370,6 +420,7 @@ func (rr *RowReader) setHeader(header []string) error {
 		}
 		seen[k] = i
 		rr.keys[i] = k
+		rr.width = i + 1
 	}
 	if nonEmpty == 0 {
 		return &FileError{"file_header", "第1行应为表头（如“统一社会信用代码”“主体名称”），但它是空的"}
@@ -425,6 +476,9 @@ func (rr *RowReader) Next() (Row, error) {
 			}
 			line, _ = rr.csv.FieldPos(0)
 			rec = r
+			if fe, cut := rr.cutShort(line, rec); cut {
+				return Row{}, fe
+			}
 			if rr.utf8Mode {
 				for _, v := range rec {
 					if !utf8.ValidString(v) {

@@ -323,3 +323,52 @@ func TestBlacklistRowsAndStrayColumn(t *testing.T) {
 		t.Fatalf("%v", g)
 	}
 }
+
+// TestCSVTruncated: a CSV cut off before its end (an interrupted export, copy
+// or upload) has its broken last row refused with the reason, in UTF-8 and
+// in GBK, whether the cut falls between columns or inside a character; the
+// whole rows before it are read. A file that only lacks the final line break
+// loses nothing.
+func TestCSVTruncated(t *testing.T) {
+	const header = "统一社会信用代码,企业名称,主体类型,所属地市,行业\n"
+	const row2 = "91520000214434146R,中航重机股份有限公司,企业,成都市,制造业\n"
+	const row3 = "91350100M000100Y43,成都某某餐饮管理有限公司,企业,资阳,住宿和餐饮业\n"
+	whole := header + row2 + row3
+	gbk, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(whole))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const cutCols = "第3行 整行：文件在此行中断：该行只有3列（表头有5列），且文件末尾没有换行，文件可能没有完整导出或上传。该行未保存，其余各行照常导入；请核对源文件，补全后重新导入"
+	const cutChar = "第3行 整行：文件在此行中断：该行最后一个字符不完整，且文件末尾没有换行，文件可能没有完整导出或上传。该行未保存，其余各行照常导入；请核对源文件，补全后重新导入"
+	for _, tc := range []struct {
+		name  string
+		b     []byte
+		names []string
+		errs  []string
+	}{
+		// cut after "成都某某餐饮管理有限公司," — 3 of 5 columns, the last empty
+		{"utf-8 between columns", []byte(whole[:strings.Index(whole, "企业,资阳")]), []string{"中航重机股份有限公司"}, []string{cutCols}},
+		// cut inside 业 (3 bytes) of 住宿和餐饮业: the row has its 5 columns, the last one broken
+		{"utf-8 inside a character", []byte(whole[:len(whole)-3]), []string{"中航重机股份有限公司"}, []string{cutChar}},
+		// GBK: 业 is 2 bytes; cut after its first
+		{"gbk inside a character", gbk[:len(gbk)-2], []string{"中航重机股份有限公司"}, []string{cutChar}},
+		// GBK cut after "…有限公司,企业": 3 of 5 columns
+		{"gbk between columns", gbk[:bytes.LastIndex(gbk, []byte(","))-5], []string{"中航重机股份有限公司"}, []string{cutCols}},
+		// no line break at the end, nothing missing: both rows
+		{"no final line break", []byte(strings.TrimSuffix(whole, "\n")), []string{"中航重机股份有限公司", "成都某某餐饮管理有限公司"}, nil},
+		{"cut at a line break", []byte(header + row2), []string{"中航重机股份有限公司"}, nil},
+	} {
+		rr := open(t, tc.b)
+		var names []string
+		rep, err := ValidateRows(rr, SubjectFromRow, func(line int, s Subject) error {
+			names = append(names, s.Name)
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if !reflect.DeepEqual(names, tc.names) || !reflect.DeepEqual(reportLines(rep), tc.errs) || rep.Rejected != len(tc.errs) {
+			t.Errorf("%s: accepted %q, errors %q", tc.name, names, reportLines(rep))
+		}
+	}
+}
