@@ -288,6 +288,30 @@ func TestDiscretionMethods(t *testing.T) {
 		if err := e.m.AcceptPenalty(ctx, bad); err == nil {
 			t.Error("record without 文书号 accepted")
 		}
+		// a natural person (ID number with a lower-case x) and two 个体工商户 without a
+		// code (17个0加X, told apart by their 工商注册号) of the same kind
+		person := rec
+		person.DocNo, person.PartyName, person.PartyCategory, person.USCC, person.LegalRep = "锦市监罚〔2026〕89号", "王小明", credit.PartyPerson, "", ""
+		person.IDType, person.IDNo = "身份证", "11010519491231002x"
+		noCode1 := rec
+		noCode1.DocNo, noCode1.PartyName, noCode1.PartyCategory, noCode1.USCC, noCode1.RegNo = "锦市监罚〔2026〕90号", "张记小吃店", credit.PartyIndividual, credit.NoCodePlaceholder, "510104600123456"
+		noCode2 := noCode1
+		noCode2.DocNo, noCode2.PartyName, noCode2.RegNo = "锦市监罚〔2026〕91号", "李记面馆", "510104600654321"
+		for _, r := range []credit.Record{person, noCode1, noCode2} {
+			if err := e.m.AcceptPenalty(ctx, r); err != nil {
+				t.Fatalf("%s: %v", r.DocNo, err)
+			}
+		}
+		if got, _ := e.m.PriorPenalties(ctx, "11010519491231002X", "生产经营超过保质期的食品", d("2026-01-01")); len(got) != 1 || got[0].DocNo != "锦市监罚〔2026〕89号" || got[0].SubjectID != "11010519491231002X" {
+			t.Errorf("person's priors: %+v", got)
+		}
+		// an empty ID or the placeholder identifies no one: not the 4 penalties of
+		// parties without a number or without a code
+		for _, id := range []string{"", "  ", credit.NoCodePlaceholder, strings.ToLower(credit.NoCodePlaceholder)} {
+			if got, err := e.m.PriorPenalties(ctx, id, "生产经营超过保质期的食品", d("2026-01-01")); err != nil || len(got) != 0 {
+				t.Errorf("priors of %q: %d %+v %v", id, len(got), got, err)
+			}
+		}
 	})
 }
 

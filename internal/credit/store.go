@@ -484,8 +484,14 @@ type PriorPenalty struct {
 	Region        string    `json:"region"`         // 数据来源地区 GB/T 2260
 }
 
+// priorPenalties finds the 行政处罚 of the party subjectID (USCC or ID number,
+// in any case). An empty ID and the 个体工商户 placeholder (17个0加X) name no
+// one: they find nothing rather than every party without a code or number.
 func priorPenalties(ctx context.Context, q store.Querier, subjectID, kind string, since time.Time) ([]PriorPenalty, error) {
 	id := NormalizeUSCC(subjectID)
+	if id == "" || id == NoCodePlaceholder {
+		return nil, nil
+	}
 	qs := `SELECT uscc, id_no, party_name, violation_type, decision_date, doc_no, authority, region FROM credit_records
 		WHERE rtype = ? AND (uscc = ? OR id_no = ?) AND decision_date >= ?`
 	args := []any{string(TypePenalty), id, id, dateText(since)}
