@@ -3,7 +3,9 @@ package credit
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -365,8 +367,9 @@ func (m *Module) apiPush(w http.ResponseWriter, r *http.Request) {
 		b           BlacklistEntry
 	}
 	var (
-		items []item
-		out   = make([]PushItem, len(in))
+		items   []item
+		out     = make([]PushItem, len(in))
+		rejects []Reject
 	)
 	for i, obj := range in {
 		row := Row{Line: i + 1, Values: map[string]string{}}
@@ -399,6 +402,7 @@ func (m *Module) apiPush(w http.ResponseWriter, r *http.Request) {
 		}
 		out[i] = PushItem{Index: i, Key: it.key, OK: len(es) == 0, Errors: es}
 		if len(es) > 0 {
+			rejects = append(rejects, pushRejects(kind, i+1, es, &it.rec, u)...)
 			continue
 		}
 		if !u.CanWrite(it.region) {
@@ -409,8 +413,19 @@ func (m *Module) apiPush(w http.ResponseWriter, r *http.Request) {
 		items = append(items, it)
 	}
 	today := m.today()
+	var batchID int64
 	err := m.d.DB.InTx(r.Context(), func(tx *store.Tx) error {
 		now := time.Now()
+		if len(rejects) > 0 {
+			// the refused items are submissions too (the bulletin's rejection rate and
+			// completeness): kept as a batch of the push, keyed by its content, so that
+			// the same push sent again counts once
+			var err error
+			batchID, err = pushBatch(r.Context(), tx, kind, in, u, rejects, today)
+			if err != nil {
+				return err
+			}
+		}
 		for _, it := range items {
 			var err error
 			switch kind {
@@ -434,7 +449,60 @@ func (m *Module) apiPush(w http.ResponseWriter, r *http.Request) {
 		m.d.Web.Fail(w, r, err)
 		return
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"accepted": len(items), "rejected": len(in) - len(items), "items": out})
+	res := map[string]any{"accepted": len(items), "rejected": len(in) - len(items), "items": out}
+	if batchID != 0 {
+		res["batch_id"] = batchID
+		res["rejects_csv"] = fmt.Sprintf("/credit/batches/%d/rejects.csv", batchID)
+	}
+	web.WriteJSON(w, http.StatusOK, res)
+}
+
+// pushRejects are the problems of the refused push item at position line
+// (1-based), with what the bulletin needs of a refused record: its type,
+// city, source unit and required fields filled.
+func pushRejects(kind string, line int, es FieldErrors, rec *Record, u *auth.User) []Reject {
+	var rt, city, unit string
+	var filled, required int
+	if kind == KindRecords {
+		rt, unit = string(rec.Type), rec.SourceUnit
+		city = cityOf(rec.SourceRegion)
+		filled, required = RequiredFieldCount(rec)
+	}
+	if city == "" {
+		city = cityOf(u.Region)
+	}
+	out := make([]Reject, len(es))
+	for i, e := range es {
+		out[i] = Reject{Line: line, Field: e.Field, Reason: e.Reason, Type: rt, City: city, SourceUnit: unit, Filled: filled, Required: required}
+	}
+	return out
+}
+
+// pushBatch stores the refused items of a push as the batch of the push (its
+// content's hash is the key, like a file's), in q's transaction.
+func pushBatch(ctx context.Context, q store.Querier, kind string, in []map[string]any, u *auth.User, rj []Reject, today time.Time) (int64, error) {
+	body, err := json.Marshal(in) // map keys sorted: the same push gives the same bytes
+	if err != nil {
+		return 0, err
+	}
+	sum := sha256.Sum256(body)
+	b := &Batch{Kind: kind, FileName: fmt.Sprintf("接口推送（%d项）", len(in)), Format: "json", Encoding: EncodingUTF8, Region: u.Region, Username: u.Username}
+	id, err := beginBatch(ctx, q, b, "push:"+hex.EncodeToString(sum[:]), u.ID)
+	if err != nil {
+		return 0, err
+	}
+	if err := insertRejects(ctx, q, id, rj, today, u.Region); err != nil {
+		return 0, err
+	}
+	return id, updateBatch(ctx, q, id, len(in), len(in)-countRejectedLines(rj), countRejectedLines(rj), true)
+}
+
+func countRejectedLines(rj []Reject) int {
+	lines := map[int]bool{}
+	for _, r := range rj {
+		lines[r.Line] = true
+	}
+	return len(lines)
 }
 
 // ---- monthly bulletin ----
@@ -581,7 +649,7 @@ func openAPIPaths() map[string]any {
 			"summary":     "推送" + what + "（JSON 数组，字段同导入模板的字段键或中文表头；逐项返回结果）",
 			"tags":        []string{"credit"},
 			"requestBody": map[string]any{"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}}}},
-			"responses":   map[string]any{"200": map[string]any{"description": "accepted、rejected 和逐项结果 items"}, "403": map[string]any{"description": "有数据不在调用者辖区内，全部未保存"}},
+			"responses":   map[string]any{"200": map[string]any{"description": "accepted、rejected 和逐项结果 items；有拒收项时另有 batch_id 和拒收报告 rejects_csv（拒收项计入月通报的拒收率和完整率，同一内容重复推送只计一次）"}, "403": map[string]any{"description": "有数据不在调用者辖区内，全部未保存"}},
 		}}
 	}
 	return map[string]any{

@@ -204,10 +204,14 @@ func readParts(ctx context.Context, rr *RowReader, kind string, u *auth.User, n 
 		p = &part{last: p.last}
 		return nil
 	}
-	reject := func(es FieldErrors, rt, city, unit string) {
+	reject := func(es FieldErrors, rt, city, unit string, rec *Record) {
 		rejected++
+		var filled, required int
+		if rec != nil {
+			filled, required = RequiredFieldCount(rec)
+		}
 		for _, e := range es {
-			rj := Reject{Line: e.Line, Field: e.Field, Reason: e.Reason, Type: rt, City: city, SourceUnit: unit}
+			rj := Reject{Line: e.Line, Field: e.Field, Reason: e.Reason, Type: rt, City: city, SourceUnit: unit, Filled: filled, Required: required}
 			p.rejects = append(p.rejects, rj)
 			*errs = append(*errs, rj)
 		}
@@ -226,7 +230,7 @@ func readParts(ctx context.Context, rr *RowReader, kind string, u *auth.User, n 
 		var fe FieldError
 		if errors.As(err, &fe) {
 			rows++
-			reject(FieldErrors{fe}, "", cityOf(u.Region), "")
+			reject(FieldErrors{fe}, "", cityOf(u.Region), "", nil)
 			p.last = fe.Line
 			continue
 		}
@@ -242,7 +246,7 @@ func readParts(ctx context.Context, rr *RowReader, kind string, u *auth.User, n 
 				es = scopeErr(row.Line, "所属地市", SubjectRegion(&s))
 			}
 			if len(es) > 0 {
-				reject(es, "", cityOf(u.Region), "")
+				reject(es, "", cityOf(u.Region), "", nil)
 				continue
 			}
 			p.subjects = append(p.subjects, s)
@@ -256,7 +260,7 @@ func readParts(ctx context.Context, rr *RowReader, kind string, u *auth.User, n 
 				if city == "" {
 					city = cityOf(u.Region)
 				}
-				reject(es, string(rec.Type), city, rec.SourceUnit)
+				reject(es, string(rec.Type), city, rec.SourceUnit, &rec)
 				continue
 			}
 			p.records = append(p.records, rec)
@@ -266,7 +270,7 @@ func readParts(ctx context.Context, rr *RowReader, kind string, u *auth.User, n 
 				es = scopeErr(row.Line, "数据来源地区", BlacklistRegion(&e))
 			}
 			if len(es) > 0 {
-				reject(es, "", cityOf(u.Region), "")
+				reject(es, "", cityOf(u.Region), "", nil)
 				continue
 			}
 			p.blacklist = append(p.blacklist, e)

@@ -230,12 +230,17 @@ type Reject struct {
 	Type       string `json:"type,omitempty"`
 	City       string `json:"city,omitempty"`
 	SourceUnit string `json:"source_unit,omitempty"`
+	// Filled and Required: the 双公示 required fields of a rejected record
+	// row that it fills, and how many its type has (RequiredFieldCount), for
+	// the bulletin's completeness; 0 for other rows.
+	Filled   int `json:"-"`
+	Required int `json:"-"`
 }
 
 // insertRejects stores rejected rows of a batch; a row stored before (a re-run
 // of the same file) is left as it is.
 func insertRejects(ctx context.Context, q store.Querier, batchID int64, rj []Reject, submittedOn time.Time, reg string) error {
-	cols := []string{"batch_id", "line", "field", "reason", "rtype", "city", "source_unit", "submitted_on", "region"}
+	cols := []string{"batch_id", "line", "field", "reason", "rtype", "city", "source_unit", "submitted_on", "region", "filled", "required"}
 	seen := map[[3]any]bool{}
 	per := maxParams / len(cols)
 	for start := 0; start < len(rj); start += per {
@@ -254,8 +259,8 @@ func insertRejects(ctx context.Context, q store.Querier, batchID int64, rj []Rej
 				sb.WriteString(", ")
 			}
 			n++
-			sb.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			args = append(args, batchID, r.Line, r.Field, r.Reason, r.Type, r.City, r.SourceUnit, dateText(submittedOn), reg)
+			sb.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, batchID, r.Line, r.Field, r.Reason, r.Type, r.City, r.SourceUnit, dateText(submittedOn), reg, r.Filled, r.Required)
 		}
 		if n == 0 {
 			continue
@@ -543,8 +548,8 @@ func bulletinSummaries(ctx context.Context, q store.Querier, end time.Time) ([]R
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	// one summary per rejected row (a row may have several problems)
-	rows, err = q.Query(ctx, `SELECT MIN(rtype), MIN(city), MIN(source_unit), MIN(r.submitted_on) FROM credit_rejects r JOIN credit_batches b ON b.id = r.batch_id
+	// one summary per rejected row (a row may have several problems, each stored with the row's counts)
+	rows, err = q.Query(ctx, `SELECT MIN(rtype), MIN(city), MIN(source_unit), MIN(r.submitted_on), MAX(r.filled), MAX(r.required) FROM credit_rejects r JOIN credit_batches b ON b.id = r.batch_id
 		WHERE b.kind = 'records' AND r.submitted_on < ? GROUP BY r.batch_id, r.line`, dateText(end))
 	if err != nil {
 		return nil, err
@@ -553,7 +558,7 @@ func bulletinSummaries(ctx context.Context, q store.Querier, end time.Time) ([]R
 	for rows.Next() {
 		var s RecordSummary
 		var t, sub string
-		if err := rows.Scan(&t, &s.CityCode, &s.SourceUnit, &sub); err != nil {
+		if err := rows.Scan(&t, &s.CityCode, &s.SourceUnit, &sub, &s.Filled, &s.Required); err != nil {
 			return nil, err
 		}
 		s.Type, s.SubmittedOn, s.Rejected = RecordType(t), parseDateText(sub), true
