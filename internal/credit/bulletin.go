@@ -4,10 +4,13 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"tongcheng/internal/region"
 )
@@ -172,6 +175,35 @@ func DefaultBulletinConfig() BulletinConfig {
 		DeadlineWorkdays: 7,
 		WeightTimely:     40, WeightComplete: 30, WeightAccepted: 30,
 	}
+}
+
+// BulletinTypesEnv names the environment variable that sets which record
+// types the bulletin counts, e.g. "行政许可,行政处罚,行政强制,行政确认,行政征收,
+// 行政给付,行政奖励" (names, short names or codes, separated by commas or 、).
+const BulletinTypesEnv = "TONGCHENG_CREDIT_BULLETIN_TYPES"
+
+// ParseBulletinTypes reads a list of record types for the bulletin: each a
+// name (行政处罚), short name (处罚) or code (CF), separated by commas, 、 or
+// spaces; none twice.
+func ParseBulletinTypes(s string) ([]RecordType, error) {
+	fields := strings.FieldsFunc(s, func(r rune) bool {
+		return r == ',' || r == '，' || r == '、' || r == ';' || r == '；' || unicode.IsSpace(r)
+	})
+	if len(fields) == 0 {
+		return nil, fmt.Errorf("%s 为空：请列出月通报统计的行政管理信息类别，如 行政许可,行政处罚,行政强制,行政征收,行政给付,行政检查,行政确认", BulletinTypesEnv)
+	}
+	var out []RecordType
+	for _, f := range fields {
+		t, ok := ParseRecordType(f)
+		if !ok {
+			return nil, fmt.Errorf("%s 中的“%s”不是行政管理信息类别，可用：行政许可、行政处罚、行政强制、行政征收、行政给付、行政检查、行政确认、行政奖励、行政裁决（或简称、代码 XK、CF…）", BulletinTypesEnv, f)
+		}
+		if slices.Contains(out, t) {
+			return nil, fmt.Errorf("%s 中“%s”重复，请每个类别只写一次", BulletinTypesEnv, t)
+		}
+		out = append(out, t)
+	}
+	return out, nil
 }
 
 // BulletinLine is one row of the bulletin (a city, a department, a type or

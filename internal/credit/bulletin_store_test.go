@@ -162,3 +162,40 @@ func TestBulletinStoredMonthByHand(t *testing.T) {
 		contains(t, string(csv), "2,违法事实,不能为空，请按处罚决定书填写", "2,处罚依据,不能为空，请按处罚决定书填写")
 	})
 }
+
+// TestBulletinTypesConfigured: which types the bulletin counts is set by
+// TONGCHENG_CREDIT_BULLETIN_TYPES at start; a value that cannot be read keeps
+// the default seven and says so on the bulletin, as does a month that is not
+// YYYY-MM on the page.
+func TestBulletinTypesConfigured(t *testing.T) {
+	reward := func() map[string]any {
+		r := penaltyItem("锦市监奖〔2026〕1号", "510104", unitCD, usccA, "2026-11-16")
+		r["record_type"] = "行政奖励"
+		for _, k := range []string{"violation_type", "facts", "basis", "penalty_kinds", "penalty_content", "fine_wan", "penalty_valid_until", "severity"} {
+			delete(r, k)
+		}
+		return r
+	}
+	db := storetest.Open(t, "sqlite")
+	t.Setenv(credit.BulletinTypesEnv, "许可,处罚,强制,确认,征收,给付,奖励")
+	e := newEnv(t, db)
+	if st, body := e.do("cd-credit", "POST", "/api/v1/credit/records", []any{reward(), penaltyItem("锦市监罚〔2026〕41号", "510104", unitCD, usccA, "2026-11-16")}); st != http.StatusOK || !strings.Contains(string(body), `"accepted":2`) {
+		t.Fatalf("push: %d %s", st, body)
+	}
+	var b credit.BulletinJSON
+	e.getJSON("ms-analyst", "/api/v1/credit/bulletin?month=2026-11", http.StatusOK, &b)
+	if len(b.Types) != 7 || b.Types[6] != credit.TypeReward || b.Total.Received != 2 || b.CityType["510100"][credit.TypeReward] != 1 || len(b.Warnings) != 0 {
+		t.Errorf("configured types: %v, received %d, warnings %v", b.Types, b.Total.Received, b.Warnings)
+	}
+	_, page := e.do("ms-analyst", "GET", "/credit/bulletin?month=2026-11", nil)
+	contains(t, string(page), "<th class=\"num\">行政奖励</th>")
+
+	t.Setenv(credit.BulletinTypesEnv, "许可,处罚,赔偿")
+	e2 := newEnv(t, storetest.Open(t, "sqlite"))
+	e2.getJSON("ms-analyst", "/api/v1/credit/bulletin?month=2026-11", http.StatusOK, &b)
+	if len(b.Types) != 7 || b.Types[5] != credit.TypeInspection || len(b.Warnings) != 1 || !strings.Contains(b.Warnings[0], "“赔偿”不是行政管理信息类别") || !strings.HasSuffix(b.Warnings[0], "月通报仍按默认七类统计") {
+		t.Errorf("bad configuration: types %v, warnings %q", b.Types, b.Warnings)
+	}
+	_, page = e2.do("ms-analyst", "GET", "/credit/bulletin?month=2026-13", nil)
+	contains(t, string(page), "月份“2026-13”无法识别（应写作 YYYY-MM，如 2026-11），下面是本月的通报", "2026年11月", "“赔偿”不是行政管理信息类别")
+}

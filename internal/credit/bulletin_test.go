@@ -159,3 +159,28 @@ func TestRequiredFieldCount(t *testing.T) {
 		t.Fatal(f, n)
 	}
 }
+
+func TestParseBulletinTypes(t *testing.T) {
+	got, err := ParseBulletinTypes("行政许可, 处罚、QZ，行政确认;征收 给付\tJL")
+	want := []RecordType{TypeLicence, TypePenalty, TypeCoercion, TypeConfirmation, TypeLevy, TypeBenefit, TypeReward}
+	if err != nil || strings.Join(typeNames(got), ",") != strings.Join(typeNames(want), ",") {
+		t.Fatalf("%v %v", got, err)
+	}
+	for in, msg := range map[string]string{
+		" ,、":       "TONGCHENG_CREDIT_BULLETIN_TYPES 为空：请列出月通报统计的行政管理信息类别，如 行政许可,行政处罚,行政强制,行政征收,行政给付,行政检查,行政确认",
+		"行政许可,行政赔偿": "TONGCHENG_CREDIT_BULLETIN_TYPES 中的“行政赔偿”不是行政管理信息类别，可用：行政许可、行政处罚、行政强制、行政征收、行政给付、行政检查、行政确认、行政奖励、行政裁决（或简称、代码 XK、CF…）",
+		"许可,XK":     "TONGCHENG_CREDIT_BULLETIN_TYPES 中“行政许可”重复，请每个类别只写一次",
+	} {
+		if _, err := ParseBulletinTypes(in); err == nil || err.Error() != msg {
+			t.Errorf("%q: %v", in, err)
+		}
+	}
+}
+
+func typeNames(ts []RecordType) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = string(t)
+	}
+	return out
+}

@@ -510,15 +510,26 @@ func countRejectedLines(rj []Reject) int {
 func (m *Module) bulletinFor(r *http.Request) (Bulletin, string, error) {
 	month := r.URL.Query().Get("month")
 	start, err := time.Parse("2006-01", month)
+	var notice string
 	if month == "" || err != nil {
 		t := m.today()
 		start = time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+		if month != "" {
+			notice = "月份“" + month + "”无法识别（应写作 YYYY-MM，如 2026-11），下面是本月的通报"
+		}
 	}
 	sums, err := bulletinSummaries(r.Context(), m.d.DB, start.AddDate(0, 1, 0))
 	if err != nil {
 		return Bulletin{}, "", err
 	}
-	return ComputeBulletin(m.Bulletin, start.Year(), start.Month(), sums), start.Format("2006-01"), nil
+	b := ComputeBulletin(m.Bulletin, start.Year(), start.Month(), sums)
+	if notice != "" {
+		b.Warnings = append([]string{notice}, b.Warnings...)
+	}
+	if m.configErr != "" {
+		b.Warnings = append(b.Warnings, m.configErr)
+	}
+	return b, start.Format("2006-01"), nil
 }
 
 type bulletinData struct {
