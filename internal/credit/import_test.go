@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -312,4 +314,29 @@ func TestInterruptedImport(t *testing.T) {
 			t.Errorf("%d rejects, want 1", n)
 		}
 	})
+}
+
+// TestImportFileTooLarge: `tongcheng import credit` of a 2 GB file is refused
+// by its size, with both sizes in Chinese, before it is read; nothing is stored.
+func TestImportFileTooLarge(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, "sqlite"))
+	p := filepath.Join(t.TempDir(), "big.csv")
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("统一社会信用代码,主体名称,主体类型,所属地市\n")
+	if err := f.Truncate(2 << 30); err != nil { // sparse: no disk used
+		t.Fatal(err)
+	}
+	f.Close()
+	var out bytes.Buffer
+	err = e.m.ImportFile(context.Background(), e.a.Deps, p, e.users["prov"], &out)
+	var fe *credit.FileError
+	if !errors.As(err, &fe) || fe.Code != "file_too_large" || fe.Reason != "文件大小 2.0 GB 超过上限 1.0 GB，请拆分为多个文件后分别导入" {
+		t.Fatalf("2 GB file: %v", err)
+	}
+	if n := e.count("SELECT COUNT(*) FROM credit_batches"); n != 0 {
+		t.Errorf("%d batches opened", n)
+	}
 }

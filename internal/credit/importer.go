@@ -426,6 +426,9 @@ func (im *Importer) ImportPath(ctx context.Context, path string, u *auth.User) (
 	if st.IsDir() {
 		return nil, &FileError{"file_type", filepath.Base(path) + " 是目录，请给出 CSV 或 .xlsx 文件"}
 	}
+	if st.Size() > DefaultMaxBytes { // refused before the file is read through for its hash
+		return nil, tooLarge(st.Size(), DefaultMaxBytes)
+	}
 	hash, err := hashReader(f)
 	if err != nil {
 		return nil, err
