@@ -237,6 +237,22 @@ func TestPagesOfferWhatHandlersAccept(t *testing.T) {
 		if e.count("SELECT COUNT(*) FROM credit_blacklist WHERE repaired_on <> ''") != 1 {
 			t.Error("the approve form did not repair the entry")
 		}
+		// each step audited with who did it and the opinion given
+		for _, a := range []struct {
+			id             int
+			action, user   string
+			detailContains string
+		}{
+			{repairIDs[0], "create", "cd-credit", "信用修复申请"},
+			{repairIDs[1], "update", "cd-credit", "受理审核"},
+			{repairIDs[0], "update", "cd-reviewer", "准予修复：市场监督管理严重违法失信名单|成市监失〔2026〕11号，意见：已履行义务，符合移出条件"},
+			{repairIDs[1], "update", "cd-reviewer", "不予修复：市场监督管理严重违法失信名单|成市监失〔2026〕12号，意见：未提交罚款缴纳凭证"},
+		} {
+			if n := e.count("SELECT COUNT(*) FROM audit_log WHERE module = 'credit' AND object_type = 'repair' AND object_id = ? AND action = ? AND username = ? AND detail LIKE ?",
+				fmt.Sprint(a.id), a.action, a.user, "%"+a.detailContains+"%"); n != 1 {
+				t.Errorf("audit of repair %d %s by %s (%s): %d entries", a.id, a.action, a.user, a.detailContains, n)
+			}
+		}
 
 		// 信用修复 queue: each state offered filters by it
 		_, page = rv.get("/credit/repairs")
