@@ -281,9 +281,14 @@ func TestPagesOfferWhatHandlersAccept(t *testing.T) {
 		// every link of the module's pages opens (a page of the module, its
 		// workbook or a batch's reject report)
 		seen := map[string]bool{}
-		for _, p := range []string{"/credit/", "/credit/blacklist?state=all", "/credit/repairs?state=all", "/credit/import", "/credit/bulletin?month=2026-11",
+		batch := e.count("SELECT MIN(id) FROM credit_batches")
+		for _, p := range []string{"/credit/", "/credit/?by=name&q=" + url.QueryEscape("张记小吃店"), "/credit/?by=name&q=" + url.QueryEscape("有限公司"),
+			"/credit/blacklist?state=all", "/credit/repairs?state=all", "/credit/import", "/credit/bulletin?month=2026-11",
 			"/credit/subjects/" + usccA, fmt.Sprintf("/credit/blacklist/%d", targets[0]), fmt.Sprintf("/credit/repairs/%d", repairIDs[0])} {
-			_, body := cd.get(p)
+			resp, body := cd.get(p)
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("%s: %d", p, resp.StatusCode)
+			}
 			for _, m := range hrefRe.FindAllStringSubmatch(body, -1) {
 				href := html.UnescapeString(m[1])
 				if seen[href] {
@@ -294,6 +299,19 @@ func TestPagesOfferWhatHandlersAccept(t *testing.T) {
 					t.Errorf("%s links %s: %d", p, href, resp.StatusCode)
 				}
 			}
+		}
+		// the subjects' import batch (the province's) and its reject report
+		pv := e.client("prov")
+		resp, bp := pv.get(fmt.Sprintf("/credit/batches/%d", batch))
+		if m := regexp.MustCompile(`href="(/credit/batches/\d+/rejects\.csv)"`).FindStringSubmatch(bp); resp.StatusCode != http.StatusOK || m == nil {
+			t.Errorf("batch page: %d, reject report link %v", resp.StatusCode, m)
+		} else if resp, _ := pv.get(m[1]); resp.StatusCode != http.StatusOK {
+			t.Errorf("reject report: %d", resp.StatusCode)
+		} else {
+			seen[m[1]] = true
+		}
+		if !seen["/credit/subjects/REG:510104600123456"] || !seen[fmt.Sprintf("/credit/batches/%d/rejects.csv", batch)] {
+			t.Errorf("the links followed lack the report of the 个体工商户 without a code or the reject report: %v", seen)
 		}
 		if len(seen) < 15 {
 			t.Errorf("only %d links followed: %v", len(seen), seen)
