@@ -727,7 +727,7 @@ func FieldLabel(key string) string {
 // 2024.3.5, 2024年3月5日, 20240305, optionally followed by a time; in an
 // .xlsx also an Excel serial day number (1900 date system).
 func ParseDate(s string, xlsx bool) (time.Time, error) {
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(halfWidth(s))
 	bad := errors.New("“" + clip(s) + "”不是有效日期，请按 YYYY-MM-DD 填写（如2024-03-05）")
 	if s == "" {
 		return time.Time{}, bad
@@ -764,6 +764,33 @@ func ParseDate(s string, xlsx bool) (time.Time, error) {
 	return t, nil
 }
 
+// halfWidth turns full-width ASCII (digits, letters, ．－／：typed in a
+// Chinese input method's full-width mode) and the ideographic space into
+// their half-width forms. It is for dates, amounts, codes and ID numbers,
+// where that is unambiguous, never for names (whose full-width brackets are
+// the standard form).
+func halfWidth(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			return r - 0xFEE0
+		case r == '\u3000':
+			return ' '
+		}
+		return r
+	}, s)
+}
+
 func isDigits(s string) bool {
 	if s == "" {
 		return false
@@ -780,7 +807,7 @@ func isDigits(s string) bool {
 // 双公示 unit) into 分 exactly: 1 万元 = 1,000,000 分. Thousands separators
 // are allowed; negative amounts are not.
 func ParseWanYuan(s string) (int64, error) {
-	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+	s = strings.ReplaceAll(strings.TrimSpace(halfWidth(s)), ",", "")
 	bad := errors.New("“" + clip(s) + "”不是有效金额，请填写以万元为单位的数字（如0.5表示5000元）")
 	if s == "" {
 		return 0, bad
@@ -809,7 +836,7 @@ func ParseWanYuan(s string) (int64, error) {
 // regionCode accepts a GB/T 2260 code or the Chinese name of one of the
 // reference regions (成都市, 成都, 简阳市 …).
 func regionCode(s string) string {
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(halfWidth(s))
 	if s == "" || isDigits(s) {
 		return s
 	}
@@ -933,9 +960,9 @@ func RecordFromRow(row Row, def RecordType) (Record, FieldErrors) {
 		SocialOrgNo:    row.Get(KeySocialOrgNo),
 		LegalRep:       row.Get(KeyLegalRep),
 		LegalRepIDType: row.Get(KeyLegalRepIDType),
-		LegalRepID:     row.Get(KeyLegalRepID),
+		LegalRepID:     halfWidth(row.Get(KeyLegalRepID)),
 		IDType:         row.Get(KeyIDType),
-		IDNo:           row.Get(KeyIDNo),
+		IDNo:           halfWidth(row.Get(KeyIDNo)),
 		DocName:        row.Get(KeyDocName),
 		DocNo:          row.Get(KeyDocNo),
 		Authority:      row.Get(KeyAuthority),

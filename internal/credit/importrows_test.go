@@ -270,6 +270,8 @@ func TestParseDateAndMoney(t *testing.T) {
 	for in, want := range map[string]string{
 		"2024-03-05": "2024-03-05", "2024/3/5": "2024-03-05", "2024.03.05": "2024-03-05", "2024年3月5日": "2024-03-05",
 		"20240305": "2024-03-05", "2024-03-05 10:20:00": "2024-03-05", "2024-02-29": "2024-02-29",
+		// typed in full-width mode: unambiguous, read as the same date
+		"２０２４－０３－０５": "2024-03-05", "２０２４年３月５日": "2024-03-05", "２０２４／３／５": "2024-03-05", "\u3000２０２４０３０５": "2024-03-05",
 	} {
 		got, err := ParseDate(in, false)
 		if err != nil || FormatDate(got) != want {
@@ -284,7 +286,7 @@ func TestParseDateAndMoney(t *testing.T) {
 	if got, err := ParseDate("45356", true); err != nil || FormatDate(got) != "2024-03-05" {
 		t.Errorf("serial: %v %v", got, err)
 	}
-	for in, want := range map[string]int64{"0.5": 500000, "1": 1000000, "0.000001": 1, "1,234.56": 1234560000, ".25": 250000, "3.": 3000000} {
+	for in, want := range map[string]int64{"0.5": 500000, "1": 1000000, "0.000001": 1, "1,234.56": 1234560000, ".25": 250000, "3.": 3000000, "０．５": 500000, "１，２３４．５６": 1234560000} {
 		got, err := ParseWanYuan(in)
 		if err != nil || got != want {
 			t.Errorf("%q: %d %v", in, got, err)
@@ -370,5 +372,27 @@ func TestCSVTruncated(t *testing.T) {
 		if !reflect.DeepEqual(names, tc.names) || !reflect.DeepEqual(reportLines(rep), tc.errs) || rep.Rejected != len(tc.errs) {
 			t.Errorf("%s: accepted %q, errors %q", tc.name, names, reportLines(rep))
 		}
+	}
+}
+
+// TestFullWidthRow: a row typed in a Chinese input method's full-width mode
+// has its dates, amount, region code and ID numbers read as the half-width
+// values they are; its names keep their full-width brackets.
+func TestFullWidthRow(t *testing.T) {
+	rr := open(t, []byte(penaltyHeader+"王小明（个体）,自然人,,,成武市监处罚〔2024〕12号,食品安全,经营超过保质期的食品,《食品安全法》第一百二十四条,"+
+		"罚款,罚款5000元,０．５,２０２４－０３－０５,２０２５－０３－０５,成都市武侯区市场监督管理局,91110000600037341L,成都市武侯区市场监督管理局,91110000600037341L,５１０１０７,一般\n"))
+	// the header has no 证件类型/证件号码 columns: add them as extra keys of the row
+	row, err := rr.Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	row.Values[KeyIDType], row.Values[KeyIDNo] = "身份证", "１１０１０５１９４９１２３１００２ｘ"
+	rec, es := RecordFromRow(row, TypePenalty)
+	if len(es) != 0 {
+		t.Fatal(es)
+	}
+	if FormatDate(rec.DecisionDate) != "2024-03-05" || FormatDate(rec.Penalty.ValidUntil) != "2025-03-05" || rec.Penalty.FineFen != 500000 ||
+		rec.SourceRegion != "510107" || !strings.EqualFold(rec.IDNo, "11010519491231002X") || rec.PartyName != "王小明（个体）" {
+		t.Errorf("%+v %+v", rec, rec.Penalty)
 	}
 }
