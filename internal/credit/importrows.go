@@ -171,6 +171,10 @@ func OpenRows(r io.Reader, size int64, opt ReadOptions) (*RowReader, error) {
 	c.ReuseRecord = true
 	rr.csv = c
 	header, err := c.Read()
+	// a title above the header (表名 in a row of its own, 填报单位 …) is passed over
+	for n := 0; err == nil && n < maxTitleRows && titleRow(header); n++ {
+		header, err = c.Read()
+	}
 	if err == io.EOF {
 		return nil, &FileError{"file_empty", "文件没有内容，第1行应为表头"}
 	}
@@ -181,6 +185,22 @@ func OpenRows(r io.Reader, size int64, opt ReadOptions) (*RowReader, error) {
 		return nil, err
 	}
 	return rr, nil
+}
+
+// maxTitleRows is how many rows above the header a file may have.
+const maxTitleRows = 5
+
+// titleRow tells a row above the header: at most one cell filled (a title
+// merged across the columns, a note, an empty line). A header or a data row
+// fills several.
+func titleRow(rec []string) bool {
+	filled := 0
+	for _, v := range rec {
+		if strings.TrimSpace(v) != "" {
+			filled++
+		}
+	}
+	return filled <= 1
 }
 
 // tailReader passes a stream through and remembers its last byte and
@@ -387,6 +407,10 @@ func openXLSX(r io.Reader, max int64) (*RowReader, error) {
 	}
 	rr.line = 1
 	header, err := rows.Columns(excelize.Options{RawCellValue: true})
+	for n := 0; err == nil && n < maxTitleRows && titleRow(header) && rows.Next(); n++ {
+		rr.line++
+		header, err = rows.Columns(excelize.Options{RawCellValue: true})
+	}
 	if err != nil {
 		rr.Close()
 		return nil, truncatedXLSX()

@@ -396,3 +396,34 @@ func TestFullWidthRow(t *testing.T) {
 		t.Errorf("%+v %+v", rec, rec.Penalty)
 	}
 }
+
+// TestTitleRowsAboveHeader: departments' sheets often start with a title
+// (表名 merged across the columns) and a note before the header; those rows
+// are passed over, and the rows keep their own line numbers in the report.
+func TestTitleRowsAboveHeader(t *testing.T) {
+	const data = "统一社会信用代码,企业名称,主体类型,所属地市\n91520000214434146R,中航重机股份有限公司,企业,成都市\n91350100M000100Y44,坏代码公司,企业,成都市\n"
+	csvFile := []byte("2024年3月市场主体信息报送表,,,\n填报单位：成都市市场监督管理局,,,\n\n" + data)
+	xl := makeXLSX(t, [][]any{{"2024年3月市场主体信息报送表"}, {"填报单位：成都市市场监督管理局"}, nil,
+		{"统一社会信用代码", "企业名称", "主体类型", "所属地市"}, {"91520000214434146R", "中航重机股份有限公司", "企业", "成都市"}, {"91350100M000100Y44", "坏代码公司", "企业", "成都市"}})
+	for name, b := range map[string][]byte{"csv": csvFile, "xlsx": xl} {
+		rr := open(t, b)
+		if k, err := DetectKind(rr.Keys()); err != nil || k != KindSubjects {
+			t.Fatalf("%s: %s %v (columns %q)", name, k, err, rr.Columns())
+		}
+		var lines []int
+		rep, err := ValidateRows(rr, SubjectFromRow, func(line int, s Subject) error { lines = append(lines, line); return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(lines, []int{5}) || len(rep.Errors) != 1 || rep.Errors[0].Line != 6 || rep.Errors[0].Field != "统一社会信用代码" {
+			t.Errorf("%s: accepted lines %v, errors %q", name, lines, reportLines(rep))
+		}
+		rr.Close()
+	}
+	// a file of single values has no header to find: refused as a whole
+	rr := open(t, []byte("甲\n乙\n丙\n丁\n戊\n己\n庚\n"))
+	var fe *FileError
+	if _, err := DetectKind(rr.Keys()); !errors.As(err, &fe) || fe.Code != "file_header" {
+		t.Errorf("single-column file: %v", err)
+	}
+}
