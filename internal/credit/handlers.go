@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -93,6 +94,16 @@ func (m *Module) lookup(ctx context.Context, u *auth.User, by SearchBy, q string
 	if err != nil {
 		return by, nil, err
 	}
+	if by == ByUSCC && len(res.Results) == 0 && offset == 0 {
+		// a code known only from records or the blacklist is found too
+		s, registered, err := subjectOrParty(ctx, m.d.DB, NormalizeUSCC(q))
+		switch {
+		case err == nil && !registered:
+			res.Results = []StoredSubject{*s}
+		case err != nil && !errors.Is(err, store.ErrNotFound):
+			return by, nil, err
+		}
+	}
 	err = audit.Log(ctx, m.d.DB, audit.Entry{Action: "read_sensitive", Module: "credit", ObjectType: "search", ObjectID: string(by) + ":" + q,
 		Region: u.Region, Detail: fmt.Sprintf("信用查询，第 %d 条起，结果 %d 条", res.Offset+1, len(res.Results))})
 	return by, res, err
@@ -111,7 +122,10 @@ type RecordView struct {
 
 // Report is the credit report (信用报告) of a subject.
 type Report struct {
-	Subject     StoredSubject  `json:"subject"`
+	Subject StoredSubject `json:"subject"`
+	// Registered: the subject is among the library's market subjects (false:
+	// known only from records or the blacklist, see UnregisteredNote)
+	Registered  bool           `json:"registered"`
 	Notes       []string       `json:"notes"`
 	Records     []RecordView   `json:"records"`
 	Cities      []string       `json:"cities"` // names of the cities the records come from
@@ -125,7 +139,7 @@ type Report struct {
 func (m *Module) report(r *http.Request, key string) (*Report, error) {
 	ctx := r.Context()
 	u := web.User(r)
-	s, err := getSubject(ctx, m.d.DB, key)
+	s, registered, err := subjectOrParty(ctx, m.d.DB, key)
 	if err != nil {
 		return nil, err
 	}
@@ -133,9 +147,12 @@ func (m *Module) report(r *http.Request, key string) (*Report, error) {
 		return nil, auth.ErrScope
 	}
 	today := m.today()
-	rep := &Report{Subject: *s, ByType: map[string]int{}, GeneratedOn: FormatDate(today)}
+	rep := &Report{Subject: *s, Registered: registered, ByType: map[string]int{}, GeneratedOn: FormatDate(today)}
 	if p, err := ParseUSCC(s.USCC); err == nil {
 		rep.Notes = p.Notes()
+	}
+	if !registered {
+		rep.Notes = append(rep.Notes, UnregisteredNote)
 	}
 	recs, err := subjectRecords(ctx, m.d.DB, s)
 	if err != nil {
@@ -197,7 +214,7 @@ func (m *Module) publicReport(ctx context.Context, key string) (*Report, error) 
 	if !strings.HasPrefix(key, "REG:") {
 		key = NormalizeUSCC(key)
 	}
-	s, err := getSubject(ctx, m.d.DB, key)
+	s, registered, err := subjectOrParty(ctx, m.d.DB, key)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +223,10 @@ func (m *Module) publicReport(ctx context.Context, key string) (*Report, error) 
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Subject: *s, GeneratedOn: FormatDate(today)}
+	rep := &Report{Subject: *s, Registered: registered, GeneratedOn: FormatDate(today)}
+	if !registered {
+		rep.Notes = []string{UnregisteredNote}
+	}
 	for _, rec := range recs {
 		if !rec.PublicOn(today, rec.RepairedOn) {
 			continue

@@ -469,3 +469,69 @@ func TestCreditRepair(t *testing.T) {
 		}
 	})
 }
+
+// TestReportOfUnregisteredCode: a company registered outside the four cities
+// (a 重庆 code) penalised and listed in 成都 is not among the library's
+// subjects; looked up by its code before a licence, it is still found, and
+// its report shows the penalty in its period and the listing, saying why the
+// registration details are missing. A valid code known nowhere is not found.
+func TestReportOfUnregisteredCode(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		cq := credit.MakeUSCC("91", "500103", "20000099") // 重庆市渝中区
+		p := penaltyItem("锦市监罚〔2026〕71号", "510104", unitCD, cq, "2026-10-09")
+		p["party_name"] = "重庆渝味餐饮管理有限公司"
+		if st, body := e.do("cd-credit", "POST", "/api/v1/credit/records", []any{p}); st != http.StatusOK || !strings.Contains(string(body), `"accepted":1`) {
+			t.Fatalf("push: %d %s", st, body)
+		}
+		bl := blEntry("成市监失〔2026〕71号", "510100", "2026-10-20", "")
+		bl["uscc"], bl["name"] = cq, "重庆渝味餐饮管理有限公司"
+		if st, body := e.do("cd-credit", "POST", "/api/v1/credit/blacklist", []any{bl}); st != http.StatusOK || !strings.Contains(string(body), `"accepted":1`) {
+			t.Fatalf("push blacklist: %d %s", st, body)
+		}
+		before := e.audits("read_sensitive")
+		st, body := e.do("ms-analyst", "GET", "/credit/?by=uscc&q="+strings.ToLower(cq), nil)
+		if st != http.StatusOK {
+			t.Fatalf("search: %d", st)
+		}
+		contains(t, string(body), "重庆渝味餐饮管理有限公司", `href="/credit/subjects/`+cq+`"`)
+		var rep struct {
+			Registered bool
+			Notes      []string
+			Listed     bool
+			Penalties  []json.RawMessage `json:"penalties_in_period"`
+			Subject    struct{ Name string }
+		}
+		st, body = e.do("ms-analyst", "GET", "/api/v1/credit/subjects/"+cq, nil)
+		if st != http.StatusOK {
+			t.Fatalf("report: %d %s", st, body)
+		}
+		json.Unmarshal(body, &rep)
+		if rep.Registered || !rep.Listed || len(rep.Penalties) != 1 || rep.Subject.Name != "重庆渝味餐饮管理有限公司" || len(rep.Notes) != 1 || rep.Notes[0] != credit.UnregisteredNote {
+			t.Errorf("report: %s", body)
+		}
+		_, page := e.do("ms-analyst", "GET", "/credit/subjects/"+cq, nil)
+		contains(t, string(page), credit.UnregisteredNote, "严重失信主体名单：<strong class=\"bad\">在列</strong>", "锦市监罚〔2026〕71号")
+		resp, err := http.Get(e.srv.URL + "/credit/public/" + cq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pb, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("public view: %d", resp.StatusCode)
+		}
+		contains(t, string(pb), credit.UnregisteredNote, "锦市监罚〔2026〕71号", "成市监失〔2026〕71号")
+		if n := e.audits("read_sensitive"); n != before+4 {
+			t.Errorf("%d sensitive reads audited, want 4 (search, report ×2, public view)", n-before)
+		}
+		// a valid code known nowhere
+		none := credit.MakeUSCC("91", "500103", "20000098")
+		if st, _ := e.do("ms-analyst", "GET", "/api/v1/credit/subjects/"+none, nil); st != http.StatusNotFound {
+			t.Errorf("unknown code: %d", st)
+		}
+		if _, body := e.do("ms-analyst", "GET", "/credit/?by=uscc&q="+none, nil); strings.Contains(string(body), `href="/credit/subjects/`+none) {
+			t.Error("a code known nowhere is listed")
+		}
+	})
+}

@@ -414,6 +414,39 @@ func getSubject(ctx context.Context, q store.Querier, key string) (*StoredSubjec
 	return &ss[0], nil
 }
 
+// UnregisteredNote is the note on the report of a code found only in records
+// or on the blacklist, not among the library's market subjects.
+const UnregisteredNote = "该主体不在成德眉资市场主体库中（可能在四市以外登记），以下是四市报送的该代码的记录"
+
+// subjectOrParty finds the subject of key; for a valid USCC that is not among
+// the subjects (a company registered outside the four cities, penalised or
+// listed in one of them) it returns the party as the latest record or
+// blacklist entry names it, with registered false, so that a look-up before
+// a licence does not miss its penalties. store.ErrNotFound when the code is
+// nowhere.
+func subjectOrParty(ctx context.Context, q store.Querier, key string) (s *StoredSubject, registered bool, err error) {
+	s, err = getSubject(ctx, q, key)
+	if !errors.Is(err, store.ErrNotFound) {
+		return s, err == nil, err
+	}
+	u, perr := ParseUSCC(key)
+	if perr != nil || u.NoCode() || u.Code != key {
+		return nil, false, err
+	}
+	var name, reg string
+	err = q.QueryRow(ctx, "SELECT party_name, region FROM credit_records WHERE uscc = ? ORDER BY decision_date DESC, id DESC LIMIT 1", key).Scan(&name, &reg)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = q.QueryRow(ctx, "SELECT subject_name, region FROM credit_blacklist WHERE uscc = ? ORDER BY listed_on DESC, id DESC LIMIT 1", key).Scan(&name, &reg)
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, store.ErrNotFound
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return &StoredSubject{Key: key, Region: reg, Subject: Subject{USCC: key, USCCFlags: u.Flags, Name: name, CityCode: region.CityOf(reg)}}, false, nil
+}
+
 // StoredRecord is a record as stored.
 type StoredRecord struct {
 	ID          int64     `json:"id"`
