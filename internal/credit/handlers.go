@@ -415,6 +415,9 @@ func (m *Module) apiPush(w http.ResponseWriter, r *http.Request) {
 			it.key, it.region = it.s.Key(), SubjectRegion(&it.s)
 		case KindRecords:
 			it.rec, es = RecordFromRow(row, "")
+			if len(es) == 0 {
+				es = DecisionNotFuture(&it.rec, m.today(), row.Line)
+			}
 			it.key, it.region = it.rec.Key(), it.rec.SourceRegion
 		case KindBlacklist:
 			it.b, es = BlacklistFromRow(row)

@@ -535,3 +535,40 @@ func TestReportOfUnregisteredCode(t *testing.T) {
 		}
 	})
 }
+
+// TestFutureDecisionRefused: a decision date after the day of submission (2062
+// typed for 2026) would keep the penalty out of public view and out of the
+// credit report for decades; pushed or in a file, the record is refused with
+// the reason, and the rest is stored.
+func TestFutureDecisionRefused(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		var res pushResult
+		future := penaltyItem("锦市监罚〔2026〕81号", "510104", unitCD, usccA, "2062-11-02")
+		future["penalty_valid_until"] = "2063-11-02"
+		st, body := e.do("cd-credit", "POST", "/api/v1/credit/records", []any{
+			future,
+			penaltyItem("锦市监罚〔2026〕82号", "510104", unitCD, usccA, "2026-11-20"), // today: fine
+		})
+		json.Unmarshal(body, &res)
+		if st != http.StatusOK || res.Accepted != 1 || len(res.Items) != 2 || res.Items[0].OK || len(res.Items[0].Errors) != 1 ||
+			res.Items[0].Errors[0].Field != "处罚决定日期" || res.Items[0].Errors[0].Reason != "“2062-11-02”晚于报送日期 2026-11-20，决定日期不能在将来，请核对年份" {
+			t.Errorf("push: %d %s", st, body)
+		}
+		file := []byte(strings.Join([]string{
+			"行政相对人名称,行政相对人类别,统一社会信用代码,法定代表人,行政处罚决定书文号,违法行为类型,违法事实,处罚依据,处罚类别,处罚内容,罚款金额(万元),处罚决定日期,处罚有效期,处罚机关,处罚机关统一社会信用代码,数据来源单位,数据来源单位统一社会信用代码,数据来源地区,失信等级",
+			"成都蜀锦食品有限公司,法人及非法人组织," + usccA + ",王伟,锦市监罚〔2026〕83号,食品安全,经营超过保质期的食品,食品安全法第一百二十四条,罚款,罚款5000元,0.5,2062-11-03,2063-11-03,锦江区市场监督管理局," + unitCD + ",锦江区市场监督管理局," + unitCD + ",510104,一般",
+			"成都蜀锦食品有限公司,法人及非法人组织," + usccA + ",王伟,锦市监罚〔2026〕84号,食品安全,经营超过保质期的食品,食品安全法第一百二十四条,罚款,罚款5000元,0.5,2026-11-03,2027-11-03,锦江区市场监督管理局," + unitCD + ",锦江区市场监督管理局," + unitCD + ",510104,一般",
+		}, "\n") + "\n")
+		out, err := e.importFile("cd-credit", "p.csv", file)
+		if err != nil || !strings.Contains(out, "保存 1 行，拒收 1 行") || !strings.Contains(out, "第2行 处罚决定日期：“2062-11-03”晚于报送日期 2026-11-20，决定日期不能在将来，请核对年份") {
+			t.Errorf("import: %v %s", err, out)
+		}
+		if n := e.count("SELECT COUNT(*) FROM credit_records WHERE decision_date > '2026-11-20'"); n != 0 {
+			t.Errorf("%d records dated in the future stored", n)
+		}
+		if n := e.count("SELECT COUNT(*) FROM credit_records"); n != 2 {
+			t.Errorf("%d records stored, want 2", n)
+		}
+	})
+}

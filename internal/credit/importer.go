@@ -161,7 +161,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, size int64, name, h
 	w := &partWriter{im: im, res: res, kind: kind, name: name, today: today, u: u}
 	go func() {
 		defer close(parts)
-		w.readErr = readParts(rctx, rr, kind, u, n, parts, &res.Errors)
+		w.readErr = readParts(rctx, rr, kind, u, today, n, parts, &res.Errors)
 	}()
 	if res.Bulk {
 		err = w.bulk(ctx, parts)
@@ -190,7 +190,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, size int64, name, h
 // region, and sends the valid values and the problems to out in parts of n
 // stored rows; every problem is also appended to errs. It ends at the end of
 // the file, on a file error or when ctx ends.
-func readParts(ctx context.Context, rr *RowReader, kind string, u *auth.User, n int, out chan<- *part, errs *[]Reject) error {
+func readParts(ctx context.Context, rr *RowReader, kind string, u *auth.User, today time.Time, n int, out chan<- *part, errs *[]Reject) error {
 	defRT := defaultRecordType(rr.Keys())
 	p := &part{}
 	var rows, accepted, rejected int
@@ -252,6 +252,9 @@ func readParts(ctx context.Context, rr *RowReader, kind string, u *auth.User, n 
 			p.subjects = append(p.subjects, s)
 		case KindRecords:
 			rec, es := RecordFromRow(row, defRT)
+			if len(es) == 0 {
+				es = DecisionNotFuture(&rec, today, row.Line)
+			}
 			if len(es) == 0 && !u.CanWrite(rec.SourceRegion) {
 				es = scopeErr(row.Line, "数据来源地区", rec.SourceRegion)
 			}
