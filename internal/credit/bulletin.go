@@ -241,6 +241,9 @@ type Bulletin struct {
 	// CityType[city][type] is the number received this month.
 	CityType map[string]map[RecordType]int `json:"city_type"`
 	Warnings []string                      `json:"warnings"`
+	// DeadlineWorkdays and ScoreRule are the configuration the figures rest on.
+	DeadlineWorkdays int    `json:"deadline_workdays"`
+	ScoreRule        string `json:"score_rule"` // e.g. 40×及时率 + 30×完整率 + 30×（1−拒收率）
 }
 
 // ComputeBulletin computes the bulletin of year/month over the summaries
@@ -257,7 +260,9 @@ func ComputeBulletin(cfg BulletinConfig, year int, month time.Month, recs []Reco
 	for _, t := range cfg.Types {
 		counted[t] = true
 	}
-	b := Bulletin{Year: year, Month: month, Types: append([]RecordType(nil), cfg.Types...), CityType: map[string]map[RecordType]int{}}
+	b := Bulletin{Year: year, Month: month, Types: append([]RecordType(nil), cfg.Types...), CityType: map[string]map[RecordType]int{},
+		DeadlineWorkdays: cfg.DeadlineWorkdays,
+		ScoreRule:        fmt.Sprintf("%g×及时率 + %g×完整率 + %g×（1−拒收率）", cfg.WeightTimely, cfg.WeightComplete, cfg.WeightAccepted)}
 	if !cal.Covers(year) {
 		b.Warnings = append(b.Warnings, fmt.Sprintf("节假日表不含%d年，及时率只按周末计算工作日", year))
 	}

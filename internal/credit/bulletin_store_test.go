@@ -1,12 +1,15 @@
 package credit_test
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"tongcheng/internal/credit"
 	"tongcheng/internal/store"
@@ -152,6 +155,24 @@ func TestBulletinStoredMonthByHand(t *testing.T) {
 		check(b.ByType[1], want{"行政处罚", 5, 4, 1, 7, 2, 3, 2.0 / 4, 1.0 / 5, 73.0 / 75, 1.0 / 3, score(2.0/4, 73.0/75, 1.0/5), true, 0})
 		if ct := b.CityType; ct["510100"][credit.TypePenalty] != 2 || ct["510100"][credit.TypeLicence] != 1 || ct["510600"][credit.TypePenalty] != 2 || ct["510600"][credit.TypeReward] != 0 {
 			t.Errorf("city × type: %v", ct)
+		}
+		_, page := e.do("ms-analyst", "GET", "/credit/bulletin?month=2026-10", nil)
+		contains(t, string(page), "统计类别：行政许可、行政处罚、行政强制、行政征收、行政给付、行政检查、行政确认。及时：决定之日起 7 个工作日内报送")
+		// the workbook: city by type, and what the figures rest on
+		_, x := e.do("ms-analyst", "GET", "/credit/bulletin.xlsx?month=2026-10", nil)
+		f, err := excelize.OpenReader(bytes.NewReader(x))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ct, _ := f.GetRows("地市分类别")
+		if len(ct) != 6 || strings.Join(ct[1], ",") != "地市,行政许可,行政处罚,行政强制,行政征收,行政给付,行政检查,行政确认" ||
+			strings.Join(ct[2], ",") != "德阳市,0,2,0,0,0,0,0" || strings.Join(ct[3], ",") != "成都市,1,2,0,0,0,0,0" {
+			t.Errorf("地市分类别 sheet: %q", ct)
+		}
+		notes, _ := f.GetRows("说明")
+		if len(notes) != 5 || notes[1][0] != "统计类别：行政许可、行政处罚、行政强制、行政征收、行政给付、行政检查、行政确认" ||
+			!strings.HasPrefix(notes[2][0], "及时率：决定之日起7个工作日内") || notes[4][0] != "得分：40×及时率 + 30×完整率 + 30×（1−拒收率），按得分排名" {
+			t.Errorf("说明 sheet: %q", notes)
 		}
 		// the refused push is a batch of its own with its reject report
 		var id int

@@ -668,11 +668,59 @@ func BulletinWorkbook(b Bulletin) ([]byte, error) {
 			}
 		}
 	}
+	// 地市分类别: records received this month, city by type (the page's table)
+	const ct = "地市分类别"
+	if _, err := f.NewSheet(ct); err != nil {
+		return nil, err
+	}
+	if err := f.SetCellValue(ct, "A1", fmt.Sprintf("成德眉资信用信息归集月通报 %d年%d月 · 各市分类别报送数", b.Year, int(b.Month))); err != nil {
+		return nil, err
+	}
+	head := []any{"地市"}
+	for _, t := range b.Types {
+		head = append(head, string(t))
+	}
+	if err := f.SetSheetRow(ct, "A2", &head); err != nil {
+		return nil, err
+	}
+	for j, c := range b.Cities {
+		row := []any{c.Name}
+		for _, t := range b.Types {
+			row = append(row, b.CityType[c.Key][t])
+		}
+		if err := f.SetSheetRow(ct, "A"+strconv.Itoa(j+3), &row); err != nil {
+			return nil, err
+		}
+	}
+	// 说明: what the figures rest on, and any warning
+	const notes = "说明"
+	if _, err := f.NewSheet(notes); err != nil {
+		return nil, err
+	}
+	lines := append([]string{
+		fmt.Sprintf("成德眉资信用信息归集月通报 %d年%d月", b.Year, int(b.Month)),
+		"统计类别：" + joinRecordTypes(b.Types),
+		fmt.Sprintf("及时率：决定之日起%d个工作日内报送的记录所占比例（工作日按国务院办公厅当年节假日安排通知）", b.DeadlineWorkdays),
+		"拒收率：拒收行占报送行（入库与拒收之和）的比例；完整率：报送行已填的双公示必填字段占应填字段的比例",
+		"得分：" + b.ScoreRule + "，按得分排名"}, b.Warnings...)
+	for i, l := range lines {
+		if err := f.SetCellValue(notes, "A"+strconv.Itoa(i+1), l); err != nil {
+			return nil, err
+		}
+	}
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+func joinRecordTypes(ts []RecordType) string {
+	parts := make([]string, len(ts))
+	for i, t := range ts {
+		parts[i] = string(t)
+	}
+	return strings.Join(parts, "、")
 }
 
 func pctText(x float64) string { return fmt.Sprintf("%.1f%%", x*100) }
