@@ -65,13 +65,20 @@ func (m *Module) searchPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		data.By = string(by)
-		data.SearchResult, data.Results, data.Notice = res, res.Results, searchNotice(res)
+		data.SearchResult, data.Results, data.Notice = res, res.Results, searchNotice(by, data.Q, res)
 	}
 	m.d.Web.Render(w, r, http.StatusOK, "credit/search.html", "信用查询", data)
 }
 
-// searchNotice is what the look-up says under its results, if anything.
-func searchNotice(res *SearchResult) string {
+// searchNotice is what the look-up says under its results, if anything: for
+// a code that finds nothing, what is wrong with it.
+func searchNotice(by SearchBy, q string, res *SearchResult) string {
+	if by == ByUSCC && len(res.Results) == 0 && !strings.HasPrefix(q, "REG:") {
+		if _, err := ParseUSCC(q); err != nil {
+			return "“" + q + "”不是有效的统一社会信用代码：" + err.Error()
+		}
+		return "四市的市场主体、行政管理信息和严重失信主体名单中都没有代码为 " + NormalizeUSCC(q) + " 的主体"
+	}
 	switch {
 	case res.Partial:
 		return ShortQueryNotice

@@ -530,9 +530,13 @@ func TestReportOfUnregisteredCode(t *testing.T) {
 		if st, _ := e.do("ms-analyst", "GET", "/api/v1/credit/subjects/"+none, nil); st != http.StatusNotFound {
 			t.Errorf("unknown code: %d", st)
 		}
-		if _, body := e.do("ms-analyst", "GET", "/credit/?by=uscc&q="+none, nil); strings.Contains(string(body), `href="/credit/subjects/`+none) {
-			t.Error("a code known nowhere is listed")
+		if _, body := e.do("ms-analyst", "GET", "/credit/?by=uscc&q="+none, nil); strings.Contains(string(body), `href="/credit/subjects/`+none) ||
+			!strings.Contains(string(body), "四市的市场主体、行政管理信息和严重失信主体名单中都没有代码为 "+none+" 的主体") {
+			t.Error("a code known nowhere is listed, or not said to be unknown")
 		}
+		// a mistyped code says what is wrong with it
+		_, body = e.do("ms-analyst", "GET", "/credit/?by=uscc&q="+wrongCheck(cq), nil)
+		contains(t, string(body), "不是有效的统一社会信用代码：第18位校验码应为")
 	})
 }
 
