@@ -143,6 +143,7 @@ type RecordSummary struct {
 	Type         RecordType
 	CityCode     string    // city of the data-source unit (GB/T 2260, city level)
 	SourceUnit   string    // 数据来源单位
+	SourceUnitID string    // its 统一社会信用代码 ("" when not known): the department's identity
 	DecisionDate time.Time // 决定日期 (zero if it could not be read)
 	SubmittedOn  time.Time // day the library received it (报送日期)
 	Rejected     bool      // refused by validation
@@ -209,7 +210,7 @@ func ParseBulletinTypes(s string) ([]RecordType, error) {
 // BulletinLine is one row of the bulletin (a city, a department, a type or
 // the total) for the month.
 type BulletinLine struct {
-	Key           string  `json:"key"`       // city code, "city|department", type, or "total"
+	Key           string  `json:"key"`       // city code, "city|department" (the unit's USCC, or its name without one), type, or "total"
 	Name          string  `json:"name"`      // Chinese label
 	CityCode      string  `json:"city_code"` // for city and department lines
 	Submitted     int     `json:"submitted"` // rows submitted this month (accepted + rejected)
@@ -275,6 +276,7 @@ func ComputeBulletin(cfg BulletinConfig, year int, month time.Month, recs []Reco
 		b.CityType[c.Code] = map[RecordType]int{}
 	}
 	depts := map[string]*BulletinLine{}
+	deptNamed := map[string]time.Time{} // the submission day of each department's name
 	types := map[RecordType]*BulletinLine{}
 	for _, t := range cfg.Types {
 		types[t] = &BulletinLine{Key: string(t), Name: string(t)}
@@ -293,11 +295,19 @@ func ComputeBulletin(cfg BulletinConfig, year int, month time.Month, recs []Reco
 		if city == nil {
 			unknownCity++
 		}
+		// a department is its unit's code (names are written in several ways),
+		// by name only where no code is known; it is named as last submitted
 		dk := r.CityCode + "|" + r.SourceUnit
+		if r.SourceUnitID != "" {
+			dk = r.CityCode + "|" + r.SourceUnitID
+		}
 		dept := depts[dk]
 		if dept == nil {
 			dept = &BulletinLine{Key: dk, Name: r.SourceUnit, CityCode: r.CityCode}
 			depts[dk] = dept
+			deptNamed[dk] = sub
+		} else if r.SourceUnit != "" && !sub.Before(deptNamed[dk]) {
+			dept.Name, deptNamed[dk] = r.SourceUnit, sub
 		}
 		lines := [4]*BulletinLine{&b.Total, city, dept, types[r.Type]}
 		inMonth := !sub.Before(start)

@@ -64,14 +64,19 @@ func TestBulletinStoredMonthByHand(t *testing.T) {
 			p["authority"], p["source_unit"] = "旌阳区市场监督管理局", "旌阳区市场监督管理局"
 			return p
 		}
-		// September: S1 成都, S2 and S3 德阳
+		// September: S1 成都, S2 and S3 德阳. S1 and R1 name their unit 成都市锦江区市场监督管理局,
+		// the later ones 锦江区市场监督管理局: one department by its code, named as last sent
+		variant := func(p map[string]any) map[string]any {
+			p["source_unit"] = "成都市锦江区市场监督管理局"
+			return p
+		}
 		on("2026-09-15")
-		push("cd-credit", sj("锦市监罚〔2026〕101号", "2026-09-14"))
+		push("cd-credit", variant(sj("锦市监罚〔2026〕101号", "2026-09-14")))
 		on("2026-09-16")
 		push("dy-credit", dy("旌市监罚〔2026〕102号", "2026-09-14"), dy("旌市监罚〔2026〕103号", "2026-09-15"))
 		// October
 		on("2026-10-14") // R1 decided Tue 09-29: working days 09-30, 10-08, 10-09, 10-10 (Sat, worked), 10-12, 10-13, 10-14 → on the 7th, timely
-		push("cd-credit", sj("锦市监罚〔2026〕111号", "2026-09-29"))
+		push("cd-credit", variant(sj("锦市监罚〔2026〕111号", "2026-09-29")))
 		on("2026-10-16") // R4 decided 10-15, next day: timely; R6 a 行政奖励, not one of the seven
 		reward := dy("旌市监奖〔2026〕1号", "2026-10-15")
 		reward["record_type"] = "行政奖励"
@@ -150,6 +155,9 @@ func TestBulletinStoredMonthByHand(t *testing.T) {
 		check(b.Departments[0], want{"锦江区行政审批局", 2, 1, 1, 1, 1, 0, 1, 1.0 / 2, 20.0 / 22, 0, score(1, 20.0/22, 1.0/2), false, 1})
 		check(b.Departments[1], want{"旌阳区市场监督管理局", 2, 2, 0, 4, 1, 2, 1.0 / 2, 0, 1, 0, 80, true, 2})
 		check(b.Departments[2], want{"锦江区市场监督管理局", 3, 2, 1, 3, 1, 1, 1.0 / 2, 1.0 / 3, 43.0 / 45, 1, score(1.0/2, 43.0/45, 1.0/3), true, 3})
+		if b.Departments[2].Key != "510100|"+unitCD || b.Departments[0].Key != "510100|"+unitSP {
+			t.Errorf("departments are keyed %q, %q, want their units' codes", b.Departments[2].Key, b.Departments[0].Key)
+		}
 		// types, in the configured order: 行政许可 R3, X2; 行政处罚 R1, R2, R4, R5, X1
 		check(b.ByType[0], want{"行政许可", 2, 1, 1, 1, 1, 0, 1, 1.0 / 2, 20.0 / 22, 0, score(1, 20.0/22, 1.0/2), false, 0})
 		check(b.ByType[1], want{"行政处罚", 5, 4, 1, 7, 2, 3, 2.0 / 4, 1.0 / 5, 73.0 / 75, 1.0 / 3, score(2.0/4, 73.0/75, 1.0/5), true, 0})

@@ -491,10 +491,10 @@ func (m *Module) apiPush(w http.ResponseWriter, r *http.Request) {
 // (1-based), with what the bulletin needs of a refused record: its type,
 // city, source unit and required fields filled.
 func pushRejects(kind string, line int, es FieldErrors, rec *Record, u *auth.User) []Reject {
-	var rt, city, unit string
+	var rt, city, unit, unitID string
 	var filled, required int
 	if kind == KindRecords {
-		rt, unit = string(rec.Type), rec.SourceUnit
+		rt, unit, unitID = string(rec.Type), rec.SourceUnit, validUnitID(rec.SourceUnitID)
 		city = cityOf(rec.SourceRegion)
 		filled, required = RequiredFieldCount(rec)
 	}
@@ -503,7 +503,7 @@ func pushRejects(kind string, line int, es FieldErrors, rec *Record, u *auth.Use
 	}
 	out := make([]Reject, len(es))
 	for i, e := range es {
-		out[i] = Reject{Line: line, Field: e.Field, Reason: e.Reason, Type: rt, City: city, SourceUnit: unit, Filled: filled, Required: required}
+		out[i] = Reject{Line: line, Field: e.Field, Reason: e.Reason, Type: rt, City: city, SourceUnit: unit, SourceUnitID: unitID, Filled: filled, Required: required}
 	}
 	return out
 }

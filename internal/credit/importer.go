@@ -207,11 +207,13 @@ func readParts(ctx context.Context, rr *RowReader, kind string, u *auth.User, to
 	reject := func(es FieldErrors, rt, city, unit string, rec *Record) {
 		rejected++
 		var filled, required int
+		var unitID string
 		if rec != nil {
 			filled, required = RequiredFieldCount(rec)
+			unitID = validUnitID(rec.SourceUnitID)
 		}
 		for _, e := range es {
-			rj := Reject{Line: e.Line, Field: e.Field, Reason: e.Reason, Type: rt, City: city, SourceUnit: unit, Filled: filled, Required: required}
+			rj := Reject{Line: e.Line, Field: e.Field, Reason: e.Reason, Type: rt, City: city, SourceUnit: unit, SourceUnitID: unitID, Filled: filled, Required: required}
 			p.rejects = append(p.rejects, rj)
 			*errs = append(*errs, rj)
 		}

@@ -460,6 +460,16 @@ func DecisionNotFuture(r *Record, today time.Time, line int) FieldErrors {
 		Reason: "“" + FormatDate(r.DecisionDate) + "”晚于报送日期 " + FormatDate(today) + "，决定日期不能在将来，请核对年份"}}
 }
 
+// validUnitID is a unit's code normalised when it is a valid USCC (not the
+// 17个0加X placeholder), else "".
+func validUnitID(code string) string {
+	u, err := ParseUSCC(code)
+	if err != nil || u.NoCode() {
+		return ""
+	}
+	return u.Code
+}
+
 func checkOrgID(es *FieldErrors, field string, v *string, required bool) {
 	if strings.TrimSpace(*v) == "" {
 		if required {

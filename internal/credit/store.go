@@ -154,9 +154,9 @@ func upsertSubjects(ctx context.Context, q store.Querier, ss []Subject, lines []
 	return upsertMany(ctx, q, "credit_subjects", subjectCols, "skey", upd, subjectCmp, rows)
 }
 
-var recordCols = []string{"rtype", "doc_no", "party_name", "party_category", "uscc", "reg_no", "id_no", "decision_date", "authority", "source_unit", "region", "city",
+var recordCols = []string{"rtype", "doc_no", "party_name", "party_category", "uscc", "reg_no", "id_no", "decision_date", "authority", "source_unit", "source_unit_id", "region", "city",
 	"severity", "violation_type", "fine_fen", "public_end", "filled", "required", "body_json", "submitted_on", "batch_id", "batch_line", "created_at", "updated_at"}
-var recordCmp = []string{"party_name", "party_category", "uscc", "reg_no", "id_no", "decision_date", "authority", "source_unit", "region", "city",
+var recordCmp = []string{"party_name", "party_category", "uscc", "reg_no", "id_no", "decision_date", "authority", "source_unit", "source_unit_id", "region", "city",
 	"severity", "violation_type", "fine_fen", "public_end", "filled", "required", "body_json"}
 
 // upsertRecords stores records by natural key (type + document number);
@@ -179,7 +179,7 @@ func upsertRecords(ctx context.Context, q store.Querier, rs []Record, lines []in
 			vt, fine = r.Penalty.ViolationType, r.Penalty.FineFen
 		}
 		row := []any{string(r.Type), r.DocNo, r.PartyName, string(r.PartyCategory), r.USCC, r.RegNo, strings.ToUpper(strings.TrimSpace(r.IDNo)), dateText(r.DecisionDate),
-			r.Authority, r.SourceUnit, r.SourceRegion, region.CityOf(r.SourceRegion), string(r.Severity), vt, fine, dateText(r.PublicEnd(time.Time{})),
+			r.Authority, r.SourceUnit, r.SourceUnitID, r.SourceRegion, region.CityOf(r.SourceRegion), string(r.Severity), vt, fine, dateText(r.PublicEnd(time.Time{})),
 			filled, required, string(body), dateText(submittedOn), batchID, lineOf(lines, i), ts, ts}
 		if j, ok := idx[r.Key()]; ok {
 			rows[j] = row
@@ -230,6 +230,9 @@ type Reject struct {
 	Type       string `json:"type,omitempty"`
 	City       string `json:"city,omitempty"`
 	SourceUnit string `json:"source_unit,omitempty"`
+	// SourceUnitID is the data-source unit's USCC as the row gives it (the
+	// bulletin's department), when it is a valid code.
+	SourceUnitID string `json:"-"`
 	// Filled and Required: the 双公示 required fields of a rejected record
 	// row that it fills, and how many its type has (RequiredFieldCount), for
 	// the bulletin's completeness; 0 for other rows.
@@ -240,7 +243,7 @@ type Reject struct {
 // insertRejects stores rejected rows of a batch; a row stored before (a re-run
 // of the same file) is left as it is.
 func insertRejects(ctx context.Context, q store.Querier, batchID int64, rj []Reject, submittedOn time.Time, reg string) error {
-	cols := []string{"batch_id", "line", "field", "reason", "rtype", "city", "source_unit", "submitted_on", "region", "filled", "required"}
+	cols := []string{"batch_id", "line", "field", "reason", "rtype", "city", "source_unit", "submitted_on", "region", "filled", "required", "source_unit_id"}
 	seen := map[[3]any]bool{}
 	per := maxParams / len(cols)
 	for start := 0; start < len(rj); start += per {
@@ -259,8 +262,8 @@ func insertRejects(ctx context.Context, q store.Querier, batchID int64, rj []Rej
 				sb.WriteString(", ")
 			}
 			n++
-			sb.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			args = append(args, batchID, r.Line, r.Field, r.Reason, r.Type, r.City, r.SourceUnit, dateText(submittedOn), reg, r.Filled, r.Required)
+			sb.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, batchID, r.Line, r.Field, r.Reason, r.Type, r.City, r.SourceUnit, dateText(submittedOn), reg, r.Filled, r.Required, r.SourceUnitID)
 		}
 		if n == 0 {
 			continue
@@ -562,7 +565,7 @@ func priorPenalties(ctx context.Context, q store.Querier, subjectID, kind string
 // bulletinSummaries reads what the bulletin needs of every submission up to end
 // (exclusive): accepted records and rejected record rows.
 func bulletinSummaries(ctx context.Context, q store.Querier, end time.Time) ([]RecordSummary, error) {
-	rows, err := q.Query(ctx, "SELECT rtype, city, source_unit, decision_date, submitted_on, filled, required FROM credit_records WHERE submitted_on < ?", dateText(end))
+	rows, err := q.Query(ctx, "SELECT rtype, city, source_unit, source_unit_id, decision_date, submitted_on, filled, required FROM credit_records WHERE submitted_on < ?", dateText(end))
 	if err != nil {
 		return nil, err
 	}
@@ -570,7 +573,7 @@ func bulletinSummaries(ctx context.Context, q store.Querier, end time.Time) ([]R
 	for rows.Next() {
 		var s RecordSummary
 		var t, dd, sub string
-		if err := rows.Scan(&t, &s.CityCode, &s.SourceUnit, &dd, &sub, &s.Filled, &s.Required); err != nil {
+		if err := rows.Scan(&t, &s.CityCode, &s.SourceUnit, &s.SourceUnitID, &dd, &sub, &s.Filled, &s.Required); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -582,7 +585,7 @@ func bulletinSummaries(ctx context.Context, q store.Querier, end time.Time) ([]R
 		return nil, err
 	}
 	// one summary per rejected row (a row may have several problems, each stored with the row's counts)
-	rows, err = q.Query(ctx, `SELECT MIN(rtype), MIN(city), MIN(source_unit), MIN(r.submitted_on), MAX(r.filled), MAX(r.required) FROM credit_rejects r JOIN credit_batches b ON b.id = r.batch_id
+	rows, err = q.Query(ctx, `SELECT MIN(rtype), MIN(city), MIN(source_unit), MIN(r.source_unit_id), MIN(r.submitted_on), MAX(r.filled), MAX(r.required) FROM credit_rejects r JOIN credit_batches b ON b.id = r.batch_id
 		WHERE b.kind = 'records' AND r.submitted_on < ? GROUP BY r.batch_id, r.line`, dateText(end))
 	if err != nil {
 		return nil, err
@@ -591,7 +594,7 @@ func bulletinSummaries(ctx context.Context, q store.Querier, end time.Time) ([]R
 	for rows.Next() {
 		var s RecordSummary
 		var t, sub string
-		if err := rows.Scan(&t, &s.CityCode, &s.SourceUnit, &sub, &s.Filled, &s.Required); err != nil {
+		if err := rows.Scan(&t, &s.CityCode, &s.SourceUnit, &s.SourceUnitID, &sub, &s.Filled, &s.Required); err != nil {
 			return nil, err
 		}
 		s.Type, s.SubmittedOn, s.Rejected = RecordType(t), parseDateText(sub), true
