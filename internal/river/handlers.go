@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -112,8 +113,13 @@ type reportData struct {
 	Reaches    []Reach
 	Categories []Category
 	Sources    []Source
+	Severities []Severity
 	Error      string
-	In         ReportInput
+	// In is what was sent, shown again with a refusal so that nothing chosen is lost
+	// (a source or severity reset to the first choice would be stored on the next try);
+	// Lat and Lon are the coordinates as typed.
+	In       ReportInput
+	Lat, Lon string
 }
 
 func (m *Module) reportPage(w http.ResponseWriter, r *http.Request) {
@@ -131,7 +137,8 @@ func (m *Module) renderReport(w http.ResponseWriter, r *http.Request, status int
 		m.d.Web.Fail(w, r, err)
 		return
 	}
-	m.d.Web.Render(w, r, status, "river/report.html", "上报问题", reportData{Reaches: reaches, Categories: Categories, Sources: Sources, Error: msg, In: in})
+	m.d.Web.Render(w, r, status, "river/report.html", "上报问题", reportData{Reaches: reaches, Categories: Categories, Sources: Sources,
+		Severities: patrolSeverities, Error: msg, In: in, Lat: strings.TrimSpace(r.FormValue("lat")), Lon: strings.TrimSpace(r.FormValue("lon"))})
 }
 
 func formFloat(r *http.Request, k string) float64 {
@@ -139,13 +146,38 @@ func formFloat(r *http.Request, k string) float64 {
 	return v
 }
 
+// formCoords reads the 纬度 and 经度 of a form, empty for none; one that is not a number
+// is refused with its field named rather than taken as no location.
+func formCoords(r *http.Request) (lat, lon float64, err error) {
+	for _, f := range []struct {
+		key, name string
+		v         *float64
+	}{{"lat", "纬度", &lat}, {"lon", "经度", &lon}} {
+		s := strings.TrimSpace(r.FormValue(f.key))
+		if s == "" {
+			continue
+		}
+		v, e := strconv.ParseFloat(s, 64)
+		if e != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return 0, 0, &auth.FieldError{Field: f.key, Message: fmt.Sprintf("%s“%s”不是数字，请填写十进制度数（如 30.6570），不知道可不填", f.name, s)}
+		}
+		*f.v = v
+	}
+	return lat, lon, nil
+}
+
 func (m *Module) reportForm(w http.ResponseWriter, r *http.Request) {
 	u := web.User(r)
 	reach, _ := strconv.ParseInt(r.FormValue("reach_id"), 10, 64)
 	in := ReportInput{ReachID: reach, Source: r.FormValue("source"), Category: r.FormValue("category"), Severity: r.FormValue("severity"),
-		Description: r.FormValue("description"), Lat: formFloat(r, "lat"), Lon: formFloat(r, "lon")}
+		Description: r.FormValue("description")}
 	if !u.HasAny("river", auth.Chief, auth.RiverOffice, auth.Admin) {
 		m.d.Web.Forbidden(w, r, "上报河湖问题")
+		return
+	}
+	var err error
+	if in.Lat, in.Lon, err = formCoords(r); err != nil {
+		m.renderReport(w, r, http.StatusBadRequest, in, web.Classify(err).Message)
 		return
 	}
 	ups, err := photosFromForm(r, "photos")

@@ -66,9 +66,14 @@ func (m *Module) takePublicReport(r *http.Request, api bool) (in ReportInput, p 
 		}
 		in.Category, in.Description, in.Phone, in.Lat, in.Lon = j.Category, j.Description, j.Phone, j.Lat, j.Lon
 	} else {
-		in.Category, in.Description, in.Phone, in.Lat, in.Lon = r.FormValue("category"), r.FormValue("description"), r.FormValue("phone"), formFloat(r, "lat"), formFloat(r, "lon")
+		in.Category, in.Description, in.Phone = r.FormValue("category"), r.FormValue("description"), r.FormValue("phone")
+		var cerr error
+		in.Lat, in.Lon, cerr = formCoords(r)
 		if !ok {
 			return in, nil, err
+		}
+		if cerr != nil {
+			return in, nil, cerr
 		}
 		if in.uploads, err = photosUpTo(r, "photos", MaxPublicPhotos); err != nil {
 			return in, nil, err
