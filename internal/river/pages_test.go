@@ -322,6 +322,56 @@ func TestPagesOfferWhatHandlersAccept(t *testing.T) {
 				}
 			}
 		}
+		// the 一河一档 forms: each outfall kind and status, each measure task and region
+		_, body = off.Get("/river/outfalls/new?river=jinjiang")
+		kinds, statuses, oregions, oreaches := apptest.Offered(body, "kind"), apptest.Offered(body, "status"), apptest.Offered(body, "region"), apptest.Offered(body, "reach_id")
+		if len(kinds) < 3 || len(statuses) < 2 || len(oregions) < 2 || len(oreaches) < 2 || oreaches[0] != "0" {
+			t.Fatalf("outfall form offers kinds %q statuses %q regions %q reaches %q", kinds, statuses, oregions, oreaches)
+		}
+		n := 0
+		outfall := func(field, value string) {
+			t.Helper()
+			n++
+			v := url.Values{"csrf": {off.CSRF}, "river_id": {"jinjiang"}, "code": {fmt.Sprintf("PW-T-%d", n)}, "name": {"表单排口"}, "kind": {kinds[0]},
+				"status": {statuses[0]}, "region": {oregions[0]}, "reach_id": {oreaches[0]}}
+			v.Set(field, value)
+			resp, body := off.PostForm("/river/outfalls", v)
+			if resp.StatusCode != 200 || e.count("SELECT COUNT(*) FROM river_outfalls WHERE code = ?", fmt.Sprintf("PW-T-%d", n)) != 1 {
+				t.Fatalf("outfall with %s=%s offered by the form: %d %.300s", field, value, resp.StatusCode, body)
+			}
+		}
+		for _, k := range kinds {
+			outfall("kind", k)
+		}
+		for _, st := range statuses {
+			outfall("status", st)
+		}
+		for _, r := range oregions {
+			outfall("region", r)
+		}
+		for _, r := range oreaches {
+			outfall("reach_id", r)
+		}
+		_, body = off.Get("/river/measures/new?river=jinjiang")
+		tasks, mregions := apptest.Offered(body, "task"), apptest.Offered(body, "region")
+		if len(tasks) != 6 || len(mregions) < 2 {
+			t.Fatalf("measure form offers tasks %q regions %q", tasks, mregions)
+		}
+		measure := func(task, reg string) {
+			t.Helper()
+			resp, body := off.PostForm("/river/measures", url.Values{"csrf": {off.CSRF}, "river_id": {"jinjiang"}, "region": {reg}, "task": {task},
+				"measure": {"措施 " + task + reg}, "target": {"达标"}, "unit": {"水务局"}, "deadline": {"2027-06-30"}, "progress": {"0"}})
+			if resp.StatusCode != 200 || e.count("SELECT COUNT(*) FROM river_measures WHERE task = ? AND region = ? AND measure = ?", task, reg, "措施 "+task+reg) != 1 {
+				t.Fatalf("measure task=%s region=%s offered by the form: %d %.300s", task, reg, resp.StatusCode, body)
+			}
+		}
+		for _, tk := range tasks {
+			measure(tk, mregions[0])
+		}
+		for _, r := range mregions[1:] {
+			measure(tasks[0], r)
+		}
+
 		_, body = off.Get("/river/assessment?period=2026-10")
 		for _, l := range apptest.Offered(body, "level") {
 			if resp, page := off.Get("/river/assessment?period=2026-10&level=" + l); resp.StatusCode != 200 || apptest.Selected(page, "level") != l {
