@@ -379,9 +379,15 @@ func TestPagesOfferWhatHandlersAccept(t *testing.T) {
 			}
 		}
 		_, body = off.Get("/river/trends")
-		for _, c := range apptest.Offered(body, "city")[1:] {
-			if resp, page := off.Get("/river/trends?city=" + c); resp.StatusCode != 200 || apptest.Selected(page, "city") != c {
-				t.Errorf("断面水质 city=%s: %d, choice kept %q", c, resp.StatusCode, apptest.Selected(page, "city"))
+		for _, name := range []string{"city", "class"} {
+			vals := apptest.Offered(body, name)
+			if len(vals) < 5 {
+				t.Fatalf("断面水质 list offers %s %q", name, vals)
+			}
+			for _, c := range vals[1:] {
+				if resp, page := off.Get("/river/trends?" + name + "=" + c); resp.StatusCode != 200 || apptest.Selected(page, name) != c {
+					t.Errorf("断面水质 %s=%s: %d, choice kept %q", name, c, resp.StatusCode, apptest.Selected(page, name))
+				}
 			}
 		}
 	})
