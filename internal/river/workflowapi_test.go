@@ -1,0 +1,122 @@
+package river_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"testing"
+
+	"tongcheng/internal/audit"
+	"tongcheng/internal/river"
+	"tongcheng/internal/store"
+	"tongcheng/internal/store/storetest"
+)
+
+// TestEveryStateActionOverAPI: the state machine holds on the API, not only in the engine.
+// A problem is brought to each of the nine states through the API; there every action the
+// workflow does not allow from that state is refused with 409 (not_allowed, or final for
+// 办结 and 不予受理) even when it carries everything the action needs, and every allowed
+// 河长办 action is refused with 403 to a chief (签收, 延期申请 and 反馈 are the unit's) and
+// to the 德阳 office on a 成都 reach. Nothing moves: state, history and audit stay as they were.
+func TestEveryStateActionOverAPI(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		office := map[river.ActionKind]bool{river.ActAccept: true, river.ActReject: true, river.ActAssign: true, river.ActApproveExtend: true,
+			river.ActDenyExtend: true, river.ActPassCheck: true, river.ActReturn: true, river.ActClose: true}
+		// the steps that bring a new problem to each state, and who takes them
+		type step struct {
+			user string
+			body map[string]any
+		}
+		path := []struct {
+			state river.State
+			step  step
+		}{
+			{river.StateReported, step{}},
+			{river.StateAccepted, step{"cd-office", map[string]any{"action": "accept"}}},
+			{river.StateAssigned, step{"cd-office", map[string]any{"action": "assign", "unit": "锦江区水务局"}}},
+			{river.StateHandling, step{"cd-chief", map[string]any{"action": "receive"}}},
+			{river.StateExtension, step{"cd-chief", map[string]any{"action": "request_extend", "reason": "需协调", "deadline": "2027-01-31"}}},
+			{river.StateHandling, step{"cd-office", map[string]any{"action": "approve_extend"}}},
+			{river.StateFeedback, step{"cd-chief", map[string]any{"action": "feedback"}}},
+			{river.StateVerified, step{"cd-office", map[string]any{"action": "pass_check"}}},
+			{river.StateClosed, step{"cd-office", map[string]any{"action": "close"}}},
+		}
+		bring := func(to river.State) problem {
+			t.Helper()
+			p := e.report("cd-chief", e.cdReach, "garbage")
+			if to == river.StateRejected {
+				return e.act("cd-office", p.ID, map[string]any{"action": "reject", "reason": "不属于河湖管理范围"}, 200)
+			}
+			for _, s := range path {
+				if s.step.user != "" {
+					body := s.step.body
+					if body["action"] == "feedback" {
+						body = map[string]any{"action": "feedback", "photos": e.afterPhoto(p.ID)}
+					}
+					p = e.act(s.step.user, p.ID, body, 200)
+				}
+				if p.State != string(s.state) {
+					t.Fatalf("bringing a problem to %s: at %s", to, p.State)
+				}
+				if s.state == to {
+					return p
+				}
+			}
+			t.Fatalf("no path to %s", to)
+			return p
+		}
+		full := map[string]any{"reason": "理由", "unit": "某单位", "deadline": "2027-02-28", "note": "说明"}
+		tried := 0
+		for _, s := range river.States {
+			p := bring(s)
+			hist := e.count("SELECT COUNT(*) FROM river_problem_history WHERE problem_id = ?", p.ID)
+			aud, err := audit.Count(ctx, db, audit.Filter{Module: "river", ObjectID: fmt.Sprint(p.ID)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range river.Actions {
+				body := map[string]any{"action": string(a)}
+				for k, v := range full {
+					body[k] = v
+				}
+				try := func(user string, want int, code string) {
+					t.Helper()
+					tried++
+					var ae apiErr
+					st := e.api(user, "POST", fmt.Sprintf("/api/v1/river/problems/%d/transition", p.ID), body, &ae)
+					if st != want || (code != "" && ae.Error.Code != code) || ae.Error.Message == "" {
+						t.Errorf("%s by %s in state %s: %d %+v, want %d %s", a, user, s, st, ae.Error, want, code)
+					}
+				}
+				if _, ok := river.Next(s, a); !ok {
+					code := "not_allowed"
+					if s.Final() {
+						code = "final"
+					}
+					try("cd-office", http.StatusConflict, code)
+					continue
+				}
+				if office[a] {
+					try("cd-chief", http.StatusForbidden, "forbidden")
+				}
+				try("dy-office", http.StatusForbidden, "")
+			}
+			if n := e.count("SELECT COUNT(*) FROM river_problems WHERE id = ? AND state = ?", p.ID, string(s)); n != 1 {
+				t.Fatalf("state %s: a refused action moved the problem", s)
+			}
+			if n := e.count("SELECT COUNT(*) FROM river_problem_history WHERE problem_id = ?", p.ID); n != hist {
+				t.Fatalf("state %s: history grew on refusals (%d → %d)", s, hist, n)
+			}
+			if n, _ := audit.Count(ctx, db, audit.Filter{Module: "river", ObjectID: fmt.Sprint(p.ID)}); n != aud {
+				t.Fatalf("state %s: audit grew on refusals (%d → %d)", s, aud, n)
+			}
+		}
+		// 9 states × 11 actions: 11 allowed pairs, each tried by 德阳, the 8 of the office
+		// also by the chief; 88 refused
+		if tried != 88+11+8 {
+			t.Fatalf("%d attempts", tried)
+		}
+	})
+}
