@@ -411,14 +411,25 @@ func (m *Module) storeReadings(ctx context.Context, batch []pendingReading, now 
 				return err
 			}
 		}
+		// the sections' latest class first: the UPDATE also locks each section's row, so a
+		// reading of the same section pushed meanwhile (AddReading updates the row before it
+		// looks for an open warning) waits for this batch's warnings and sees them
 		touched := map[string]bool{}
+		for i, p := range batch {
+			if added[i] && !touched[p.sec.ID] {
+				touched[p.sec.ID] = true
+				if _, err := tx.Exec(ctx, `UPDATE river_sections SET last_class = COALESCE((SELECT class FROM river_readings WHERE section_id = ?
+				ORDER BY sampled_at DESC LIMIT 1), last_class) WHERE id = ?`, p.sec.ID, p.sec.ID); err != nil {
+					return err
+				}
+			}
+		}
 		open := map[string]bool{}
 		for i, p := range batch {
 			if !added[i] {
 				continue
 			}
 			stored++
-			touched[p.sec.ID] = true
 			if p.sec.Target == 0 || p.res.Class <= p.sec.Target || open[p.sec.ID] {
 				continue
 			}
@@ -433,12 +444,6 @@ func (m *Module) storeReadings(ctx context.Context, batch []pendingReading, now 
 			warnings++
 			if err := audit.Log(ctx, tx, audit.Entry{Action: "create", Module: "river", ObjectType: "problem", ObjectID: pr.ID, Region: pr.Region,
 				Detail: fmt.Sprintf("监测预警（导入第%d行）：%s", p.line, pr.Description)}); err != nil {
-				return err
-			}
-		}
-		for id := range touched {
-			if _, err := tx.Exec(ctx, `UPDATE river_sections SET last_class = COALESCE((SELECT class FROM river_readings WHERE section_id = ?
-				ORDER BY sampled_at DESC LIMIT 1), last_class) WHERE id = ?`, id, id); err != nil {
 				return err
 			}
 		}
