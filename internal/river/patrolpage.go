@@ -90,8 +90,9 @@ func parseTrack(s string, start, end time.Time) ([]TrackPoint, error) {
 }
 
 // RecordPatrol validates a patrol with the engine and stores it for the user's chief record.
+// The same patrol recorded again (same reach, start and end) is not stored twice; its id comes back.
 func (m *Module) RecordPatrol(ctx context.Context, u *auth.User, in PatrolInput) (int64, error) {
-	return m.savePatrol(ctx, u, patrolRecord{ReachID: in.ReachID, Seen: in.Seen, Problems: in.Problems, Photos: in.Photos, read: func() (start, end time.Time, track []TrackPoint, text string, err error) {
+	id, _, err := m.savePatrol(ctx, u, patrolRecord{ReachID: in.ReachID, Seen: in.Seen, Problems: in.Problems, Photos: in.Photos, read: func() (start, end time.Time, track []TrackPoint, text string, err error) {
 		if start, err = parseLocal("start", in.Start); err != nil {
 			return
 		}
@@ -101,6 +102,7 @@ func (m *Module) RecordPatrol(ctx context.Context, u *auth.User, in PatrolInput)
 		track, err = parseTrack(in.Track, start, end)
 		return start, end, track, strings.TrimSpace(in.Track), err
 	}})
+	return id, err
 }
 
 // complianceRow is a chief's patrol compliance for the page.
