@@ -132,7 +132,7 @@ func (m *Module) renderReport(w http.ResponseWriter, r *http.Request, status int
 		m.d.Web.Forbidden(w, r, "上报河湖问题")
 		return
 	}
-	reaches, err := listReaches(r.Context(), m.d.DB, u.Region, 500)
+	reaches, err := formReaches(r.Context(), m.d.DB, u, 500)
 	if err != nil {
 		m.d.Web.Fail(w, r, err)
 		return
@@ -169,8 +169,8 @@ func formCoords(r *http.Request) (lat, lon float64, err error) {
 func (m *Module) reportForm(w http.ResponseWriter, r *http.Request) {
 	u := web.User(r)
 	reach, _ := strconv.ParseInt(r.FormValue("reach_id"), 10, 64)
-	in := ReportInput{ReachID: reach, Source: r.FormValue("source"), Category: r.FormValue("category"), Severity: r.FormValue("severity"),
-		Description: r.FormValue("description")}
+	in := ReportInput{ReachID: reach, ReachCode: strings.TrimSpace(r.FormValue("reach_code")), Source: r.FormValue("source"), Category: r.FormValue("category"),
+		Severity: r.FormValue("severity"), Description: r.FormValue("description")}
 	if !u.HasAny("river", auth.Chief, auth.RiverOffice, auth.Admin) {
 		m.d.Web.Forbidden(w, r, "上报河湖问题")
 		return

@@ -406,3 +406,49 @@ func actionsOffered(body string) []string {
 	}
 	return out
 }
+
+// TestFormsOfferOwnReachesFirst: a village chief of 金堂县 opens the patrol and report
+// forms on his phone: his own reach comes first, before the county's others registered
+// earlier; a reach the list does not offer (a city has thousands, the list 500) is
+// taken by the code on its 公示牌, and a code that names no reach is refused by name.
+func TestFormsOfferOwnReachesFirst(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		u := e.addUser("jt-chief", "赵镇某村河长", "510121", "river:chief")
+		chief := &river.ChiefRow{Name: "村河长", Level: river.LevelVillage, Region: "510121", UserID: u.ID}
+		if err := e.m.AddChief(t.Context(), chief); err != nil {
+			t.Fatal(err)
+		}
+		a := &river.Reach{Code: "T-JT-A", RiverID: "tuojiang", Name: "沱江金堂甲段", Region: "510121"}
+		b := &river.Reach{Code: "T-JT-B", RiverID: "tuojiang", Name: "沱江金堂乙段", Region: "510121"}
+		mine := &river.Reach{Code: "T-JT-MINE", RiverID: "pihe", Name: "毗河某村段", Region: "510121", ChiefID: chief.ID}
+		for _, r := range []*river.Reach{a, b, mine} {
+			if err := e.m.AddReach(t.Context(), r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c := e.login("jt-chief")
+		for _, path := range []string{"/river/patrol", "/river/report"} {
+			_, body := c.Get(path)
+			if got := apptest.Offered(body, "reach_id"); !slices.Equal(got, []string{itoa(mine.ID), itoa(a.ID), itoa(b.ID)}) {
+				t.Fatalf("%s offers %q, want his own reach %d first", path, got, mine.ID)
+			}
+		}
+		resp, body := c.postPatrol(url.Values{"reach_id": {itoa(mine.ID)}, "reach_code": {"T-JT-A"}, "start": {"2026-11-19T08:00"}, "end": {"2026-11-19T09:00"},
+			"track": {"30.85,104.43\n30.855,104.435"}, "seen": {"按编号巡河"}})
+		if resp.StatusCode != 200 || e.count("SELECT COUNT(*) FROM river_patrols WHERE reach_id = ? AND seen = '按编号巡河'", a.ID) != 1 {
+			t.Fatalf("patrol by reach code: %d %.300s", resp.StatusCode, body)
+		}
+		resp, _ = c.PostForm("/river/problems", url.Values{"csrf": {c.CSRF}, "reach_id": {itoa(mine.ID)}, "reach_code": {" T-JT-B "}, "source": {"patrol"},
+			"category": {"garbage"}, "description": {"按编号上报"}})
+		if resp.StatusCode != 200 || e.count("SELECT COUNT(*) FROM river_problems WHERE reach_id = ? AND description = '按编号上报'", b.ID) != 1 {
+			t.Fatalf("report by reach code: %d", resp.StatusCode)
+		}
+		resp, body = c.PostForm("/river/problems", url.Values{"csrf": {c.CSRF}, "reach_id": {itoa(mine.ID)}, "reach_code": {"T-NOSUCH"}, "source": {"patrol"},
+			"category": {"garbage"}, "description": {"编号写错"}})
+		if resp.StatusCode != 400 || !strings.Contains(body, "找不到该河段，请检查河段编号") || !strings.Contains(body, `value="T-NOSUCH"`) ||
+			e.count("SELECT COUNT(*) FROM river_problems WHERE description = '编号写错'") != 0 {
+			t.Fatalf("unknown reach code: %d", resp.StatusCode)
+		}
+	})
+}

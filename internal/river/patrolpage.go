@@ -15,11 +15,13 @@ import (
 
 // PatrolInput is a patrol (巡河) as a chief records it on the phone page.
 type PatrolInput struct {
-	ReachID int64  `json:"reach_id"`
-	Start   string `json:"start"` // "2006-01-02T15:04" (Asia/Shanghai)
-	End     string `json:"end"`
-	Track   string `json:"track"` // one "lat,lng" per line, in walking order
-	Seen    string `json:"seen"`  // 巡河情况
+	ReachID int64 `json:"reach_id"`
+	// ReachCode is the reach by its 公示牌 code, for one the list does not offer; it wins over ReachID.
+	ReachCode string `json:"reach_code"`
+	Start     string `json:"start"` // "2006-01-02T15:04" (Asia/Shanghai)
+	End       string `json:"end"`
+	Track     string `json:"track"` // one "lat,lng" per line, in walking order
+	Seen      string `json:"seen"`  // 巡河情况
 	// Problems found on the patrol (巡河发现问题), reported on the reach with it.
 	Problems []PatrolProblemInput `json:"problems"`
 	// Photos are the checked 巡河照片, stored with the patrol.
@@ -92,7 +94,7 @@ func parseTrack(s string, start, end time.Time) ([]TrackPoint, error) {
 // RecordPatrol validates a patrol with the engine and stores it for the user's chief record.
 // The same patrol recorded again (same reach, start and end) is not stored twice; its id comes back.
 func (m *Module) RecordPatrol(ctx context.Context, u *auth.User, in PatrolInput) (int64, error) {
-	id, _, err := m.savePatrol(ctx, u, patrolRecord{ReachID: in.ReachID, Seen: in.Seen, Problems: in.Problems, Photos: in.Photos, read: func() (start, end time.Time, track []TrackPoint, text string, err error) {
+	id, _, err := m.savePatrol(ctx, u, patrolRecord{ReachID: in.ReachID, ReachCode: strings.TrimSpace(in.ReachCode), Seen: in.Seen, Problems: in.Problems, Photos: in.Photos, read: func() (start, end time.Time, track []TrackPoint, text string, err error) {
 		if start, err = parseLocal("start", in.Start); err != nil {
 			return
 		}
@@ -253,7 +255,7 @@ func (m *Module) renderPatrol(w http.ResponseWriter, r *http.Request, status int
 		m.d.Web.Forbidden(w, r, "查看巡河")
 		return
 	}
-	reaches, err := listReaches(r.Context(), m.d.DB, u.Region, 500)
+	reaches, err := formReaches(r.Context(), m.d.DB, u, 500)
 	if err != nil {
 		m.d.Web.Fail(w, r, err)
 		return
@@ -281,7 +283,7 @@ func (m *Module) patrolForm(w http.ResponseWriter, r *http.Request) {
 	u := web.User(r)
 	ups, err := patrolPhotosFromForm(r)
 	reach, _ := strconv.ParseInt(r.FormValue("reach_id"), 10, 64)
-	in := PatrolInput{ReachID: reach, Start: r.FormValue("start"), End: r.FormValue("end"), Track: r.FormValue("track"), Seen: r.FormValue("seen"),
+	in := PatrolInput{ReachID: reach, ReachCode: r.FormValue("reach_code"), Start: r.FormValue("start"), End: r.FormValue("end"), Track: r.FormValue("track"), Seen: r.FormValue("seen"),
 		Problems: patrolProblemsFromForm(r), Photos: ups}
 	var id int64
 	if err == nil {

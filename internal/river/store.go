@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"tongcheng/internal/auth"
 	"tongcheng/internal/region"
 	"tongcheng/internal/store"
 )
@@ -420,6 +421,30 @@ func listReaches(ctx context.Context, q store.Querier, scope string, limit int) 
 	p := scopePrefix(scope) + "%"
 	rows, err := q.Query(ctx, `SELECT r.id, r.code, r.name, r.region, r.region2, COALESCE(v.name, '') FROM river_reaches r
 		LEFT JOIN river_rivers v ON v.id = r.river_id WHERE r.region LIKE ? OR r.region2 LIKE ? ORDER BY r.id LIMIT `+strconv.Itoa(limit), p, p)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Reach
+	for rows.Next() {
+		var r Reach
+		if err := rows.Scan(&r.ID, &r.Code, &r.Name, &r.Region, &r.Region2, &r.RiverName); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// formReaches are the reaches a report or patrol form offers user u, at most limit: the
+// reaches of u's own chief record in office first (a village chief finds his own at the
+// top of the list, not somewhere among his county's), then the others of u's region, by id.
+func formReaches(ctx context.Context, q store.Querier, u *auth.User, limit int) ([]Reach, error) {
+	p := scopePrefix(u.Region) + "%"
+	const mine = "r.chief_id IN (SELECT id FROM river_chiefs WHERE user_id = ? AND user_id <> 0 AND retired_at = '')"
+	rows, err := q.Query(ctx, `SELECT r.id, r.code, r.name, r.region, r.region2, COALESCE(v.name, '') FROM river_reaches r
+		LEFT JOIN river_rivers v ON v.id = r.river_id WHERE r.region LIKE ? OR r.region2 LIKE ? OR `+mine+`
+		ORDER BY CASE WHEN `+mine+` THEN 0 ELSE 1 END, r.id LIMIT `+strconv.Itoa(limit), p, p, u.ID, u.ID)
 	if err != nil {
 		return nil, err
 	}
