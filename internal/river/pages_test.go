@@ -76,18 +76,7 @@ func TestPagesOfferWhatHandlersAccept(t *testing.T) {
 				t.Fatalf("report with %s=%s: stored %d rows with it", field, value, n)
 			}
 		}
-		for _, r := range reaches {
-			report("reach_id", r)
-		}
-		for _, s := range sources {
-			report("source", s)
-		}
-		for _, c := range cats {
-			report("category", c)
-		}
-		for _, s := range sevs {
-			report("severity", s)
-		}
+		tryEach(report, offer{"reach_id", reaches}, offer{"source", sources}, offer{"category", cats}, offer{"severity", sevs})
 		// refused (no description; then a latitude that is no number): the form comes back
 		// with every choice kept, so the next try stores what was chosen
 		before := e.count("SELECT COUNT(*) FROM river_problems")
@@ -296,32 +285,10 @@ func TestPagesOfferWhatHandlersAccept(t *testing.T) {
 		if got := apptest.Offered(body, "status"); !slices.Equal(got, []string{"active", "retired", "all"}) {
 			t.Errorf("roster status %q", got)
 		}
-		for _, r := range apptest.Offered(body, "region")[1:] {
-			if _, page := off.Get("/river/chiefs?status=all&region=" + r); apptest.Selected(page, "region") != r {
-				t.Errorf("roster region=%s not kept", r)
-			}
-		}
-		_, body = off.Get("/river/offices")
-		for _, name := range []string{"region", "level"} {
-			for _, v := range apptest.Offered(body, name)[1:] {
-				if resp, page := off.Get("/river/offices?" + name + "=" + v); resp.StatusCode != 200 || apptest.Selected(page, name) != v {
-					t.Errorf("河长办 list %s=%s: %d, choice kept %q", name, v, resp.StatusCode, apptest.Selected(page, name))
-				}
-			}
-		}
-		_, body = off.Get("/river/rivers")
-		for _, name := range []string{"basin", "kind"} {
-			vals := apptest.Offered(body, name)
-			if len(vals) < 3 {
-				t.Fatalf("rivers list offers %s %q", name, vals)
-			}
-			for _, v := range vals[1:] {
-				resp, page := off.Get("/river/rivers?" + name + "=" + url.QueryEscape(v))
-				if resp.StatusCode != 200 || apptest.Selected(page, name) != v {
-					t.Errorf("rivers list %s=%s: %d, choice kept %q", name, v, resp.StatusCode, apptest.Selected(page, name))
-				}
-			}
-		}
+		keepsChoices(t, off, "/river/chiefs?status=all", 4, "region")
+		keepsChoices(t, off, "/river/offices", 4, "region", "level")
+		keepsChoices(t, off, "/river/rivers", 2, "basin", "kind")
+
 		// the 一河一档 forms: each outfall kind and status, each measure task and region
 		_, body = off.Get("/river/outfalls/new?river=jinjiang")
 		kinds, statuses, oregions, oreaches := apptest.Offered(body, "kind"), apptest.Offered(body, "status"), apptest.Offered(body, "region"), apptest.Offered(body, "reach_id")
@@ -340,18 +307,7 @@ func TestPagesOfferWhatHandlersAccept(t *testing.T) {
 				t.Fatalf("outfall with %s=%s offered by the form: %d %.300s", field, value, resp.StatusCode, body)
 			}
 		}
-		for _, k := range kinds {
-			outfall("kind", k)
-		}
-		for _, st := range statuses {
-			outfall("status", st)
-		}
-		for _, r := range oregions {
-			outfall("region", r)
-		}
-		for _, r := range oreaches {
-			outfall("reach_id", r)
-		}
+		tryEach(outfall, offer{"kind", kinds}, offer{"status", statuses}, offer{"region", oregions}, offer{"reach_id", oreaches})
 		_, body = off.Get("/river/measures/new?river=jinjiang")
 		tasks, mregions := apptest.Offered(body, "task"), apptest.Offered(body, "region")
 		if len(tasks) != 6 || len(mregions) < 2 {
@@ -372,25 +328,51 @@ func TestPagesOfferWhatHandlersAccept(t *testing.T) {
 			measure(tasks[0], r)
 		}
 
-		_, body = off.Get("/river/assessment?period=2026-10")
-		for _, l := range apptest.Offered(body, "level") {
-			if resp, page := off.Get("/river/assessment?period=2026-10&level=" + l); resp.StatusCode != 200 || apptest.Selected(page, "level") != l {
-				t.Errorf("考核 level=%s: %d, choice kept %q", l, resp.StatusCode, apptest.Selected(page, "level"))
-			}
-		}
-		_, body = off.Get("/river/trends")
-		for _, name := range []string{"city", "class"} {
-			vals := apptest.Offered(body, name)
-			if len(vals) < 5 {
-				t.Fatalf("断面水质 list offers %s %q", name, vals)
-			}
-			for _, c := range vals[1:] {
-				if resp, page := off.Get("/river/trends?" + name + "=" + c); resp.StatusCode != 200 || apptest.Selected(page, name) != c {
-					t.Errorf("断面水质 %s=%s: %d, choice kept %q", name, c, resp.StatusCode, apptest.Selected(page, name))
-				}
-			}
-		}
+		keepsChoices(t, off, "/river/assessment?period=2026-10", 2, "level")
+		keepsChoices(t, off, "/river/trends", 4, "city", "class")
 	})
+}
+
+// keepsChoices opens a filter page and, for each of the names, the page filtered by each
+// non-empty value it offers (at least min of them): each answers 200 with the value chosen.
+func keepsChoices(t *testing.T, c *client, page string, min int, names ...string) {
+	t.Helper()
+	_, body := c.Get(page)
+	sep := "?"
+	if strings.Contains(page, "?") {
+		sep = "&"
+	}
+	for _, name := range names {
+		var vals []string
+		for _, v := range apptest.Offered(body, name) {
+			if v != "" {
+				vals = append(vals, v)
+			}
+		}
+		if len(vals) < min {
+			t.Fatalf("%s offers %s %q", page, name, vals)
+		}
+		for _, v := range vals {
+			if resp, got := c.Get(page + sep + name + "=" + url.QueryEscape(v)); resp.StatusCode != 200 || apptest.Selected(got, name) != v {
+				t.Errorf("%s %s=%s: %d, the page shows %q chosen", page, name, v, resp.StatusCode, apptest.Selected(got, name))
+			}
+		}
+	}
+}
+
+// offer is the values a form offers for a field.
+type offer struct {
+	field  string
+	values []string
+}
+
+// tryEach calls try with each value of each offer, offer by offer.
+func tryEach(try func(field, value string), offers ...offer) {
+	for _, o := range offers {
+		for _, v := range o.values {
+			try(o.field, v)
+		}
+	}
 }
 
 var actionRe = regexp.MustCompile(`name="action" value="([a-z_]+)"`)

@@ -424,6 +424,11 @@ func listReaches(ctx context.Context, q store.Querier, scope string, limit int) 
 	if err != nil {
 		return nil, err
 	}
+	return scanReachRows(rows)
+}
+
+// scanReachRows reads the reaches of a list query (id, code, name, region, region2, river name) and closes rows.
+func scanReachRows(rows *sql.Rows) ([]Reach, error) {
 	defer rows.Close()
 	var out []Reach
 	for rows.Next() {
@@ -448,16 +453,7 @@ func formReaches(ctx context.Context, q store.Querier, u *auth.User, limit int) 
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []Reach
-	for rows.Next() {
-		var r Reach
-		if err := rows.Scan(&r.ID, &r.Code, &r.Name, &r.Region, &r.Region2, &r.RiverName); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return scanReachRows(rows)
 }
 
 // InsertRiver upserts a river.
