@@ -120,3 +120,38 @@ func TestEveryStateActionOverAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestCountyOfficeScope: permission by level and region. 金堂县's 河长办 accepts a problem
+// on a 金堂 reach, but may not touch one on 锦江区's reach nor one on the 成都 city reach
+// (the city office's); 锦江区's office may not touch 金堂's; the 成都 city office may act
+// on both counties' and sees them in its list, each county only its own.
+func TestCountyOfficeScope(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		e.addUser("jt-office", "金堂县河长办", "510121", "river:riveroffice")
+		e.addUser("jj-office", "锦江区河长办", "510104", "river:riveroffice")
+		jt := &river.Reach{Code: "T-JT-3", RiverID: "tuojiang", Name: "沱江金堂段", Region: "510121"}
+		jj := &river.Reach{Code: "T-JJ-3", RiverID: "jinjiang", Name: "锦江锦江区段", Region: "510104"}
+		for _, r := range []*river.Reach{jt, jj} {
+			if err := e.m.AddReach(context.Background(), r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		pJT, pJJ, pCity := e.report("cd-office", jt.ID, "garbage"), e.report("cd-office", jj.ID, "garbage"), e.report("cd-office", e.cdReach, "garbage")
+		accept := map[string]any{"action": "accept"}
+		e.act("jj-office", pJT.ID, accept, http.StatusForbidden)
+		e.act("jt-office", pJJ.ID, accept, http.StatusForbidden)
+		e.act("jt-office", pCity.ID, accept, http.StatusForbidden)
+		if n := e.count("SELECT COUNT(*) FROM river_problems WHERE state = 'reported'"); n != 3 {
+			t.Fatalf("a refused office moved a problem: %d still reported", n)
+		}
+		e.act("jt-office", pJT.ID, accept, http.StatusOK)
+		e.act("cd-office", pJJ.ID, accept, http.StatusOK)
+		for user, want := range map[string]int64{"jt-office": 1, "jj-office": 1, "cd-office": 3} {
+			var l struct{ Total int64 }
+			if st := e.api(user, "GET", "/api/v1/river/problems", nil, &l); st != 200 || l.Total != want {
+				t.Fatalf("%s lists %d problems, want %d", user, l.Total, want)
+			}
+		}
+	})
+}
