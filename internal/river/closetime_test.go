@@ -61,5 +61,20 @@ func TestAverageTimeToClose(t *testing.T) {
 		if _, body := e.login("cd-office").Get("/river/dashboard"); !strings.Contains(body, "<strong>3.5 天</strong>") {
 			t.Fatal("the 驾驶舱 page does not show 3.5 天")
 		}
+		// the home page's cards say the same as the lists they link to
+		cards, err := e.m.HomeCards(t.Context(), e.Users["cd-office"])
+		if err != nil || len(cards) != 4 {
+			t.Fatalf("home cards %+v %v", cards, err)
+		}
+		for _, c := range cards[1:] {
+			var l struct{ Total int64 }
+			e.api("cd-office", "GET", "/api/v1/river/problems"+strings.TrimPrefix(c.Link, "/river/"), nil, &l)
+			if c.Value != itoa(l.Total) {
+				t.Errorf("home card %s shows %s, its list %s has %d", c.Label, c.Value, c.Link, l.Total)
+			}
+		}
+		if cards[1].Value != "3" || cards[2].Value != "2" || cards[2].Note != "办结率 66.7%" || cards[3].Value != "0" {
+			t.Errorf("home cards %+v", cards)
+		}
 	})
 }
