@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"tongcheng/internal/audit"
@@ -152,6 +153,37 @@ func TestCountyOfficeScope(t *testing.T) {
 			if st := e.api(user, "GET", "/api/v1/river/problems", nil, &l); st != 200 || l.Total != want {
 				t.Fatalf("%s lists %d problems, want %d", user, l.Total, want)
 			}
+		}
+	})
+}
+
+// TestPastDeadlineRefused: 交办 with a deadline of yesterday (2026-11-19, the clock being
+// 2026-11-20 10:00), a 延期 asked to a day already past, or a deadline that is no date is
+// refused with the field and a message saying what to do; the problem stays where it was.
+// A deadline of today (until 23:59:59) is taken.
+func TestPastDeadlineRefused(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		p := e.report("cd-chief", e.cdReach, "garbage")
+		e.act("cd-office", p.ID, map[string]any{"action": "accept"}, 200)
+		refused := func(user string, body map[string]any, msg string) {
+			t.Helper()
+			var ae apiErr
+			st := e.api(user, "POST", fmt.Sprintf("/api/v1/river/problems/%d/transition", p.ID), body, &ae)
+			if st != 400 || ae.Error.Field != "deadline" || !strings.Contains(ae.Error.Message, msg) {
+				t.Fatalf("%v: %d %+v, want 400 deadline %q", body, st, ae.Error, msg)
+			}
+		}
+		refused("cd-office", map[string]any{"action": "assign", "unit": "水务局", "deadline": "2026-11-19"}, "办理期限2026-11-19 23:59已过，请设置晚于当前时间的期限")
+		refused("cd-office", map[string]any{"action": "assign", "unit": "水务局", "deadline": "11/30/2026"}, "期限格式不正确，请填写 YYYY-MM-DD 格式的日期")
+		if n := e.count("SELECT COUNT(*) FROM river_problems WHERE id = ? AND state = 'accepted' AND unit = '' AND deadline = ''", p.ID); n != 1 {
+			t.Fatal("a refused 交办 changed the problem")
+		}
+		e.act("cd-office", p.ID, map[string]any{"action": "assign", "unit": "水务局", "deadline": "2026-11-20"}, 200)
+		e.act("cd-chief", p.ID, map[string]any{"action": "receive"}, 200)
+		refused("cd-chief", map[string]any{"action": "request_extend", "reason": "需协调", "deadline": "2026-11-18"}, "申请的期限2026-11-18 23:59已过")
+		if n := e.count("SELECT COUNT(*) FROM river_problems WHERE id = ? AND state = 'handling' AND deadline LIKE '2026-11-20T15:59:59%'", p.ID); n != 1 {
+			t.Fatal("a refused 延期 changed the problem")
 		}
 	})
 }
