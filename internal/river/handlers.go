@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -325,11 +326,27 @@ func (m *Module) publicReport(w http.ResponseWriter, r *http.Request) {
 	m.renderPublic(w, r, http.StatusCreated, ReportInput{}, "", p.No)
 }
 
+// trackLookupData is the 进度查询 form: the number typed and why it was not found.
+type trackLookupData struct{ No, Error string }
+
+// trackLookup is 进度查询 for a member of the public who kept the tracking number: the
+// number typed (spaces and letter case do not matter) opens its progress page; without
+// one the form is shown.
+func (m *Module) trackLookup(w http.ResponseWriter, r *http.Request) {
+	no := strings.ToUpper(strings.Join(strings.Fields(r.URL.Query().Get("no")), ""))
+	if no == "" {
+		m.d.Web.Render(w, r, http.StatusOK, "river/track_lookup.html", "举报进度查询", trackLookupData{})
+		return
+	}
+	http.Redirect(w, r, "/river/public/track/"+url.PathEscape(no), http.StatusSeeOther)
+}
+
 func (m *Module) trackPage(w http.ResponseWriter, r *http.Request) {
 	p, hist, photos, err := m.publicTrack(r.Context(), r.PathValue("no"))
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			m.d.Web.ErrorPage(w, r, http.StatusNotFound, "查无此编号", "没有找到该受理编号，请核对后再查询")
+			m.d.Web.Render(w, r, http.StatusNotFound, "river/track_lookup.html", "查无此编号", trackLookupData{No: r.PathValue("no"),
+				Error: "查无此编号：没有找到受理编号“" + r.PathValue("no") + "”，请核对后重新输入"})
 			return
 		}
 		m.d.Web.Fail(w, r, err)

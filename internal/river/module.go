@@ -118,6 +118,7 @@ func (m *Module) Mount(d *platform.Deps) {
 	w.Handle("GET /river/public/{code}", m.publicPage, web.Public())
 	w.Handle("POST /river/public/{code}", m.publicReport, web.Public(), web.MaxBody(publicPhotoBodyLimit))
 	w.Handle("GET /river/public/track/{no}", m.trackPage, web.Public())
+	w.Handle("GET /river/public/track", m.trackLookup, web.Public())
 
 	w.Handle("GET /api/v1/river/problems", m.apiList)
 	w.Handle("POST /api/v1/river/problems", m.apiReport)

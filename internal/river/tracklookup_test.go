@@ -1,0 +1,46 @@
+package river_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"tongcheng/internal/store"
+	"tongcheng/internal/store/storetest"
+)
+
+// TestTrackingNumberLookup: a member of the public who kept the tracking number comes back
+// later without the link: the 公示牌 page has a 进度查询 form, and the number typed there
+// (in lower case, with spaces, as people type) opens its progress; a number that names no
+// report answers 404 with the form and the number typed; the empty form is shown as is.
+func TestTrackingNumberLookup(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		c := e.client()
+		_, body := c.Get("/river/public/T-CD-1")
+		if !strings.Contains(body, `<form class="card" method="get" action="/river/public/track">`) || !strings.Contains(body, `name="no"`) {
+			t.Fatal("the 公示牌 page has no 进度查询 form")
+		}
+		resp, body := c.PostForm("/river/public/T-CD-1", url.Values{"csrf": {c.CSRF}, "category": {"garbage"}, "description": {"岸边垃圾"}})
+		m := noRe.FindStringSubmatch(body)
+		if resp.StatusCode != http.StatusCreated || m == nil {
+			t.Fatalf("report %d", resp.StatusCode)
+		}
+		no := m[1]
+		later := e.client()
+		typed := " " + strings.ToLower(no[:8]) + " " + strings.ToLower(no[8:]) + " "
+		resp, body = later.Get("/river/public/track?no=" + url.QueryEscape(typed))
+		if resp.StatusCode != 200 || resp.Request.URL.Path != "/river/public/track/"+no || !strings.Contains(body, "举报进度 · "+no) || !strings.Contains(body, "已上报") {
+			t.Fatalf("lookup of %q: %d at %s", typed, resp.StatusCode, resp.Request.URL.Path)
+		}
+		resp, body = later.Get("/river/public/track?no=HZ20261120NOPE")
+		if resp.StatusCode != 404 || !strings.Contains(body, "查无此编号：没有找到受理编号“HZ20261120NOPE”") || !strings.Contains(body, `value="HZ20261120NOPE"`) {
+			t.Fatalf("unknown number: %d", resp.StatusCode)
+		}
+		resp, body = later.Get("/river/public/track")
+		if resp.StatusCode != 200 || !strings.Contains(body, "举报进度查询") || strings.Contains(body, `role="alert"`) {
+			t.Fatalf("empty lookup: %d", resp.StatusCode)
+		}
+	})
+}
