@@ -333,7 +333,7 @@ type trackLookupData struct{ No, Error string }
 // number typed (spaces and letter case do not matter) opens its progress page; without
 // one the form is shown.
 func (m *Module) trackLookup(w http.ResponseWriter, r *http.Request) {
-	no := strings.ToUpper(strings.Join(strings.Fields(r.URL.Query().Get("no")), ""))
+	no := normalTrackingNo(r.URL.Query().Get("no"))
 	if no == "" {
 		m.d.Web.Render(w, r, http.StatusOK, "river/track_lookup.html", "举报进度查询", trackLookupData{})
 		return

@@ -83,10 +83,15 @@ func (m *Module) takePublicReport(r *http.Request, api bool) (in ReportInput, p 
 	return in, p, err
 }
 
+// normalTrackingNo is a tracking number as typed (spaces, lower case) written as issued.
+func normalTrackingNo(no string) string {
+	return strings.ToUpper(strings.Join(strings.Fields(no), ""))
+}
+
 // publicTrack reads a report by its tracking number as the public may see it: the
 // steps without the people or their notes, the photos the public attached, no phone.
 func (m *Module) publicTrack(ctx context.Context, no string) (*ProblemRow, []HistoryEntry, []PhotoInfo, error) {
-	p, err := getProblemByNo(ctx, m.d.DB, strings.TrimSpace(no))
+	p, err := getProblemByNo(ctx, m.d.DB, normalTrackingNo(no))
 	if err != nil {
 		return nil, nil, nil, err
 	}

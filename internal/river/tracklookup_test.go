@@ -34,6 +34,10 @@ func TestTrackingNumberLookup(t *testing.T) {
 		if resp.StatusCode != 200 || resp.Request.URL.Path != "/river/public/track/"+no || !strings.Contains(body, "举报进度 · "+no) || !strings.Contains(body, "已上报") {
 			t.Fatalf("lookup of %q: %d at %s", typed, resp.StatusCode, resp.Request.URL.Path)
 		}
+		// the app's API takes the number as typed too
+		if st, out, _ := publicJSON(later, "GET", "/api/v1/river/public/track/"+strings.ToLower(no), ""); st != 200 || out["no"] != no {
+			t.Fatalf("API lookup in lower case: %d %v", st, out)
+		}
 		resp, body = later.Get("/river/public/track?no=HZ20261120NOPE")
 		if resp.StatusCode != 404 || !strings.Contains(body, "查无此编号：没有找到受理编号“HZ20261120NOPE”") || !strings.Contains(body, `value="HZ20261120NOPE"`) {
 			t.Fatalf("unknown number: %d", resp.StatusCode)
