@@ -263,7 +263,8 @@ func (m *Module) transitionForm(w http.ResponseWriter, r *http.Request) {
 	}
 	in := TransitionInput{Action: r.FormValue("action"), Reason: r.FormValue("reason"), Note: r.FormValue("note"), Unit: r.FormValue("unit"),
 		Deadline: r.FormValue("deadline")}
-	for _, s := range strings.FieldsFunc(r.FormValue("joint_units"), func(c rune) bool { return c == '\n' || c == ',' || c == '，' }) {
+	// 协办单位 as people type a list: one per line, or separated by 、 ， , ； ;
+	for _, s := range strings.FieldsFunc(r.FormValue("joint_units"), func(c rune) bool { return strings.ContainsRune("\n、，,；;", c) }) {
 		in.JointUnits = append(in.JointUnits, strings.TrimSpace(s))
 	}
 	for _, s := range strings.Fields(r.FormValue("photos")) {
