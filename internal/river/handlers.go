@@ -142,11 +142,6 @@ func (m *Module) renderReport(w http.ResponseWriter, r *http.Request, status int
 		Severities: patrolSeverities, Error: msg, In: in, Lat: strings.TrimSpace(r.FormValue("lat")), Lon: strings.TrimSpace(r.FormValue("lon"))})
 }
 
-func formFloat(r *http.Request, k string) float64 {
-	v, _ := strconv.ParseFloat(strings.TrimSpace(r.FormValue(k)), 64)
-	return v
-}
-
 // formCoords reads the 纬度 and 经度 of a form, empty for none; one that is not a number
 // is refused with its field named rather than taken as no location.
 func formCoords(r *http.Request) (lat, lon float64, err error) {

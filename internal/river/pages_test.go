@@ -308,6 +308,12 @@ func TestPagesOfferWhatHandlersAccept(t *testing.T) {
 			}
 		}
 		tryEach(outfall, offer{"kind", kinds}, offer{"status", statuses}, offer{"region", oregions}, offer{"reach_id", oreaches})
+		// a coordinate that is no number is refused by name, not stored as no location
+		resp, body = off.PostForm("/river/outfalls", url.Values{"csrf": {off.CSRF}, "river_id": {"jinjiang"}, "code": {"PW-T-LAT"}, "name": {"表单排口"},
+			"kind": {kinds[0]}, "status": {statuses[0]}, "region": {oregions[0]}, "reach_id": {"0"}, "lat": {"30.6"}, "lon": {"104度"}})
+		if resp.StatusCode != 400 || !strings.Contains(body, "经度“104度”不是数字") || e.count("SELECT COUNT(*) FROM river_outfalls WHERE code = 'PW-T-LAT'") != 0 {
+			t.Fatalf("outfall with a bad longitude: %d", resp.StatusCode)
+		}
 		_, body = off.Get("/river/measures/new?river=jinjiang")
 		tasks, mregions := apptest.Offered(body, "task"), apptest.Offered(body, "region")
 		if len(tasks) != 6 || len(mregions) < 2 {
