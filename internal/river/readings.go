@@ -418,8 +418,7 @@ func (m *Module) storeReadings(ctx context.Context, batch []pendingReading, now 
 		for i, p := range batch {
 			if added[i] && !touched[p.sec.ID] {
 				touched[p.sec.ID] = true
-				if _, err := tx.Exec(ctx, `UPDATE river_sections SET last_class = COALESCE((SELECT class FROM river_readings WHERE section_id = ?
-				ORDER BY sampled_at DESC LIMIT 1), last_class) WHERE id = ?`, p.sec.ID, p.sec.ID); err != nil {
+				if err := setLatestClass(ctx, tx, p.sec.ID); err != nil {
 					return err
 				}
 			}
@@ -460,6 +459,15 @@ func (m *Module) storeReadings(ctx context.Context, batch []pendingReading, now 
 	s.Unchanged += len(batch) - stored
 	s.Warnings += warnings
 	return nil
+}
+
+// setLatestClass sets a section's class to its latest reading's, by sampling time: a
+// reading sampled before the latest (a station's backlog sent late) is stored but does
+// not change it. The UPDATE locks the section's row until the transaction ends.
+func setLatestClass(ctx context.Context, q store.Querier, sectionID string) error {
+	_, err := q.Exec(ctx, `UPDATE river_sections SET last_class = COALESCE((SELECT class FROM river_readings WHERE section_id = ?
+		ORDER BY sampled_at DESC LIMIT 1), last_class) WHERE id = ?`, sectionID, sectionID)
+	return err
 }
 
 // insertReadingsSQL is the INSERT of n readings that skips the ones already

@@ -540,10 +540,7 @@ func insertReading(ctx context.Context, q store.Querier, sec *SectionRow, at tim
 	}
 	n, _ := r.RowsAffected()
 	if n == 1 {
-		// the section's class is its latest reading's: a reading sampled before the latest
-		// (a station's backlog sent late) is stored but does not change it
-		if _, err := q.Exec(ctx, `UPDATE river_sections SET last_class = (SELECT class FROM river_readings WHERE section_id = ?
-			ORDER BY sampled_at DESC LIMIT 1) WHERE id = ?`, sec.ID, sec.ID); err != nil {
+		if err := setLatestClass(ctx, q, sec.ID); err != nil {
 			return false, err
 		}
 	}
