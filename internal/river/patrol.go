@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -298,6 +299,48 @@ func (c PatrolConfig) Compliance(chiefs []Chief, patrols []Patrol, from, to time
 			cp.Rate = float64(min(d, r)) / float64(r)
 		}
 		out = append(out, cp)
+	}
+	return out
+}
+
+// UnitCompliance is a unit's (a county's or a city's) patrol compliance: how many of its
+// chiefs met their required frequency (巡河达标率, as the assessment counts it).
+type UnitCompliance struct {
+	Region    string
+	Chiefs    int
+	Compliant int
+	Required  int // patrols required of its chiefs together
+	Done      int // patrols counted towards it (each chief's up to his requirement)
+	Rate      float64
+}
+
+// UnitsCompliance sums chiefs' compliance by the unit each belongs to (unitOf maps a
+// chief's region to its unit, e.g. region.CityOf), units in code order. Rate is
+// Compliant / Chiefs.
+func UnitsCompliance(cs []Compliance, unitOf func(string) string) []UnitCompliance {
+	by := map[string]*UnitCompliance{}
+	var order []string
+	for _, c := range cs {
+		u := unitOf(c.Region)
+		x := by[u]
+		if x == nil {
+			x = &UnitCompliance{Region: u}
+			by[u] = x
+			order = append(order, u)
+		}
+		x.Chiefs++
+		x.Required += c.Required
+		x.Done += min(c.Done, c.Required)
+		if c.Compliant {
+			x.Compliant++
+		}
+	}
+	sort.Strings(order)
+	out := make([]UnitCompliance, 0, len(order))
+	for _, u := range order {
+		x := by[u]
+		x.Rate = float64(x.Compliant) / float64(x.Chiefs)
+		out = append(out, *x)
 	}
 	return out
 }

@@ -13,6 +13,7 @@ import (
 
 	"tongcheng/internal/audit"
 	"tongcheng/internal/auth"
+	"tongcheng/internal/region"
 	"tongcheng/internal/store"
 	"tongcheng/internal/web"
 )
@@ -598,7 +599,28 @@ func (m *Module) apiCompliance(w http.ResponseWriter, r *http.Request) {
 		items = append(items, complianceOut{ChiefID: c.ChiefID, Name: c.Name, Level: c.Level, LevelName: c.Level.String(), Region: c.Region,
 			Required: c.Required, Done: c.Done, Rate: c.Rate, Compliant: c.Compliant})
 	}
-	m.d.Web.Reply(w, r, http.StatusOK)(map[string]any{"from": now.AddDate(0, 0, -30), "to": now, "items": items}, err)
+	cities, counties := complianceUnits(rows)
+	m.d.Web.Reply(w, r, http.StatusOK)(map[string]any{"from": now.AddDate(0, 0, -30), "to": now, "items": items,
+		"cities": unitsOut(cities), "counties": unitsOut(counties)}, err)
+}
+
+// unitComplianceOut is a unit's patrol compliance as the API gives it.
+type unitComplianceOut struct {
+	Region    string  `json:"region"`
+	Name      string  `json:"name"`
+	Chiefs    int     `json:"chiefs"`
+	Compliant int     `json:"compliant"`
+	Required  int     `json:"required"`
+	Done      int     `json:"done"`
+	Rate      float64 `json:"rate"`
+}
+
+func unitsOut(us []UnitCompliance) []unitComplianceOut {
+	out := make([]unitComplianceOut, 0, len(us))
+	for _, u := range us {
+		out = append(out, unitComplianceOut{Region: u.Region, Name: region.Name(u.Region), Chiefs: u.Chiefs, Compliant: u.Compliant, Required: u.Required, Done: u.Done, Rate: u.Rate})
+	}
+	return out
 }
 
 func patrolAPIPaths() map[string]any {
@@ -612,7 +634,7 @@ func patrolAPIPaths() map[string]any {
 		"/api/v1/river/patrols/{id}": map[string]any{"get": apiOp("一次巡河记录及其轨迹点、巡河发现的问题（编号、类别、当前状态）、巡河照片（原图与缩略图地址）")},
 		"/api/v1/river/patrols/{id}/photos": map[string]any{"post": apiOp("补传巡河照片（离线巡河事后补录、回到有信号处再上传）：multipart/form-data，照片（JPG/PNG，每张不超过 10 MB）放在字段 photos，每次巡河连同已有的最多 9 张；" +
 			"本人河长或本辖区河长办可传，返回该巡河的全部照片 {photos: [...]}。错误均为 field=photos、什么都不保存：不是图片或过大（400 invalid_field）、超过总数（400）、他人的巡河（403 forbidden）、外辖区（403 out_of_scope）、河长已卸任（403 retired）")},
-		"/api/v1/river/patrols/compliance": map[string]any{"get": apiOp("近 30 天巡河履职：本辖区各河长应巡、已巡次数与履职率（与手机巡河页同一计算）")},
+		"/api/v1/river/patrols/compliance": map[string]any{"get": apiOp("近 30 天巡河履职：本辖区各河长应巡、已巡次数与履职率（items，与手机巡河页同一计算），及按市（cities）、区县（counties）汇总的河长数、达标河长数与达标率（巡河频次见配置文件 data/patrol.json）")},
 	}
 }
 

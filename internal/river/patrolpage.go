@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"tongcheng/internal/auth"
+	"tongcheng/internal/region"
 	"tongcheng/internal/store"
 	"tongcheng/internal/web"
 )
@@ -107,6 +108,24 @@ func (m *Module) RecordPatrol(ctx context.Context, u *auth.User, in PatrolInput)
 	return id, err
 }
 
+// complianceUnits sums the chiefs' compliance by city and by county (a chief of a
+// county, township or village counts for his county and its city; a city's own chief for
+// the city; the province's for neither), as the assessment counts 巡河达标率.
+func complianceUnits(rows []complianceRow) (cities, counties []UnitCompliance) {
+	var inCity, inCounty []Compliance
+	for _, c := range rows {
+		r, ok := region.Get(c.Region)
+		if !ok || r.Level == region.Province {
+			continue
+		}
+		inCity = append(inCity, c.Compliance)
+		if r.Level == region.County {
+			inCounty = append(inCounty, c.Compliance)
+		}
+	}
+	return UnitsCompliance(inCity, region.CityOf), UnitsCompliance(inCounty, func(s string) string { return s })
+}
+
 // complianceRow is a chief's patrol compliance for the page.
 type complianceRow struct {
 	Compliance
@@ -169,10 +188,12 @@ func (m *Module) compliance(ctx context.Context, scope string, now time.Time) ([
 type patrolData struct {
 	Reaches    []Reach
 	Compliance []complianceRow
-	In         PatrolInput
-	Error      string
-	Saved      bool
-	SavedID    int64
+	// Cities and Counties are the compliance summed by unit.
+	Cities, Counties []UnitCompliance
+	In               PatrolInput
+	Error            string
+	Saved            bool
+	SavedID          int64
 	// Found are the problem slots of the form: those entered, then empty ones.
 	Found      []PatrolProblemInput
 	Categories []Category
@@ -275,7 +296,8 @@ func (m *Module) renderPatrol(w http.ResponseWriter, r *http.Request, status int
 		found = append(found, PatrolProblemInput{})
 	}
 	savedID, _ := strconv.ParseInt(r.URL.Query().Get("id"), 10, 64)
-	m.d.Web.Render(w, r, status, "river/patrol.html", "巡河记录", patrolData{Reaches: reaches, Compliance: comp, In: in, Error: msg, Saved: saved, SavedID: savedID,
+	cities, counties := complianceUnits(comp)
+	m.d.Web.Render(w, r, status, "river/patrol.html", "巡河记录", patrolData{Reaches: reaches, Compliance: comp, Cities: cities, Counties: counties, In: in, Error: msg, Saved: saved, SavedID: savedID,
 		Found: found, Categories: Categories, Severities: patrolSeverities, MaxPhotos: MaxPhotos, Recent: recent})
 }
 
