@@ -12,6 +12,25 @@ import (
 	"tongcheng/internal/web/browsertest"
 )
 
+// browserAs starts headless Chromium (w×h, at most 90 seconds) signed in as user; must
+// fails the test on an error, problems collects what the browser reports. The browser
+// ends with the test.
+func browserAs(t *testing.T, e *env, user string, w, h int) (context.Context, *browsertest.Problems, func(string, error)) {
+	t.Helper()
+	ctx, cancel := browsertest.Start(t, w, h)
+	t.Cleanup(cancel)
+	ctx, cancel2 := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(cancel2)
+	problems := browsertest.Watch(ctx)
+	must := browsertest.Must(t)
+	must("viewport", chromedp.Do(ctx, chromedp.EmulateViewport(int64(w), int64(h))))
+	must("open login", chromedp.Do(ctx, chromedp.Navigate(e.Srv.URL+"/login")))
+	must("fill login", chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("username"), user), chromedp.SetValue(chromedp.ID("password"), pw)))
+	_, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#login-form button[type=submit]`)))
+	must("login", err)
+	return ctx, problems, must
+}
+
 // TestReportAndAssignInBrowser: a 河长办 clerk in headless Chromium reports a problem found
 // by 督查暗访 on the 德阳/成都 shared reach (重大, 排污), accepts it from its page and assigns
 // it with the 交办 form to a unit with a co-unit in 德阳 and a deadline picked in the date
@@ -21,18 +40,9 @@ func TestReportAndAssignInBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped with -short")
 	}
-	ctx, cancel := browsertest.Start(t, 1280, 900)
-	defer cancel()
 	e := newEnv(t, storetest.Open(t, "sqlite"))
-	ctx, cancel2 := context.WithTimeout(ctx, 90*time.Second)
-	defer cancel2()
-	problems := browsertest.Watch(ctx)
-	must := browsertest.Must(t)
+	ctx, problems, must := browserAs(t, e, "cd-office", 1280, 900)
 	base := e.Srv.URL
-	must("open login", chromedp.Do(ctx, chromedp.Navigate(base+"/login")))
-	must("fill login", chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("username"), "cd-office"), chromedp.SetValue(chromedp.ID("password"), pw)))
-	_, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#login-form button[type=submit]`)))
-	must("login", err)
 	report := func(desc string) {
 		t.Helper()
 		_, err := chromedp.RunResponse(ctx, chromedp.Navigate(base+"/river/report"))
