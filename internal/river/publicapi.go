@@ -174,12 +174,16 @@ func (m *Module) apiPublicReport(w http.ResponseWriter, r *http.Request) {
 		TrackURL: "/api/v1/river/public/track/" + p.No, PageURL: "/river/public/track/" + p.No})
 }
 
+// publicStep is a step of a report's progress: a change of state, or a step that leaves
+// the state as it is (超期标记, 超期升级, 督办), named by Action.
 type publicStep struct {
-	At       time.Time `json:"at"`
-	From     string    `json:"from,omitempty"`
-	FromName string    `json:"from_name,omitempty"`
-	To       string    `json:"to"`
-	ToName   string    `json:"to_name"`
+	At         time.Time `json:"at"`
+	Action     string    `json:"action"`
+	ActionName string    `json:"action_name"`
+	From       string    `json:"from,omitempty"`
+	FromName   string    `json:"from_name,omitempty"`
+	To         string    `json:"to"`
+	ToName     string    `json:"to_name"`
 }
 
 // publicProgress is a report's progress as the tracking page shows it.
@@ -208,7 +212,10 @@ func (m *Module) apiPublicTrack(w http.ResponseWriter, r *http.Request) {
 		out.Photos = []PhotoInfo{}
 	}
 	for _, h := range hist {
-		s := publicStep{At: h.At, To: string(h.To), ToName: h.To.String()}
+		s := publicStep{At: h.At, Action: string(h.Action), ActionName: h.Action.String(), To: string(h.To), ToName: h.To.String()}
+		if h.Action == "report" {
+			s.ActionName = "上报"
+		}
 		if h.From != "" {
 			s.From, s.FromName = string(h.From), h.From.String()
 		}
@@ -222,6 +229,6 @@ func publicAPIPaths() map[string]any {
 		"/api/v1/river/public/{code}": map[string]any{"get": apiOp("河长公示牌（无需登录）：河段、河长、职责、监督电话、问题类别，及提交举报时须回传的 csrf（X-CSRF-Token 头，连同本应答设置的 Cookie）")},
 		"/api/v1/river/public/{code}/reports": map[string]any{"post": apiOp(fmt.Sprintf("公众举报（无需登录）：JSON {category, description, phone, lat, lon}，或同名字段的 multipart 表单附现场照片 photos（JPG/PNG，最多 %d 张）；"+
 			"返回受理编号 no。与举报页面共用同一频率限制（同一网络地址），超限 429 rate_limited；联系电话只供回访，任何应答都不含", MaxPublicPhotos))},
-		"/api/v1/river/public/track/{no}": map[string]any{"get": apiOp("举报进度（无需登录）：状态、办理步骤（不含办理人及意见）、公众上传的照片；不含联系电话")},
+		"/api/v1/river/public/track/{no}": map[string]any{"get": apiOp("举报进度（无需登录）：状态、办理步骤（action/action_name 为步骤名称，含不改变状态的超期标记、超期升级、督办；不含办理人及意见）、公众上传的照片；不含联系电话；编号大小写、空格不限")},
 	}
 }
