@@ -33,10 +33,11 @@ func TestAverageTimeToClose(t *testing.T) {
 		}
 		closeOn(a, 2)
 		closeOn(b, 5)
+		e.addUser("sc-office", "省河长办", "510000", "river:riveroffice")
 		for _, c := range []struct {
 			user, rate string
 			days       float64
-		}{{"cd-office", "66.7%", 3.5}, {"dy-office", "100.0%", 5}} {
+		}{{"cd-office", "66.7%", 3.5}, {"dy-office", "100.0%", 5}, {"sc-office", "66.7%", 3.5}} {
 			var d river.Dashboard
 			e.api(c.user, "GET", "/api/v1/river/dashboard", nil, &d)
 			if d.ClosingRate != c.rate || d.AvgCloseDays != c.days {
@@ -56,6 +57,18 @@ func TestAverageTimeToClose(t *testing.T) {
 			}
 			if len(l.Items) == 0 || sum.Hours()/24/float64(len(l.Items)) != c.days {
 				t.Fatalf("%s: the closed list averages %v over %d", c.user, sum, len(l.Items))
+			}
+			// each city's figures are its list's (the province sees all four cities)
+			for _, cf := range d.Cities {
+				var found, closed struct{ Total int64 }
+				e.api(c.user, "GET", "/api/v1/river/problems?city="+cf.Code, nil, &found)
+				e.api(c.user, "GET", "/api/v1/river/problems?city="+cf.Code+"&state=closed", nil, &closed)
+				if cf.Found != found.Total || cf.Closed != closed.Total {
+					t.Fatalf("%s: %s %+v, its list %d found, %d closed", c.user, cf.Name, cf, found.Total, closed.Total)
+				}
+			}
+			if c.user == "sc-office" && (len(d.Cities) != 4 || d.Cities[0].Found != 3 || d.Cities[1].Found != 1) {
+				t.Fatalf("province: cities %+v", d.Cities)
 			}
 		}
 		if _, body := e.login("cd-office").Get("/river/dashboard"); !strings.Contains(body, "<strong>3.5 天</strong>") {
