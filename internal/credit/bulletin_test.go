@@ -194,7 +194,7 @@ func TestBulletinDepartmentByCode(t *testing.T) {
 		{TypePenalty, "510100", "成都市锦江区市场监督管理局", unit, d("2024-10-08"), d("2024-10-09"), false, 15, 15},
 		{TypePenalty, "510100", "锦江区市场监督管理局", unit, d("2024-10-10"), d("2024-10-11"), false, 15, 15},
 		{TypePenalty, "510100", "锦江区市场监管局", unit, d("2024-09-10"), d("2024-09-11"), false, 15, 15}, // older name, September
-		{TypePenalty, "510100", "锦江区市场监督管理局", "", time.Time{}, d("2024-10-12"), true, 15, 10},  // refused, no code
+		{TypePenalty, "510100", "锦江区市场监督管理局", "", time.Time{}, d("2024-10-12"), true, 15, 10},      // refused, no code
 	}
 	b := ComputeBulletin(DefaultBulletinConfig(), 2024, time.October, recs)
 	if len(b.Departments) != 2 {
