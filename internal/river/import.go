@@ -13,7 +13,14 @@ import (
 // ImportSummary counts an import's rows.
 type ImportSummary struct {
 	Rows, Stored, Unchanged, Rejected, Warnings int
+	// NoReach names the sections (“编号 名称”) with a reading worse than their target
+	// that opened no 监测预警 because no reach is responsible for them.
+	NoReach []string
 }
+
+// noReachNote is what the people who imported or pushed a reading are told when it is
+// worse than its section's target but no reach (and so no 河长办) is responsible for it.
+const noReachNote = "超过目标类别，但断面未指定责任河段，未生成监测预警问题：请在一河一档中为断面指定责任河段"
 
 // ImportFile imports water-quality readings from a CSV (UTF-8) or .xlsx file
 // (header "断面编号,采样时间,<项目代码或名称>…"; empty cells are not measured).
@@ -33,6 +40,9 @@ func (m *Module) ImportFile(ctx context.Context, d *platform.Deps, path string, 
 		return err
 	}
 	fmt.Fprintf(out, "水质数据导入：共 %d 行，新增 %d，已有 %d，拒绝 %d，新开监测预警问题 %d\n", s.Rows, s.Stored, s.Unchanged, s.Rejected, s.Warnings)
+	for _, sec := range s.NoReach {
+		fmt.Fprintf(out, "断面 %s %s\n", sec, noReachNote)
+	}
 	return nil
 }
 

@@ -3,6 +3,7 @@ package river_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -161,6 +162,64 @@ func TestImportStoresAsPushed(t *testing.T) {
 		// one warning per section for the episode of the 3rd and 4th; the 6th finds it still open
 		if n := e.count("SELECT COUNT(*) FROM river_problems WHERE source = 'monitoring' AND section_id IN ('F-RIVER', 'F-LAKE')"); n != 2 || s.Warnings != 2 {
 			t.Fatalf("warnings %d, summary %d", n, s.Warnings)
+		}
+	})
+}
+
+// A section no reach is responsible for opens no 监测预警 when a reading is worse than its
+// target (there is no 河长办 to give it to): the import says so once per section, on the
+// command line's summary too, and a pushed reading's answer says so.
+func TestReadingWithoutReachIsReported(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		u := mustUser(t, e, "cd-office")
+		for _, s := range []*river.SectionRow{
+			{ID: "N-REACH", Name: "无责任河段断面", RiverID: "jinjiang", Target: river.ClassIII, Region: "510100"},
+			{ID: "Y-REACH", Name: "有责任河段断面", RiverID: "jinjiang", ReachID: e.cdReach, Target: river.ClassIII, Region: "510100"},
+		} {
+			if err := e.m.AddSection(ctx, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// NH3N 1.5 mg/L is 类Ⅳ (GB 3838-2002 表1: Ⅲ ≤ 1.0, Ⅳ ≤ 1.5), worse than the target Ⅲ
+		file := "断面编号,采样时间,NH3N\nN-REACH,2026-10-01 08:00,1.5\nN-REACH,2026-10-02 08:00,1.5\nY-REACH,2026-10-01 08:00,1.5\nN-REACH,2026-10-03 08:00,0.5\n"
+		var rep strings.Builder
+		s, err := e.m.ImportReadings(ctx, strings.NewReader(file), u, &rep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Stored != 4 || s.Warnings != 1 || len(s.NoReach) != 1 || s.NoReach[0] != "N-REACH 无责任河段断面" {
+			t.Fatalf("summary %+v", s)
+		}
+		if n := e.count("SELECT COUNT(*) FROM river_problems WHERE source = 'monitoring'"); n != 1 {
+			t.Fatalf("warnings stored: %d", n)
+		}
+		res, err := e.m.AddReading(ctx, u, river.ReadingInput{SectionID: "N-REACH", SampledAt: "2026-10-04 08:00", Values: map[string]float64{"NH3N": 1.5}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.ProblemID != 0 || !strings.Contains(res.Note, "未指定责任河段，未生成监测预警问题") {
+			t.Fatalf("pushed reading: %+v", res)
+		}
+		res, err = e.m.AddReading(ctx, u, river.ReadingInput{SectionID: "N-REACH", SampledAt: "2026-10-05 08:00", Values: map[string]float64{"NH3N": 0.5}})
+		if err != nil || res.Note != "" {
+			t.Fatalf("a reading within the target: %+v %v", res, err)
+		}
+		// the upload page and the command line say it too
+		want := "断面 N-REACH 无责任河段断面 超过目标类别，但断面未指定责任河段，未生成监测预警问题"
+		c := e.login("cd-office")
+		resp, body := c.upload("/river/readings/import", "file", "n.csv", []byte("断面编号,采样时间,NH3N\nN-REACH,2026-10-06 08:00,1.5\n"))
+		if resp.StatusCode != 200 || !strings.Contains(body, want) || !strings.Contains(body, "新增 1，已有 0，拒绝 0，新开监测预警问题 0") {
+			t.Fatalf("upload %d: %s", resp.StatusCode, body)
+		}
+		path := filepath.Join(t.TempDir(), "n.csv")
+		if err := writeFile(path, []byte("断面编号,采样时间,NH3N\nN-REACH,2026-10-07 08:00,1.5\n")); err != nil {
+			t.Fatal(err)
+		}
+		var out strings.Builder
+		if err := e.m.ImportFile(ctx, e.a.Deps, path, u, &out); err != nil || !strings.Contains(out.String(), want) {
+			t.Fatalf("command line: %v\n%s", err, out.String())
 		}
 	})
 }

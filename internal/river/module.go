@@ -81,6 +81,7 @@ func (m *Module) Migrations() []store.Migrations {
 func (m *Module) funcs() template.FuncMap {
 	return template.FuncMap{
 		"levelName":    func(l Level) string { return l.String() },
+		"noReachNote":  func() string { return noReachNote },
 		"stateName":    func(s State) string { return s.String() },
 		"actionName":   func(a ActionKind) string { return a.String() },
 		"categoryName": func(c Category) string { return c.String() },
@@ -408,6 +409,7 @@ type ReadingResult struct {
 	Stored    bool     `json:"stored"` // false: the same reading was already stored
 	ProblemID int64    `json:"problem_id,omitempty"`
 	ProblemNo string   `json:"problem_no,omitempty"`
+	Note      string   `json:"note,omitempty"` // why a reading worse than the target opened no warning
 }
 
 // sampledLayouts are the forms of a sampling time, read in Asia/Shanghai unless the time
@@ -517,6 +519,9 @@ func (m *Module) AddReading(ctx context.Context, u *auth.User, in ReadingInput) 
 			return err
 		}
 		out.Stored = true
+		if sec.Target != 0 && res.Class > sec.Target && sec.ReachID == 0 {
+			out.Note = "断面" + noReachNote
+		}
 		p, err := m.openWarning(ctx, tx, sec, res, now)
 		if err != nil || p == nil {
 			return err

@@ -201,7 +201,7 @@ func (m *Module) importReadings(ctx context.Context, src rowSource, by *auth.Use
 	finish := func(err error) (ImportSummary, error) {
 		close(batches)
 		serr := <-storeDone
-		s.Stored, s.Unchanged, s.Warnings = stored.Stored, stored.Unchanged, stored.Warnings
+		s.Stored, s.Unchanged, s.Warnings, s.NoReach = stored.Stored, stored.Unchanged, stored.Warnings, stored.NoReach
 		if err == nil {
 			err = serr
 		}
@@ -333,8 +333,9 @@ func (m *Module) storeReadings(ctx context.Context, batch []pendingReading, now 
 		return nil
 	}
 	var stored, warnings int
+	var noReach []string
 	err := m.d.DB.InTx(ctx, func(tx *store.Tx) error {
-		stored, warnings = 0, 0
+		stored, warnings, noReach = 0, 0, nil
 		added := make([]bool, len(batch)) // rows this batch added
 		var full *sql.Stmt                // the INSERT of readingsPerInsert rows, prepared once
 		defer func() {
@@ -432,6 +433,11 @@ func (m *Module) storeReadings(ctx context.Context, batch []pendingReading, now 
 			if p.sec.Target == 0 || p.res.Class <= p.sec.Target || open[p.sec.ID] {
 				continue
 			}
+			if p.sec.ReachID == 0 {
+				open[p.sec.ID] = true
+				noReach = append(noReach, p.sec.ID+" "+p.sec.Name)
+				continue
+			}
 			pr, err := m.openWarning(ctx, tx, p.sec, p.res, now)
 			if err != nil {
 				return err
@@ -458,6 +464,11 @@ func (m *Module) storeReadings(ctx context.Context, batch []pendingReading, now 
 	s.Stored += stored
 	s.Unchanged += len(batch) - stored
 	s.Warnings += warnings
+	for _, sec := range noReach {
+		if !slices.Contains(s.NoReach, sec) {
+			s.NoReach = append(s.NoReach, sec)
+		}
+	}
 	return nil
 }
 
