@@ -47,15 +47,20 @@ const subjectRowBytes = 150
 const bulkCacheKiB = 262144
 
 // bulkWanted decides whether a subjects file of size bytes is stored in bulk:
-// on SQLite, when it has about bulkMinRows rows or more and at least
-// 1/bulkShare of the subjects stored.
+// when it has about bulkMinRows rows or more and, on SQLite, at least
+// 1/bulkShare of the subjects stored. PostgreSQL's bulk path (COPY and one
+// merge, bulk_postgres.go) builds no index afterwards, so there the share of
+// the stored subjects does not matter.
 func bulkWanted(ctx context.Context, db *store.DB, size int64) (bool, error) {
-	if db.D() != store.SQLite || size < 0 {
+	if size < 0 {
 		return false, nil
 	}
 	est := size / subjectRowBytes
 	if est < bulkMinRows {
 		return false, nil
+	}
+	if db.D() == store.Postgres {
+		return true, nil
 	}
 	var stored int64
 	if err := db.QueryRow(ctx, "SELECT COALESCE(MAX(id), 0) FROM credit_subjects").Scan(&stored); err != nil {

@@ -44,6 +44,7 @@ func upsertMany(ctx context.Context, q store.Querier, table string, cols []strin
 	// statements of stmtRows rows, prepared once per call (SQLite parses a
 	// statement of 9,000 placeholders in about as long as it runs it)
 	per := min(stmtRows, maxParams/len(cols))
+	cnt := importCountOf(ctx)
 	var full *sql.Stmt
 	defer func() {
 		if full != nil {
@@ -71,13 +72,27 @@ func upsertMany(ctx context.Context, q store.Querier, table string, cols []strin
 		tx, isTx := q.(*store.Tx)
 		if end-start == per && isTx && q.D() == store.SQLite && len(rows) >= 2*per {
 			if full == nil {
-				st, err := tx.Tx.PrepareContext(ctx, query())
+				st, err := tx.Tx.PrepareContext(ctx, query()+cnt.returning(conflict))
 				if err != nil {
 					return err
 				}
 				full = st
 			}
+			if cnt != nil {
+				rs, err := full.QueryContext(ctx, args...)
+				if err := cnt.scan(rs, err); err != nil {
+					return err
+				}
+				continue
+			}
 			if _, err := full.ExecContext(ctx, args...); err != nil {
+				return err
+			}
+			continue
+		}
+		if cnt != nil {
+			rs, err := q.Query(ctx, query()+cnt.returning(conflict), args...)
+			if err := cnt.scan(rs, err); err != nil {
 				return err
 			}
 			continue
