@@ -2,6 +2,7 @@ package credit
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"time"
 
@@ -123,10 +124,12 @@ func mergeStage(ctx context.Context, tx *store.Tx, batchID int64, now time.Time,
 	}
 	sets = append(sets, "batch_id = excluded.batch_id", "batch_line = excluded.batch_line", "updated_at = excluded.updated_at")
 	cols := strings.Join(subjectCols[:15], ", ")
-	// ? 1: batch, 2–3: times, 4–6: the import's start. The rows the merge
-	// changed come back as '' (inserted now) or their key (stored before the
-	// import and changed), grouped: what importCount.add tells apart, without
-	// sending every row to the client.
+	// ? 1: batch, 2–3: times, then those of importCount.returning. The rows
+	// the merge changed come back grouped by what returning says of them,
+	// without sending every row to the client.
+	if cnt == nil {
+		cnt = newImportCount(ts)
+	}
 	q := `WITH m AS (
 	INSERT INTO credit_subjects AS t (` + cols + `, batch_id, batch_line, created_at, updated_at)
 	SELECT ` + cols + `, ?, line, ?, ? FROM (
@@ -134,37 +137,26 @@ func mergeStage(ctx context.Context, tx *store.Tx, batchID int64, now time.Time,
 	) s ORDER BY first_line
 	ON CONFLICT (skey) DO UPDATE SET ` + strings.Join(sets, ", ") + `
 	WHERE (` + strings.Join(diffs, " OR ") + `) AND NOT (t.batch_id = excluded.batch_id AND t.batch_line > excluded.batch_line)
-	RETURNING CASE WHEN t.created_at = t.updated_at AND t.created_at >= ? THEN '' WHEN t.created_at < ? THEN t.skey END AS k
+	` + cnt.returning("skey") + ` AS k
 )
 SELECT k, COUNT(*) FROM m WHERE k IS NOT NULL GROUP BY k`
-	start := ts
-	if cnt != nil {
-		start = cnt.start
-	}
 	// the sort of the staged rows by key, and the merge's changed rows, in
 	// memory rather than in temporary files (the default is 4 MB)
 	if _, err := tx.Exec(ctx, "SET LOCAL work_mem = '64MB'"); err != nil {
 		return err
 	}
-	rows, err := tx.Query(ctx, q, batchID, ts, ts, start, start)
+	rows, err := tx.Query(ctx, q, append([]any{batchID, ts, ts}, cnt.args()...)...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var key string
+		var key sql.NullString
 		var n int
 		if err := rows.Scan(&key, &n); err != nil {
 			return err
 		}
-		if cnt == nil {
-			continue
-		}
-		if key == "" {
-			cnt.inserted += n
-		} else {
-			cnt.updated[key] = struct{}{}
-		}
+		cnt.add(key, n)
 	}
 	return rows.Err()
 }

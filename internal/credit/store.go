@@ -53,7 +53,7 @@ func upsertMany(ctx context.Context, q store.Querier, table string, cols []strin
 	}()
 	for start := 0; start < len(rows); start += per {
 		end := min(start+per, len(rows))
-		args := make([]any, 0, (end-start)*len(cols))
+		args := make([]any, 0, (end-start)*len(cols)+2)
 		for i := start; i < end; i++ {
 			args = append(args, rows[i]...)
 		}
@@ -69,36 +69,41 @@ func upsertMany(ctx context.Context, q store.Querier, table string, cols []strin
 			sb.WriteString(tail)
 			return sb.String()
 		}
-		tx, isTx := q.(*store.Tx)
-		if end-start == per && isTx && q.D() == store.SQLite && len(rows) >= 2*per {
-			if full == nil {
-				st, err := tx.Tx.PrepareContext(ctx, query()+cnt.returning(conflict))
-				if err != nil {
-					return err
-				}
-				full = st
-			}
-			if cnt != nil {
-				rs, err := full.QueryContext(ctx, args...)
-				if err := cnt.scan(rs, err); err != nil {
-					return err
-				}
-				continue
-			}
-			if _, err := full.ExecContext(ctx, args...); err != nil {
-				return err
-			}
-			continue
-		}
-		if cnt != nil {
-			rs, err := q.Query(ctx, query()+cnt.returning(conflict), args...)
+		if cnt != nil && q.D() == store.Postgres {
+			rs, err := q.Query(ctx, query()+cnt.returning(conflict), append(args, cnt.args()...)...)
 			if err := cnt.scan(rs, err); err != nil {
 				return err
 			}
 			continue
 		}
-		if _, err := q.Exec(ctx, query(), args...); err != nil {
+		var before int64
+		if cnt != nil {
+			if err := q.QueryRow(ctx, "SELECT COALESCE(MAX(id), 0) FROM "+table).Scan(&before); err != nil {
+				return err
+			}
+		}
+		var res sql.Result
+		var err error
+		tx, isTx := q.(*store.Tx)
+		if end-start == per && isTx && q.D() == store.SQLite && len(rows) >= 2*per {
+			if full == nil {
+				st, err := tx.Tx.PrepareContext(ctx, query())
+				if err != nil {
+					return err
+				}
+				full = st
+			}
+			res, err = full.ExecContext(ctx, args...)
+		} else {
+			res, err = q.Exec(ctx, query(), args...)
+		}
+		if err != nil {
 			return err
+		}
+		if cnt != nil {
+			if err := cnt.countSQLite(ctx, q, table, cols, conflict, rows[start:end], before, res); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
