@@ -201,9 +201,9 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, size int64, name, h
 			return res, err
 		}
 		// the planner's statistics of the subjects (name search chooses its
-		// plan by them) follow a large import at once, not at the next
-		// autovacuum or server start
-		if im.DB.D() == store.Postgres {
+		// plan by them) follow an import that changed many of them at once,
+		// not at the next autovacuum or server start
+		if im.DB.D() == store.Postgres && res.Inserted+res.Updated >= optimizeSearchThreshold {
 			if _, err := im.DB.Exec(ctx, "ANALYZE credit_subjects"); err != nil {
 				return res, err
 			}
