@@ -46,18 +46,9 @@ func (w *partWriter) pgBulk(ctx context.Context, parts <-chan *part) error {
 		if _, err := tx.Exec(ctx, createStage()); err != nil {
 			return err
 		}
-		first, last, problems := 0, 0, 0
-		for p := range parts {
-			if err := w.stage(ctx, tx, p); err != nil {
-				return err
-			}
-			if first == 0 {
-				first = p.first
-			}
-			last, problems = p.last, problems+len(p.rejects)
-		}
-		if w.readErr != nil {
-			return w.readErr
+		first, last, problems, err := w.all(parts, func(p *part) error { return w.stage(ctx, tx, p) })
+		if err != nil {
+			return err
 		}
 		if err := mergeStage(ctx, tx, w.res.BatchID, time.Now(), importCountOf(ctx)); err != nil {
 			return err

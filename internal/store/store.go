@@ -324,20 +324,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err != nil {
 		return err
 	}
-	tx := &Tx{Tx: sqltx, db: db}
-	defer func() {
-		if p := recover(); p != nil {
-			_ = sqltx.Rollback()
-			panic(p)
-		}
-		if err != nil {
-			_ = sqltx.Rollback()
-		}
-	}()
-	if err = fn(tx); err != nil {
-		return err
-	}
-	return sqltx.Commit()
+	return run(&Tx{Tx: sqltx, db: db}, fn)
 }
 
 // InConnTx is InTx on a connection taken for the transaction alone, so that on
@@ -353,20 +340,24 @@ func (db *DB) InConnTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err != nil {
 		return err
 	}
-	tx := &Tx{Tx: sqltx, db: db, conn: conn}
+	return run(&Tx{Tx: sqltx, db: db, conn: conn}, fn)
+}
+
+// run runs fn in tx and commits it, or rolls it back when fn fails or panics.
+func run(tx *Tx, fn func(tx *Tx) error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			_ = sqltx.Rollback()
+			_ = tx.Tx.Rollback()
 			panic(p)
 		}
 		if err != nil {
-			_ = sqltx.Rollback()
+			_ = tx.Tx.Rollback()
 		}
 	}()
 	if err = fn(tx); err != nil {
 		return err
 	}
-	return sqltx.Commit()
+	return tx.Tx.Commit()
 }
 
 // CopyFrom stores rows into table (a name, optionally "schema.name") through
