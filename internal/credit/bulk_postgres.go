@@ -3,6 +3,7 @@ package credit
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,8 +37,8 @@ import (
 const stageTable = "pg_temp.credit_subjects_stage"
 
 // stageCols are the columns of stageTable: the line in the file, then the
-// subject's columns (subjectCols without batch and times).
-var stageCols = append([]string{"line"}, subjectCols[:15]...)
+// subject's own columns (subjectCols before batch_id: subjectValues).
+var stageCols = append([]string{"line"}, subjectCols[:slices.Index(subjectCols, "batch_id")]...)
 
 // pgBulk stores every part of a subjects file on PostgreSQL in one
 // transaction (see the comment at the top).
@@ -90,9 +91,7 @@ func createStage() string {
 func (w *partWriter) stage(ctx context.Context, tx *store.Tx, p *part) error {
 	rows := make([][]any, len(p.subjects))
 	for i := range p.subjects {
-		s := &p.subjects[i]
-		rows[i] = []any{lineOf(p.lines, i), s.Key(), s.USCC, int(s.USCCFlags), s.RegNo, s.Name, string(s.Type), s.LegalRep, s.Address, SubjectRegion(s),
-			s.CityCode, s.CountyCode, string(s.Status), s.Industry, dateText(s.EstablishedOn), dateText(s.ApprovedOn)}
+		rows[i] = append([]any{lineOf(p.lines, i)}, subjectValues(&p.subjects[i])...)
 	}
 	if len(rows) > 0 {
 		if _, err := tx.CopyFrom(ctx, stageTable, stageCols, rows); err != nil {
@@ -114,7 +113,7 @@ func mergeStage(ctx context.Context, tx *store.Tx, batchID int64, now time.Time,
 		diffs[i] = "t." + c + " <> excluded." + c
 	}
 	sets = append(sets, "batch_id = excluded.batch_id", "batch_line = excluded.batch_line", "updated_at = excluded.updated_at")
-	cols := strings.Join(subjectCols[:15], ", ")
+	cols := strings.Join(stageCols[1:], ", ")
 	// ? 1: batch, 2–3: times, then those of importCount.returning. The rows
 	// the merge changed come back grouped by what returning says of them,
 	// without sending every row to the client.

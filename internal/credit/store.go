@@ -145,6 +145,13 @@ func BlacklistRegion(b *BlacklistEntry) string {
 var subjectCols = []string{"skey", "uscc", "uscc_flags", "reg_no", "name", "stype", "legal_rep", "address", "region", "city", "county", "status", "industry", "established_on", "approved_on", "batch_id", "batch_line", "created_at", "updated_at"}
 var subjectCmp = []string{"uscc", "uscc_flags", "reg_no", "name", "stype", "legal_rep", "address", "region", "city", "county", "status", "industry", "established_on", "approved_on"}
 
+// subjectValues are the values of s for the columns of subjectCols before
+// batch_id (those of the subject itself).
+func subjectValues(s *Subject) []any {
+	return append(make([]any, 0, len(subjectCols)), s.Key(), s.USCC, int(s.USCCFlags), s.RegNo, s.Name, string(s.Type), s.LegalRep, s.Address, SubjectRegion(s),
+		s.CityCode, s.CountyCode, string(s.Status), s.Industry, dateText(s.EstablishedOn), dateText(s.ApprovedOn))
+}
+
 // lineOf is the file line of the i-th value of a part (0 when not from a file).
 func lineOf(lines []int, i int) int {
 	if i < len(lines) {
@@ -161,8 +168,7 @@ func upsertSubjects(ctx context.Context, q store.Querier, ss []Subject, lines []
 	var rows [][]any
 	for i := range ss {
 		s := &ss[i]
-		row := []any{s.Key(), s.USCC, int(s.USCCFlags), s.RegNo, s.Name, string(s.Type), s.LegalRep, s.Address, SubjectRegion(s), s.CityCode, s.CountyCode,
-			string(s.Status), s.Industry, dateText(s.EstablishedOn), dateText(s.ApprovedOn), batchID, lineOf(lines, i), ts, ts}
+		row := append(subjectValues(s), batchID, lineOf(lines, i), ts, ts)
 		if j, ok := idx[s.Key()]; ok {
 			rows[j] = row
 			continue
