@@ -47,15 +47,20 @@ const subjectRowBytes = 150
 const bulkCacheKiB = 262144
 
 // bulkWanted decides whether a subjects file of size bytes is stored in bulk:
-// on SQLite, when it has about bulkMinRows rows or more and at least
-// 1/bulkShare of the subjects stored.
+// when it has about bulkMinRows rows or more and, on SQLite, at least
+// 1/bulkShare of the subjects stored. PostgreSQL's bulk path (COPY and one
+// merge, bulk_postgres.go) builds no index afterwards, so there the share of
+// the stored subjects does not matter.
 func bulkWanted(ctx context.Context, db *store.DB, size int64) (bool, error) {
-	if db.D() != store.SQLite || size < 0 {
+	if size < 0 {
 		return false, nil
 	}
 	est := size / subjectRowBytes
 	if est < bulkMinRows {
 		return false, nil
+	}
+	if db.D() == store.Postgres {
+		return true, nil
 	}
 	var stored int64
 	if err := db.QueryRow(ctx, "SELECT COALESCE(MAX(id), 0) FROM credit_subjects").Scan(&stored); err != nil {
@@ -71,18 +76,9 @@ func (w *partWriter) bulk(ctx context.Context, parts <-chan *part) error {
 		if err != nil {
 			return err
 		}
-		first, last, problems := 0, 0, 0
-		for p := range parts {
-			if err := w.store(ctx, tx, p); err != nil {
-				return err
-			}
-			if first == 0 {
-				first = p.first
-			}
-			last, problems = p.last, problems+len(p.rejects)
-		}
-		if w.readErr != nil {
-			return w.readErr
+		first, last, problems, err := w.all(parts, func(p *part) error { return w.store(ctx, tx, p) })
+		if err != nil {
+			return err
 		}
 		if err := b.finish(ctx, tx); err != nil {
 			return err
@@ -94,6 +90,22 @@ func (w *partWriter) bulk(ctx context.Context, parts <-chan *part) error {
 	}
 	w.committed()
 	return nil
+}
+
+// all stores every part with store until the reader is done and returns the
+// first and last line of the file's stored rows and its number of problems
+// (for the audit entry of a bulk import); the reader's error, if it stopped early.
+func (w *partWriter) all(parts <-chan *part, store func(p *part) error) (first, last, problems int, err error) {
+	for p := range parts {
+		if err := store(p); err != nil {
+			return 0, 0, 0, err
+		}
+		if first == 0 {
+			first = p.first
+		}
+		last, problems = p.last, problems+len(p.rejects)
+	}
+	return first, last, problems, w.readErr
 }
 
 // subjectsBulk is a bulk import in progress: what was dropped, to be restored.

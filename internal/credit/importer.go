@@ -65,17 +65,23 @@ func defaultRecordType(keys []string) RecordType {
 
 // ImportResult sums up one import.
 type ImportResult struct {
-	BatchID  int64    `json:"batch_id"`
-	Kind     string   `json:"kind"`
-	FileName string   `json:"file_name"`
-	Format   Format   `json:"format"`
-	Encoding string   `json:"encoding"`
-	Rows     int      `json:"rows"`
-	Accepted int      `json:"accepted"`
-	Rejected int      `json:"rejected"`
+	BatchID  int64  `json:"batch_id"`
+	Kind     string `json:"kind"`
+	FileName string `json:"file_name"`
+	Format   Format `json:"format"`
+	Encoding string `json:"encoding"`
+	Rows     int    `json:"rows"`
+	Accepted int    `json:"accepted"`
+	Rejected int    `json:"rejected"`
+	// Inserted and Updated count by natural key what the import changed: rows
+	// new to the library, and rows stored before whose values it changed (each
+	// once); the other accepted rows were stored already as they are.
+	Inserted int      `json:"inserted"`
+	Updated  int      `json:"updated"`
 	Errors   []Reject `json:"errors"` // every problem, in file order
-	// Bulk is true when the file was stored in one transaction with the
-	// subjects' secondary indexes built afterwards (see Importer.Bulk).
+	// Bulk is true when the file was stored in one transaction: on SQLite with
+	// the subjects' secondary indexes built afterwards, on PostgreSQL through
+	// COPY into a temporary table and one merge (see Importer.Bulk).
 	Bulk bool `json:"bulk,omitempty"`
 }
 
@@ -91,11 +97,13 @@ type Importer struct {
 	Chunk func(batchID int64, rows, accepted, rejected int)
 	// SkipAudit leaves out the audit entry of each chunk (demo data only).
 	SkipAudit bool
-	// Bulk lets a large subjects file be stored in one transaction on SQLite
-	// (see bulkWanted): the secondary indexes are dropped and built once at
-	// the end, which is many times faster than updating them row by row, but
-	// the write lock is held until the whole file is stored, so a server
-	// sharing the file waits for it. The command line sets it; uploads through
+	// Bulk lets a large subjects file be stored in one transaction (see
+	// bulkWanted). On SQLite the secondary indexes are dropped and built once
+	// at the end, which is many times faster than updating them row by row,
+	// but the write lock is held until the whole file is stored, so a server
+	// sharing the file waits for it. On PostgreSQL the rows go by COPY into a
+	// temporary table and are merged in one statement (bulk_postgres.go);
+	// readers never wait for it. The command line sets it; uploads through
 	// the server keep committing every chunkRows rows.
 	Bulk bool
 }
@@ -136,6 +144,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, size int64, name, h
 	if now == nil {
 		now = time.Now
 	}
+	cnt := newImportCount(store.Time(time.Now()))
 	t := now().In(shanghai)
 	today := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 	res := &ImportResult{Kind: kind, FileName: name, Format: rr.Format(), Encoding: rr.Encoding()}
@@ -158,15 +167,19 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, size int64, name, h
 	rctx, stop := context.WithCancel(ctx)
 	defer stop()
 	parts := make(chan *part, 2)
-	w := &partWriter{im: im, res: res, kind: kind, name: name, today: today, u: u}
+	w := &partWriter{im: im, res: res, kind: kind, name: name, today: today, u: u, cnt: cnt}
 	go func() {
 		defer close(parts)
 		w.readErr = readParts(rctx, rr, kind, u, today, n, parts, &res.Errors)
 	}()
-	if res.Bulk {
-		err = w.bulk(ctx, parts)
-	} else {
-		err = w.chunks(ctx, parts)
+	wctx := withImportCount(ctx, cnt)
+	switch {
+	case res.Bulk && im.DB.D() == store.Postgres:
+		err = w.pgBulk(wctx, parts)
+	case res.Bulk:
+		err = w.bulk(wctx, parts)
+	default:
+		err = w.chunks(wctx, parts)
 	}
 	// the reader is stopped and waited for: from here on res is the caller's alone
 	stop()
@@ -175,12 +188,25 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, size int64, name, h
 	if err == nil {
 		err = w.readErr
 	}
+	if err != nil && ctx.Err() != nil {
+		// a write cut short because the import was stopped (on PostgreSQL the
+		// driver then closes the connection) reports why it was stopped
+		err = ctx.Err()
+	}
 	if err != nil {
 		return res, err
 	}
-	if kind == KindSubjects && !res.Bulk && res.Accepted >= optimizeSearchThreshold {
+	if kind == KindSubjects && (!res.Bulk || im.DB.D() == store.Postgres) && res.Accepted >= optimizeSearchThreshold {
 		if err := optimizeSearchIndex(ctx, im.DB); err != nil {
 			return res, err
+		}
+		// the planner's statistics of the subjects (name search chooses its
+		// plan by them) follow an import that changed many of them at once,
+		// not at the next autovacuum or server start
+		if im.DB.D() == store.Postgres && res.Inserted+res.Updated >= optimizeSearchThreshold {
+			if _, err := im.DB.Exec(ctx, "ANALYZE credit_subjects"); err != nil {
+				return res, err
+			}
 		}
 	}
 	return res, nil
@@ -305,6 +331,7 @@ type partWriter struct {
 	u     *auth.User
 	// readErr is why the reader stopped early (set before parts is closed)
 	readErr error
+	cnt     *importCount // what the stored parts changed
 }
 
 // store writes the values and problems of p in tx.
@@ -339,6 +366,7 @@ func (w *partWriter) finish(ctx context.Context, tx *store.Tx, first, last, stor
 }
 
 func (w *partWriter) committed() {
+	w.res.Inserted, w.res.Updated = w.cnt.inserted, len(w.cnt.updated)
 	if w.im.Progress != nil {
 		w.im.Progress(w.res.Rows)
 	}

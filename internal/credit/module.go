@@ -206,7 +206,11 @@ func (m *Module) ImportFile(ctx context.Context, d *platform.Deps, path string, 
 	fmt.Fprintf(out, "%s：%s（%s，%s），批次 %d\n", KindNames[res.Kind], res.FileName, strings.ToUpper(string(res.Format)), res.Encoding, res.BatchID)
 	fmt.Fprintf(out, "读取 %d 行，保存 %d 行，拒收 %d 行，用时 %.1f 秒 / rows %d, stored %d, rejected %d\n",
 		res.Rows, res.Accepted, res.Rejected, time.Since(start).Seconds(), res.Rows, res.Accepted, res.Rejected)
-	if res.Bulk {
+	fmt.Fprintf(out, "其中新增 %d 条，更新 %d 条，其余与库中已有数据相同 / new %d, changed %d\n", res.Inserted, res.Updated, res.Inserted, res.Updated)
+	switch {
+	case res.Bulk && d.DB.D() == store.Postgres:
+		fmt.Fprintln(out, "大批量导入：整个文件在一个事务中保存，经 COPY 写入临时表后一次合并 / bulk import: one transaction, COPY into a staging table, one merge")
+	case res.Bulk:
 		fmt.Fprintln(out, "大批量导入：整个文件在一个事务中保存，名称、法定代表人、地市索引在最后统一重建 / bulk import: one transaction, indexes built at the end")
 	}
 	const maxShown = 200

@@ -145,8 +145,8 @@ func TestReimportFarDuplicatesChangesNothing(t *testing.T) {
 						t.Fatal(err)
 					}
 					want := fmt.Sprintf("读取 %d 行，保存 %d 行，拒收 0 行", farApart+2, farApart+2)
-					if !strings.Contains(out, want) {
-						t.Fatalf("first import: want %q in\n%s", want, out)
+					if !strings.Contains(out, want) || !strings.Contains(out, fmt.Sprintf("其中新增 %d 条，更新 0 条", farApart+1)) {
+						t.Fatalf("first import: want %q and %d new in\n%s", want, farApart+1, out)
 					}
 					if n := e.count("SELECT COUNT(*) FROM " + table); n != farApart+1 {
 						t.Fatalf("%d rows stored, want %d", n, farApart+1)
@@ -159,8 +159,8 @@ func TestReimportFarDuplicatesChangesNothing(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if !strings.Contains(out2, want) {
-						t.Fatalf("second import: want %q in\n%s", want, out2)
+					if !strings.Contains(out2, want) || !strings.Contains(out2, "其中新增 0 条，更新 0 条") {
+						t.Fatalf("second import: want %q and nothing new or changed in\n%s", want, out2)
 					}
 					after := snapshot(t, db, table)
 					if len(after) != len(before) {
@@ -177,6 +177,18 @@ func TestReimportFarDuplicatesChangesNothing(t *testing.T) {
 					}
 					if changed > 0 {
 						t.Fatalf("re-import of the same file changed %d rows", changed)
+					}
+					// another file with the repeated key's first values only: one row changed
+					one := csvOf(rows[:2])
+					if format == "xlsx" {
+						one = xlsxOf(t, rows[:2])
+					}
+					out3, err := e.importFile("prov", "one."+format, one)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !strings.Contains(out3, "其中新增 0 条，更新 1 条") || e.count("SELECT COUNT(*) FROM "+table+" WHERE "+key+" AND "+last) != 0 {
+						t.Fatalf("a file changing one stored row:\n%s", out3)
 					}
 				})
 			}

@@ -44,6 +44,7 @@ func upsertMany(ctx context.Context, q store.Querier, table string, cols []strin
 	// statements of stmtRows rows, prepared once per call (SQLite parses a
 	// statement of 9,000 placeholders in about as long as it runs it)
 	per := min(stmtRows, maxParams/len(cols))
+	cnt := importCountOf(ctx)
 	var full *sql.Stmt
 	defer func() {
 		if full != nil {
@@ -52,7 +53,7 @@ func upsertMany(ctx context.Context, q store.Querier, table string, cols []strin
 	}()
 	for start := 0; start < len(rows); start += per {
 		end := min(start+per, len(rows))
-		args := make([]any, 0, (end-start)*len(cols))
+		args := make([]any, 0, (end-start)*len(cols)+2)
 		for i := start; i < end; i++ {
 			args = append(args, rows[i]...)
 		}
@@ -68,6 +69,21 @@ func upsertMany(ctx context.Context, q store.Querier, table string, cols []strin
 			sb.WriteString(tail)
 			return sb.String()
 		}
+		if cnt != nil && q.D() == store.Postgres {
+			rs, err := q.Query(ctx, query()+cnt.returning(conflict), append(args, cnt.args()...)...)
+			if err := cnt.scan(rs, err); err != nil {
+				return err
+			}
+			continue
+		}
+		var before int64
+		if cnt != nil {
+			if err := q.QueryRow(ctx, "SELECT COALESCE(MAX(id), 0) FROM "+table).Scan(&before); err != nil {
+				return err
+			}
+		}
+		var res sql.Result
+		var err error
 		tx, isTx := q.(*store.Tx)
 		if end-start == per && isTx && q.D() == store.SQLite && len(rows) >= 2*per {
 			if full == nil {
@@ -77,13 +93,17 @@ func upsertMany(ctx context.Context, q store.Querier, table string, cols []strin
 				}
 				full = st
 			}
-			if _, err := full.ExecContext(ctx, args...); err != nil {
+			res, err = full.ExecContext(ctx, args...)
+		} else {
+			res, err = q.Exec(ctx, query(), args...)
+		}
+		if err != nil {
+			return err
+		}
+		if cnt != nil {
+			if err := cnt.countSQLite(ctx, q, table, cols, conflict, rows[start:end], before, res); err != nil {
 				return err
 			}
-			continue
-		}
-		if _, err := q.Exec(ctx, query(), args...); err != nil {
-			return err
 		}
 	}
 	return nil
@@ -125,6 +145,13 @@ func BlacklistRegion(b *BlacklistEntry) string {
 var subjectCols = []string{"skey", "uscc", "uscc_flags", "reg_no", "name", "stype", "legal_rep", "address", "region", "city", "county", "status", "industry", "established_on", "approved_on", "batch_id", "batch_line", "created_at", "updated_at"}
 var subjectCmp = []string{"uscc", "uscc_flags", "reg_no", "name", "stype", "legal_rep", "address", "region", "city", "county", "status", "industry", "established_on", "approved_on"}
 
+// subjectValues are the values of s for the columns of subjectCols before
+// batch_id (those of the subject itself).
+func subjectValues(s *Subject) []any {
+	return append(make([]any, 0, len(subjectCols)), s.Key(), s.USCC, int(s.USCCFlags), s.RegNo, s.Name, string(s.Type), s.LegalRep, s.Address, SubjectRegion(s),
+		s.CityCode, s.CountyCode, string(s.Status), s.Industry, dateText(s.EstablishedOn), dateText(s.ApprovedOn))
+}
+
 // lineOf is the file line of the i-th value of a part (0 when not from a file).
 func lineOf(lines []int, i int) int {
 	if i < len(lines) {
@@ -141,8 +168,7 @@ func upsertSubjects(ctx context.Context, q store.Querier, ss []Subject, lines []
 	var rows [][]any
 	for i := range ss {
 		s := &ss[i]
-		row := []any{s.Key(), s.USCC, int(s.USCCFlags), s.RegNo, s.Name, string(s.Type), s.LegalRep, s.Address, SubjectRegion(s), s.CityCode, s.CountyCode,
-			string(s.Status), s.Industry, dateText(s.EstablishedOn), dateText(s.ApprovedOn), batchID, lineOf(lines, i), ts, ts}
+		row := append(subjectValues(s), batchID, lineOf(lines, i), ts, ts)
 		if j, ok := idx[s.Key()]; ok {
 			rows[j] = row
 			continue

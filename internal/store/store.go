@@ -16,8 +16,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
-	_ "modernc.org/sqlite"             // pure-Go SQLite driver "sqlite"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	_ "modernc.org/sqlite"           // pure-Go SQLite driver "sqlite"
 )
 
 // Dialect names the SQL engine behind a DB.
@@ -270,6 +271,7 @@ type Tx struct {
 	Tx    *sql.Tx
 	db    *DB
 	stmts map[string]*sql.Stmt // SQLite: statements prepared in this transaction
+	conn  *sql.Conn            // the connection of a transaction begun by InConnTx
 }
 
 func (t *Tx) D() Dialect { return t.db.Dialect }
@@ -322,20 +324,60 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err != nil {
 		return err
 	}
-	tx := &Tx{Tx: sqltx, db: db}
+	return run(&Tx{Tx: sqltx, db: db}, fn)
+}
+
+// InConnTx is InTx on a connection taken for the transaction alone, so that on
+// PostgreSQL the transaction can also take rows by COPY (Tx.CopyFrom) and keep
+// temporary tables of its own; the connection goes back to the pool afterwards.
+func (db *DB) InConnTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	conn, err := db.SQL.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	sqltx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	return run(&Tx{Tx: sqltx, db: db, conn: conn}, fn)
+}
+
+// run runs fn in tx and commits it, or rolls it back when fn fails or panics.
+func run(tx *Tx, fn func(tx *Tx) error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			_ = sqltx.Rollback()
+			_ = tx.Tx.Rollback()
 			panic(p)
 		}
 		if err != nil {
-			_ = sqltx.Rollback()
+			_ = tx.Tx.Rollback()
 		}
 	}()
 	if err = fn(tx); err != nil {
 		return err
 	}
-	return sqltx.Commit()
+	return tx.Tx.Commit()
+}
+
+// CopyFrom stores rows into table (a name, optionally "schema.name") through
+// PostgreSQL's COPY protocol, inside the transaction; rows give the values of
+// cols in order. Only transactions of InConnTx on PostgreSQL can copy.
+func (t *Tx) CopyFrom(ctx context.Context, table string, cols []string, rows [][]any) (int64, error) {
+	if t.conn == nil || t.db.Dialect != Postgres {
+		return 0, errors.New("store: CopyFrom needs a PostgreSQL transaction begun by InConnTx")
+	}
+	var n int64
+	err := t.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("store: CopyFrom: unexpected driver connection %T", dc)
+		}
+		var err error
+		n, err = c.Conn().CopyFrom(ctx, pgx.Identifier(strings.Split(table, ".")), cols, pgx.CopyFromRows(rows))
+		return err
+	})
+	return n, err
 }
 
 // InsertID runs an INSERT … RETURNING id (both engines support RETURNING) and returns the id.

@@ -205,3 +205,67 @@ func TestLockedFileGetsClearMessage(t *testing.T) {
 		t.Fatalf("err = %v, want db_locked", err)
 	}
 }
+
+// CopyFrom stores rows by COPY inside a transaction of InConnTx on PostgreSQL
+// (into a table of the schema and into a temporary table, as the credit bulk
+// import does): seen by the transaction's own statements, gone with a rollback,
+// kept by a commit. Outside InConnTx, and on SQLite, it refuses.
+func TestCopyFrom(t *testing.T) {
+	storetest.Each(t, []store.Migrations{sets(twoSteps)}, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		rows := [][]any{{"甲", int64(100)}, {"乙", int64(250)}}
+		if db.D() == store.SQLite {
+			err := db.InConnTx(ctx, func(tx *store.Tx) error {
+				_, err := tx.CopyFrom(ctx, "items", []string{"name", "fen"}, rows)
+				return err
+			})
+			if err == nil || !strings.Contains(err.Error(), "PostgreSQL") {
+				t.Fatalf("CopyFrom on SQLite: %v", err)
+			}
+			return
+		}
+		if err := db.InTx(ctx, func(tx *store.Tx) error {
+			_, err := tx.CopyFrom(ctx, "items", []string{"name", "fen"}, rows)
+			return err
+		}); err == nil {
+			t.Fatal("CopyFrom outside InConnTx did not refuse")
+		}
+		errStop := errors.New("stop")
+		err := db.InConnTx(ctx, func(tx *store.Tx) error {
+			if _, err := tx.Exec(ctx, "CREATE TEMPORARY TABLE staged (name TEXT NOT NULL, fen BIGINT NOT NULL) ON COMMIT DROP"); err != nil {
+				return err
+			}
+			if n, err := tx.CopyFrom(ctx, "pg_temp.staged", []string{"name", "fen"}, rows); err != nil || n != 2 {
+				t.Fatalf("copy into the temporary table: %d, %v", n, err)
+			}
+			if _, err := tx.Exec(ctx, "INSERT INTO items (name, fen) SELECT name, fen FROM pg_temp.staged"); err != nil {
+				return err
+			}
+			if n, err := tx.CopyFrom(ctx, "items", []string{"name", "fen"}, [][]any{{"丙", int64(7)}}); err != nil || n != 1 {
+				t.Fatalf("copy into items: %d, %v", n, err)
+			}
+			var sum int64
+			if err := tx.QueryRow(ctx, "SELECT SUM(fen) FROM items").Scan(&sum); err != nil || sum != 357 {
+				t.Fatalf("inside the transaction: sum %d, %v", sum, err)
+			}
+			return errStop
+		})
+		if !errors.Is(err, errStop) {
+			t.Fatal(err)
+		}
+		var n int
+		if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM items").Scan(&n); err != nil || n != 0 {
+			t.Fatalf("after the rollback %d items, %v", n, err)
+		}
+		if err := db.InConnTx(ctx, func(tx *store.Tx) error {
+			_, err := tx.CopyFrom(ctx, "items", []string{"name", "fen"}, rows)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		var names string
+		if err := db.QueryRow(ctx, "SELECT string_agg(name || ':' || fen, ',' ORDER BY id) FROM items").Scan(&names); err != nil || names != "甲:100,乙:250" {
+			t.Fatalf("after the commit: %q, %v", names, err)
+		}
+	})
+}
