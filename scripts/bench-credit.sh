@@ -109,6 +109,12 @@ if has import; then
 	# on a shared machine the CPU times (user + sys) compare better than the wall times
 	cpu() { awk -v u="$1" -v s="$2" 'BEGIN { printf "%.2f", u + s }'; }
 	say "import of $rows subject rows ($(mib "$(stat -c %s "$csv")") CSV): tongcheng import $imp s wall, $(cpu "$imp_u" "$imp_s") s CPU ($(awk -v n="$rows" -v s="$imp" 'BEGIN { printf "%.0f", n / s }') rows/s), sqlite3 .import $bare s wall, $(cpu "$bare_u" "$bare_s") s CPU ($(awk -v n="$rows" -v s="$bare" 'BEGIN { printf "%.0f", n / s }') rows/s), ratio $(awk -v a="$imp" -v b="$bare" 'BEGIN { printf "%.2f", a / b }') wall, $(awk -v a="$(cpu "$imp_u" "$imp_s")" -v b="$(cpu "$bare_u" "$bare_s")" 'BEGIN { printf "%.2f", a / b }') CPU"
+	echo "== the pure-Go floor: the same file into a bare table through this program's SQLite driver" >&2
+	go test -c -o "$tmp/credit.test" ./internal/credit/
+	TONGCHENG_BENCH_CSV=$csv /usr/bin/env time -f "%e %U %S" -o "$tmp/floor.time" "$tmp/credit.test" -test.run '^$' -test.bench PureGoFloor -test.benchtime 1x >"$tmp/floor.log"
+	grep -q 'PureGoFloor.*1380000 rows\|PureGoFloor.* rows' "$tmp/floor.log" || { cat "$tmp/floor.log" >&2; exit 1; }
+	read -r floor floor_u floor_s <"$tmp/floor.time"
+	say "pure-Go floor (BenchmarkPureGoFloor: encoding/csv + modernc.org/sqlite, bare table, no validation, no index): $floor s wall, $(cpu "$floor_u" "$floor_s") s CPU (process incl. test start); ratio to sqlite3 .import $(awk -v a="$floor" -v b="$bare" 'BEGIN { printf "%.2f", a / b }') wall, $(awk -v a="$(cpu "$floor_u" "$floor_s")" -v b="$(cpu "$bare_u" "$bare_s")" 'BEGIN { printf "%.2f", a / b }') CPU; tongcheng import to it $(awk -v a="$imp" -v b="$floor" 'BEGIN { printf "%.2f", a / b }') wall"
 	rm -f "$csv"
 fi
 
