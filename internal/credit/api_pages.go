@@ -92,7 +92,7 @@ func (m *Module) searchAPI(r *http.Request, u *auth.User) (*SearchPage, error) {
 		return nil, err
 	}
 	out := &SearchPage{By: string(by), Q: q, Offset: res.Offset, Limit: res.Limit, More: res.More, Capped: res.Capped, Partial: res.Partial,
-		Notice: searchNotice(res), Items: res.Results}
+		Notice: searchNotice(by, q, res), Items: res.Results}
 	if out.Items == nil {
 		out.Items = []StoredSubject{}
 	}

@@ -4,10 +4,13 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"tongcheng/internal/region"
 )
@@ -140,6 +143,7 @@ type RecordSummary struct {
 	Type         RecordType
 	CityCode     string    // city of the data-source unit (GB/T 2260, city level)
 	SourceUnit   string    // 数据来源单位
+	SourceUnitID string    // its 统一社会信用代码 ("" when not known): the department's identity
 	DecisionDate time.Time // 决定日期 (zero if it could not be read)
 	SubmittedOn  time.Time // day the library received it (报送日期)
 	Rejected     bool      // refused by validation
@@ -174,10 +178,39 @@ func DefaultBulletinConfig() BulletinConfig {
 	}
 }
 
+// BulletinTypesEnv names the environment variable that sets which record
+// types the bulletin counts, e.g. "行政许可,行政处罚,行政强制,行政确认,行政征收,
+// 行政给付,行政奖励" (names, short names or codes, separated by commas or 、).
+const BulletinTypesEnv = "TONGCHENG_CREDIT_BULLETIN_TYPES"
+
+// ParseBulletinTypes reads a list of record types for the bulletin: each a
+// name (行政处罚), short name (处罚) or code (CF), separated by commas, 、 or
+// spaces; none twice.
+func ParseBulletinTypes(s string) ([]RecordType, error) {
+	fields := strings.FieldsFunc(s, func(r rune) bool {
+		return r == ',' || r == '，' || r == '、' || r == ';' || r == '；' || unicode.IsSpace(r)
+	})
+	if len(fields) == 0 {
+		return nil, fmt.Errorf("%s 为空：请列出月通报统计的行政管理信息类别，如 行政许可,行政处罚,行政强制,行政征收,行政给付,行政检查,行政确认", BulletinTypesEnv)
+	}
+	var out []RecordType
+	for _, f := range fields {
+		t, ok := ParseRecordType(f)
+		if !ok {
+			return nil, fmt.Errorf("%s 中的“%s”不是行政管理信息类别，可用：行政许可、行政处罚、行政强制、行政征收、行政给付、行政检查、行政确认、行政奖励、行政裁决（或简称、代码 XK、CF…）", BulletinTypesEnv, f)
+		}
+		if slices.Contains(out, t) {
+			return nil, fmt.Errorf("%s 中“%s”重复，请每个类别只写一次", BulletinTypesEnv, t)
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
 // BulletinLine is one row of the bulletin (a city, a department, a type or
 // the total) for the month.
 type BulletinLine struct {
-	Key           string  `json:"key"`       // city code, "city|department", type, or "total"
+	Key           string  `json:"key"`       // city code, "city|department" (the unit's USCC, or its name without one), type, or "total"
 	Name          string  `json:"name"`      // Chinese label
 	CityCode      string  `json:"city_code"` // for city and department lines
 	Submitted     int     `json:"submitted"` // rows submitted this month (accepted + rejected)
@@ -209,6 +242,9 @@ type Bulletin struct {
 	// CityType[city][type] is the number received this month.
 	CityType map[string]map[RecordType]int `json:"city_type"`
 	Warnings []string                      `json:"warnings"`
+	// DeadlineWorkdays and ScoreRule are the configuration the figures rest on.
+	DeadlineWorkdays int    `json:"deadline_workdays"`
+	ScoreRule        string `json:"score_rule"` // e.g. 40×及时率 + 30×完整率 + 30×（1−拒收率）
 }
 
 // ComputeBulletin computes the bulletin of year/month over the summaries
@@ -225,7 +261,9 @@ func ComputeBulletin(cfg BulletinConfig, year int, month time.Month, recs []Reco
 	for _, t := range cfg.Types {
 		counted[t] = true
 	}
-	b := Bulletin{Year: year, Month: month, Types: append([]RecordType(nil), cfg.Types...), CityType: map[string]map[RecordType]int{}}
+	b := Bulletin{Year: year, Month: month, Types: append([]RecordType(nil), cfg.Types...), CityType: map[string]map[RecordType]int{},
+		DeadlineWorkdays: cfg.DeadlineWorkdays,
+		ScoreRule:        fmt.Sprintf("%g×及时率 + %g×完整率 + %g×（1−拒收率）", cfg.WeightTimely, cfg.WeightComplete, cfg.WeightAccepted)}
 	if !cal.Covers(year) {
 		b.Warnings = append(b.Warnings, fmt.Sprintf("节假日表不含%d年，及时率只按周末计算工作日", year))
 	}
@@ -238,6 +276,7 @@ func ComputeBulletin(cfg BulletinConfig, year int, month time.Month, recs []Reco
 		b.CityType[c.Code] = map[RecordType]int{}
 	}
 	depts := map[string]*BulletinLine{}
+	deptNamed := map[string]time.Time{} // the submission day of each department's name
 	types := map[RecordType]*BulletinLine{}
 	for _, t := range cfg.Types {
 		types[t] = &BulletinLine{Key: string(t), Name: string(t)}
@@ -256,11 +295,19 @@ func ComputeBulletin(cfg BulletinConfig, year int, month time.Month, recs []Reco
 		if city == nil {
 			unknownCity++
 		}
+		// a department is its unit's code (names are written in several ways),
+		// by name only where no code is known; it is named as last submitted
 		dk := r.CityCode + "|" + r.SourceUnit
+		if r.SourceUnitID != "" {
+			dk = r.CityCode + "|" + r.SourceUnitID
+		}
 		dept := depts[dk]
 		if dept == nil {
 			dept = &BulletinLine{Key: dk, Name: r.SourceUnit, CityCode: r.CityCode}
 			depts[dk] = dept
+			deptNamed[dk] = sub
+		} else if r.SourceUnit != "" && !sub.Before(deptNamed[dk]) {
+			dept.Name, deptNamed[dk] = r.SourceUnit, sub
 		}
 		lines := [4]*BulletinLine{&b.Total, city, dept, types[r.Type]}
 		inMonth := !sub.Before(start)

@@ -70,16 +70,16 @@ func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 func TestBulletinFixtureMonth(t *testing.T) {
 	const wh, tax, jt = "成都市武侯区市场监督管理局", "成都市税务局", "德阳市交通运输局"
 	recs := []RecordSummary{
-		{TypePenalty, "510100", wh, d("2024-09-27"), d("2024-10-12"), false, 15, 15},  // 1 timely (deadline 10-12)
-		{TypePenalty, "510100", wh, d("2024-09-27"), d("2024-10-14"), false, 15, 14},  // 2 late
-		{TypeLicence, "510100", tax, d("2024-10-08"), d("2024-10-09"), false, 11, 11}, // 3 timely
-		{TypeLicence, "510100", tax, time.Time{}, d("2024-10-10"), true, 11, 8},       // 4 rejected
-		{TypeCoercion, "510600", jt, d("2024-10-15"), d("2024-10-16"), false, 10, 10}, // 5 timely
-		{TypeReward, "510600", jt, d("2024-10-15"), d("2024-10-16"), false, 10, 10},   // 6 not counted
-		{TypeLicence, "510600", jt, d("2024-09-02"), d("2024-09-03"), false, 11, 11},  // 7 September
-		{TypePenalty, "510100", wh, d("2024-09-09"), d("2024-09-10"), false, 15, 15},  // 8 September
-		{TypePenalty, "510100", wh, d("2024-08-01"), d("2024-08-05"), false, 15, 15},  // 9 August
-		{TypePenalty, "510100", wh, d("2024-10-30"), d("2024-11-01"), false, 15, 15},  // 10 November: ignored
+		{TypePenalty, "510100", wh, "", d("2024-09-27"), d("2024-10-12"), false, 15, 15},  // 1 timely (deadline 10-12)
+		{TypePenalty, "510100", wh, "", d("2024-09-27"), d("2024-10-14"), false, 15, 14},  // 2 late
+		{TypeLicence, "510100", tax, "", d("2024-10-08"), d("2024-10-09"), false, 11, 11}, // 3 timely
+		{TypeLicence, "510100", tax, "", time.Time{}, d("2024-10-10"), true, 11, 8},       // 4 rejected
+		{TypeCoercion, "510600", jt, "", d("2024-10-15"), d("2024-10-16"), false, 10, 10}, // 5 timely
+		{TypeReward, "510600", jt, "", d("2024-10-15"), d("2024-10-16"), false, 10, 10},   // 6 not counted
+		{TypeLicence, "510600", jt, "", d("2024-09-02"), d("2024-09-03"), false, 11, 11},  // 7 September
+		{TypePenalty, "510100", wh, "", d("2024-09-09"), d("2024-09-10"), false, 15, 15},  // 8 September
+		{TypePenalty, "510100", wh, "", d("2024-08-01"), d("2024-08-05"), false, 15, 15},  // 9 August
+		{TypePenalty, "510100", wh, "", d("2024-10-30"), d("2024-11-01"), false, 15, 15},  // 10 November: ignored
 	}
 	b := ComputeBulletin(DefaultBulletinConfig(), 2024, time.October, recs)
 	if len(b.Warnings) != 0 || len(b.Types) != 7 {
@@ -137,7 +137,7 @@ func TestBulletinFixtureMonth(t *testing.T) {
 		t.Fatalf("%+v", b2.Total)
 	}
 	// An uncovered year and an unknown city are warned about.
-	b3 := ComputeBulletin(DefaultBulletinConfig(), 2027, time.March, []RecordSummary{{TypePenalty, "510300", "x", d("2027-03-01"), d("2027-03-02"), false, 1, 1}})
+	b3 := ComputeBulletin(DefaultBulletinConfig(), 2027, time.March, []RecordSummary{{TypePenalty, "510300", "x", "", d("2027-03-01"), d("2027-03-02"), false, 1, 1}})
 	want := []string{"节假日表不含2027年，及时率只按周末计算工作日", "1条记录的地市不是成德眉资四市之一，只计入合计和部门"}
 	if strings.Join(b3.Warnings, "|") != strings.Join(want, "|") || b3.Total.Received != 1 {
 		t.Fatal(b3.Warnings)
@@ -157,5 +157,57 @@ func TestRequiredFieldCount(t *testing.T) {
 	l := Record{Type: TypeLicence, PartyCategory: PartyPerson, IDNo: "x"}
 	if f, n := RequiredFieldCount(&l); f != 2 || n != 12 {
 		t.Fatal(f, n)
+	}
+}
+
+func TestParseBulletinTypes(t *testing.T) {
+	got, err := ParseBulletinTypes("行政许可, 处罚、QZ，行政确认;征收 给付\tJL")
+	want := []RecordType{TypeLicence, TypePenalty, TypeCoercion, TypeConfirmation, TypeLevy, TypeBenefit, TypeReward}
+	if err != nil || strings.Join(typeNames(got), ",") != strings.Join(typeNames(want), ",") {
+		t.Fatalf("%v %v", got, err)
+	}
+	for in, msg := range map[string]string{
+		" ,、":       "TONGCHENG_CREDIT_BULLETIN_TYPES 为空：请列出月通报统计的行政管理信息类别，如 行政许可,行政处罚,行政强制,行政征收,行政给付,行政检查,行政确认",
+		"行政许可,行政赔偿": "TONGCHENG_CREDIT_BULLETIN_TYPES 中的“行政赔偿”不是行政管理信息类别，可用：行政许可、行政处罚、行政强制、行政征收、行政给付、行政检查、行政确认、行政奖励、行政裁决（或简称、代码 XK、CF…）",
+		"许可,XK":     "TONGCHENG_CREDIT_BULLETIN_TYPES 中“行政许可”重复，请每个类别只写一次",
+	} {
+		if _, err := ParseBulletinTypes(in); err == nil || err.Error() != msg {
+			t.Errorf("%q: %v", in, err)
+		}
+	}
+}
+
+func typeNames(ts []RecordType) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = string(t)
+	}
+	return out
+}
+
+// TestBulletinDepartmentByCode: a department is its unit's 统一社会信用代码, so
+// the names it is written with are one line, named as last submitted; a row
+// without a code is a department by its name.
+func TestBulletinDepartmentByCode(t *testing.T) {
+	const unit = "11510104700000018Q"
+	recs := []RecordSummary{
+		{TypePenalty, "510100", "成都市锦江区市场监督管理局", unit, d("2024-10-08"), d("2024-10-09"), false, 15, 15},
+		{TypePenalty, "510100", "锦江区市场监督管理局", unit, d("2024-10-10"), d("2024-10-11"), false, 15, 15},
+		{TypePenalty, "510100", "锦江区市场监管局", unit, d("2024-09-10"), d("2024-09-11"), false, 15, 15}, // older name, September
+		{TypePenalty, "510100", "锦江区市场监督管理局", "", time.Time{}, d("2024-10-12"), true, 15, 10},      // refused, no code
+	}
+	b := ComputeBulletin(DefaultBulletinConfig(), 2024, time.October, recs)
+	if len(b.Departments) != 2 {
+		t.Fatalf("%+v", b.Departments)
+	}
+	byKey := map[string]BulletinLine{}
+	for _, l := range b.Departments {
+		byKey[l.Key] = l
+	}
+	if l := byKey["510100|"+unit]; l.Name != "锦江区市场监督管理局" || l.Received != 2 || l.Cumulative != 3 || l.PrevReceived != 1 {
+		t.Errorf("by code: %+v", l)
+	}
+	if l := byKey["510100|锦江区市场监督管理局"]; l.Rejected != 1 || l.Submitted != 1 {
+		t.Errorf("by name: %+v", l)
 	}
 }

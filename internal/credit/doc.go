@@ -20,6 +20,7 @@
 //	Subject, Record (+LicenceDetail, PenaltyDetail), BlacklistEntry, RepairApplication
 //	ValidateSubject(*Subject) FieldErrors; ValidateRecord(*Record) FieldErrors
 //	ValidateBlacklist(*BlacklistEntry) FieldErrors
+//	DecisionNotFuture(*Record, today, line) FieldErrors  // no decision date after the day received
 //	(*Subject).Key(), (*Record).Key(), (*BlacklistEntry).Key()   // natural keys
 //	PublicationPeriod(Severity, decided time.Time) Period      // 国办发〔2025〕22号
 //	(*Record).PublicOn(on, repairedOn time.Time) bool; (*Record).PublicEnd(repairedOn) time.Time
@@ -36,7 +37,7 @@
 //	ParseDate(s string, xlsx bool) (time.Time, error); ParseWanYuan(s string) (int64, error)
 //
 //	// monthly bulletin (月通报)
-//	DefaultBulletinConfig() BulletinConfig
+//	DefaultBulletinConfig() BulletinConfig; ParseBulletinTypes(string) ([]RecordType, error) // TONGCHENG_CREDIT_BULLETIN_TYPES
 //	ComputeBulletin(cfg, year, month, []RecordSummary) Bulletin
 //	RequiredFieldCount(*Record) (filled, required int)
 //	DefaultCalendar() *Calendar; (*Calendar).IsWorkday / AddWorkdays / WorkdaysBetween

@@ -3,8 +3,11 @@ package credit
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -62,13 +65,20 @@ func (m *Module) searchPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		data.By = string(by)
-		data.SearchResult, data.Results, data.Notice = res, res.Results, searchNotice(res)
+		data.SearchResult, data.Results, data.Notice = res, res.Results, searchNotice(by, data.Q, res)
 	}
 	m.d.Web.Render(w, r, http.StatusOK, "credit/search.html", "信用查询", data)
 }
 
-// searchNotice is what the look-up says under its results, if anything.
-func searchNotice(res *SearchResult) string {
+// searchNotice is what the look-up says under its results, if anything: for
+// a code that finds nothing, what is wrong with it.
+func searchNotice(by SearchBy, q string, res *SearchResult) string {
+	if by == ByUSCC && len(res.Results) == 0 && !strings.HasPrefix(q, "REG:") {
+		if _, err := ParseUSCC(q); err != nil {
+			return "“" + q + "”不是有效的统一社会信用代码：" + err.Error()
+		}
+		return "四市的市场主体、行政管理信息和严重失信主体名单中都没有代码为 " + NormalizeUSCC(q) + " 的主体"
+	}
 	switch {
 	case res.Partial:
 		return ShortQueryNotice
@@ -91,6 +101,16 @@ func (m *Module) lookup(ctx context.Context, u *auth.User, by SearchBy, q string
 	if err != nil {
 		return by, nil, err
 	}
+	if by == ByUSCC && len(res.Results) == 0 && offset == 0 {
+		// a code known only from records or the blacklist is found too
+		s, registered, err := subjectOrParty(ctx, m.d.DB, NormalizeUSCC(q))
+		switch {
+		case err == nil && !registered:
+			res.Results = []StoredSubject{*s}
+		case err != nil && !errors.Is(err, store.ErrNotFound):
+			return by, nil, err
+		}
+	}
 	err = audit.Log(ctx, m.d.DB, audit.Entry{Action: "read_sensitive", Module: "credit", ObjectType: "search", ObjectID: string(by) + ":" + q,
 		Region: u.Region, Detail: fmt.Sprintf("信用查询，第 %d 条起，结果 %d 条", res.Offset+1, len(res.Results))})
 	return by, res, err
@@ -109,7 +129,10 @@ type RecordView struct {
 
 // Report is the credit report (信用报告) of a subject.
 type Report struct {
-	Subject     StoredSubject  `json:"subject"`
+	Subject StoredSubject `json:"subject"`
+	// Registered: the subject is among the library's market subjects (false:
+	// known only from records or the blacklist, see UnregisteredNote)
+	Registered  bool           `json:"registered"`
 	Notes       []string       `json:"notes"`
 	Records     []RecordView   `json:"records"`
 	Cities      []string       `json:"cities"` // names of the cities the records come from
@@ -123,7 +146,7 @@ type Report struct {
 func (m *Module) report(r *http.Request, key string) (*Report, error) {
 	ctx := r.Context()
 	u := web.User(r)
-	s, err := getSubject(ctx, m.d.DB, key)
+	s, registered, err := subjectOrParty(ctx, m.d.DB, key)
 	if err != nil {
 		return nil, err
 	}
@@ -131,9 +154,12 @@ func (m *Module) report(r *http.Request, key string) (*Report, error) {
 		return nil, auth.ErrScope
 	}
 	today := m.today()
-	rep := &Report{Subject: *s, ByType: map[string]int{}, GeneratedOn: FormatDate(today)}
+	rep := &Report{Subject: *s, Registered: registered, ByType: map[string]int{}, GeneratedOn: FormatDate(today)}
 	if p, err := ParseUSCC(s.USCC); err == nil {
 		rep.Notes = p.Notes()
+	}
+	if !registered {
+		rep.Notes = append(rep.Notes, UnregisteredNote)
 	}
 	recs, err := subjectRecords(ctx, m.d.DB, s)
 	if err != nil {
@@ -195,7 +221,7 @@ func (m *Module) publicReport(ctx context.Context, key string) (*Report, error) 
 	if !strings.HasPrefix(key, "REG:") {
 		key = NormalizeUSCC(key)
 	}
-	s, err := getSubject(ctx, m.d.DB, key)
+	s, registered, err := subjectOrParty(ctx, m.d.DB, key)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +230,10 @@ func (m *Module) publicReport(ctx context.Context, key string) (*Report, error) 
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Subject: *s, GeneratedOn: FormatDate(today)}
+	rep := &Report{Subject: *s, Registered: registered, GeneratedOn: FormatDate(today)}
+	if !registered {
+		rep.Notes = []string{UnregisteredNote}
+	}
 	for _, rec := range recs {
 		if !rec.PublicOn(today, rec.RepairedOn) {
 			continue
@@ -365,8 +394,9 @@ func (m *Module) apiPush(w http.ResponseWriter, r *http.Request) {
 		b           BlacklistEntry
 	}
 	var (
-		items []item
-		out   = make([]PushItem, len(in))
+		items   []item
+		out     = make([]PushItem, len(in))
+		rejects []Reject
 	)
 	for i, obj := range in {
 		row := Row{Line: i + 1, Values: map[string]string{}}
@@ -392,6 +422,9 @@ func (m *Module) apiPush(w http.ResponseWriter, r *http.Request) {
 			it.key, it.region = it.s.Key(), SubjectRegion(&it.s)
 		case KindRecords:
 			it.rec, es = RecordFromRow(row, "")
+			if len(es) == 0 {
+				es = DecisionNotFuture(&it.rec, m.today(), row.Line)
+			}
 			it.key, it.region = it.rec.Key(), it.rec.SourceRegion
 		case KindBlacklist:
 			it.b, es = BlacklistFromRow(row)
@@ -399,6 +432,7 @@ func (m *Module) apiPush(w http.ResponseWriter, r *http.Request) {
 		}
 		out[i] = PushItem{Index: i, Key: it.key, OK: len(es) == 0, Errors: es}
 		if len(es) > 0 {
+			rejects = append(rejects, pushRejects(kind, i+1, es, &it.rec, u)...)
 			continue
 		}
 		if !u.CanWrite(it.region) {
@@ -409,8 +443,19 @@ func (m *Module) apiPush(w http.ResponseWriter, r *http.Request) {
 		items = append(items, it)
 	}
 	today := m.today()
+	var batchID int64
 	err := m.d.DB.InTx(r.Context(), func(tx *store.Tx) error {
 		now := time.Now()
+		if len(rejects) > 0 {
+			// the refused items are submissions too (the bulletin's rejection rate and
+			// completeness): kept as a batch of the push, keyed by its content, so that
+			// the same push sent again counts once
+			var err error
+			batchID, err = pushBatch(r.Context(), tx, kind, in, u, rejects, today)
+			if err != nil {
+				return err
+			}
+		}
 		for _, it := range items {
 			var err error
 			switch kind {
@@ -434,7 +479,60 @@ func (m *Module) apiPush(w http.ResponseWriter, r *http.Request) {
 		m.d.Web.Fail(w, r, err)
 		return
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"accepted": len(items), "rejected": len(in) - len(items), "items": out})
+	res := map[string]any{"accepted": len(items), "rejected": len(in) - len(items), "items": out}
+	if batchID != 0 {
+		res["batch_id"] = batchID
+		res["rejects_csv"] = fmt.Sprintf("/credit/batches/%d/rejects.csv", batchID)
+	}
+	web.WriteJSON(w, http.StatusOK, res)
+}
+
+// pushRejects are the problems of the refused push item at position line
+// (1-based), with what the bulletin needs of a refused record: its type,
+// city, source unit and required fields filled.
+func pushRejects(kind string, line int, es FieldErrors, rec *Record, u *auth.User) []Reject {
+	var rt, city, unit, unitID string
+	var filled, required int
+	if kind == KindRecords {
+		rt, unit, unitID = string(rec.Type), rec.SourceUnit, validUnitID(rec.SourceUnitID)
+		city = cityOf(rec.SourceRegion)
+		filled, required = RequiredFieldCount(rec)
+	}
+	if city == "" {
+		city = cityOf(u.Region)
+	}
+	out := make([]Reject, len(es))
+	for i, e := range es {
+		out[i] = Reject{Line: line, Field: e.Field, Reason: e.Reason, Type: rt, City: city, SourceUnit: unit, SourceUnitID: unitID, Filled: filled, Required: required}
+	}
+	return out
+}
+
+// pushBatch stores the refused items of a push as the batch of the push (its
+// content's hash is the key, like a file's), in q's transaction.
+func pushBatch(ctx context.Context, q store.Querier, kind string, in []map[string]any, u *auth.User, rj []Reject, today time.Time) (int64, error) {
+	body, err := json.Marshal(in) // map keys sorted: the same push gives the same bytes
+	if err != nil {
+		return 0, err
+	}
+	sum := sha256.Sum256(body)
+	b := &Batch{Kind: kind, FileName: fmt.Sprintf("接口推送（%d项）", len(in)), Format: "json", Encoding: EncodingUTF8, Region: u.Region, Username: u.Username}
+	id, err := beginBatch(ctx, q, b, "push:"+hex.EncodeToString(sum[:]), u.ID)
+	if err != nil {
+		return 0, err
+	}
+	if err := insertRejects(ctx, q, id, rj, today, u.Region); err != nil {
+		return 0, err
+	}
+	return id, updateBatch(ctx, q, id, len(in), len(in)-countRejectedLines(rj), countRejectedLines(rj), true)
+}
+
+func countRejectedLines(rj []Reject) int {
+	lines := map[int]bool{}
+	for _, r := range rj {
+		lines[r.Line] = true
+	}
+	return len(lines)
 }
 
 // ---- monthly bulletin ----
@@ -442,15 +540,26 @@ func (m *Module) apiPush(w http.ResponseWriter, r *http.Request) {
 func (m *Module) bulletinFor(r *http.Request) (Bulletin, string, error) {
 	month := r.URL.Query().Get("month")
 	start, err := time.Parse("2006-01", month)
+	var notice string
 	if month == "" || err != nil {
 		t := m.today()
 		start = time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+		if month != "" {
+			notice = "月份“" + month + "”无法识别（应写作 YYYY-MM，如 2026-11），下面是本月的通报"
+		}
 	}
 	sums, err := bulletinSummaries(r.Context(), m.d.DB, start.AddDate(0, 1, 0))
 	if err != nil {
 		return Bulletin{}, "", err
 	}
-	return ComputeBulletin(m.Bulletin, start.Year(), start.Month(), sums), start.Format("2006-01"), nil
+	b := ComputeBulletin(m.Bulletin, start.Year(), start.Month(), sums)
+	if notice != "" {
+		b.Warnings = append([]string{notice}, b.Warnings...)
+	}
+	if m.configErr != "" {
+		b.Warnings = append(b.Warnings, m.configErr)
+	}
+	return b, start.Format("2006-01"), nil
 }
 
 type bulletinData struct {
@@ -566,11 +675,59 @@ func BulletinWorkbook(b Bulletin) ([]byte, error) {
 			}
 		}
 	}
+	// 地市分类别: records received this month, city by type (the page's table)
+	const ct = "地市分类别"
+	if _, err := f.NewSheet(ct); err != nil {
+		return nil, err
+	}
+	if err := f.SetCellValue(ct, "A1", fmt.Sprintf("成德眉资信用信息归集月通报 %d年%d月 · 各市分类别报送数", b.Year, int(b.Month))); err != nil {
+		return nil, err
+	}
+	head := []any{"地市"}
+	for _, t := range b.Types {
+		head = append(head, string(t))
+	}
+	if err := f.SetSheetRow(ct, "A2", &head); err != nil {
+		return nil, err
+	}
+	for j, c := range b.Cities {
+		row := []any{c.Name}
+		for _, t := range b.Types {
+			row = append(row, b.CityType[c.Key][t])
+		}
+		if err := f.SetSheetRow(ct, "A"+strconv.Itoa(j+3), &row); err != nil {
+			return nil, err
+		}
+	}
+	// 说明: what the figures rest on, and any warning
+	const notes = "说明"
+	if _, err := f.NewSheet(notes); err != nil {
+		return nil, err
+	}
+	lines := append([]string{
+		fmt.Sprintf("成德眉资信用信息归集月通报 %d年%d月", b.Year, int(b.Month)),
+		"统计类别：" + joinRecordTypes(b.Types),
+		fmt.Sprintf("及时率：决定之日起%d个工作日内报送的记录所占比例（工作日按国务院办公厅当年节假日安排通知）", b.DeadlineWorkdays),
+		"拒收率：拒收行占报送行（入库与拒收之和）的比例；完整率：报送行已填的双公示必填字段占应填字段的比例",
+		"得分：" + b.ScoreRule + "，按得分排名"}, b.Warnings...)
+	for i, l := range lines {
+		if err := f.SetCellValue(notes, "A"+strconv.Itoa(i+1), l); err != nil {
+			return nil, err
+		}
+	}
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+func joinRecordTypes(ts []RecordType) string {
+	parts := make([]string, len(ts))
+	for i, t := range ts {
+		parts[i] = string(t)
+	}
+	return strings.Join(parts, "、")
 }
 
 func pctText(x float64) string { return fmt.Sprintf("%.1f%%", x*100) }
@@ -581,7 +738,7 @@ func openAPIPaths() map[string]any {
 			"summary":     "推送" + what + "（JSON 数组，字段同导入模板的字段键或中文表头；逐项返回结果）",
 			"tags":        []string{"credit"},
 			"requestBody": map[string]any{"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}}}},
-			"responses":   map[string]any{"200": map[string]any{"description": "accepted、rejected 和逐项结果 items"}, "403": map[string]any{"description": "有数据不在调用者辖区内，全部未保存"}},
+			"responses":   map[string]any{"200": map[string]any{"description": "accepted、rejected 和逐项结果 items；有拒收项时另有 batch_id 和拒收报告 rejects_csv（拒收项计入月通报的拒收率和完整率，同一内容重复推送只计一次）"}, "403": map[string]any{"description": "有数据不在调用者辖区内，全部未保存"}},
 		}}
 	}
 	return map[string]any{

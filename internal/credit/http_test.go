@@ -288,6 +288,30 @@ func TestDiscretionMethods(t *testing.T) {
 		if err := e.m.AcceptPenalty(ctx, bad); err == nil {
 			t.Error("record without 文书号 accepted")
 		}
+		// a natural person (ID number with a lower-case x) and two 个体工商户 without a
+		// code (17个0加X, told apart by their 工商注册号) of the same kind
+		person := rec
+		person.DocNo, person.PartyName, person.PartyCategory, person.USCC, person.LegalRep = "锦市监罚〔2026〕89号", "王小明", credit.PartyPerson, "", ""
+		person.IDType, person.IDNo = "身份证", "11010519491231002x"
+		noCode1 := rec
+		noCode1.DocNo, noCode1.PartyName, noCode1.PartyCategory, noCode1.USCC, noCode1.RegNo = "锦市监罚〔2026〕90号", "张记小吃店", credit.PartyIndividual, credit.NoCodePlaceholder, "510104600123456"
+		noCode2 := noCode1
+		noCode2.DocNo, noCode2.PartyName, noCode2.RegNo = "锦市监罚〔2026〕91号", "李记面馆", "510104600654321"
+		for _, r := range []credit.Record{person, noCode1, noCode2} {
+			if err := e.m.AcceptPenalty(ctx, r); err != nil {
+				t.Fatalf("%s: %v", r.DocNo, err)
+			}
+		}
+		if got, _ := e.m.PriorPenalties(ctx, "11010519491231002X", "生产经营超过保质期的食品", d("2026-01-01")); len(got) != 1 || got[0].DocNo != "锦市监罚〔2026〕89号" || got[0].SubjectID != "11010519491231002X" {
+			t.Errorf("person's priors: %+v", got)
+		}
+		// an empty ID or the placeholder identifies no one: not the 4 penalties of
+		// parties without a number or without a code
+		for _, id := range []string{"", "  ", credit.NoCodePlaceholder, strings.ToLower(credit.NoCodePlaceholder)} {
+			if got, err := e.m.PriorPenalties(ctx, id, "生产经营超过保质期的食品", d("2026-01-01")); err != nil || len(got) != 0 {
+				t.Errorf("priors of %q: %d %+v %v", id, len(got), got, err)
+			}
+		}
 	})
 }
 
@@ -442,6 +466,113 @@ func TestCreditRepair(t *testing.T) {
 		st, body = e.do("cd-credit", "POST", "/api/v1/credit/repairs", map[string]any{"target_type": "record", "target_id": rid, "applicant": "王伟", "reason": "已整改"})
 		if st != http.StatusBadRequest || !strings.Contains(string(body), "最短公示期") {
 			t.Errorf("early record repair: %d %s", st, body)
+		}
+	})
+}
+
+// TestReportOfUnregisteredCode: a company registered outside the four cities
+// (a 重庆 code) penalised and listed in 成都 is not among the library's
+// subjects; looked up by its code before a licence, it is still found, and
+// its report shows the penalty in its period and the listing, saying why the
+// registration details are missing. A valid code known nowhere is not found.
+func TestReportOfUnregisteredCode(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		cq := credit.MakeUSCC("91", "500103", "20000099") // 重庆市渝中区
+		p := penaltyItem("锦市监罚〔2026〕71号", "510104", unitCD, cq, "2026-10-09")
+		p["party_name"] = "重庆渝味餐饮管理有限公司"
+		if st, body := e.do("cd-credit", "POST", "/api/v1/credit/records", []any{p}); st != http.StatusOK || !strings.Contains(string(body), `"accepted":1`) {
+			t.Fatalf("push: %d %s", st, body)
+		}
+		bl := blEntry("成市监失〔2026〕71号", "510100", "2026-10-20", "")
+		bl["uscc"], bl["name"] = cq, "重庆渝味餐饮管理有限公司"
+		if st, body := e.do("cd-credit", "POST", "/api/v1/credit/blacklist", []any{bl}); st != http.StatusOK || !strings.Contains(string(body), `"accepted":1`) {
+			t.Fatalf("push blacklist: %d %s", st, body)
+		}
+		before := e.audits("read_sensitive")
+		st, body := e.do("ms-analyst", "GET", "/credit/?by=uscc&q="+strings.ToLower(cq), nil)
+		if st != http.StatusOK {
+			t.Fatalf("search: %d", st)
+		}
+		contains(t, string(body), "重庆渝味餐饮管理有限公司", `href="/credit/subjects/`+cq+`"`)
+		var rep struct {
+			Registered bool
+			Notes      []string
+			Listed     bool
+			Penalties  []json.RawMessage `json:"penalties_in_period"`
+			Subject    struct{ Name string }
+		}
+		st, body = e.do("ms-analyst", "GET", "/api/v1/credit/subjects/"+cq, nil)
+		if st != http.StatusOK {
+			t.Fatalf("report: %d %s", st, body)
+		}
+		json.Unmarshal(body, &rep)
+		if rep.Registered || !rep.Listed || len(rep.Penalties) != 1 || rep.Subject.Name != "重庆渝味餐饮管理有限公司" || len(rep.Notes) != 1 || rep.Notes[0] != credit.UnregisteredNote {
+			t.Errorf("report: %s", body)
+		}
+		_, page := e.do("ms-analyst", "GET", "/credit/subjects/"+cq, nil)
+		contains(t, string(page), credit.UnregisteredNote, "严重失信主体名单：<strong class=\"bad\">在列</strong>", "锦市监罚〔2026〕71号")
+		resp, err := http.Get(e.srv.URL + "/credit/public/" + cq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pb, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("public view: %d", resp.StatusCode)
+		}
+		contains(t, string(pb), credit.UnregisteredNote, "锦市监罚〔2026〕71号", "成市监失〔2026〕71号")
+		if n := e.audits("read_sensitive"); n != before+4 {
+			t.Errorf("%d sensitive reads audited, want 4 (search, report ×2, public view)", n-before)
+		}
+		// a valid code known nowhere
+		none := credit.MakeUSCC("91", "500103", "20000098")
+		if st, _ := e.do("ms-analyst", "GET", "/api/v1/credit/subjects/"+none, nil); st != http.StatusNotFound {
+			t.Errorf("unknown code: %d", st)
+		}
+		if _, body := e.do("ms-analyst", "GET", "/credit/?by=uscc&q="+none, nil); strings.Contains(string(body), `href="/credit/subjects/`+none) ||
+			!strings.Contains(string(body), "四市的市场主体、行政管理信息和严重失信主体名单中都没有代码为 "+none+" 的主体") {
+			t.Error("a code known nowhere is listed, or not said to be unknown")
+		}
+		// a mistyped code says what is wrong with it
+		_, body = e.do("ms-analyst", "GET", "/credit/?by=uscc&q="+wrongCheck(cq), nil)
+		contains(t, string(body), "不是有效的统一社会信用代码：第18位校验码应为")
+	})
+}
+
+// TestFutureDecisionRefused: a decision date after the day of submission (2062
+// typed for 2026) would keep the penalty out of public view and out of the
+// credit report for decades; pushed or in a file, the record is refused with
+// the reason, and the rest is stored.
+func TestFutureDecisionRefused(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		var res pushResult
+		future := penaltyItem("锦市监罚〔2026〕81号", "510104", unitCD, usccA, "2062-11-02")
+		future["penalty_valid_until"] = "2063-11-02"
+		st, body := e.do("cd-credit", "POST", "/api/v1/credit/records", []any{
+			future,
+			penaltyItem("锦市监罚〔2026〕82号", "510104", unitCD, usccA, "2026-11-20"), // today: fine
+		})
+		json.Unmarshal(body, &res)
+		if st != http.StatusOK || res.Accepted != 1 || len(res.Items) != 2 || res.Items[0].OK || len(res.Items[0].Errors) != 1 ||
+			res.Items[0].Errors[0].Field != "处罚决定日期" || res.Items[0].Errors[0].Reason != "“2062-11-02”晚于报送日期 2026-11-20，决定日期不能在将来，请核对年份" {
+			t.Errorf("push: %d %s", st, body)
+		}
+		file := []byte(strings.Join([]string{
+			"行政相对人名称,行政相对人类别,统一社会信用代码,法定代表人,行政处罚决定书文号,违法行为类型,违法事实,处罚依据,处罚类别,处罚内容,罚款金额(万元),处罚决定日期,处罚有效期,处罚机关,处罚机关统一社会信用代码,数据来源单位,数据来源单位统一社会信用代码,数据来源地区,失信等级",
+			"成都蜀锦食品有限公司,法人及非法人组织," + usccA + ",王伟,锦市监罚〔2026〕83号,食品安全,经营超过保质期的食品,食品安全法第一百二十四条,罚款,罚款5000元,0.5,2062-11-03,2063-11-03,锦江区市场监督管理局," + unitCD + ",锦江区市场监督管理局," + unitCD + ",510104,一般",
+			"成都蜀锦食品有限公司,法人及非法人组织," + usccA + ",王伟,锦市监罚〔2026〕84号,食品安全,经营超过保质期的食品,食品安全法第一百二十四条,罚款,罚款5000元,0.5,2026-11-03,2027-11-03,锦江区市场监督管理局," + unitCD + ",锦江区市场监督管理局," + unitCD + ",510104,一般",
+		}, "\n") + "\n")
+		out, err := e.importFile("cd-credit", "p.csv", file)
+		if err != nil || !strings.Contains(out, "保存 1 行，拒收 1 行") || !strings.Contains(out, "第2行 处罚决定日期：“2062-11-03”晚于报送日期 2026-11-20，决定日期不能在将来，请核对年份") {
+			t.Errorf("import: %v %s", err, out)
+		}
+		if n := e.count("SELECT COUNT(*) FROM credit_records WHERE decision_date > '2026-11-20'"); n != 0 {
+			t.Errorf("%d records dated in the future stored", n)
+		}
+		if n := e.count("SELECT COUNT(*) FROM credit_records"); n != 2 {
+			t.Errorf("%d records stored, want 2", n)
 		}
 	})
 }

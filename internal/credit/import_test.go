@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -131,6 +133,50 @@ func TestImportGBKCSV(t *testing.T) {
 		}
 		if name != "成都蜀锦食品有限公司" || rep != "王伟" {
 			t.Errorf("GBK decoded as %q %q", name, rep)
+		}
+	})
+}
+
+// TestImportTruncatedCSV: a department's GBK file cut off inside its last
+// character (an interrupted copy) updates the whole rows before the cut and
+// refuses the cut row with its line and the reason; the subject of that row
+// keeps what the library held, and the batch report says why.
+func TestImportTruncatedCSV(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		const header = "统一社会信用代码,主体名称,主体类型,法定代表人,所属地市,所属区县,行业\n"
+		gbk := func(s string) []byte {
+			b, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(s))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+		first := header + usccA + ",成都蜀锦食品有限公司,企业,王伟,510100,510104,食品制造业\n" +
+			usccC + ",锦江样例餐饮有限公司,企业,刘洋,510100,510104,餐饮业\n"
+		if out, err := e.importFile("cd-credit", "subjects.csv", gbk(first)); err != nil || !strings.Contains(out, "保存 2 行") {
+			t.Fatalf("first import: %v %s", err, out)
+		}
+		// the second file renames the first subject and gives the second a new
+		// industry, 住宿和餐饮业, whose last character 业 (2 bytes in GBK) is cut in half
+		second := gbk(header + usccA + ",成都蜀锦食品股份有限公司,企业,王伟,510100,510104,食品制造业\n" +
+			usccC + ",锦江样例餐饮有限公司,企业,刘洋,510100,510104,住宿和餐饮业\n")
+		out, err := e.importFile("cd-credit", "subjects-2.csv", second[:len(second)-2])
+		if err != nil {
+			t.Fatal(err)
+		}
+		const why = "第3行 整行：文件在此行中断：该行最后一个字符不完整，且文件末尾没有换行，文件可能没有完整导出或上传。该行未保存，其余各行照常导入；请核对源文件，补全后重新导入"
+		if !strings.Contains(out, "保存 1 行，拒收 1 行") || !strings.Contains(out, why) {
+			t.Errorf("output: %s", out)
+		}
+		if n := e.count("SELECT COUNT(*) FROM credit_subjects WHERE uscc = ? AND name = '成都蜀锦食品股份有限公司'", usccA); n != 1 {
+			t.Error("the whole row before the cut was not stored")
+		}
+		if n := e.count("SELECT COUNT(*) FROM credit_subjects WHERE uscc = ? AND industry = '餐饮业'", usccC); n != 1 {
+			t.Error("the cut row changed the stored subject")
+		}
+		if n := e.count("SELECT COUNT(*) FROM credit_rejects WHERE line = 3 AND field = '整行' AND reason LIKE '文件在此行中断%'"); n != 1 {
+			t.Errorf("the batch's reject report has %d rows for the cut line", n)
 		}
 	})
 }
@@ -268,4 +314,29 @@ func TestInterruptedImport(t *testing.T) {
 			t.Errorf("%d rejects, want 1", n)
 		}
 	})
+}
+
+// TestImportFileTooLarge: `tongcheng import credit` of a 2 GB file is refused
+// by its size, with both sizes in Chinese, before it is read; nothing is stored.
+func TestImportFileTooLarge(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, "sqlite"))
+	p := filepath.Join(t.TempDir(), "big.csv")
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("统一社会信用代码,主体名称,主体类型,所属地市\n")
+	if err := f.Truncate(2 << 30); err != nil { // sparse: no disk used
+		t.Fatal(err)
+	}
+	f.Close()
+	var out bytes.Buffer
+	err = e.m.ImportFile(context.Background(), e.a.Deps, p, e.users["prov"], &out)
+	var fe *credit.FileError
+	if !errors.As(err, &fe) || fe.Code != "file_too_large" || fe.Reason != "文件大小 2.0 GB 超过上限 1.0 GB，请拆分为多个文件后分别导入" {
+		t.Fatalf("2 GB file: %v", err)
+	}
+	if n := e.count("SELECT COUNT(*) FROM credit_batches"); n != 0 {
+		t.Errorf("%d batches opened", n)
+	}
 }

@@ -161,7 +161,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, size int64, name, h
 	w := &partWriter{im: im, res: res, kind: kind, name: name, today: today, u: u}
 	go func() {
 		defer close(parts)
-		w.readErr = readParts(rctx, rr, kind, u, n, parts, &res.Errors)
+		w.readErr = readParts(rctx, rr, kind, u, today, n, parts, &res.Errors)
 	}()
 	if res.Bulk {
 		err = w.bulk(ctx, parts)
@@ -190,7 +190,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, size int64, name, h
 // region, and sends the valid values and the problems to out in parts of n
 // stored rows; every problem is also appended to errs. It ends at the end of
 // the file, on a file error or when ctx ends.
-func readParts(ctx context.Context, rr *RowReader, kind string, u *auth.User, n int, out chan<- *part, errs *[]Reject) error {
+func readParts(ctx context.Context, rr *RowReader, kind string, u *auth.User, today time.Time, n int, out chan<- *part, errs *[]Reject) error {
 	defRT := defaultRecordType(rr.Keys())
 	p := &part{}
 	var rows, accepted, rejected int
@@ -204,10 +204,16 @@ func readParts(ctx context.Context, rr *RowReader, kind string, u *auth.User, n 
 		p = &part{last: p.last}
 		return nil
 	}
-	reject := func(es FieldErrors, rt, city, unit string) {
+	reject := func(es FieldErrors, rt, city, unit string, rec *Record) {
 		rejected++
+		var filled, required int
+		var unitID string
+		if rec != nil {
+			filled, required = RequiredFieldCount(rec)
+			unitID = validUnitID(rec.SourceUnitID)
+		}
 		for _, e := range es {
-			rj := Reject{Line: e.Line, Field: e.Field, Reason: e.Reason, Type: rt, City: city, SourceUnit: unit}
+			rj := Reject{Line: e.Line, Field: e.Field, Reason: e.Reason, Type: rt, City: city, SourceUnit: unit, SourceUnitID: unitID, Filled: filled, Required: required}
 			p.rejects = append(p.rejects, rj)
 			*errs = append(*errs, rj)
 		}
@@ -226,7 +232,7 @@ func readParts(ctx context.Context, rr *RowReader, kind string, u *auth.User, n 
 		var fe FieldError
 		if errors.As(err, &fe) {
 			rows++
-			reject(FieldErrors{fe}, "", cityOf(u.Region), "")
+			reject(FieldErrors{fe}, "", cityOf(u.Region), "", nil)
 			p.last = fe.Line
 			continue
 		}
@@ -242,12 +248,15 @@ func readParts(ctx context.Context, rr *RowReader, kind string, u *auth.User, n 
 				es = scopeErr(row.Line, "所属地市", SubjectRegion(&s))
 			}
 			if len(es) > 0 {
-				reject(es, "", cityOf(u.Region), "")
+				reject(es, "", cityOf(u.Region), "", nil)
 				continue
 			}
 			p.subjects = append(p.subjects, s)
 		case KindRecords:
 			rec, es := RecordFromRow(row, defRT)
+			if len(es) == 0 {
+				es = DecisionNotFuture(&rec, today, row.Line)
+			}
 			if len(es) == 0 && !u.CanWrite(rec.SourceRegion) {
 				es = scopeErr(row.Line, "数据来源地区", rec.SourceRegion)
 			}
@@ -256,7 +265,7 @@ func readParts(ctx context.Context, rr *RowReader, kind string, u *auth.User, n 
 				if city == "" {
 					city = cityOf(u.Region)
 				}
-				reject(es, string(rec.Type), city, rec.SourceUnit)
+				reject(es, string(rec.Type), city, rec.SourceUnit, &rec)
 				continue
 			}
 			p.records = append(p.records, rec)
@@ -266,7 +275,7 @@ func readParts(ctx context.Context, rr *RowReader, kind string, u *auth.User, n 
 				es = scopeErr(row.Line, "数据来源地区", BlacklistRegion(&e))
 			}
 			if len(es) > 0 {
-				reject(es, "", cityOf(u.Region), "")
+				reject(es, "", cityOf(u.Region), "", nil)
 				continue
 			}
 			p.blacklist = append(p.blacklist, e)
@@ -421,6 +430,9 @@ func (im *Importer) ImportPath(ctx context.Context, path string, u *auth.User) (
 	}
 	if st.IsDir() {
 		return nil, &FileError{"file_type", filepath.Base(path) + " 是目录，请给出 CSV 或 .xlsx 文件"}
+	}
+	if st.Size() > DefaultMaxBytes { // refused before the file is read through for its hash
+		return nil, tooLarge(st.Size(), DefaultMaxBytes)
 	}
 	hash, err := hashReader(f)
 	if err != nil {

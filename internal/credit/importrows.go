@@ -83,6 +83,9 @@ type RowReader struct {
 
 	csv      *csv.Reader
 	utf8Mode bool
+	tail     *tailReader   // the text the CSV reader reads, watched for its end
+	buf      *bufio.Reader // what the CSV reader reads from
+	width    int           // columns up to the last one with a header
 
 	xf   *excelize.File
 	rows *excelize.Rows
@@ -158,7 +161,9 @@ func OpenRows(r io.Reader, size int64, opt ReadOptions) (*RowReader, error) {
 	default:
 		return nil, &FileError{"file_encoding", "文件编码无法识别（既不是 UTF-8 也不是 GBK），请用 Excel 另存为“CSV UTF-8（逗号分隔）”后上传"}
 	}
-	bsrc := bufio.NewReader(src)
+	rr.tail = &tailReader{r: src}
+	bsrc := bufio.NewReader(rr.tail)
+	rr.buf = bsrc
 	c := csv.NewReader(bsrc)
 	c.Comma = sniffComma(head)
 	c.FieldsPerRecord = -1
@@ -166,6 +171,10 @@ func OpenRows(r io.Reader, size int64, opt ReadOptions) (*RowReader, error) {
 	c.ReuseRecord = true
 	rr.csv = c
 	header, err := c.Read()
+	// a title above the header (表名 in a row of its own, 填报单位 …) is passed over
+	for n := 0; err == nil && n < maxTitleRows && titleRow(header); n++ {
+		header, err = c.Read()
+	}
 	if err == io.EOF {
 		return nil, &FileError{"file_empty", "文件没有内容，第1行应为表头"}
 	}
@@ -176,6 +185,67 @@ func OpenRows(r io.Reader, size int64, opt ReadOptions) (*RowReader, error) {
 		return nil, err
 	}
 	return rr, nil
+}
+
+// maxTitleRows is how many rows above the header a file may have.
+const maxTitleRows = 5
+
+// titleRow tells a row above the header: at most one cell filled (a title
+// merged across the columns, a note, an empty line). A header or a data row
+// fills several.
+func titleRow(rec []string) bool {
+	filled := 0
+	for _, v := range rec {
+		if strings.TrimSpace(v) != "" {
+			filled++
+		}
+	}
+	return filled <= 1
+}
+
+// tailReader passes a stream through and remembers its last byte and
+// whether it has ended.
+type tailReader struct {
+	r    io.Reader
+	last byte
+	eof  bool
+}
+
+func (t *tailReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if n > 0 {
+		t.last = p[n-1]
+	}
+	if err == io.EOF {
+		t.eof = true
+	}
+	return n, err
+}
+
+// cutShort tells whether rec, the row starting at line, is the end of a
+// truncated CSV (a file cut off by an interrupted export, copy or upload):
+// the file's last row, not ended by a line break, and either with fewer
+// columns than the header or broken inside a character. Such a row is
+// refused, so that a cut-off name or code never overwrites what the library
+// holds; the rows before it are whole and are imported. (A file cut exactly
+// at a line break cannot be told from a shorter file.)
+func (rr *RowReader) cutShort(line int, rec []string) (FieldError, bool) {
+	if !rr.tail.eof || rr.buf.Buffered() > 0 || rr.tail.last == '\n' || rr.tail.last == '\r' {
+		return FieldError{}, false
+	}
+	last := ""
+	if len(rec) > 0 {
+		last = rec[len(rec)-1]
+	}
+	brokenChar := strings.HasSuffix(last, "\uFFFD") || !utf8.ValidString(last)
+	if len(rec) >= rr.width && !brokenChar {
+		return FieldError{}, false
+	}
+	why := fmt.Sprintf("该行只有%d列（表头有%d列）", len(rec), rr.width)
+	if brokenChar {
+		why = "该行最后一个字符不完整"
+	}
+	return FieldError{Line: line, Field: "整行", Reason: "文件在此行中断：" + why + "，且文件末尾没有换行，文件可能没有完整导出或上传。该行未保存，其余各行照常导入；请核对源文件，补全后重新导入"}, true
 }
 
 func tooLarge(size, max int64) error {
@@ -337,6 +407,10 @@ func openXLSX(r io.Reader, max int64) (*RowReader, error) {
 	}
 	rr.line = 1
 	header, err := rows.Columns(excelize.Options{RawCellValue: true})
+	for n := 0; err == nil && n < maxTitleRows && titleRow(header) && rows.Next(); n++ {
+		rr.line++
+		header, err = rows.Columns(excelize.Options{RawCellValue: true})
+	}
 	if err != nil {
 		rr.Close()
 		return nil, truncatedXLSX()
@@ -370,6 +444,7 @@ func (rr *RowReader) setHeader(header []string) error {
 		}
 		seen[k] = i
 		rr.keys[i] = k
+		rr.width = i + 1
 	}
 	if nonEmpty == 0 {
 		return &FileError{"file_header", "第1行应为表头（如“统一社会信用代码”“主体名称”），但它是空的"}
@@ -425,6 +500,9 @@ func (rr *RowReader) Next() (Row, error) {
 			}
 			line, _ = rr.csv.FieldPos(0)
 			rec = r
+			if fe, cut := rr.cutShort(line, rec); cut {
+				return Row{}, fe
+			}
 			if rr.utf8Mode {
 				for _, v := range rec {
 					if !utf8.ValidString(v) {
@@ -673,7 +751,7 @@ func FieldLabel(key string) string {
 // 2024.3.5, 2024年3月5日, 20240305, optionally followed by a time; in an
 // .xlsx also an Excel serial day number (1900 date system).
 func ParseDate(s string, xlsx bool) (time.Time, error) {
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(halfWidth(s))
 	bad := errors.New("“" + clip(s) + "”不是有效日期，请按 YYYY-MM-DD 填写（如2024-03-05）")
 	if s == "" {
 		return time.Time{}, bad
@@ -710,6 +788,33 @@ func ParseDate(s string, xlsx bool) (time.Time, error) {
 	return t, nil
 }
 
+// halfWidth turns full-width ASCII (digits, letters, ．－／：typed in a
+// Chinese input method's full-width mode) and the ideographic space into
+// their half-width forms. It is for dates, amounts, codes and ID numbers,
+// where that is unambiguous, never for names (whose full-width brackets are
+// the standard form).
+func halfWidth(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			return r - 0xFEE0
+		case r == '\u3000':
+			return ' '
+		}
+		return r
+	}, s)
+}
+
 func isDigits(s string) bool {
 	if s == "" {
 		return false
@@ -726,7 +831,7 @@ func isDigits(s string) bool {
 // 双公示 unit) into 分 exactly: 1 万元 = 1,000,000 分. Thousands separators
 // are allowed; negative amounts are not.
 func ParseWanYuan(s string) (int64, error) {
-	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+	s = strings.ReplaceAll(strings.TrimSpace(halfWidth(s)), ",", "")
 	bad := errors.New("“" + clip(s) + "”不是有效金额，请填写以万元为单位的数字（如0.5表示5000元）")
 	if s == "" {
 		return 0, bad
@@ -755,7 +860,7 @@ func ParseWanYuan(s string) (int64, error) {
 // regionCode accepts a GB/T 2260 code or the Chinese name of one of the
 // reference regions (成都市, 成都, 简阳市 …).
 func regionCode(s string) string {
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(halfWidth(s))
 	if s == "" || isDigits(s) {
 		return s
 	}
@@ -879,9 +984,9 @@ func RecordFromRow(row Row, def RecordType) (Record, FieldErrors) {
 		SocialOrgNo:    row.Get(KeySocialOrgNo),
 		LegalRep:       row.Get(KeyLegalRep),
 		LegalRepIDType: row.Get(KeyLegalRepIDType),
-		LegalRepID:     row.Get(KeyLegalRepID),
+		LegalRepID:     halfWidth(row.Get(KeyLegalRepID)),
 		IDType:         row.Get(KeyIDType),
-		IDNo:           row.Get(KeyIDNo),
+		IDNo:           halfWidth(row.Get(KeyIDNo)),
 		DocName:        row.Get(KeyDocName),
 		DocNo:          row.Get(KeyDocNo),
 		Authority:      row.Get(KeyAuthority),

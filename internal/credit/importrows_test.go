@@ -270,6 +270,8 @@ func TestParseDateAndMoney(t *testing.T) {
 	for in, want := range map[string]string{
 		"2024-03-05": "2024-03-05", "2024/3/5": "2024-03-05", "2024.03.05": "2024-03-05", "2024年3月5日": "2024-03-05",
 		"20240305": "2024-03-05", "2024-03-05 10:20:00": "2024-03-05", "2024-02-29": "2024-02-29",
+		// typed in full-width mode: unambiguous, read as the same date
+		"２０２４－０３－０５": "2024-03-05", "２０２４年３月５日": "2024-03-05", "２０２４／３／５": "2024-03-05", "\u3000２０２４０３０５": "2024-03-05",
 	} {
 		got, err := ParseDate(in, false)
 		if err != nil || FormatDate(got) != want {
@@ -284,7 +286,7 @@ func TestParseDateAndMoney(t *testing.T) {
 	if got, err := ParseDate("45356", true); err != nil || FormatDate(got) != "2024-03-05" {
 		t.Errorf("serial: %v %v", got, err)
 	}
-	for in, want := range map[string]int64{"0.5": 500000, "1": 1000000, "0.000001": 1, "1,234.56": 1234560000, ".25": 250000, "3.": 3000000} {
+	for in, want := range map[string]int64{"0.5": 500000, "1": 1000000, "0.000001": 1, "1,234.56": 1234560000, ".25": 250000, "3.": 3000000, "０．５": 500000, "１，２３４．５６": 1234560000} {
 		got, err := ParseWanYuan(in)
 		if err != nil || got != want {
 			t.Errorf("%q: %d %v", in, got, err)
@@ -321,5 +323,107 @@ func TestBlacklistRowsAndStrayColumn(t *testing.T) {
 	want = []string{"第3行 移出条件：不能为空，列入决定须载明移出条件和程序，请填写", "第3行 计划移出日期：应晚于列入日期，请核对"}
 	if g := reportLines(rep); !reflect.DeepEqual(g, want) {
 		t.Fatalf("%v", g)
+	}
+}
+
+// TestCSVTruncated: a CSV cut off before its end (an interrupted export, copy
+// or upload) has its broken last row refused with the reason, in UTF-8 and
+// in GBK, whether the cut falls between columns or inside a character; the
+// whole rows before it are read. A file that only lacks the final line break
+// loses nothing.
+func TestCSVTruncated(t *testing.T) {
+	const header = "统一社会信用代码,企业名称,主体类型,所属地市,行业\n"
+	const row2 = "91520000214434146R,中航重机股份有限公司,企业,成都市,制造业\n"
+	const row3 = "91350100M000100Y43,成都某某餐饮管理有限公司,企业,资阳,住宿和餐饮业\n"
+	whole := header + row2 + row3
+	gbk, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(whole))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const cutCols = "第3行 整行：文件在此行中断：该行只有3列（表头有5列），且文件末尾没有换行，文件可能没有完整导出或上传。该行未保存，其余各行照常导入；请核对源文件，补全后重新导入"
+	const cutChar = "第3行 整行：文件在此行中断：该行最后一个字符不完整，且文件末尾没有换行，文件可能没有完整导出或上传。该行未保存，其余各行照常导入；请核对源文件，补全后重新导入"
+	for _, tc := range []struct {
+		name  string
+		b     []byte
+		names []string
+		errs  []string
+	}{
+		// cut after "成都某某餐饮管理有限公司," — 3 of 5 columns, the last empty
+		{"utf-8 between columns", []byte(whole[:strings.Index(whole, "企业,资阳")]), []string{"中航重机股份有限公司"}, []string{cutCols}},
+		// cut inside 业 (3 bytes) of 住宿和餐饮业: the row has its 5 columns, the last one broken
+		{"utf-8 inside a character", []byte(whole[:len(whole)-3]), []string{"中航重机股份有限公司"}, []string{cutChar}},
+		// GBK: 业 is 2 bytes; cut after its first
+		{"gbk inside a character", gbk[:len(gbk)-2], []string{"中航重机股份有限公司"}, []string{cutChar}},
+		// GBK cut after "…有限公司,企业": 3 of 5 columns
+		{"gbk between columns", gbk[:bytes.LastIndex(gbk, []byte(","))-5], []string{"中航重机股份有限公司"}, []string{cutCols}},
+		// no line break at the end, nothing missing: both rows
+		{"no final line break", []byte(strings.TrimSuffix(whole, "\n")), []string{"中航重机股份有限公司", "成都某某餐饮管理有限公司"}, nil},
+		{"cut at a line break", []byte(header + row2), []string{"中航重机股份有限公司"}, nil},
+	} {
+		rr := open(t, tc.b)
+		var names []string
+		rep, err := ValidateRows(rr, SubjectFromRow, func(line int, s Subject) error {
+			names = append(names, s.Name)
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if !reflect.DeepEqual(names, tc.names) || !reflect.DeepEqual(reportLines(rep), tc.errs) || rep.Rejected != len(tc.errs) {
+			t.Errorf("%s: accepted %q, errors %q", tc.name, names, reportLines(rep))
+		}
+	}
+}
+
+// TestFullWidthRow: a row typed in a Chinese input method's full-width mode
+// has its dates, amount, region code and ID numbers read as the half-width
+// values they are; its names keep their full-width brackets.
+func TestFullWidthRow(t *testing.T) {
+	rr := open(t, []byte(penaltyHeader+"王小明（个体）,自然人,,,成武市监处罚〔2024〕12号,食品安全,经营超过保质期的食品,《食品安全法》第一百二十四条,"+
+		"罚款,罚款5000元,０．５,２０２４－０３－０５,２０２５－０３－０５,成都市武侯区市场监督管理局,91110000600037341L,成都市武侯区市场监督管理局,91110000600037341L,５１０１０７,一般\n"))
+	// the header has no 证件类型/证件号码 columns: add them as extra keys of the row
+	row, err := rr.Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	row.Values[KeyIDType], row.Values[KeyIDNo] = "身份证", "１１０１０５１９４９１２３１００２ｘ"
+	rec, es := RecordFromRow(row, TypePenalty)
+	if len(es) != 0 {
+		t.Fatal(es)
+	}
+	if FormatDate(rec.DecisionDate) != "2024-03-05" || FormatDate(rec.Penalty.ValidUntil) != "2025-03-05" || rec.Penalty.FineFen != 500000 ||
+		rec.SourceRegion != "510107" || !strings.EqualFold(rec.IDNo, "11010519491231002X") || rec.PartyName != "王小明（个体）" {
+		t.Errorf("%+v %+v", rec, rec.Penalty)
+	}
+}
+
+// TestTitleRowsAboveHeader: departments' sheets often start with a title
+// (表名 merged across the columns) and a note before the header; those rows
+// are passed over, and the rows keep their own line numbers in the report.
+func TestTitleRowsAboveHeader(t *testing.T) {
+	const data = "统一社会信用代码,企业名称,主体类型,所属地市\n91520000214434146R,中航重机股份有限公司,企业,成都市\n91350100M000100Y44,坏代码公司,企业,成都市\n"
+	csvFile := []byte("2024年3月市场主体信息报送表,,,\n填报单位：成都市市场监督管理局,,,\n\n" + data)
+	xl := makeXLSX(t, [][]any{{"2024年3月市场主体信息报送表"}, {"填报单位：成都市市场监督管理局"}, nil,
+		{"统一社会信用代码", "企业名称", "主体类型", "所属地市"}, {"91520000214434146R", "中航重机股份有限公司", "企业", "成都市"}, {"91350100M000100Y44", "坏代码公司", "企业", "成都市"}})
+	for name, b := range map[string][]byte{"csv": csvFile, "xlsx": xl} {
+		rr := open(t, b)
+		if k, err := DetectKind(rr.Keys()); err != nil || k != KindSubjects {
+			t.Fatalf("%s: %s %v (columns %q)", name, k, err, rr.Columns())
+		}
+		var lines []int
+		rep, err := ValidateRows(rr, SubjectFromRow, func(line int, s Subject) error { lines = append(lines, line); return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(lines, []int{5}) || len(rep.Errors) != 1 || rep.Errors[0].Line != 6 || rep.Errors[0].Field != "统一社会信用代码" {
+			t.Errorf("%s: accepted lines %v, errors %q", name, lines, reportLines(rep))
+		}
+		rr.Close()
+	}
+	// a file of single values has no header to find: refused as a whole
+	rr := open(t, []byte("甲\n乙\n丙\n丁\n戊\n己\n庚\n"))
+	var fe *FileError
+	if _, err := DetectKind(rr.Keys()); !errors.As(err, &fe) || fe.Code != "file_header" {
+		t.Errorf("single-column file: %v", err)
 	}
 }

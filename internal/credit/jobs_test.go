@@ -3,6 +3,7 @@ package credit_test
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"regexp"
@@ -194,4 +195,63 @@ func TestUploadRefusedFile(t *testing.T) {
 			t.Errorf("refused files opened %d batches", n)
 		}
 	})
+}
+
+// zeros is an endless stream of zero bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+// TestUploadTooLarge: a 2 GB file sent to the upload form or the import API is
+// refused with the sizes in Chinese before it is read (not as a missing CSRF
+// token after reading it all), and nothing is stored.
+func TestUploadTooLarge(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, "sqlite"))
+	c := e.client("cd-credit")
+	c.get("/credit/import")
+	send := func(path, token string, csrf bool) (int, string, time.Duration) {
+		t.Helper()
+		var head bytes.Buffer
+		mw := multipart.NewWriter(&head)
+		if csrf {
+			mw.WriteField("csrf", c.csrf)
+		}
+		mw.CreateFormFile("file", "big.csv")
+		head.WriteString("统一社会信用代码,主体名称\n")
+		tail := "\r\n--" + mw.Boundary() + "--\r\n"
+		const size = 2 << 30
+		body := io.MultiReader(bytes.NewReader(head.Bytes()), io.LimitReader(zeros{}, size), strings.NewReader(tail))
+		req, _ := http.NewRequest("POST", e.srv.URL+path, body)
+		req.ContentLength = int64(head.Len()) + size + int64(len(tail))
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		start := time.Now()
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b), time.Since(start)
+	}
+	const msg = "上传的内容大小 2.0 GB，超过上限 256.0 MB，请拆分为多个文件后分别上传"
+	st, page, took := send("/credit/import", "", true)
+	if st != http.StatusRequestEntityTooLarge || !strings.Contains(page, msg) {
+		t.Errorf("upload page: %d %.400s", st, page)
+	}
+	if took > 20*time.Second {
+		t.Errorf("the refusal took %s: the body was read", took)
+	}
+	st, body, _ := send("/api/v1/credit/import", e.tokens["cd-credit"], false)
+	if st != http.StatusRequestEntityTooLarge || !strings.Contains(body, `"code":"body_too_large"`) || !strings.Contains(body, msg) {
+		t.Errorf("import API: %d %s", st, body)
+	}
+	if n := e.count("SELECT COUNT(*) FROM credit_batches"); n != 0 {
+		t.Errorf("%d batches opened", n)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -38,11 +39,25 @@ type Module struct {
 
 	d    *platform.Deps
 	jobs jobs
+	// configErr is why the configured bulletin types were not used ("" when fine)
+	configErr string
 }
 
-// NewModule returns the module with the default bulletin configuration.
+// NewModule returns the module with the default bulletin configuration, its
+// counted types set by TONGCHENG_CREDIT_BULLETIN_TYPES when given (see
+// ParseBulletinTypes). A value that cannot be read leaves the default seven
+// and is reported in the log and on every bulletin, never silently.
 func NewModule() *Module {
-	return &Module{Bulletin: DefaultBulletinConfig(), Now: time.Now, UploadWait: uploadWaitDefault}
+	m := &Module{Bulletin: DefaultBulletinConfig(), Now: time.Now, UploadWait: uploadWaitDefault}
+	if v := os.Getenv(BulletinTypesEnv); v != "" {
+		types, err := ParseBulletinTypes(v)
+		if err != nil {
+			m.configErr = err.Error() + "；月通报仍按默认七类统计"
+		} else {
+			m.Bulletin.Types = types
+		}
+	}
+	return m
 }
 
 func (m *Module) Key() string   { return "credit" }
@@ -89,6 +104,9 @@ func (m *Module) funcs() template.FuncMap {
 // Mount registers templates, routes, navigation and OpenAPI paths.
 func (m *Module) Mount(d *platform.Deps) {
 	m.d = d
+	if m.configErr != "" {
+		d.Log.Error("credit bulletin configuration", "env", BulletinTypesEnv, "err", m.configErr)
+	}
 	w := d.Web
 	sub, _ := fs.Sub(templateFiles, "templates")
 	w.Templates("credit", sub, m.funcs())

@@ -448,6 +448,28 @@ func ValidateRecord(r *Record) FieldErrors {
 	return es
 }
 
+// DecisionNotFuture refuses a decision date after today, the day the library
+// receives the record: a typo such as 2062 for 2026 would keep a penalty out
+// of public view and out of the credit report until then. line is the
+// record's file line (0 outside a file).
+func DecisionNotFuture(r *Record, today time.Time, line int) FieldErrors {
+	if r.DecisionDate.IsZero() || !Day(r.DecisionDate).After(Day(today)) {
+		return nil
+	}
+	return FieldErrors{{Line: line, Field: fieldName(r.Type, fDecisionDate),
+		Reason: "“" + FormatDate(r.DecisionDate) + "”晚于报送日期 " + FormatDate(today) + "，决定日期不能在将来，请核对年份"}}
+}
+
+// validUnitID is a unit's code normalised when it is a valid USCC (not the
+// 17个0加X placeholder), else "".
+func validUnitID(code string) string {
+	u, err := ParseUSCC(code)
+	if err != nil || u.NoCode() {
+		return ""
+	}
+	return u.Code
+}
+
 func checkOrgID(es *FieldErrors, field string, v *string, required bool) {
 	if strings.TrimSpace(*v) == "" {
 		if required {

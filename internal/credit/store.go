@@ -154,9 +154,9 @@ func upsertSubjects(ctx context.Context, q store.Querier, ss []Subject, lines []
 	return upsertMany(ctx, q, "credit_subjects", subjectCols, "skey", upd, subjectCmp, rows)
 }
 
-var recordCols = []string{"rtype", "doc_no", "party_name", "party_category", "uscc", "reg_no", "id_no", "decision_date", "authority", "source_unit", "region", "city",
+var recordCols = []string{"rtype", "doc_no", "party_name", "party_category", "uscc", "reg_no", "id_no", "decision_date", "authority", "source_unit", "source_unit_id", "region", "city",
 	"severity", "violation_type", "fine_fen", "public_end", "filled", "required", "body_json", "submitted_on", "batch_id", "batch_line", "created_at", "updated_at"}
-var recordCmp = []string{"party_name", "party_category", "uscc", "reg_no", "id_no", "decision_date", "authority", "source_unit", "region", "city",
+var recordCmp = []string{"party_name", "party_category", "uscc", "reg_no", "id_no", "decision_date", "authority", "source_unit", "source_unit_id", "region", "city",
 	"severity", "violation_type", "fine_fen", "public_end", "filled", "required", "body_json"}
 
 // upsertRecords stores records by natural key (type + document number);
@@ -179,7 +179,7 @@ func upsertRecords(ctx context.Context, q store.Querier, rs []Record, lines []in
 			vt, fine = r.Penalty.ViolationType, r.Penalty.FineFen
 		}
 		row := []any{string(r.Type), r.DocNo, r.PartyName, string(r.PartyCategory), r.USCC, r.RegNo, strings.ToUpper(strings.TrimSpace(r.IDNo)), dateText(r.DecisionDate),
-			r.Authority, r.SourceUnit, r.SourceRegion, region.CityOf(r.SourceRegion), string(r.Severity), vt, fine, dateText(r.PublicEnd(time.Time{})),
+			r.Authority, r.SourceUnit, r.SourceUnitID, r.SourceRegion, region.CityOf(r.SourceRegion), string(r.Severity), vt, fine, dateText(r.PublicEnd(time.Time{})),
 			filled, required, string(body), dateText(submittedOn), batchID, lineOf(lines, i), ts, ts}
 		if j, ok := idx[r.Key()]; ok {
 			rows[j] = row
@@ -230,12 +230,20 @@ type Reject struct {
 	Type       string `json:"type,omitempty"`
 	City       string `json:"city,omitempty"`
 	SourceUnit string `json:"source_unit,omitempty"`
+	// SourceUnitID is the data-source unit's USCC as the row gives it (the
+	// bulletin's department), when it is a valid code.
+	SourceUnitID string `json:"-"`
+	// Filled and Required: the 双公示 required fields of a rejected record
+	// row that it fills, and how many its type has (RequiredFieldCount), for
+	// the bulletin's completeness; 0 for other rows.
+	Filled   int `json:"-"`
+	Required int `json:"-"`
 }
 
 // insertRejects stores rejected rows of a batch; a row stored before (a re-run
 // of the same file) is left as it is.
 func insertRejects(ctx context.Context, q store.Querier, batchID int64, rj []Reject, submittedOn time.Time, reg string) error {
-	cols := []string{"batch_id", "line", "field", "reason", "rtype", "city", "source_unit", "submitted_on", "region"}
+	cols := []string{"batch_id", "line", "field", "reason", "rtype", "city", "source_unit", "submitted_on", "region", "filled", "required", "source_unit_id"}
 	seen := map[[3]any]bool{}
 	per := maxParams / len(cols)
 	for start := 0; start < len(rj); start += per {
@@ -254,8 +262,8 @@ func insertRejects(ctx context.Context, q store.Querier, batchID int64, rj []Rej
 				sb.WriteString(", ")
 			}
 			n++
-			sb.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			args = append(args, batchID, r.Line, r.Field, r.Reason, r.Type, r.City, r.SourceUnit, dateText(submittedOn), reg)
+			sb.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, batchID, r.Line, r.Field, r.Reason, r.Type, r.City, r.SourceUnit, dateText(submittedOn), reg, r.Filled, r.Required, r.SourceUnitID)
 		}
 		if n == 0 {
 			continue
@@ -409,6 +417,39 @@ func getSubject(ctx context.Context, q store.Querier, key string) (*StoredSubjec
 	return &ss[0], nil
 }
 
+// UnregisteredNote is the note on the report of a code found only in records
+// or on the blacklist, not among the library's market subjects.
+const UnregisteredNote = "该主体不在成德眉资市场主体库中（可能在四市以外登记），以下是四市报送的该代码的记录"
+
+// subjectOrParty finds the subject of key; for a valid USCC that is not among
+// the subjects (a company registered outside the four cities, penalised or
+// listed in one of them) it returns the party as the latest record or
+// blacklist entry names it, with registered false, so that a look-up before
+// a licence does not miss its penalties. store.ErrNotFound when the code is
+// nowhere.
+func subjectOrParty(ctx context.Context, q store.Querier, key string) (s *StoredSubject, registered bool, err error) {
+	s, err = getSubject(ctx, q, key)
+	if !errors.Is(err, store.ErrNotFound) {
+		return s, err == nil, err
+	}
+	u, perr := ParseUSCC(key)
+	if perr != nil || u.NoCode() || u.Code != key {
+		return nil, false, err
+	}
+	var name, reg string
+	err = q.QueryRow(ctx, "SELECT party_name, region FROM credit_records WHERE uscc = ? ORDER BY decision_date DESC, id DESC LIMIT 1", key).Scan(&name, &reg)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = q.QueryRow(ctx, "SELECT subject_name, region FROM credit_blacklist WHERE uscc = ? ORDER BY listed_on DESC, id DESC LIMIT 1", key).Scan(&name, &reg)
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, store.ErrNotFound
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return &StoredSubject{Key: key, Region: reg, Subject: Subject{USCC: key, USCCFlags: u.Flags, Name: name, CityCode: region.CityOf(reg)}}, false, nil
+}
+
 // StoredRecord is a record as stored.
 type StoredRecord struct {
 	ID          int64     `json:"id"`
@@ -484,8 +525,14 @@ type PriorPenalty struct {
 	Region        string    `json:"region"`         // 数据来源地区 GB/T 2260
 }
 
+// priorPenalties finds the 行政处罚 of the party subjectID (USCC or ID number,
+// in any case). An empty ID and the 个体工商户 placeholder (17个0加X) name no
+// one: they find nothing rather than every party without a code or number.
 func priorPenalties(ctx context.Context, q store.Querier, subjectID, kind string, since time.Time) ([]PriorPenalty, error) {
 	id := NormalizeUSCC(subjectID)
+	if id == "" || id == NoCodePlaceholder {
+		return nil, nil
+	}
 	qs := `SELECT uscc, id_no, party_name, violation_type, decision_date, doc_no, authority, region FROM credit_records
 		WHERE rtype = ? AND (uscc = ? OR id_no = ?) AND decision_date >= ?`
 	args := []any{string(TypePenalty), id, id, dateText(since)}
@@ -518,7 +565,7 @@ func priorPenalties(ctx context.Context, q store.Querier, subjectID, kind string
 // bulletinSummaries reads what the bulletin needs of every submission up to end
 // (exclusive): accepted records and rejected record rows.
 func bulletinSummaries(ctx context.Context, q store.Querier, end time.Time) ([]RecordSummary, error) {
-	rows, err := q.Query(ctx, "SELECT rtype, city, source_unit, decision_date, submitted_on, filled, required FROM credit_records WHERE submitted_on < ?", dateText(end))
+	rows, err := q.Query(ctx, "SELECT rtype, city, source_unit, source_unit_id, decision_date, submitted_on, filled, required FROM credit_records WHERE submitted_on < ?", dateText(end))
 	if err != nil {
 		return nil, err
 	}
@@ -526,7 +573,7 @@ func bulletinSummaries(ctx context.Context, q store.Querier, end time.Time) ([]R
 	for rows.Next() {
 		var s RecordSummary
 		var t, dd, sub string
-		if err := rows.Scan(&t, &s.CityCode, &s.SourceUnit, &dd, &sub, &s.Filled, &s.Required); err != nil {
+		if err := rows.Scan(&t, &s.CityCode, &s.SourceUnit, &s.SourceUnitID, &dd, &sub, &s.Filled, &s.Required); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -537,8 +584,8 @@ func bulletinSummaries(ctx context.Context, q store.Querier, end time.Time) ([]R
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	// one summary per rejected row (a row may have several problems)
-	rows, err = q.Query(ctx, `SELECT MIN(rtype), MIN(city), MIN(source_unit), MIN(r.submitted_on) FROM credit_rejects r JOIN credit_batches b ON b.id = r.batch_id
+	// one summary per rejected row (a row may have several problems, each stored with the row's counts)
+	rows, err = q.Query(ctx, `SELECT MIN(rtype), MIN(city), MIN(source_unit), MIN(r.source_unit_id), MIN(r.submitted_on), MAX(r.filled), MAX(r.required) FROM credit_rejects r JOIN credit_batches b ON b.id = r.batch_id
 		WHERE b.kind = 'records' AND r.submitted_on < ? GROUP BY r.batch_id, r.line`, dateText(end))
 	if err != nil {
 		return nil, err
@@ -547,7 +594,7 @@ func bulletinSummaries(ctx context.Context, q store.Querier, end time.Time) ([]R
 	for rows.Next() {
 		var s RecordSummary
 		var t, sub string
-		if err := rows.Scan(&t, &s.CityCode, &s.SourceUnit, &sub); err != nil {
+		if err := rows.Scan(&t, &s.CityCode, &s.SourceUnit, &s.SourceUnitID, &sub, &s.Filled, &s.Required); err != nil {
 			return nil, err
 		}
 		s.Type, s.SubmittedOn, s.Rejected = RecordType(t), parseDateText(sub), true

@@ -88,6 +88,10 @@ type Kind struct {
 	Object    string `json:"object"`    // what is confiscated or revoked
 	// Base, for 没收违法所得, names the amount confiscated (illegal_gains, ad_fee).
 	Base string `json:"base,omitempty"`
+	// OnPrerequisite: the clause gives this kind only together with the fine's
+	// prerequisite (食品安全法第一百三十二条 拒不改正的，责令停产停业; 特种设备安全法
+	// 第八十六条 逾期未改正的，责令停止使用或者停产停业整顿).
+	OnPrerequisite bool `json:"on_prerequisite,omitempty"`
 }
 
 // Serious is the 情节严重 rule of a clause.
@@ -98,6 +102,19 @@ type Serious struct {
 	Kinds []Kind    `json:"kinds,omitempty"`
 	// Aggravate: a serious case counts as an 应当从重 circumstance (实施条例第六十七条).
 	Aggravate bool `json:"aggravate,omitempty"`
+	// When defines 情节严重 by facts the engine has (实施条例第六十七条: 属于……情节严重
+	// 情形); a case that meets it but is not marked serious gets a warning saying so.
+	When *SeriousWhen `json:"when,omitempty"`
+}
+
+// SeriousWhen is a rule's definition of 情节严重 by amounts and duration, e.g. 食品安全法实施条例
+// 第六十七条第一款第（一）项: 违法行为涉及的产品货值金额2万元以上或者违法行为持续时间3个月以上.
+type SeriousWhen struct {
+	GoodsValueGTE     int64  `json:"goods_value_gte,omitempty"`     // 货值金额 … 以上 (分, includes the number)
+	DurationMonthsGTE int    `json:"duration_months_gte,omitempty"` // 持续时间 … 个月以上
+	Since             string `json:"since"`                         // the defining rule's effective date
+	Basis             string `json:"basis"`
+	since             time.Time
 }
 
 // Base kinds (计罚基数).
@@ -160,7 +177,10 @@ type Branch struct {
 	Max       int64  `json:"max,omitempty"`
 	MinX      int64  `json:"min_x,omitempty"`
 	MaxX      int64  `json:"max_x,omitempty"`
-	Text      string `json:"text"` // the clause's words for this arm
+	// Optional: this arm alone says 可以处 (e.g. 价格违法行为行政处罚规定第十一条第一款,
+	// 个人没有违法所得的，可以处10万元以下的罚款) while the clause says 处/并处.
+	Optional bool   `json:"optional,omitempty"`
+	Text     string `json:"text"` // the clause's words for this arm
 }
 
 func (b *Branch) holds(base int64, natural bool) bool {
@@ -291,11 +311,22 @@ func ParseCatalogue(b []byte) (*Catalogue, error) {
 				return nil, fmt.Errorf("事项 %s 版本施行日期格式错误：%q", it.ID, v.Effective)
 			}
 			v.effective = t
+			if v.Serious != nil && v.Serious.When != nil {
+				w := v.Serious.When
+				if w.since, err = time.Parse("2006-01-02", w.Since); err != nil || w.Basis == "" {
+					return nil, fmt.Errorf("事项 %s（%s 版）情节严重的认定规则须有施行日期（since）和依据（basis）", it.ID, v.Effective)
+				}
+			}
 			if i > 0 && !t.After(it.Versions[i-1].effective) {
 				return nil, fmt.Errorf("事项 %s 的版本须按施行日期先后排列", it.ID)
 			}
 			if v.Penalty.Law == "" || v.Penalty.Article == "" || v.Penalty.Text == "" {
 				return nil, fmt.Errorf("事项 %s 缺少处罚依据条文", it.ID)
+			}
+			for _, k := range v.Kinds {
+				if k.OnPrerequisite && (v.Fine == nil || v.Fine.Prerequisite == "") {
+					return nil, fmt.Errorf("事项 %s（%s 版）处罚种类「%s」以罚款前提为条件，但罚款规则没有前提（prerequisite）", it.ID, v.Effective, k.Kind)
+				}
 			}
 			for _, f := range []*FineRule{v.Fine, seriousFine(v)} {
 				if err := f.validate(); err != nil {

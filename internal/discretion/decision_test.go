@@ -337,7 +337,11 @@ func TestCaseDecisionFields(t *testing.T) {
 			{"no authority code", "authority_uscc", "", "authority_uscc", "处罚机关"},
 			{"short authority code", "authority_uscc", "1151010", "authority_uscc", "18 位"},
 			{"authority code check digit", "authority_uscc", cdBureau[:17] + "0", "authority_uscc", "双公示"},
-			{"subject code check digit", "subject_id", subject[:17] + "0", "subject_id", "双公示"},
+			// a wrong code would find no prior violations (首违不罚) and no credit record: refused at entry
+			{"subject code check digit", "subject_id", subject[:17] + "0", "subject_id", "第18位校验码应为"},
+			{"no-code placeholder", "subject_id", "00000000000000000X", "subject_id", "经营者本人的居民身份证号码"},
+			// GB 11643: 51010419900101123 → check character 0 (the person below); 1 is wrong
+			{"ID number check digit", "subject_id", "510104199001011231", "subject_id", "第18位校验码不符（GB 11643-1999）"},
 			{"negative confiscation", "confiscated_fen", -1, "confiscated_fen", "不能为负数"},
 			{"no facts", "facts", "", "facts", "违法事实"},
 		} {

@@ -474,6 +474,15 @@ func (g *demoGen) makeCase(day time.Time, quick bool) (*Case, bool) {
 	case n < 60:
 		in.Circumstances = []string{demoMitigating[rng.IntN(len(demoMitigating))], demoAggravating[rng.IntN(len(demoAggravating))]}
 	}
+	if len(in.Circumstances) > 0 { // a sector rule's circumstance only where it governs the item
+		kept := in.Circumstances[:0]
+		for _, id := range in.Circumstances {
+			if c, ok := e.Ind.Circumstance(id); ok && c.Applies(it) {
+				kept = append(kept, id)
+			}
+		}
+		in.Circumstances = kept
+	}
 	choose := func(fs []*Factor) map[string]string {
 		out := map[string]string{}
 		for _, f := range fs {

@@ -27,7 +27,13 @@
 //     共性 and 案件影响 scores (0–100), as a fraction of the band;
 //  7. the fine in 分, rounded as the data says and never outside the band;
 //  8. confiscations and other penalty kinds the clause requires;
-//  9. procedural consequences (听证, 法制审核, 集体讨论, 当场处罚).
+//  9. procedural consequences (听证, 法制审核, 集体讨论, 当场处罚), judged on the
+//     fine to be decided: the officer's accepted proposal, else the suggestion.
+//
+// Circumstances whose basis is a sector rule (价格违法行为行政处罚规定第十七条 …) carry
+// applies_to and count only for the items that rule governs; an act that falls under a
+// revision the catalogue does not hold yet (pending_revision) is refused, not computed
+// under the repealed text.
 //
 // Every step is recorded in Result.Steps in Chinese so that a 法制审核员 can
 // check it by hand. Money is always an int64 number of 分.

@@ -174,8 +174,9 @@ func (e *Engine) run(in Input, explain bool) (Result, error) {
 	it := st.item
 	r.ItemID, r.ItemName = it.ID, it.Name
 	r.CatalogueVersion, r.IndicatorsVersion = e.Cat.Version, e.Ind.Version
-	// At most: 违反条款, 处罚依据, 第三十七条, 第三十六条 and one per circumstance.
-	r.Citations = make([]Citation, 0, 4+len(st.circs()))
+	// At most: 违反条款, 处罚依据, 第三十七条, 第三十六条, one per circumstance and the
+	// procedural articles (第五十一条 or 第五十七条、第五十八条、第六十三条).
+	r.Citations = make([]Citation, 0, 7+len(st.circs()))
 	r.Counted = make([]Counted, 0, len(st.circs())+1)
 	var x expl // stays on the stack: no write barriers while explaining
 	if !explain {
@@ -193,10 +194,21 @@ func (e *Engine) compute(in *Input, st *caseState, x *expl, r Result) (Result, e
 	// Step 1: the law version, 从旧兼从轻 (第三十七条).
 	v, err := e.chooseVersion(in, st, x, &r)
 	if err != nil {
+		// No catalogued law for the act: it may still be time-barred, which needs no law text.
+		if ie, ok := err.(*InputError); ok && ie.Code == ErrNoVersion && e.limitation(in, st, x, &r) {
+			r.Barred, r.NoPenalty, r.Tier = true, true, TierNone
+			return r, nil
+		}
 		return r, err
 	}
 	r.Version = v.Effective
 	r.Citations = append(r.Citations, Citation{"违反条款", v.Violated}, Citation{"处罚依据", v.Penalty})
+	if v.NotOffence {
+		// 第三十七条: the rule in force at decision time no longer holds the act to be an offence.
+		r.NoPenalty, r.Tier = true, TierNone
+		x.step("不予处罚").s("作出处罚决定时的规定（").s(v.LawVersion).s("，").s(v.Effective).s("施行）不认为是违法，依行政处罚法第三十七条适用新的规定，不予行政处罚。")
+		return r, e.proposal(in, x, &r)
+	}
 
 	// Step 2: limitation (第三十六条).
 	if e.limitation(in, st, x, &r) {
@@ -213,6 +225,13 @@ func (e *Engine) compute(in *Input, st *caseState, x *expl, r Result) (Result, e
 	// Step 4: the fine rule and its legal range.
 	rule := v.Fine
 	kinds := v.Kinds
+	if !in.Serious && v.Serious != nil {
+		// The case meets the rule's own definition of 情节严重 but was not marked so: the
+		// officer decides (other facts may bear on it), the engine says it plainly.
+		if why := seriousBy(v.Serious.When, in, st); why != "" {
+			r.Warnings = append(r.Warnings, why+"，依"+v.Serious.When.Basis+"属于情节严重情形（"+v.Serious.Text+"；对情节严重的违法行为处以罚款时应当依法从重从严），本次未按情节严重计算；请核实后勾选「情节严重」。")
+		}
+	}
 	if in.Serious {
 		if v.Serious != nil {
 			if len(v.Serious.Kinds) > 0 {
@@ -232,25 +251,27 @@ func (e *Engine) compute(in *Input, st *caseState, x *expl, r Result) (Result, e
 			r.Warnings = append(r.Warnings, "本事项的处罚条款未对情节严重另设罚则，已在共性情节中考虑，请核对。")
 		}
 	}
+	unmet := rule != nil && rule.Prerequisite != "" && !in.PrerequisiteMet
+	kinds = onPrerequisite(kinds, !unmet)
 	r.Kinds = kinds
 	e.confiscations(in, kinds, x, &r)
 	if rule == nil {
 		r.Tier = TierNoFine
 		x.step("罚款").s("处罚依据未规定罚款，依法给予").s(kindList(kinds)).s("。")
-		e.procedure(in, st, x, &r)
-		return r, e.proposal(in, x, &r)
+		return r, e.finish(in, st, x, &r)
 	}
-	r.FineOptional = rule.Optional
-	if rule.Prerequisite != "" && !in.PrerequisiteMet {
+	if unmet {
 		r.Tier = TierNoFine
 		x.step("罚款").s("处罚依据以「").s(rule.Prerequisite).s("」为罚款前提，本案尚不具备，不处罚款；依法责令改正").s(maybeKinds(kinds)).s("。")
-		e.procedure(in, st, x, &r)
-		return r, e.proposal(in, x, &r)
+		return r, e.finish(in, st, x, &r)
 	}
 	fr, err := e.legalRange(in, st, rule)
 	if err != nil {
 		return r, err
 	}
+	// 可以并处/可以处 is said of the whole clause or, as in 价格违法行为行政处罚规定
+	// 第十一条第一款 (个人没有违法所得的，可以处10万元以下的罚款), of one arm only.
+	r.FineOptional = rule.Optional || fr.branch.Optional
 	r.LegalMin, r.LegalMax = fr.min, fr.max
 	x.step("法定幅度")
 	fr.explain(x)
@@ -258,7 +279,7 @@ func (e *Engine) compute(in *Input, st *caseState, x *expl, r Result) (Result, e
 	if fr.min == 0 {
 		x.s("（条文仅规定上限，下限按零计）")
 	}
-	if rule.Optional {
+	if r.FineOptional {
 		x.s("；条文为「可以并处/可以处」，罚款可由办案机构裁量是否适用。")
 	} else {
 		x.s("；条文为「并处/处」，应当处以罚款。")
@@ -280,8 +301,39 @@ func (e *Engine) compute(in *Input, st *caseState, x *expl, r Result) (Result, e
 	// Step 8: the fine.
 	e.fine(x, &r)
 
-	e.procedure(in, st, x, &r)
-	return r, e.proposal(in, x, &r)
+	return r, e.finish(in, st, x, &r)
+}
+
+// finish checks the officer's proposal and then derives the procedure from the
+// fine that is to be imposed: the proposal when there is one, else the suggestion.
+func (e *Engine) finish(in *Input, st *caseState, x *expl, r *Result) error {
+	if err := e.proposal(in, x, r); err != nil {
+		return err
+	}
+	e.procedure(in, st, x, r)
+	return nil
+}
+
+// onPrerequisite drops the kinds the clause gives only when its prerequisite holds
+// (e.g. 食品安全法第一百三十二条 拒不改正的，责令停产停业) when it does not; the
+// slice is shared unless something is dropped.
+func onPrerequisite(ks []Kind, met bool) []Kind {
+	if met {
+		return ks
+	}
+	for i, k := range ks {
+		if !k.OnPrerequisite {
+			continue
+		}
+		out := append(make([]Kind, 0, len(ks)-1), ks[:i]...)
+		for _, k := range ks[i+1:] {
+			if !k.OnPrerequisite {
+				out = append(out, k)
+			}
+		}
+		return out
+	}
+	return ks
 }
 
 // validate checks the input, fills st and returns the distinct circumstances
@@ -365,6 +417,9 @@ func (e *Engine) validate(in *Input, st *caseState, buf []*Circumstance) ([]*Cir
 		}
 		if hasCirc(circs, id) {
 			continue
+		}
+		if !c.Applies(it) {
+			return nil, inErr("circumstances["+strconv.Itoa(i)+"]", ErrNotApplicable, "情节「"+c.Name+"」依据"+c.Basis+"，不适用于本案事项「"+it.Name+"」（"+it.Domain+"），请取消勾选或选择相应的共性情节。")
 		}
 		circs = append(circs, c)
 	}
@@ -469,6 +524,38 @@ func hasRole(cs []*Circumstance, role string) bool {
 
 func day(t time.Time) string { return t.Format("2006-01-02") }
 
+// addYears moves t by n years the way the law counts a period in years (民法典
+// 第二百零二条): the period ends on the corresponding day of the final year or, where
+// that year has no such day (29 February), on the last day of that month — not on
+// 1 March, where time.AddDate would put it.
+func addYears(t time.Time, n int) time.Time { return addMonths(t, 12*n) }
+
+// addMonths moves t by n months, counted the same way (31 January + 1 month = 28 or
+// 29 February).
+func addMonths(t time.Time, n int) time.Time {
+	y, m, dd := t.Date()
+	first := time.Date(y, m+time.Month(n), 1, 0, 0, 0, 0, t.Location())
+	if last := first.AddDate(0, 1, -1).Day(); dd > last {
+		dd = last
+	}
+	h, mi, sec := t.Clock()
+	return time.Date(first.Year(), first.Month(), dd, h, mi, sec, t.Nanosecond(), t.Location())
+}
+
+// seriousBy says why the case meets the version's definition of 情节严重 ("" if it does not).
+func seriousBy(w *SeriousWhen, in *Input, st *caseState) string {
+	if w == nil || st.actDay.Before(w.since) {
+		return ""
+	}
+	if a := in.Amounts.GoodsValue; w.GoodsValueGTE > 0 && a.Set && !a.Undeterminable && a.Fen >= w.GoodsValueGTE {
+		return "货值金额" + Yuan(a.Fen) + "（" + Yuan(w.GoodsValueGTE) + "以上）"
+	}
+	if w.DurationMonthsGTE > 0 && !in.ActEndDate.IsZero() && !in.ActEndDate.Before(addMonths(in.ActDate, w.DurationMonthsGTE)) {
+		return "违法行为自" + day(in.ActDate) + "持续至" + day(in.ActEndDate) + "（" + strconv.Itoa(w.DurationMonthsGTE) + "个月以上）"
+	}
+	return ""
+}
+
 var citeArt37 = Citation{"裁量依据", Provision{Law: "中华人民共和国行政处罚法", Article: "第三十七条", Text: "实施行政处罚，适用违法行为发生时的法律、法规、规章的规定。但是，作出行政处罚决定时，法律、法规、规章已被修改或者废止，且新的规定处罚较轻或者不认为是违法的，适用新的规定。"}}
 
 var citeArt36 = Citation{"裁量依据", Provision{Law: "中华人民共和国行政处罚法", Article: "第三十六条", Text: "违法行为在二年内未被发现的，不再给予行政处罚；涉及公民生命健康安全、金融安全且有危害后果的，上述期限延长至五年。法律另有规定的除外。前款规定的期限，从违法行为发生之日起计算；违法行为有连续或者继续状态的，从行为终了之日起计算。"}}
@@ -480,6 +567,11 @@ func (e *Engine) chooseVersion(in *Input, st *caseState, x *expl, r *Result) (*V
 	old := it.VersionAt(st.actDay)
 	if old == nil {
 		return nil, inErr("act_date", ErrNoVersion, "违法行为发生于"+day(st.actDay)+"，早于本目录收录的最早法律版本（"+it.Versions[0].Effective+"施行），请人工确定适用的法律。")
+	}
+	if p := it.PendingRevision; p != nil && !st.actDay.Before(p.effective) {
+		// The act (or its end) falls under the revised law, whose text the catalogue
+		// lacks: computing from the repealed text would cite and apply the wrong law.
+		return nil, inErr("act_date", ErrNoVersion, "违法行为发生（或终了）于"+day(st.actDay)+"，应当适用"+p.Effective+"施行的修订后条文（"+p.Note+"），本目录尚未收录，不能计算；请人工确定适用的条款和罚款幅度，或请法制机构补充裁量基准。")
 	}
 	if p := it.PendingRevision; p != nil && !in.Today.Before(p.effective) {
 		r.Warnings = append(r.Warnings, "该事项所依据的法律已于"+p.Effective+"修订施行，目录尚未收录新条文（"+p.Note+"），请人工核对适用条款。")
@@ -538,7 +630,7 @@ func (e *Engine) limitation(in *Input, st *caseState, x *expl, r *Result) bool {
 	if st.item.LifeHealthSafety && in.HarmOccurred {
 		years, why = 5, "五年（涉及公民生命健康安全且有危害后果）"
 	}
-	deadline := st.actDay.AddDate(years, 0, 0)
+	deadline := addYears(st.actDay, years)
 	from := "违法行为发生之日"
 	if !in.ActEndDate.IsZero() {
 		from = "行为终了之日"
@@ -772,8 +864,17 @@ func (e *Engine) band(fr fineRange, t Tier, x *expl, r *Result) {
 		lo_, hi_ = floor, max(fr.min-1, floor)
 		x.s("减轻：法定最低限以下，不低于最低限的").n(e.Ind.Mitigation.FloorPct).s("%，即 ").yuan(lo_).s(" 至 ").yuan(hi_).s("（不含最低限 ").yuan(fr.min).s("）")
 	}
-	if fr.min == 0 && lo_ == 0 && hi_ >= e.Ind.Rounding.UnitFen {
-		lo_ = e.Ind.Rounding.UnitFen // a fine is never zero
+	if fr.min == 0 && lo_ == 0 && fr.max > 0 {
+		// a fine is never zero: from one rounding unit up, or, where the band lies
+		// below it (e.g. 货值金额等值以下 of a few 元, 从轻), from one 分
+		switch {
+		case hi_ >= e.Ind.Rounding.UnitFen:
+			lo_ = e.Ind.Rounding.UnitFen
+		case hi_ > 0:
+			lo_ = 1
+		default:
+			lo_, hi_ = 1, 1
+		}
 		x.s("；罚款不为零，下限取 ").yuan(lo_)
 	}
 	if b.Multiple && t != TierReduce {
@@ -1046,6 +1147,14 @@ func (ind *Indicators) procedureText(natural bool, mask int, hearing, onSpot int
 	return t
 }
 
+// The procedural articles a result relies on, with their text (行政处罚法, 2021年修订).
+var (
+	citeArt51 = Citation{"程序依据", Provision{Law: "中华人民共和国行政处罚法", Article: "第五十一条", Text: "违法事实确凿并有法定依据，对公民处以二百元以下、对法人或者其他组织处以三千元以下罚款或者警告的行政处罚的，可以当场作出行政处罚决定。法律另有规定的，从其规定。"}}
+	citeArt57 = Citation{"程序依据", Provision{Law: "中华人民共和国行政处罚法", Article: "第五十七条", Paragraph: "第二款", Text: "对情节复杂或者重大违法行为给予行政处罚，行政机关负责人应当集体讨论决定。"}}
+	citeArt58 = Citation{"程序依据", Provision{Law: "中华人民共和国行政处罚法", Article: "第五十八条", Paragraph: "第一款", Text: "有下列情形之一，在行政机关负责人作出行政处罚的决定之前，应当由从事行政处罚决定法制审核的人员进行法制审核；未经法制审核或者审核未通过的，不得作出决定：（一）涉及重大公共利益的；（二）直接关系当事人或者第三人重大权益，经过听证程序的；（三）案件情况疑难复杂、涉及多个法律关系的；（四）法律、法规规定应当进行法制审核的其他情形。"}}
+	citeArt63 = Citation{"程序依据", Provision{Law: "中华人民共和国行政处罚法", Article: "第六十三条", Text: "行政机关拟作出下列行政处罚决定，应当告知当事人有要求听证的权利，当事人要求听证的，行政机关应当组织听证：（一）较大数额罚款；（二）没收较大数额违法所得、没收较大价值非法财物；（三）降低资质等级、吊销许可证件；（四）责令停产停业、责令关闭、限制从业；（五）其他较重的行政处罚；（六）法律、法规、规章规定的其他情形。当事人不承担行政机关组织听证的费用。"}}
+)
+
 // procedure derives the procedural consequences.
 func (e *Engine) procedure(in *Input, st *caseState, x *expl, r *Result) {
 	p := &r.Procedure
@@ -1054,8 +1163,14 @@ func (e *Engine) procedure(in *Input, st *caseState, x *expl, r *Result) {
 	if st.natural {
 		th, onSpotMax = pr.HearingNaturalFen, pr.OnSpotNaturalFen
 	}
+	// 第五十一条、第六十三条 speak of the penalty to be decided (拟作出): the officer's
+	// proposal, once accepted by proposal(), else the suggested fine.
+	fine := r.FineFen
+	if in.ProposedFen != nil {
+		fine = *in.ProposedFen
+	}
 	var set int
-	if r.FineFen >= th {
+	if fine >= th {
 		p.HearingRight = true
 		set |= rHearingFine
 	}
@@ -1100,7 +1215,7 @@ func (e *Engine) procedure(in *Input, st *caseState, x *expl, r *Result) {
 		p.LegalReview, p.Collective = true, true
 		set |= rReduce
 	}
-	if (r.FineFen >= pr.CollectiveFen || in.Serious || heavy) && !p.Collective {
+	if (fine >= pr.CollectiveFen || in.Serious || heavy) && !p.Collective {
 		p.Collective = true
 		set |= rCollective
 	}
@@ -1110,12 +1225,29 @@ func (e *Engine) procedure(in *Input, st *caseState, x *expl, r *Result) {
 			onlyWarning = false
 		}
 	}
-	if !r.NoPenalty && r.FineFen <= onSpotMax && onlyWarning && len(r.Confiscations) == 0 {
+	if !r.NoPenalty && fine <= onSpotMax && onlyWarning && len(r.Confiscations) == 0 {
 		p.OnSpot = true
 		set |= rOnSpot
 	}
 	if set == 0 {
 		set = rOrdinary
+	}
+	if p.HearingRight {
+		r.Citations = append(r.Citations, citeArt63)
+	}
+	if p.LegalReview {
+		r.Citations = append(r.Citations, citeArt58)
+	}
+	if p.Collective {
+		r.Citations = append(r.Citations, citeArt57)
+	}
+	if p.OnSpot {
+		r.Citations = append(r.Citations, citeArt51)
+	}
+	for _, dl := range pr.DecidingLevel {
+		if fine >= dl.Fen && appliesTo(dl.AppliesTo, st.item) {
+			r.Warnings = append(r.Warnings, dl.Text)
+		}
 	}
 	t := e.Ind.procedureText(st.natural, set, th, onSpotMax)
 	p.Reasons = t.reasons
@@ -1141,6 +1273,11 @@ func (e *Engine) proposal(in *Input, x *expl, r *Result) error {
 	if p == 0 && r.FineOptional {
 		x.step("拟处意见").s("条文为「可以并处」，办案机构拟不处罚款。理由：").s(in.ProposalReason)
 		return nil
+	}
+	if p == 0 {
+		// 并处/处 …以下: the clause imposes a fine; leaving it out would be a 减轻
+		// below any minimum, to zero, which the law does not allow.
+		return inErr(field, ErrProposalOutOfRange, "条文为「并处/处」罚款，应当处以罚款，拟处罚款不能为零；请在法定幅度内确定罚款数额。")
 	}
 	if p > r.LegalMax {
 		return inErr(field, ErrProposalOutOfRange, "拟处罚款 "+Yuan(p)+" 超过法定最高限 "+Yuan(r.LegalMax)+"，请在法定幅度内确定。")

@@ -269,11 +269,18 @@ func TestOldOrLighterLaw(t *testing.T) {
 	if _, err := engine(t).Compute(in); !errors.As(err, &ie) || ie.Code != ErrNoVersion || ie.Field != "act_date" {
 		t.Errorf("act before earliest version: %v", err)
 	}
-	// A known revision the catalogue lacks gives a warning.
+	// A known revision the catalogue lacks gives a warning when the act predates it
+	// (the new law might be lighter: 第三十七条 must be checked by hand) …
 	in = base("uc-22")
-	in.ActDate, in.DiscoveryDate, in.Today = d("2025-11-01"), d("2025-11-05"), d("2026-01-05")
+	in.ActDate, in.DiscoveryDate, in.Today = d("2025-10-14"), d("2025-11-05"), d("2026-01-05")
 	if r := mustCompute(t, in); len(r.Warnings) == 0 || !strings.Contains(r.Warnings[0], "2025-10-15") {
 		t.Errorf("no warning about the 2025 revision: %v", r.Warnings)
+	}
+	// … and an act on or after it is refused: only the revised text applies, and the
+	// catalogue does not hold it.
+	in.ActDate = d("2025-10-15")
+	if _, err := engine(t).Compute(in); !errors.As(err, &ie) || ie.Code != ErrNoVersion || ie.Field != "act_date" || !strings.Contains(ie.Message, "2025-10-15") {
+		t.Errorf("act under the revised law the catalogue lacks: %v", err)
 	}
 }
 
@@ -408,5 +415,160 @@ func TestReduceWithoutMinimum(t *testing.T) {
 	}
 	if !strings.Contains(explain(r), "主动召回，消除危害后果") {
 		t.Error("the explanation does not state the reason for 减轻")
+	}
+}
+
+// 第三十六条 counted in years the way the law counts them (民法典第二百零二条: no corresponding
+// day → the last day of that month): an act of 2024-02-29 may be discovered up to 2026-02-28;
+// on 2026-03-01 it is time-barred (time.AddDate would have said 2026-03-01 is still in time).
+// The same count finds the priors of 首违/再犯: decided 2026-02-28 is within two years before
+// 2028-02-29, decided 2026-02-27 is not.
+func TestLimitationLeapDay(t *testing.T) {
+	for _, c := range []struct {
+		disc   string
+		barred bool
+	}{{"2026-02-28", false}, {"2026-03-01", true}} {
+		in := base("price-13")
+		in.ActDate, in.DiscoveryDate, in.Today = d("2024-02-29"), d(c.disc), d("2026-06-01")
+		r := mustCompute(t, in)
+		if r.Barred != c.barred {
+			t.Errorf("act 2024-02-29 discovered %s: barred %v, want %v", c.disc, r.Barred, c.barred)
+		}
+		if !strings.Contains(explain(r), "截至2026-02-28（含当日）") {
+			t.Errorf("explanation does not give the last day 2026-02-28: %s", explain(r))
+		}
+	}
+	in := base("price-13")
+	PriorFacts(&in, []PriorViolation{{Kind: "价格", DecidedOn: d("2026-02-28")}, {Kind: "价格", DecidedOn: d("2026-02-27")}}, "价格", d("2028-02-29"))
+	if in.PriorSameKind2Years != 1 {
+		t.Errorf("priors within two years before 2028-02-29: %d, want 1", in.PriorSameKind2Years)
+	}
+}
+
+// 并处/处 …以下 (产品质量法 第五十一条: 并处违法生产、销售产品货值金额等值以下的罚款; 广告法 第五十九条:
+// 对广告主处十万元以下的罚款) imposes a fine: a proposal of zero is refused (应当并处而不并处 would be
+// a 减轻 to zero). Where the clause says 可以并处 (价格违法行为行政处罚规定 第十三条) zero is lawful.
+func TestZeroProposalOnMandatoryFine(t *testing.T) {
+	for _, c := range []struct {
+		id  string
+		ok  bool
+		mod func(*Input)
+	}{
+		{"pq-51", false, func(in *Input) { in.Amounts.GoodsValue = Known(yuan(8000)) }},
+		{"ad-59-1-1", false, func(*Input) {}},
+		{"price-13", true, func(*Input) {}},
+		{"meas-43", true, func(*Input) {}},
+	} {
+		in := base(c.id)
+		c.mod(&in)
+		_, err := engine(t).Compute(propose(in, 0))
+		var ie *InputError
+		if c.ok && err != nil {
+			t.Errorf("%s: zero proposal refused: %v", c.id, err)
+		}
+		if !c.ok && (!errors.As(err, &ie) || ie.Code != ErrProposalOutOfRange || ie.Field != "proposed_fen" || !strings.Contains(ie.Message, "不能为零")) {
+			t.Errorf("%s: zero proposal: %v, want proposal_out_of_range", c.id, err)
+		}
+	}
+}
+
+// A fine is never zero, also where the tier's band lies below one 元. 产品质量法 第五十一条
+// (并处货值金额等值以下的罚款), 货值 3.00 元, 从轻 (主动消除危害后果): range 0.00–3.00 元, the lowest
+// 30 % is 0.00–0.90 元 → band 0.01–0.90 元 (the suggestion had been 0.00 元). 价格违法行为行政
+// 处罚规定 第八条 (并处违法所得5倍以下), 违法所得 0.03 元, 从轻: range 0.00–0.15 元, band 0.01–0.05 元.
+func TestFineNeverZeroBelowOneYuan(t *testing.T) {
+	for _, c := range []struct {
+		id                  string
+		goods, gains        int64
+		max, bandLo, bandHi int64
+	}{
+		{"pq-51", yuan(3), no, yuan(3), 1, 90},
+		{"price-8", no, 3, 15, 1, 5},
+	} {
+		in := base(c.id)
+		am{c.goods, c.gains, no, no}.apply(&in)
+		in.Circumstances = []string{"eliminate_harm"}
+		r := mustCompute(t, in)
+		if r.Tier != TierLenient || r.LegalMin != 0 || r.LegalMax != c.max || r.BandMin != c.bandLo || r.BandMax != c.bandHi || r.FineFen < c.bandLo || r.FineFen > c.bandHi {
+			t.Errorf("%s: tier %s range %s–%s band %s–%s fine %s, want 从轻 0.00–%s band %s–%s", c.id, r.Tier, Yuan(r.LegalMin), Yuan(r.LegalMax),
+				Yuan(r.BandMin), Yuan(r.BandMax), Yuan(r.FineFen), Yuan(c.max), Yuan(c.bandLo), Yuan(c.bandHi))
+		}
+	}
+}
+
+// 第三十六条 needs no law text: an act the catalogue holds no version for (电子商务法, in force
+// 2019-01-01; act 2018-06-01) or one under a revision it lacks (反不正当竞争法 2025-10-15; act
+// 2025-10-20) is still found time-barred when discovered after two years, instead of being
+// refused for want of the law.
+func TestLimitationWithoutLawVersion(t *testing.T) {
+	for _, c := range []struct {
+		id, act, disc, today string
+	}{
+		{"ec-77", "2018-06-01", "2020-06-02", "2020-08-01"},
+		{"uc-20", "2025-10-20", "2027-10-21", "2027-12-01"},
+	} {
+		in := base(c.id)
+		in.ActDate, in.DiscoveryDate, in.Today = d(c.act), d(c.disc), d(c.today)
+		r, err := engine(t).Compute(in)
+		if err != nil || !r.Barred || !r.NoPenalty || r.FineFen != 0 {
+			t.Errorf("%s act %s discovered %s: err %v barred %v", c.id, c.act, c.disc, err, r.Barred)
+		}
+		// discovered within two years: the missing law is reported
+		in.DiscoveryDate = d(c.act).AddDate(1, 0, 0)
+		var ie *InputError
+		if _, err := engine(t).Compute(in); !errors.As(err, &ie) || ie.Code != ErrNoVersion {
+			t.Errorf("%s discovered in time: %v, want no_law_version", c.id, err)
+		}
+	}
+}
+
+// Two more cases worked through the whole formula by hand, as a 法制审核员 would check them.
+//
+// (1) 计量法实施细则 第四十八条 (作弊计量器具): 可并处2000元以下. 自然人, 违法所得 300.00 元, act
+// 2026-03-01 to 2026-03-20 (20 days), 故意, 受害 12 人, no circumstance → 一般 600–1,400 元.
+// 个案 (measure): 违法所得<1,000元 20×2 + 20天 40×2 + 故意 80×3 + 12人 75×2 = 510 ÷ 9 → 56.66;
+// 共性 50; 影响: 轻微 40×3 + 影响较小 30×2 + 本县 30×2 + 无舆情 30×2 + 12人 70×1 = 370 ÷ 10 = 37;
+// 综合 (40×56.66 + 35×50 + 25×37) ÷ 100 = 49.41 → 600 + 800 × 49.41% = 995.28 → 995.00 元.
+// No hearing (<10,000 元), not on the spot (>200 元, and 没收计量器具).
+//
+// (2) 广告法 第五十八条第一款第（三）项 (保健食品广告): 广告费用一倍以上三倍以下. 单位, 广告费用 8,000.00
+// 元 → 8,000–24,000 元; 主动消除危害后果 (应当从轻) → 从轻 1–1.6倍 = 8,000–12,800 元. 个案 (advert):
+// 广告费用<1万 20×3 + 1天 20×2 + 未查明故意 50×3 + 网络 60×2 + 老年人 70×2 = 510 ÷ 12 = 42.50;
+// 共性 50 − 15 = 35; 影响: 40×3 + 30×2 + 30×2 + 一定关注 60×2 + 0人 20×1 = 380 ÷ 10 = 38;
+// 综合 (40×42.50 + 35×35 + 25×38) ÷ 100 = 38.75 → 8,000 + 4,800 × 38.75% = 9,860.00 元;
+// position in the legal range (9,860 − 8,000) ÷ 16,000 = 11.63 %.
+func TestHandWorkedFullCases(t *testing.T) {
+	in := base("meas-48")
+	in.Party = Natural
+	in.ActDate, in.ActEndDate = d("2026-03-01"), d("2026-03-20")
+	in.Amounts.IllegalGains = Known(yuan(300))
+	in.CaseFactors = map[string]string{"fault": "intentional"}
+	in.Victims = 12
+	r := mustCompute(t, in)
+	if r.Tier != TierGeneral || r.BandMin != yuan(600) || r.BandMax != yuan(1400) || r.Score != 4941 || r.FineFen != yuan(995) ||
+		r.Procedure.HearingRight || r.Procedure.OnSpot || !r.FineOptional {
+		t.Errorf("meas-48: tier %s band %s–%s score %d fine %s procedure %+v", r.Tier, Yuan(r.BandMin), Yuan(r.BandMax), r.Score, Yuan(r.FineFen), r.Procedure)
+	}
+	for _, want := range []string{"49.41", "995.28元", "995.00元", "可并处2000元以下"} {
+		if !strings.Contains(explain(r), want) {
+			t.Errorf("meas-48: explanation lacks %q", want)
+		}
+	}
+
+	in = base("ad-58-1-3")
+	in.Amounts.AdFee = Known(yuan(8000))
+	in.Circumstances = []string{"eliminate_harm"}
+	in.CaseFactors = map[string]string{"media": "online", "vulnerable": "elderly"}
+	in.ImpactFactors = map[string]string{"attention": "some"}
+	r = mustCompute(t, in)
+	if r.Tier != TierLenient || r.LegalMin != yuan(8000) || r.LegalMax != yuan(24000) || r.BandMin != yuan(8000) || r.BandMax != yuan(12800) ||
+		r.Score != 3875 || r.FineFen != yuan(9860) || r.Position != 1163 || r.Procedure.HearingRight {
+		t.Errorf("ad-58-1-3: tier %s range %s–%s band %s–%s score %d fine %s position %d", r.Tier, Yuan(r.LegalMin), Yuan(r.LegalMax),
+			Yuan(r.BandMin), Yuan(r.BandMax), r.Score, Yuan(r.FineFen), r.Position)
+	}
+	for _, want := range []string{"1.6倍", "38.75", "9,860.00元"} {
+		if !strings.Contains(explain(r), want) {
+			t.Errorf("ad-58-1-3: explanation lacks %q", want)
+		}
 	}
 }

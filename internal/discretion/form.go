@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"tongcheng/internal/credit"
 )
 
 // ParseYuan reads an amount of 元 as people type it ("1234.56", "1,234.5",
@@ -336,8 +338,30 @@ func checkSubject(meta caseMeta) error {
 			return inErr("subject_id", "subject_invalid", "统一社会信用代码或身份证号码只能含数字和大写字母，请核对。")
 		}
 	}
+	if err := checkSubjectCode(id); err != nil {
+		return err
+	}
 	if utf8.RuneCountInString(meta.Facts) > 5000 {
 		return inErr("facts", "facts_too_long", "违法事实不超过 5000 字，详细材料请附卷。")
 	}
 	return nil
+}
+
+// checkSubjectCode checks the check characters of the party's code: a 统一社会信用代码
+// (GB 32100-2015, both check characters; the early 福建 pilot codes are known exceptions)
+// or a 居民身份证号码 (GB 11643-1999). The 个体工商户 placeholder 17个0加X is no code at
+// all: the prior-violation look-up and the credit record need the operator's ID number.
+func checkSubjectCode(id string) error {
+	u, err := credit.ParseUSCC(id)
+	switch {
+	case err == nil && u.NoCode():
+		return inErr("subject_id", "subject_invalid", "“00000000000000000X”（17个0加X）表示个体工商户没有统一社会信用代码，不能据此查询违法记录：请填写经营者本人的居民身份证号码（18 位）。")
+	case err == nil, credit.ValidResidentID(id):
+		return nil
+	}
+	if strings.Trim(id[:17], "0123456789") == "" {
+		// seventeen digits: it may be either
+		return inErr("subject_id", "subject_invalid", "代码校验不通过：作为居民身份证号码，第18位校验码不符（GB 11643-1999）；作为统一社会信用代码，"+err.Error()+"。")
+	}
+	return inErr("subject_id", "subject_invalid", "统一社会信用代码有误："+err.Error()+"；自然人请填写 18 位居民身份证号码。")
 }

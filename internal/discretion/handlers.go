@@ -92,7 +92,7 @@ func (m *Module) evaluate(ctx context.Context, in *Input, subjectID string) (Res
 		in.Today = m.today()
 	}
 	if it, ok := m.eng.Cat.Item(in.ItemID); ok && subjectID != "" {
-		since := in.Today.AddDate(-2, 0, 0)
+		since := addYears(in.Today, -2)
 		priors, err := m.priors().PriorViolations(ctx, subjectID, it.Kind, since)
 		if err != nil {
 			return Result{}, err
@@ -518,6 +518,8 @@ type itemBlock struct {
 	Version *Version
 	Choice  []*Factor
 	Auto    []*Factor
+	// Special are the circumstances of sector rules that govern this item (AppliesTo).
+	Special []*Circumstance
 	Values  url.Values
 	Error   string
 }
@@ -549,6 +551,11 @@ func (m *Module) itemBlock(v url.Values, errMsg string) (template.HTML, error) {
 				b.Auto = append(b.Auto, f)
 			}
 		}
+		for _, c := range m.eng.Ind.Circumstances {
+			if len(c.AppliesTo) > 0 && c.Applies(it) {
+				b.Special = append(b.Special, c)
+			}
+		}
 	}
 	return m.partial("itemblock", b)
 }
@@ -568,6 +575,9 @@ func (m *Module) calcPage(w http.ResponseWriter, r *http.Request, status int, d 
 	groups := map[Effect]*circGroup{}
 	var order []Effect
 	for _, c := range m.eng.Ind.Circumstances {
+		if len(c.AppliesTo) > 0 {
+			continue // a sector rule's circumstance: offered in the item block of the items it governs
+		}
 		g, ok := groups[c.Effect]
 		if !ok {
 			g = &circGroup{Effect: c.Effect}

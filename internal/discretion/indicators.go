@@ -85,6 +85,10 @@ type Circumstance struct {
 	Points int64  `json:"points"` // added to the 共性 score (negative for mitigating)
 	// Excludes lists circumstances that contradict this one.
 	Excludes []string `json:"excludes,omitempty"`
+	// AppliesTo, when set, limits a circumstance whose basis is a sector rule (价格违法
+	// 行为行政处罚规定第十七条, 产品质量法第五十五条 …) to the catalogue items it governs:
+	// each entry is an item id or a domain (领域) of the catalogue.
+	AppliesTo []string `json:"applies_to,omitempty"`
 	// Precomputed explanation fragments (filled by ParseIndicators).
 	tierFrag, scoreFrag string
 	// Role ties a circumstance to facts the engine checks: "first_offence"
@@ -138,6 +142,16 @@ type Procedure struct {
 	CollectiveFen     int64    `json:"collective_fen"`      // 集体讨论: fine at or above
 	CollectiveSource  string   `json:"collective_source"`
 	ReviewSource      string   `json:"review_source"`
+	// DecidingLevel: fines at or above Fen for the items of AppliesTo are decided by a
+	// bureau of a 设区的市 or above (食品安全法实施条例第八十一条: 30万元以上).
+	DecidingLevel []DecidingLevel `json:"deciding_level,omitempty"`
+}
+
+// DecidingLevel is a rule on which level of bureau decides large fines.
+type DecidingLevel struct {
+	AppliesTo []string `json:"applies_to"` // item ids or domains
+	Fen       int64    `json:"fen"`        // at or above (以上 includes the number)
+	Text      string   `json:"text"`       // the rule in Chinese, with its article
 }
 
 // ParseIndicators decodes and validates the indicator systems.
@@ -242,6 +256,21 @@ func (ind *Indicators) checkAgainst(c *Catalogue) error {
 		}
 	}
 	return nil
+}
+
+// Applies reports whether the circumstance may count for item it (no AppliesTo: all items).
+func (c *Circumstance) Applies(it *Item) bool {
+	return len(c.AppliesTo) == 0 || appliesTo(c.AppliesTo, it)
+}
+
+// appliesTo reports whether it is one of the item ids or domains in list.
+func appliesTo(list []string, it *Item) bool {
+	for _, a := range list {
+		if a == it.ID || a == it.Domain {
+			return true
+		}
+	}
+	return false
 }
 
 // Circumstance returns the 共性 circumstance with that id.

@@ -239,7 +239,7 @@ func (m *Module) HomeCards(ctx context.Context, u *auth.User) ([]platform.Card, 
 	where := region.FullName(u.Region)
 	return []platform.Card{
 		{Label: "本年案件", Value: strconv.FormatInt(thisYear, 10), Note: where + "，" + m.today().Format("2006") + " 年新建", Link: "/discretion/?view=region"},
-		{Label: "已决定", Value: strconv.FormatInt(decided, 10), Note: where, Link: "/discretion/?view=region&status=decided"},
+		{Label: "已决定", Value: strconv.FormatInt(decided, 10), Note: where + "，累计（各年）", Link: "/discretion/?view=region&status=decided"},
 		{Label: "待法制审核", Value: strconv.FormatInt(pending, 10), Note: where, Link: "/discretion/review"},
 		{Label: "偏离类案的决定", Value: share, Note: fmt.Sprintf("四市已决定案件中偏离类案中位位置超过 %d 个百分点的（比较 %d 件）", m.Config.DepartureBP/100, compared), Link: "/discretion/consistency"},
 	}, nil

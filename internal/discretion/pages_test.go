@@ -273,3 +273,38 @@ func TestEditKeepsStoredCase(t *testing.T) {
 		}
 	})
 }
+
+// TestSectorCircumstancesOnPage: the calculator's 共性 list holds only the circumstances that
+// count for every item; those of a sector rule (价格违法行为行政处罚规定第十七条, 产品质量法第五十五条,
+// 食品安全法实施条例第七十六条) appear in the item block of the items they govern, and the
+// calculator accepts them there; ticked for another item (a hand-made post) the answer names
+// the field and why.
+func TestSectorCircumstancesOnPage(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		c := e.login("cd-officer")
+		_, calc := c.Get("/discretion/new")
+		for _, id := range []string{"price_repeat", "price_refund", "seller_unaware", "food_recall"} {
+			if slices.Contains(offered(calc, "circumstances"), id) {
+				t.Errorf("the calculator's common list offers %s for every item", id)
+			}
+		}
+		_, food := c.Get("/discretion/pick?item_id=food-124-1-5")
+		_, price := c.Get("/discretion/pick?item_id=price-13")
+		if got := offered(food, "circumstances"); !slices.Equal(got, []string{"food_recall"}) {
+			t.Errorf("food item block offers %q, want food_recall", got)
+		}
+		if got := offered(price, "circumstances"); !slices.Equal(got, []string{"price_refund", "price_serious", "price_evidence", "price_transfer", "price_repeat", "price_refuse_refund"}) {
+			t.Errorf("price-13 item block offers %q", got)
+		}
+		v := caseForm("20,000.00")
+		v.Set("circumstances", "food_recall")
+		if resp, body := c.post("/discretion/compute", v, true); resp.StatusCode != 200 || !strings.Contains(body, "实施条例第七十六条") || strings.Contains(body, "无法计算") {
+			t.Errorf("food_recall on a food item: %d %.300s", resp.StatusCode, body)
+		}
+		v.Set("circumstances", "price_repeat")
+		if _, body := c.post("/discretion/compute", v, true); !strings.Contains(body, "不适用于本案事项") {
+			t.Errorf("price_repeat on a food item was not refused with its reason: %.400s", body)
+		}
+	})
+}

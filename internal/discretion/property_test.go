@@ -68,6 +68,9 @@ func checkRange(t testing.TB, in Input, r Result) {
 	if r.FineFen < r.BandMin || r.FineFen > r.BandMax {
 		t.Fatalf("%s: fine %s outside band %s–%s", in.ItemID, Yuan(r.FineFen), Yuan(r.BandMin), Yuan(r.BandMax))
 	}
+	if r.FineFen == 0 && r.LegalMax > 0 {
+		t.Fatalf("%s: a suggested fine of zero (tier %s, range %s–%s)", in.ItemID, r.Tier, Yuan(r.LegalMin), Yuan(r.LegalMax))
+	}
 	if r.Tier == TierReduce {
 		if r.FineFen <= 0 || r.FineFen >= r.LegalMin || in.ReduceReason == "" {
 			t.Fatalf("%s: 减轻 fine %s not in (0, %s)", in.ItemID, Yuan(r.FineFen), Yuan(r.LegalMin))
@@ -82,15 +85,7 @@ func checkRange(t testing.TB, in Input, r Result) {
 func TestPropertiesRandom(t *testing.T) {
 	e := engine(t)
 	src := rand.New(rand.NewPCG(2026, 11))
-	var agg, mit []string
-	for _, c := range e.Ind.Circumstances {
-		if c.Effect.aggravating() {
-			agg = append(agg, c.ID)
-		}
-		if c.Effect.mitigating() {
-			mit = append(mit, c.ID)
-		}
-	}
+	agg, mit := aggMit(e)
 	computed, compared := 0, 0
 	for range 20000 {
 		in := randomInput(e, src)
@@ -116,25 +111,48 @@ func TestPropertiesRandom(t *testing.T) {
 			ids []string
 			up  bool
 		}{{agg, true}, {mit, false}} {
-			id := add.ids[src.IntN(len(add.ids))]
-			if hasString(in.Circumstances, id) {
-				continue
-			}
-			in2 := in
-			in2.Circumstances = append(append([]string{}, in.Circumstances...), id)
-			r3, err := e.Compute(in2)
-			if err != nil || r1.NoPenalty || r3.NoPenalty {
-				continue
-			}
-			compared++
-			if add.up && r3.FineFen < r1.FineFen || !add.up && r3.FineFen > r1.FineFen {
-				t.Fatalf("%s: adding %s moved the fine the wrong way: %s → %s (tiers %s → %s)", in.ItemID, id, Yuan(r1.FineFen), Yuan(r3.FineFen), r1.Tier, r3.Tier)
+			if checkAdded(t, e, in, r1, add.ids[src.IntN(len(add.ids))], add.up) {
+				compared++
 			}
 		}
 	}
 	if computed < 5000 || compared < 5000 {
 		t.Fatalf("too few valid random cases: %d computed, %d compared", computed, compared)
 	}
+}
+
+// aggMit lists the aggravating and the mitigating circumstances of the indicators.
+func aggMit(e *Engine) (agg, mit []string) {
+	for _, c := range e.Ind.Circumstances {
+		if c.Effect.aggravating() {
+			agg = append(agg, c.ID)
+		}
+		if c.Effect.mitigating() {
+			mit = append(mit, c.ID)
+		}
+	}
+	return agg, mit
+}
+
+// checkAdded adds circumstance id to case in (result r1) and asserts the fine moved the
+// right way: up (aggravating) never lowers it, a mitigating one never raises it. It reports
+// whether the two cases could be compared (both computed, both punished).
+func checkAdded(t testing.TB, e *Engine, in Input, r1 Result, id string, up bool) bool {
+	t.Helper()
+	if hasString(in.Circumstances, id) {
+		return false
+	}
+	in2 := in
+	in2.Circumstances = append(append([]string{}, in.Circumstances...), id)
+	r3, err := e.Compute(in2)
+	if err != nil || r1.NoPenalty || r3.NoPenalty {
+		return false
+	}
+	checkRange(t, in2, r3)
+	if up && r3.FineFen < r1.FineFen || !up && r3.FineFen > r1.FineFen {
+		t.Fatalf("%s: adding %s moved the fine the wrong way: %s → %s (tiers %s → %s)", in.ItemID, id, Yuan(r1.FineFen), Yuan(r3.FineFen), r1.Tier, r3.Tier)
+	}
+	return true
 }
 
 func hasString(ss []string, s string) bool {
@@ -144,6 +162,30 @@ func hasString(ss []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// fuzzAmount reads a fuzzed amount: -2 is 无法确定, anything else an established amount
+// (negative ones are bad input the engine must refuse).
+func fuzzAmount(v int64) Amount {
+	if v == -2 {
+		return Amount{Undeterminable: true}
+	}
+	return Known(v)
+}
+
+// fuzzCompute runs a fuzzed case: bad input must be an *InputError (ok false); a result
+// must respect the legal range.
+func fuzzCompute(t *testing.T, e *Engine, in Input) (Result, bool) {
+	t.Helper()
+	r, err := e.Compute(in)
+	if err != nil {
+		if _, ok := err.(*InputError); !ok {
+			t.Fatalf("non-input error: %v", err)
+		}
+		return r, false
+	}
+	checkRange(t, in, r)
+	return r, true
 }
 
 // FuzzCompute: Compute never panics, and every success respects the legal range.
@@ -161,13 +203,7 @@ func FuzzCompute(f *testing.F) {
 	f.Fuzz(func(t *testing.T, item uint8, goods, gains, adfee, turnover int64, flags uint8, circ uint64, days int16) {
 		it := e.Cat.Items[int(item)%len(e.Cat.Items)]
 		in := base(it.ID)
-		amt := func(v int64) Amount {
-			if v == -2 {
-				return Amount{Undeterminable: true}
-			}
-			return Known(v)
-		}
-		in.Amounts = Amounts{GoodsValue: amt(goods), IllegalGains: amt(gains), AdFee: amt(adfee), IllegalTurnover: amt(turnover)}
+		in.Amounts = Amounts{GoodsValue: fuzzAmount(goods), IllegalGains: fuzzAmount(gains), AdFee: fuzzAmount(adfee), IllegalTurnover: fuzzAmount(turnover)}
 		if flags&1 != 0 {
 			in.Party = Natural
 		}
@@ -184,16 +220,87 @@ func FuzzCompute(f *testing.F) {
 				in.Circumstances = append(in.Circumstances, c.ID)
 			}
 		}
-		r, err := e.Compute(in)
-		if err != nil {
-			if _, ok := err.(*InputError); !ok {
-				t.Fatalf("non-input error: %v", err)
-			}
+		r, ok := fuzzCompute(t, e, in)
+		if !ok {
 			return
 		}
-		checkRange(t, in, r)
 		if len(r.Steps) == 0 {
 			t.Fatal("no explanation")
+		}
+	})
+}
+
+// FuzzProperties checks, for any case the fuzzer builds, the four properties of the issue:
+// the fine lies in the legal range or the stated 减轻 band; adding an aggravating circumstance
+// never lowers it and adding a mitigating one never raises it; the same input always gives the
+// same output (Compute twice, and Quick with the same numbers). Run it with
+//
+//	go test ./internal/discretion/ -run '^$' -fuzz FuzzProperties -fuzztime 30s
+func FuzzProperties(f *testing.F) {
+	f.Add(uint8(9), int64(1000000), int64(0), int64(0), uint8(0), uint64(0), uint8(3), uint8(7), uint64(0))
+	f.Add(uint8(30), int64(999999), int64(5000000), int64(-2), uint8(0x25), uint64(1<<6), uint8(0), uint8(1), uint64(0xdeadbeef))
+	f.Add(uint8(50), int64(1), int64(-2), int64(yuan(100000)), uint8(0x1f), uint64(1<<10|1<<19), uint8(9), uint8(2), uint64(42))
+	e, err := DefaultEngine()
+	if err != nil {
+		f.Fatal(err)
+	}
+	agg, mit := aggMit(e)
+	f.Fuzz(func(t *testing.T, item uint8, goods, gains, adfee int64, flags uint8, circ uint64, addAgg, addMit uint8, choices uint64) {
+		it := e.Cat.Items[int(item)%len(e.Cat.Items)]
+		in := base(it.ID)
+		if it.PendingRevision != nil {
+			in.ActDate, in.DiscoveryDate = it.PendingRevision.effective.AddDate(0, -3, 0), it.PendingRevision.effective.AddDate(0, -1, 0)
+		}
+		in.Amounts = Amounts{GoodsValue: fuzzAmount(goods), IllegalGains: fuzzAmount(gains), AdFee: fuzzAmount(adfee), IllegalTurnover: fuzzAmount(goods ^ gains)}
+		if flags&1 != 0 {
+			in.Party = Natural
+		}
+		in.Serious = flags&2 != 0
+		in.PrerequisiteMet = flags&4 != 0
+		in.HarmOccurred = flags&8 != 0
+		if flags&16 != 0 {
+			in.Reduce, in.ReduceReason = true, "具有法定减轻情节"
+		}
+		if flags&32 != 0 {
+			in.ActEndDate = in.ActDate.AddDate(0, 0, int(choices%90))
+		}
+		for i, c := range e.Ind.Circumstances {
+			if i < 64 && circ&(1<<i) != 0 && c.Effect != MustExempt && c.Effect != MayExempt {
+				in.Circumstances = append(in.Circumstances, c.ID)
+			}
+		}
+		pick := func(fs []*Factor) map[string]string {
+			m := map[string]string{}
+			for _, fc := range fs {
+				if fc.Kind == "choice" {
+					n := choices % uint64(len(fc.Options)+1)
+					choices /= uint64(len(fc.Options) + 1)
+					if n > 0 {
+						m[fc.ID] = fc.Options[n-1].ID
+					}
+				}
+			}
+			return m
+		}
+		in.CaseFactors, in.ImpactFactors = pick(e.Ind.FactorSets[it.FactorSet]), pick(e.Ind.Impact)
+		in.Victims = int64(choices % 40)
+
+		r1, ok := fuzzCompute(t, e, in)
+		if !ok {
+			return
+		}
+		r2, _ := e.Compute(in)
+		if !reflect.DeepEqual(r1, r2) {
+			t.Fatalf("%s: same input, different output", in.ItemID)
+		}
+		if q, err := e.Quick(in); err != nil || q.FineFen != r1.FineFen || q.Tier != r1.Tier || q.BandMin != r1.BandMin || q.BandMax != r1.BandMax || q.Procedure.HearingRight != r1.Procedure.HearingRight {
+			t.Fatalf("%s: Quick differs from Compute: %v", in.ItemID, err)
+		}
+		for _, add := range []struct {
+			id string
+			up bool
+		}{{agg[int(addAgg)%len(agg)], true}, {mit[int(addMit)%len(mit)], false}} {
+			checkAdded(t, e, in, r1, add.id, add.up)
 		}
 	})
 }

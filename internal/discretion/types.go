@@ -204,6 +204,7 @@ const (
 	ErrBadDate             = "bad_date"
 	ErrFutureDate          = "future_date"
 	ErrUnknownCircumstance = "unknown_circumstance"
+	ErrNotApplicable       = "circumstance_not_applicable"
 	ErrContradiction       = "contradiction"
 	ErrUnknownFactor       = "unknown_factor"
 	ErrNoVersion           = "no_law_version"
@@ -241,7 +242,7 @@ type PriorViolationSource interface {
 func PriorFacts(in *Input, priors []PriorViolation, kind string, today time.Time) {
 	in.PriorsKnown = true
 	in.PriorSameKind2Years, in.PriorSameKind1Year = 0, 0
-	two, one := today.AddDate(-2, 0, 0), today.AddDate(-1, 0, 0)
+	two, one := addYears(today, -2), addYears(today, -1)
 	for _, p := range priors {
 		if p.Kind != kind || p.DecidedOn.After(today) {
 			continue

@@ -1,6 +1,7 @@
 package discretion
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -183,10 +184,311 @@ func TestFoodSafety2025AmendmentKeepsClauses(t *testing.T) {
 		in.Today = d("2025-12-05")
 		after := mustCompute(t, in)
 		if before.Version != after.Version || before.LegalMin != c.min || before.LegalMax != c.max ||
-			after.LegalMin != c.min || after.LegalMax != c.max || before.FineFen != after.FineFen || len(after.Warnings) != 0 {
+			after.LegalMin != c.min || after.LegalMax != c.max || before.FineFen != after.FineFen || len(after.Warnings) != len(before.Warnings) ||
+			strings.Contains(strings.Join(after.Warnings, ""), "修订") {
 			t.Errorf("%s across 2025-12-01: version %s→%s range %s–%s → %s–%s fine %s→%s warnings %v", c.id,
 				before.Version, after.Version, Yuan(before.LegalMin), Yuan(before.LegalMax), Yuan(after.LegalMin), Yuan(after.LegalMax),
 				Yuan(before.FineFen), Yuan(after.FineFen), after.Warnings)
 		}
+	}
+}
+
+// 价格违法行为行政处罚规定 第十一条第一款: 本规定第四条、第七条至第九条规定中经营者为个人的，
+// 对其没有违法所得的价格违法行为，可以处10万元以下的罚款 — a 可以处 arm of a clause that
+// otherwise says 处: the fine may be left out. 第七条 for an organisation without 违法所得:
+// 处5万元以上50万元以下 (must). 第六条 with 第十一条第二款: an individual, 情节严重, 处10万元以上
+// 50万元以下 (must).
+func TestPriceIndividualNoGains(t *testing.T) {
+	in := base("price-7")
+	in.Party = Natural
+	in.Amounts.IllegalGains = Known(0)
+	r := mustCompute(t, in)
+	if r.LegalMin != 0 || r.LegalMax != yuan(100000) || !r.FineOptional || !strings.Contains(explain(r), "罚款可由办案机构裁量是否适用") {
+		t.Errorf("price-7 个人没有违法所得: %s–%s optional %v", Yuan(r.LegalMin), Yuan(r.LegalMax), r.FineOptional)
+	}
+	if _, err := engine(t).Compute(propose(in, 0)); err != nil {
+		t.Errorf("no fine for an individual without 违法所得 refused: %v", err)
+	}
+	in.Party = Organization
+	r = mustCompute(t, in)
+	if r.LegalMin != yuan(50000) || r.LegalMax != yuan(500000) || r.FineOptional {
+		t.Errorf("price-7 单位没有违法所得: %s–%s optional %v", Yuan(r.LegalMin), Yuan(r.LegalMax), r.FineOptional)
+	}
+	if _, err := engine(t).Compute(propose(in, 0)); err == nil {
+		t.Error("no fine for an organisation without 违法所得 accepted (第七条: 处5万元以上)")
+	}
+	in = base("price-6")
+	in.Party, in.Serious = Natural, true
+	in.Amounts.IllegalGains = Known(0)
+	if r := mustCompute(t, in); r.LegalMin != yuan(100000) || r.LegalMax != yuan(500000) || r.FineOptional {
+		t.Errorf("price-6 个人情节严重: %s–%s optional %v", Yuan(r.LegalMin), Yuan(r.LegalMax), r.FineOptional)
+	}
+	// 违法所得 of one 分 is 有违法所得: 并处违法所得5倍以下 (must), 0.00–0.05 元
+	in = base("price-8")
+	in.Party = Natural
+	in.Amounts.IllegalGains = Known(1)
+	if r := mustCompute(t, in); r.LegalMax != 5 || r.FineOptional {
+		t.Errorf("price-8 违法所得0.01元: max %s optional %v", Yuan(r.LegalMax), r.FineOptional)
+	}
+}
+
+// 食品安全法 第一百二十四条第二款 (其他不符合食品安全标准的食品) is punished 依照前款规定; the
+// penalty text quoted for it begins with 第一款's own words, which had lost 有下列情形之一，
+// 尚不构成犯罪的 (the 决定书 printed "违反本法规定，，由").
+func TestFood124Para2Text(t *testing.T) {
+	cat, _, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, _ := cat.Item("food-124-2")
+	txt := it.Versions[0].Penalty.Text
+	if !strings.HasPrefix(txt, "违反本法规定，有下列情形之一，尚不构成犯罪的，由县级以上人民政府食品安全监督管理部门") || !strings.Contains(txt, "依照前款规定给予处罚") {
+		t.Errorf("food-124-2 penalty text: %q", txt)
+	}
+	for _, it := range cat.Items {
+		for _, v := range it.Versions {
+			for _, s := range []string{v.Penalty.Text, v.Violated.Text} {
+				for _, bad := range []string{"，，", "。。", "；；", "，。"} {
+					if strings.Contains(s, bad) {
+						t.Errorf("%s (%s): text contains %q", it.ID, v.Effective, bad)
+					}
+				}
+			}
+		}
+	}
+}
+
+// 反不正当竞争法 2025 revision (in force 2025-10-15), not in the catalogue: an act on or after
+// that day — or a continuing act that ended then — falls under the revised text only, so the
+// engine refuses rather than cite the repealed article; an act that ended the day before is
+// computed under the 2019 text with the warning to check 第三十七条 by hand.
+func TestPendingRevisionRefusesLaterActs(t *testing.T) {
+	for _, c := range []struct {
+		act, end string
+		refused  bool
+	}{
+		{"2025-10-14", "", false},
+		{"2025-10-15", "", true},
+		{"2025-09-01", "2025-10-14", false},
+		{"2025-09-01", "2025-10-20", true},
+	} {
+		in := base("uc-20")
+		in.ActDate, in.DiscoveryDate = d(c.act), d("2025-11-01")
+		if c.end != "" {
+			in.ActEndDate = d(c.end)
+		}
+		r, err := engine(t).Compute(in)
+		var ie *InputError
+		switch {
+		case c.refused && (!errors.As(err, &ie) || ie.Code != ErrNoVersion || ie.Field != "act_date" || !strings.Contains(ie.Message, "2025-10-15")):
+			t.Errorf("act %s–%s: err %v, want refusal naming 2025-10-15", c.act, c.end, err)
+		case !c.refused && (err != nil || r.Version != "2018-01-01" || r.LegalMin != yuan(200000) || len(r.Warnings) == 0):
+			t.Errorf("act %s–%s: err %v version %s min %s warnings %v", c.act, c.end, err, r.Version, Yuan(r.LegalMin), r.Warnings)
+		}
+	}
+}
+
+// 行政处罚法 第三十七条 both ways, over an edited catalogue (the shipped one has no revision
+// that lightens a fine): act 2024-05-01 under a rule of 五万元以上十万元以下, decided 2025-03-01
+// under a revision of 一万元以上五万元以下 that took effect 2025-01-01 → the new, lighter rule
+// applies, and the explanation says so; a revision that no longer holds the act to be an
+// offence (不认为是违法) → no penalty.
+func TestNewLawLighterOrNoOffence(t *testing.T) {
+	cat := func(newer string) *Catalogue {
+		js := `{"version":"t","items":[{"id":"x","name":"试验事项","kind":"k","factor_set":"price","source":"试验","versions":[` +
+			`{"effective":"2020-01-01","law_version":"旧法","penalty":{"law":"试验法","article":"第一条","text":"处五万元以上十万元以下罚款"},"fine":{"branches":[{"min":5000000,"max":10000000,"text":"处五万元以上十万元以下罚款"}]}},` +
+			newer + `]}]}`
+		c, err := ParseCatalogue([]byte(js))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	_, ind, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := Input{ItemID: "x", Party: Organization, ActDate: d("2024-05-01"), DiscoveryDate: d("2024-06-01"), Today: d("2025-03-01")}
+
+	e, err := New(cat(`{"effective":"2025-01-01","law_version":"新法","penalty":{"law":"试验法","article":"第一条","text":"处一万元以上五万元以下罚款"},"fine":{"branches":[{"min":1000000,"max":5000000,"text":"处一万元以上五万元以下罚款"}]}}`), ind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.Compute(in)
+	if err != nil || r.Version != "2025-01-01" || r.LegalMin != yuan(10000) || r.LegalMax != yuan(50000) || !strings.Contains(explain(r), "新的规定处罚较轻，适用新的规定") {
+		t.Errorf("lighter new law: err %v version %s range %s–%s", err, r.Version, Yuan(r.LegalMin), Yuan(r.LegalMax))
+	}
+	// decided before the revision: the law of the act
+	in2 := in
+	in2.Today = d("2024-12-31")
+	if r, err := e.Compute(in2); err != nil || r.Version != "2020-01-01" || r.LegalMin != yuan(50000) {
+		t.Errorf("decided before the revision: err %v version %s", err, r.Version)
+	}
+
+	e, err = New(cat(`{"effective":"2025-01-01","law_version":"新法","not_offence":true,"penalty":{"law":"试验法","article":"第一条","text":"（已删除）"}}`), ind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err = e.Compute(in)
+	if err != nil || !r.NoPenalty || r.Tier != TierNone || r.FineFen != 0 || !strings.Contains(explain(r), "不认为是违法") {
+		t.Errorf("no longer an offence: err %v no-penalty %v tier %s fine %s", err, r.NoPenalty, r.Tier, Yuan(r.FineFen))
+	}
+	if _, err := e.Compute(propose(in, yuan(100))); err == nil {
+		t.Error("a fine proposed for an act no longer an offence was accepted")
+	}
+}
+
+// Circumstances whose basis is a sector rule count only for the items that rule governs:
+// 价格违法行为行政处罚规定 第十七条第二款 (屡查屡犯 应当从重) only for price items; 产品质量法
+// 第五十五条 (销售者不知道是禁止销售的产品) only for 第四十九条至第五十三条; 食品安全法实施条例
+// 第七十六条 only for food. Ticked for another item they are refused, naming the field.
+func TestSectorCircumstancesApplyToTheirItems(t *testing.T) {
+	for _, c := range []struct {
+		item, circ string
+		ok         bool
+	}{
+		{"price-9", "price_repeat", true},
+		{"cp-56-8", "price_repeat", false},
+		{"price-13", "price_refund", true},
+		{"price-9", "price_refund", false},
+		{"pq-52", "seller_unaware", true},
+		{"pq-63", "seller_unaware", false},
+		{"food-124-1-5", "food_recall", true},
+		{"pq-49", "food_recall", false},
+		{"pq-63", "eliminate_harm", true},
+	} {
+		in := base(c.item)
+		am{yuan(5000), yuan(1000), no, no}.apply(&in)
+		in.Circumstances = []string{"cooperate", c.circ}
+		r, err := engine(t).Compute(in)
+		var ie *InputError
+		switch {
+		case c.ok && err != nil:
+			t.Errorf("%s with %s refused: %v", c.item, c.circ, err)
+		case c.ok && len(r.Counted) != 2:
+			t.Errorf("%s with %s: counted %v", c.item, c.circ, r.Counted)
+		case !c.ok && (!errors.As(err, &ie) || ie.Code != ErrNotApplicable || ie.Field != "circumstances[1]" || !strings.Contains(ie.Message, "不适用于本案事项")):
+			t.Errorf("%s with %s: err %v, want circumstance_not_applicable on circumstances[1]", c.item, c.circ, err)
+		}
+	}
+}
+
+// Every applies_to entry of the embedded indicators names an item or a domain of the
+// embedded catalogue (a typo would silently make the circumstance apply to nothing).
+func TestAppliesToNamesCatalogue(t *testing.T) {
+	cat, ind, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	domains := map[string]bool{}
+	for _, it := range cat.Items {
+		domains[it.Domain] = true
+	}
+	n := 0
+	check := func(what string, list []string) {
+		for _, a := range list {
+			n++
+			if _, ok := cat.Item(a); !ok && !domains[a] {
+				t.Errorf("%s applies to %q, neither an item nor a domain", what, a)
+			}
+		}
+	}
+	for _, c := range ind.Circumstances {
+		check("circumstance "+c.ID, c.AppliesTo)
+	}
+	for _, dl := range ind.Procedure.DecidingLevel {
+		check("deciding level", dl.AppliesTo)
+	}
+	if n < 5 {
+		t.Errorf("only %d applies_to entries", n)
+	}
+}
+
+// 食品安全法实施条例（2019年12月1日施行）第六十七条第一款第（一）项: 违法行为涉及的产品货值金额2万元
+// 以上或者违法行为持续时间3个月以上 属于食品安全法第一百二十三条至第一百二十六条、第一百三十二条规定的
+// 情节严重情形, and 对情节严重的违法行为处以罚款时，应当依法从重从严. A case that meets it but is not
+// marked serious is computed as marked and warned about; marked serious, 第一百二十四条第一款第（五）项
+// with 货值 20,000.00 元 gives 吊销许可证 and 从重 (17–20倍: 340,000–400,000 元). 19,999.99 元 is
+// not serious. Duration: 2026-01-15 to 2026-04-15 is three months; to 2026-04-14 it is not. An
+// act before 2019-12-01 is not judged by that article.
+func TestFoodSeriousByRegulation(t *testing.T) {
+	hasKind := func(r Result, k string) bool {
+		for _, x := range r.Kinds {
+			if x.Kind == k {
+				return true
+			}
+		}
+		return false
+	}
+	warned := func(r Result) bool {
+		for _, w := range r.Warnings {
+			if strings.Contains(w, "食品安全法实施条例第六十七条第一款第（一）项") && strings.Contains(w, "属于情节严重情形") {
+				return true
+			}
+		}
+		return false
+	}
+	for _, c := range []struct {
+		name                  string
+		goods                 int64
+		act, end, disc, today string
+		serious               bool
+	}{
+		{"货值2万元", yuan(20000), "2026-03-01", "", "2026-05-01", "2026-06-01", true},
+		{"货值19,999.99元", yuan(20000) - 1, "2026-03-01", "", "2026-05-01", "2026-06-01", false},
+		{"持续3个月", yuan(100), "2026-01-15", "2026-04-15", "2026-05-01", "2026-06-01", true},
+		{"持续不满3个月", yuan(100), "2026-01-15", "2026-04-14", "2026-05-01", "2026-06-01", false},
+		{"2019-12-01前的行为", yuan(30000), "2019-06-01", "", "2019-07-01", "2019-11-20", false},
+	} {
+		in := base("food-124-1-5")
+		in.Amounts.GoodsValue = Known(c.goods)
+		in.ActDate, in.DiscoveryDate, in.Today = d(c.act), d(c.disc), d(c.today)
+		if c.end != "" {
+			in.ActEndDate = d(c.end)
+		}
+		r := mustCompute(t, in)
+		if warned(r) != c.serious || r.Tier != TierGeneral || hasKind(r, "吊销许可证件") {
+			t.Errorf("%s unmarked: warned %v tier %s revoke %v, want warning %v and 一般 (%q)", c.name, warned(r), r.Tier, hasKind(r, "吊销许可证件"), c.serious, r.Warnings)
+		}
+		in.Serious = true
+		r = mustCompute(t, in)
+		if warned(r) || r.Tier != TierSevere || !hasKind(r, "吊销许可证件") || !r.Procedure.HearingRight {
+			t.Errorf("%s marked serious: warned %v tier %s revoke %v hearing %v", c.name, warned(r), r.Tier, hasKind(r, "吊销许可证件"), r.Procedure.HearingRight)
+		}
+		if c.name == "货值2万元" && (r.BandMin != yuan(340000) || r.BandMax != yuan(400000)) {
+			t.Errorf("%s marked serious: band %s–%s, want 340,000.00–400,000.00", c.name, Yuan(r.BandMin), Yuan(r.BandMax))
+		}
+	}
+}
+
+// 价格违法行为行政处罚规定 第十七条第二款: 经营者有下列情形之一的，应当从重处罚 — (一) 严重或者社会
+// 影响较大, (三) 伪造、涂改或者转移、销毁证据, (四) 转移有关资金或者商品 are 应当从重 for price items,
+// where the general 伪造、隐匿、毁灭证据 is only 可以从重. 第七条, 没有违法所得 (单位) 5万–50万: with
+// 主动消除危害后果 (应当从轻或减轻) and the price rule's evidence circumstance the tier is 一般
+// (应当 on both sides); with the general one it stays 从轻 (应当 beats 可以). Both ticked at
+// once count the same fact twice and are refused.
+func TestPriceAggravatingIsMandatory(t *testing.T) {
+	in := base("price-7")
+	in.Amounts.IllegalGains = Known(0)
+	for _, c := range []struct {
+		circ string
+		tier Tier
+	}{{"price_evidence", TierGeneral}, {"price_serious", TierGeneral}, {"price_transfer", TierGeneral}, {"destroy_evidence", TierLenient}} {
+		in.Circumstances = []string{"eliminate_harm", c.circ}
+		if r := mustCompute(t, in); r.Tier != c.tier {
+			t.Errorf("eliminate_harm + %s: tier %s, want %s", c.circ, r.Tier, c.tier)
+		}
+	}
+	in.Circumstances = []string{"destroy_evidence", "price_evidence"}
+	var ie *InputError
+	if _, err := engine(t).Compute(in); !errors.As(err, &ie) || ie.Code != ErrContradiction {
+		t.Errorf("both evidence circumstances: %v", err)
+	}
+	// not for a food item
+	in = base("food-124-1-5")
+	in.Amounts.GoodsValue = Known(yuan(100))
+	in.Circumstances = []string{"price_evidence"}
+	if _, err := engine(t).Compute(in); !errors.As(err, &ie) || ie.Code != ErrNotApplicable {
+		t.Errorf("price_evidence on a food item: %v", err)
 	}
 }

@@ -524,8 +524,7 @@ func (m *Module) renderOutfall(w http.ResponseWriter, r *http.Request, status in
 func outfallFromForm(r *http.Request) OutfallInput {
 	reach, _ := strconv.ParseInt(r.FormValue("reach_id"), 10, 64)
 	return OutfallInput{Code: r.FormValue("code"), Name: r.FormValue("name"), RiverID: r.FormValue("river_id"), ReachID: reach, Kind: r.FormValue("kind"),
-		Permit: r.FormValue("permit"), Location: r.FormValue("location"), Lat: formFloat(r, "lat"), Lon: formFloat(r, "lon"), Status: r.FormValue("status"),
-		Region: r.FormValue("region")}
+		Permit: r.FormValue("permit"), Location: r.FormValue("location"), Status: r.FormValue("status"), Region: r.FormValue("region")}
 }
 
 func (m *Module) outfallNewPage(w http.ResponseWriter, r *http.Request) {
@@ -558,7 +557,11 @@ func (m *Module) outfallEditPage(w http.ResponseWriter, r *http.Request) {
 
 func (m *Module) outfallSubmit(w http.ResponseWriter, r *http.Request, id int64) {
 	in := outfallFromForm(r)
-	o, err := m.SaveOutfall(r.Context(), web.User(r), id, in)
+	var o *Outfall
+	var err error
+	if in.Lat, in.Lon, err = formCoords(r); err == nil { // a coordinate that is no number is refused, not dropped
+		o, err = m.SaveOutfall(r.Context(), web.User(r), id, in)
+	}
 	if err != nil {
 		if st := web.Classify(err).Status; st == http.StatusBadRequest && m.waterInfo(in.RiverID) != nil {
 			m.renderOutfall(w, r, st, id, in, err)

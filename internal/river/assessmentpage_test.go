@@ -19,15 +19,15 @@ import (
 // ranking against scores worked out by hand with the default weights
 // (data/assessment.json: 巡河 30, 办结 30, 按期 20, 水质 20):
 //
-// 锦江区 510104: chiefs A (2 patrols) and B (1 patrol), county level needs
-// ⌈31 days × 1 / 30⌉ = 2 in October → 1/2; problems reported in October:
+// 锦江区 510104: chiefs A (2 patrols) and B (none), county level needs 1 in
+// October (每月1次: 31 days are one month) → 1/2; problems reported in October:
 // closed on time, closed late, handling, rejected (left out), reported (left
 // out) → 办结 2/3, 按期 1/2; sections: target Ⅲ with 氨氮 0.4 and 0.8 (mean 0.6,
 // Ⅲ类, met) and target Ⅱ with the same readings (Ⅲ类, not met) → 1/2.
 // Score = (30×1/2 + 30×2/3 + 20×1/2 + 20×1/2) / 100 × 100 = 55.00.
 // 青羊区 510105: one county chief with 2 patrols → 1/1, nothing else → 100.00.
 // 成都市 collects both and the city chief of the fixture (no patrol; city level
-// needs 2): 巡河 2/4, the rest as 锦江区 → 55.00. 德阳: nothing → 0.
+// needs 1): 巡河 2/4, the rest as 锦江区 → 55.00. 德阳: nothing → 0.
 func TestAssessmentPage(t *testing.T) {
 	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
@@ -57,7 +57,7 @@ func TestAssessmentPage(t *testing.T) {
 			}
 		}
 		chief("510104", 2)
-		chief("510104", 1)
+		chief("510104", 0)
 		chief("510105", 2)
 		problem := func(no, state, deadline, feedback string) {
 			if _, err := db.Exec(ctx, `INSERT INTO river_problems (no, source, category, severity, reach_id, river_id, region, city, state, description,
@@ -128,7 +128,7 @@ func TestAssessmentPage(t *testing.T) {
 		// a quarter and a year include October; a bad period names the field
 		for _, per := range []string{"2026-Q4", "2026"} {
 			e.api("cd-office", "GET", "/api/v1/river/assessment?level=county&period="+per, nil, &v)
-			// the chiefs now owe ⌈92/30⌉ = 4 (quarter) or ⌈365/30⌉ = 13 (year) patrols: none compliant
+			// the chiefs now owe 3 (a quarter is three months) or 12 (a year) patrols: none compliant
 			if r := v.Rows[0]; r.Region != "510104" || r.Rates["closed"] != (rate{2, 3}) || r.Rates["patrol"] != (rate{0, 2}) {
 				t.Fatalf("%s: %+v", per, r)
 			}
@@ -161,10 +161,10 @@ func TestAssessmentPage(t *testing.T) {
 }
 
 // TestAssessmentChiefsInOffice: the patrol compliance of a period assesses the chiefs in
-// office for some of it. In 温江区 (510115), October 2026 (31 days, a county chief owes
-// ⌈31/30⌉ = 2 patrols): A left office on 10 October after one patrol and owes
-// ⌈9/30⌉ = 1 for the nine days in office (met); B left on 20 September and is not
-// assessed; C is in office with no patrol (0 of 2). 巡河 1/2, as the ranking shows.
+// office for some of it. In 温江区 (510115), October 2026 (one month: a county chief
+// owes 1 patrol): A left office on 10 October after one patrol and owes 1 for the
+// nine days in office (met); B left on 20 September and is not assessed; C is in
+// office with no patrol (0 of 1). 巡河 1/2, as the ranking shows.
 func TestAssessmentChiefsInOffice(t *testing.T) {
 	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
@@ -214,7 +214,7 @@ func TestAssessmentChiefsInOffice(t *testing.T) {
 			}
 		}
 		a, c := got[strconv.FormatInt(ids["A"], 10)], got[strconv.FormatInt(ids["C"], 10)]
-		if len(got) != 2 || a.Required != 1 || a.Done != 1 || !a.Compliant || c.Required != 2 || c.Done != 0 || c.Compliant {
+		if len(got) != 2 || a.Required != 1 || a.Done != 1 || !a.Compliant || c.Required != 1 || c.Done != 0 || c.Compliant {
 			t.Fatalf("compliance in 温江区: %+v", got)
 		}
 		type rate struct{ Num, Den int }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -90,7 +91,7 @@ type Dashboard struct {
 	Counties     []CountyFigures `json:"counties"`
 	Categories   []NamedCount    `json:"categories"`
 	Sources      []NamedCount    `json:"sources"`
-	Sections     []NamedCount    `json:"sections"`
+	Sections     []NamedCount    `json:"sections"` // by latest class, Key "0" (none yet) … "6" (劣Ⅴ类), as the sections list's class filter
 	MapSections  []SectionPoint  `json:"map_sections"`
 	Levels       []string        `json:"-"`
 	Charts       map[string]any  `json:"-"`
@@ -373,7 +374,7 @@ func (m *Module) sectionFigures(ctx context.Context, q store.Querier, scope stri
 		if c > 0 {
 			name = Class(c).String()
 		}
-		d.Sections = append(d.Sections, NamedCount{Key: Class(c).String(), Name: name, Count: n})
+		d.Sections = append(d.Sections, NamedCount{Key: strconv.Itoa(c), Name: name, Count: n})
 	}
 	return nil
 }

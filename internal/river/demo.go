@@ -246,7 +246,7 @@ func (m *Module) demoProblems(ctx context.Context, db *store.DB, rng *rand.Rand,
 					reported = DemoAnchor.Add(-time.Duration(rng.IntN(40*24*60)) * time.Minute)
 				}
 				p := Problem{Source: srcW[rng.IntN(len(srcW))], Category: pickCat(), Severity: sevs[rng.IntN(len(sevs))], State: StateReported,
-					Level: LevelCounty, ReportedAt: reported, Description: "演示问题：河道及岸线发现问题，需要整改"}
+					Level: officeLevel([]string{r.region, r.region2}), ReportedAt: reported, Description: "演示问题：河道及岸线发现问题，需要整改"}
 				type step struct {
 					a      ActionKind
 					to     State

@@ -9,7 +9,9 @@
 //     总磷, the routine exclusions (水温、总氮、粪大肠菌群) and the source;
 //   - data/rivers.json — the main rivers of the four cities and their
 //     monitoring and hand-over sections, each fact with its source and the
-//     unverified ones listed.
+//     unverified ones listed;
+//   - data/patrol.json — the required patrol frequency of each chief level
+//     (configuration; product defaults, unverified).
 //
 // Water quality (gb3838.go):
 //
@@ -38,7 +40,8 @@
 //
 //	(PatrolConfig).Validate(p Patrol, now time.Time) error
 //	(Patrol).Length() float64 (km); Haversine(lat1, lon1, lat2, lon2) float64
-//	(PatrolConfig).Required(l Level, from, to time.Time) int
+//	(PatrolConfig).Required(l Level, from, to time.Time) int  // Count × periods covered, nearest, ≥ 1
+//	LoadPatrolFrequencies([]byte) (map[Level]Frequency, error)
 //	(PatrolConfig).Compliance(chiefs []Chief, patrols []Patrol, from, to time.Time) []Compliance
 //	DefaultPatrolConfig() PatrolConfig; FourCitiesBox
 //

@@ -30,8 +30,13 @@ func TestEscalateOverdue(t *testing.T) {
 		e := newEnv(t, db)
 		ctx := context.Background()
 		deadline := testNow.Add(48 * time.Hour)
-		p := e.assigned(e.cdReach, deadline)
-		other := e.assigned(e.cdReach, deadline.Add(24*time.Hour)) // not yet due at any clock below but the last
+		// a county's reach: the county office handles it, the city supervises when overdue
+		county := &river.Reach{Code: "T-JJ-1", RiverID: "jinjiang", Name: "锦江锦江区测试段", Region: "510104"}
+		if err := e.m.AddReach(ctx, county); err != nil {
+			t.Fatal(err)
+		}
+		p := e.assigned(county.ID, deadline)
+		other := e.assigned(county.ID, deadline.Add(24*time.Hour)) // not yet due at any clock below but the last
 
 		escalations := func() int {
 			return e.count("SELECT COUNT(*) FROM river_problem_history WHERE problem_id = ? AND action = 'escalate'", p.ID)
@@ -207,6 +212,75 @@ func TestEscalateOverdue(t *testing.T) {
 		}
 		if res, err := e.m.EscalateOverdue(ctx, newDeadline.Add(2*time.Minute)); err != nil || res.Flagged != 0 {
 			t.Fatalf("flagged twice %+v %v", res, err)
+		}
+	})
+}
+
+// TestEscalationGoesAboveTheHandlingOffice: a problem is handled by the 河长办 of the
+// level owning its reach (a county's reach by the county, a city's own reach or one
+// shared by two cities by the city) and an overdue one goes to the next level up
+// (问题 4: "escalated to the next level up"): the county's to the city, the city's and
+// the shared one straight to the province, never to the office already handling it.
+// The 监测预警 opened on a city's section is the city's too.
+func TestEscalationGoesAboveTheHandlingOffice(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		county := &river.Reach{Code: "T-JT-9", RiverID: "tuojiang", Name: "沱江金堂测试段", Region: "510121"}
+		if err := e.m.AddReach(ctx, county); err != nil {
+			t.Fatal(err)
+		}
+		deadline := testNow.Add(48 * time.Hour)
+		cases := []struct {
+			name         string
+			reach        int64
+			level, above river.Level
+			reason       string
+		}{
+			{"金堂县河段", county.ID, river.LevelCounty, river.LevelCity, "升级由市级河长办督办"},
+			{"成都市河段", e.cdReach, river.LevelCity, river.LevelProvince, "升级由省级河长办督办"},
+			{"德阳成都共有河段", e.sharedReach, river.LevelCity, river.LevelProvince, "升级由省级河长办督办"},
+		}
+		ids := make([]int64, len(cases))
+		for i, c := range cases {
+			p := e.assigned(c.reach, deadline)
+			ids[i] = p.ID
+			var got struct{ Problem struct{ Level int } }
+			if st := e.api("cd-office", "GET", fmt.Sprintf("/api/v1/river/problems/%d", p.ID), nil, &got); st != 200 || got.Problem.Level != int(c.level) {
+				t.Fatalf("%s: handled by level %d, want %d", c.name, got.Problem.Level, c.level)
+			}
+		}
+		res, err := e.m.EscalateOverdue(ctx, deadline.Add(time.Minute))
+		if err != nil || res.Escalated != 3 || res.Flagged != 3 {
+			t.Fatalf("escalation %+v %v", res, err)
+		}
+		for i, c := range cases {
+			var sup int
+			var reason string
+			if err := db.QueryRow(ctx, "SELECT p.supervisor, h.reason FROM river_problems p JOIN river_problem_history h ON h.problem_id = p.id AND h.action = 'escalate' WHERE p.id = ?", ids[i]).Scan(&sup, &reason); err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+			if sup != int(c.above) || !strings.Contains(reason, c.reason) {
+				t.Fatalf("%s: supervisor %d %q, want %d %q", c.name, sup, reason, c.above, c.reason)
+			}
+		}
+		// a week on, the county's goes on to the province; the city's have no level left
+		// above the province and are not escalated again
+		res, err = e.m.EscalateOverdue(ctx, deadline.Add(7*24*time.Hour+time.Minute))
+		if err != nil || res.Escalated != 1 || res.Flagged != 0 {
+			t.Fatalf("a week later %+v %v", res, err)
+		}
+		if n := e.count("SELECT COUNT(*) FROM river_problem_history WHERE action = 'escalate'"); n != 4 {
+			t.Fatalf("escalations %d, want 4", n)
+		}
+
+		// the warning of 测试断面 (on the 成都 reach) goes to the 成都 office
+		var r struct {
+			ProblemID int64 `json:"problem_id"`
+		}
+		e.api("cd-office", "POST", "/api/v1/river/readings", map[string]any{"section_id": "T-SEC-1", "sampled_at": "2026-11-01 08:00", "values": map[string]float64{"NH3N": 2.5}}, &r)
+		if r.ProblemID == 0 || e.count("SELECT level FROM river_problems WHERE id = ?", r.ProblemID) != int(river.LevelCity) {
+			t.Fatalf("warning %d not handled by the city", r.ProblemID)
 		}
 	})
 }

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -112,8 +114,13 @@ type reportData struct {
 	Reaches    []Reach
 	Categories []Category
 	Sources    []Source
+	Severities []Severity
 	Error      string
-	In         ReportInput
+	// In is what was sent, shown again with a refusal so that nothing chosen is lost
+	// (a source or severity reset to the first choice would be stored on the next try);
+	// Lat and Lon are the coordinates as typed.
+	In       ReportInput
+	Lat, Lon string
 }
 
 func (m *Module) reportPage(w http.ResponseWriter, r *http.Request) {
@@ -126,26 +133,47 @@ func (m *Module) renderReport(w http.ResponseWriter, r *http.Request, status int
 		m.d.Web.Forbidden(w, r, "上报河湖问题")
 		return
 	}
-	reaches, err := listReaches(r.Context(), m.d.DB, u.Region, 500)
+	reaches, err := formReaches(r.Context(), m.d.DB, u, 500)
 	if err != nil {
 		m.d.Web.Fail(w, r, err)
 		return
 	}
-	m.d.Web.Render(w, r, status, "river/report.html", "上报问题", reportData{Reaches: reaches, Categories: Categories, Sources: Sources, Error: msg, In: in})
+	m.d.Web.Render(w, r, status, "river/report.html", "上报问题", reportData{Reaches: reaches, Categories: Categories, Sources: Sources,
+		Severities: patrolSeverities, Error: msg, In: in, Lat: strings.TrimSpace(r.FormValue("lat")), Lon: strings.TrimSpace(r.FormValue("lon"))})
 }
 
-func formFloat(r *http.Request, k string) float64 {
-	v, _ := strconv.ParseFloat(strings.TrimSpace(r.FormValue(k)), 64)
-	return v
+// formCoords reads the 纬度 and 经度 of a form, empty for none; one that is not a number
+// is refused with its field named rather than taken as no location.
+func formCoords(r *http.Request) (lat, lon float64, err error) {
+	for _, f := range []struct {
+		key, name string
+		v         *float64
+	}{{"lat", "纬度", &lat}, {"lon", "经度", &lon}} {
+		s := strings.TrimSpace(r.FormValue(f.key))
+		if s == "" {
+			continue
+		}
+		v, e := strconv.ParseFloat(s, 64)
+		if e != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return 0, 0, &auth.FieldError{Field: f.key, Message: fmt.Sprintf("%s“%s”不是数字，请填写十进制度数（如 30.6570），不知道可不填", f.name, s)}
+		}
+		*f.v = v
+	}
+	return lat, lon, nil
 }
 
 func (m *Module) reportForm(w http.ResponseWriter, r *http.Request) {
 	u := web.User(r)
 	reach, _ := strconv.ParseInt(r.FormValue("reach_id"), 10, 64)
-	in := ReportInput{ReachID: reach, Source: r.FormValue("source"), Category: r.FormValue("category"), Severity: r.FormValue("severity"),
-		Description: r.FormValue("description"), Lat: formFloat(r, "lat"), Lon: formFloat(r, "lon")}
+	in := ReportInput{ReachID: reach, ReachCode: strings.TrimSpace(r.FormValue("reach_code")), Source: r.FormValue("source"), Category: r.FormValue("category"),
+		Severity: r.FormValue("severity"), Description: r.FormValue("description")}
 	if !u.HasAny("river", auth.Chief, auth.RiverOffice, auth.Admin) {
 		m.d.Web.Forbidden(w, r, "上报河湖问题")
+		return
+	}
+	var err error
+	if in.Lat, in.Lon, err = formCoords(r); err != nil {
+		m.renderReport(w, r, http.StatusBadRequest, in, web.Classify(err).Message)
 		return
 	}
 	ups, err := photosFromForm(r, "photos")
@@ -230,7 +258,8 @@ func (m *Module) transitionForm(w http.ResponseWriter, r *http.Request) {
 	}
 	in := TransitionInput{Action: r.FormValue("action"), Reason: r.FormValue("reason"), Note: r.FormValue("note"), Unit: r.FormValue("unit"),
 		Deadline: r.FormValue("deadline")}
-	for _, s := range strings.FieldsFunc(r.FormValue("joint_units"), func(c rune) bool { return c == '\n' || c == ',' || c == '，' }) {
+	// 协办单位 as people type a list: one per line, or separated by 、 ， , ； ;
+	for _, s := range strings.FieldsFunc(r.FormValue("joint_units"), func(c rune) bool { return strings.ContainsRune("\n、，,；;", c) }) {
 		in.JointUnits = append(in.JointUnits, strings.TrimSpace(s))
 	}
 	for _, s := range strings.Fields(r.FormValue("photos")) {
@@ -293,11 +322,27 @@ func (m *Module) publicReport(w http.ResponseWriter, r *http.Request) {
 	m.renderPublic(w, r, http.StatusCreated, ReportInput{}, "", p.No)
 }
 
+// trackLookupData is the 进度查询 form: the number typed and why it was not found.
+type trackLookupData struct{ No, Error string }
+
+// trackLookup is 进度查询 for a member of the public who kept the tracking number: the
+// number typed (spaces and letter case do not matter) opens its progress page; without
+// one the form is shown.
+func (m *Module) trackLookup(w http.ResponseWriter, r *http.Request) {
+	no := normalTrackingNo(r.URL.Query().Get("no"))
+	if no == "" {
+		m.d.Web.Render(w, r, http.StatusOK, "river/track_lookup.html", "举报进度查询", trackLookupData{})
+		return
+	}
+	http.Redirect(w, r, "/river/public/track/"+url.PathEscape(no), http.StatusSeeOther)
+}
+
 func (m *Module) trackPage(w http.ResponseWriter, r *http.Request) {
 	p, hist, photos, err := m.publicTrack(r.Context(), r.PathValue("no"))
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			m.d.Web.ErrorPage(w, r, http.StatusNotFound, "查无此编号", "没有找到该受理编号，请核对后再查询")
+			m.d.Web.Render(w, r, http.StatusNotFound, "river/track_lookup.html", "查无此编号", trackLookupData{No: r.PathValue("no"),
+				Error: "查无此编号：没有找到受理编号“" + r.PathValue("no") + "”，请核对后重新输入"})
 			return
 		}
 		m.d.Web.Fail(w, r, err)

@@ -118,6 +118,7 @@ func (m *Module) Mount(d *platform.Deps) {
 	w.Handle("GET /river/public/{code}", m.publicPage, web.Public())
 	w.Handle("POST /river/public/{code}", m.publicReport, web.Public(), web.MaxBody(publicPhotoBodyLimit))
 	w.Handle("GET /river/public/track/{no}", m.trackPage, web.Public())
+	w.Handle("GET /river/public/track", m.trackLookup, web.Public())
 
 	w.Handle("GET /api/v1/river/problems", m.apiList)
 	w.Handle("POST /api/v1/river/problems", m.apiReport)
@@ -165,6 +166,29 @@ func actorOf(u *auth.User) Actor {
 		name = u.Username
 	}
 	return Actor{ID: strconv.FormatInt(u.ID, 10), Name: name, Level: lvl, Region: u.Region}
+}
+
+// officeLevel is the level of the 河长办 that handles a problem on a reach owned by
+// regions: a county's reach goes to the county office, a reach owned by a city (a
+// stretch the city itself keeps, or one shared by two cities) to the city office, and
+// a province's to the province. An overdue problem is escalated from there to the next
+// level up (WorkflowConfig.Escalate), so a city's problem goes to the province, not to
+// the city office already handling it.
+func officeLevel(regions []string) Level {
+	lvl := LevelCounty
+	for _, c := range regions {
+		r, ok := region.Get(c)
+		if !ok {
+			continue
+		}
+		switch r.Level {
+		case region.Province:
+			lvl = LevelProvince
+		case region.City:
+			lvl = min(lvl, LevelCity)
+		}
+	}
+	return lvl
 }
 
 func canWriteProblem(u *auth.User, regions ...string) bool {
@@ -244,7 +268,7 @@ func (m *Module) reportIn(ctx context.Context, db *store.Tx, u *auth.User, in Re
 	}
 	now := m.Now()
 	p, h, err := NewProblem(Report{Source: src, Category: Category(in.Category), Severity: Severity(in.Severity), ReachID: strconv.FormatInt(reach.ID, 10),
-		Regions: regions, Description: in.Description, Lat: in.Lat, Lon: in.Lon}, actorOf(u), now)
+		Regions: regions, Level: officeLevel(regions), Description: in.Description, Lat: in.Lat, Lon: in.Lon}, actorOf(u), now)
 	if err != nil {
 		return nil, workflowHTTP(err)
 	}
@@ -525,7 +549,7 @@ func (m *Module) openWarning(ctx context.Context, q store.Querier, sec *SectionR
 		regions = append(regions, reach.Region2)
 	}
 	rep, ok := MonitoringWarning(m.std, SectionRef{ID: sec.ID, Name: sec.Name, ReachID: strconv.FormatInt(reach.ID, 10), Regions: regions,
-		Level: LevelCounty, Target: sec.Target}, sec.Body, res, open)
+		Level: officeLevel(regions), Target: sec.Target}, sec.Body, res, open)
 	if !ok {
 		return nil, nil
 	}

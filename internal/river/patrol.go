@@ -1,8 +1,13 @@
 package river
 
 import (
+	_ "embed"
+	"encoding/json"
 	"fmt"
 	"math"
+	"sort"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -78,25 +83,64 @@ type Frequency struct {
 	Per   Period
 }
 
-// DefaultPatrolConfig: 5,000 points, 120 km/h, 24 h, and the frequencies
-// 省级 1/季度, 市级 1/月, 县级 1/月, 乡级 1/周 (每旬 rounded up), 村级 1/周.
-// The frequencies are product defaults (unverified; Guangzhou's guidance, for
-// comparison, asks 镇街级 ≥ 1/周 and 村居级 every working day) — each city
-// sets its own.
+// DefaultPatrolConfig: 5,000 points, 120 km/h, 24 h, and the frequencies of the
+// configuration file data/patrol.json (省级 1/季度, 市级 1/月, 县级 1/月, 乡级 1/周,
+// 村级 1/周: product defaults, unverified; Guangzhou's guidance, for comparison, asks
+// 镇街级 ≥ 1/周 and 村居级 every working day) — each city sets its own there.
 func DefaultPatrolConfig() PatrolConfig {
+	freq, err := LoadPatrolFrequencies(patrolJSON)
+	if err != nil {
+		panic(err.Error())
+	}
 	return PatrolConfig{
 		Box:         FourCitiesBox,
 		MaxPoints:   5000,
 		MaxSpeedKmh: 120,
 		MaxDuration: 24 * time.Hour,
-		Frequency: map[Level]Frequency{
-			LevelProvince: {1, PerQuarter},
-			LevelCity:     {1, PerMonth},
-			LevelCounty:   {1, PerMonth},
-			LevelTownship: {1, PerWeek},
-			LevelVillage:  {1, PerWeek},
-		},
+		Frequency:   freq,
 	}
+}
+
+//go:embed data/patrol.json
+var patrolJSON []byte
+
+var periodNames = map[string]Period{"周": PerWeek, "月": PerMonth, "季度": PerQuarter, "年": PerYear}
+
+// LoadPatrolFrequencies reads the required patrol frequencies (巡河频次) of a
+// configuration file: {"frequencies": {"村级": "1/周", …}}, each level by its Chinese
+// name and "次数/周期" with the period 周, 月, 季度 or 年. Every one of the five levels
+// must be given, with at least one patrol.
+func LoadPatrolFrequencies(b []byte) (map[Level]Frequency, error) {
+	var f struct {
+		Frequencies map[string]string `json:"frequencies"`
+	}
+	if err := json.Unmarshal(b, &f); err != nil {
+		return nil, fmt.Errorf("巡河频次配置无法读取：%w", err)
+	}
+	byName := map[string]Level{}
+	for _, l := range Levels {
+		byName[l.String()] = l
+	}
+	out := map[Level]Frequency{}
+	for name, v := range f.Frequencies {
+		l, ok := byName[name]
+		if !ok {
+			return nil, fmt.Errorf("巡河频次配置中的层级“%s”未知，应为省级、市级、县级、乡级、村级之一", name)
+		}
+		cnt, per, ok := strings.Cut(strings.TrimSpace(v), "/")
+		n, err := strconv.Atoi(strings.TrimSpace(cnt))
+		p, known := periodNames[strings.TrimSpace(per)]
+		if !ok || err != nil || n < 1 || !known {
+			return nil, fmt.Errorf("%s的巡河频次“%s”不正确，应写作“次数/周期”，次数为正整数，周期为周、月、季度或年（如“1/周”）", name, v)
+		}
+		out[l] = Frequency{Count: n, Per: p}
+	}
+	for _, l := range Levels {
+		if _, ok := out[l]; !ok {
+			return nil, fmt.Errorf("巡河频次配置缺少%s河长的频次", l)
+		}
+	}
+	return out, nil
 }
 
 // PatrolError is a patrol record the engine refuses: the field at fault (start, end
@@ -207,16 +251,33 @@ func (ch Chief) inOfficeUntil(to time.Time) time.Time {
 	return to
 }
 
-// Required returns the patrols required of a level over [from, to): Count ×
-// days / period days, rounded up (a started period counts whole).
+// Days is the mean length of the period in days: a week 7, a month 365.25/12
+// (30.4375), a quarter 365.25/4, a year 365.25; any other period its number of days.
+func (p Period) Days() float64 {
+	switch p {
+	case PerMonth:
+		return 365.25 / 12
+	case PerQuarter:
+		return 365.25 / 4
+	case PerYear:
+		return 365.25
+	}
+	return float64(p)
+}
+
+// Required returns the patrols required of a level over [from, to): Count times
+// the number of periods the span covers, to the nearest whole period and at least
+// one (a chief in office for part of a period owes that period's patrols). So
+// 每月1次 asks 1 patrol of October (31 days), 3 of a quarter and 12 of a year, not
+// 2, 4 and 13 as 30-day blocks rounded up would; 每周1次 asks 4 of October and 13
+// of a 90-day quarter.
 func (c PatrolConfig) Required(l Level, from, to time.Time) int {
 	f, ok := c.Frequency[l]
 	if !ok || f.Count <= 0 || f.Per <= 0 || !to.After(from) {
 		return 0
 	}
-	days := int(math.Ceil(to.Sub(from).Hours() / 24))
-	per := int(f.Per)
-	return (f.Count*days + per - 1) / per
+	periods := int(math.Floor(to.Sub(from).Hours()/24/f.Per.Days() + 0.5))
+	return f.Count * max(periods, 1)
 }
 
 // Compliance computes each chief's compliance over [from, to) from valid
@@ -238,6 +299,48 @@ func (c PatrolConfig) Compliance(chiefs []Chief, patrols []Patrol, from, to time
 			cp.Rate = float64(min(d, r)) / float64(r)
 		}
 		out = append(out, cp)
+	}
+	return out
+}
+
+// UnitCompliance is a unit's (a county's or a city's) patrol compliance: how many of its
+// chiefs met their required frequency (巡河达标率, as the assessment counts it).
+type UnitCompliance struct {
+	Region    string
+	Chiefs    int
+	Compliant int
+	Required  int // patrols required of its chiefs together
+	Done      int // patrols counted towards it (each chief's up to his requirement)
+	Rate      float64
+}
+
+// UnitsCompliance sums chiefs' compliance by the unit each belongs to (unitOf maps a
+// chief's region to its unit, e.g. region.CityOf), units in code order. Rate is
+// Compliant / Chiefs.
+func UnitsCompliance(cs []Compliance, unitOf func(string) string) []UnitCompliance {
+	by := map[string]*UnitCompliance{}
+	var order []string
+	for _, c := range cs {
+		u := unitOf(c.Region)
+		x := by[u]
+		if x == nil {
+			x = &UnitCompliance{Region: u}
+			by[u] = x
+			order = append(order, u)
+		}
+		x.Chiefs++
+		x.Required += c.Required
+		x.Done += min(c.Done, c.Required)
+		if c.Compliant {
+			x.Compliant++
+		}
+	}
+	sort.Strings(order)
+	out := make([]UnitCompliance, 0, len(order))
+	for _, u := range order {
+		x := by[u]
+		x.Rate = float64(x.Compliant) / float64(x.Chiefs)
+		out = append(out, *x)
 	}
 	return out
 }

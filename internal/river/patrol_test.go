@@ -3,6 +3,7 @@ package river
 import (
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -108,9 +109,31 @@ func TestRequiredAndCompliance(t *testing.T) {
 			t.Errorf("%s: %d, want %d", l, got, want)
 		}
 	}
-	// 31 days, monthly: ⌈31/30⌉ = 2.
-	if got := cfg.Required(LevelCounty, from, from.AddDate(0, 0, 31)); got != 2 {
-		t.Errorf("31 days monthly = %d", got)
+	// 每月1次 over calendar spans (a month is 365.25/12 = 30.4375 days on average):
+	// January (31 days) 1, Q4 (92 days) 3, a year 12, a leap year 12, February 1,
+	// nine days in office 1 (at least one period); 每周1次 over October 31/7 → 4,
+	// a 30-day window 30/7 → 4.
+	oct := time.Date(2026, 10, 1, 0, 0, 0, 0, shanghai)
+	for _, c := range []struct {
+		name     string
+		l        Level
+		from, to time.Time
+		want     int
+	}{
+		{"January monthly", LevelCounty, from, from.AddDate(0, 1, 0), 1},
+		{"Q4 monthly", LevelCounty, oct, oct.AddDate(0, 3, 0), 3},
+		{"2026 monthly", LevelCity, from, from.AddDate(1, 0, 0), 12},
+		{"2028 (leap) monthly", LevelCity, from.AddDate(2, 0, 0), from.AddDate(3, 0, 0), 12},
+		{"February monthly", LevelCounty, from.AddDate(0, 1, 0), from.AddDate(0, 2, 0), 1},
+		{"nine days monthly", LevelCounty, oct, oct.AddDate(0, 0, 9), 1},
+		{"October weekly", LevelVillage, oct, oct.AddDate(0, 1, 0), 4},
+		{"30 days weekly", LevelTownship, oct, oct.AddDate(0, 0, 30), 4},
+		{"Q4 quarterly", LevelProvince, oct, oct.AddDate(0, 3, 0), 1},
+		{"2026 quarterly", LevelProvince, from, from.AddDate(1, 0, 0), 4},
+	} {
+		if got := cfg.Required(c.l, c.from, c.to); got != c.want {
+			t.Errorf("%s: %d, want %d", c.name, got, c.want)
+		}
 	}
 	if cfg.Required(LevelCounty, to, from) != 0 || cfg.Required(0, from, to) != 0 {
 		t.Error("empty period or unknown level requires nothing")
@@ -151,5 +174,41 @@ func BenchmarkPatrolValidate(b *testing.B) {
 			b.Fatal(err)
 		}
 		_ = p.Length()
+	}
+}
+
+// TestPatrolFrequenciesFromConfiguration: the required frequencies come from the
+// configuration file data/patrol.json; a city's own file changes what its chiefs owe,
+// and a file that names an unknown level, a period that is not 周/月/季度/年, no
+// patrol, or leaves a level out is refused with a message saying what to write.
+func TestPatrolFrequenciesFromConfiguration(t *testing.T) {
+	cfg := DefaultPatrolConfig()
+	want := map[Level]Frequency{LevelProvince: {1, PerQuarter}, LevelCity: {1, PerMonth}, LevelCounty: {1, PerMonth}, LevelTownship: {1, PerWeek}, LevelVillage: {1, PerWeek}}
+	if !reflect.DeepEqual(cfg.Frequency, want) {
+		t.Fatalf("data/patrol.json gives %v, want %v", cfg.Frequency, want)
+	}
+	own, err := LoadPatrolFrequencies([]byte(`{"frequencies": {"省级": "1/季度", "市级": "2/月", "县级": "1/月", "乡级": "2/周", "村级": "5/周"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Frequency = own
+	oct := time.Date(2026, 10, 1, 0, 0, 0, 0, shanghai)
+	nov := oct.AddDate(0, 1, 0)
+	for l, n := range map[Level]int{LevelProvince: 1, LevelCity: 2, LevelCounty: 1, LevelTownship: 8, LevelVillage: 20} {
+		if got := cfg.Required(l, oct, nov); got != n {
+			t.Errorf("%s in October under the city's own file: %d, want %d", l, got, n)
+		}
+	}
+	for _, c := range []struct{ file, msg string }{
+		{`{"frequencies": {"组级": "1/周"}}`, "巡河频次配置中的层级“组级”未知"},
+		{`{"frequencies": {"省级": "1/季度", "市级": "1/旬", "县级": "1/月", "乡级": "1/周", "村级": "1/周"}}`, "市级的巡河频次“1/旬”不正确"},
+		{`{"frequencies": {"省级": "1/季度", "市级": "1/月", "县级": "0/月", "乡级": "1/周", "村级": "1/周"}}`, "县级的巡河频次“0/月”不正确"},
+		{`{"frequencies": {"省级": "1/季度", "市级": "1/月", "县级": "1/月", "乡级": "每周一次", "村级": "1/周"}}`, "乡级的巡河频次“每周一次”不正确"},
+		{`{"frequencies": {"省级": "1/季度", "市级": "1/月", "县级": "1/月", "乡级": "1/周"}}`, "巡河频次配置缺少村级河长的频次"},
+		{`{"frequencies": [1]}`, "巡河频次配置无法读取"},
+	} {
+		if _, err := LoadPatrolFrequencies([]byte(c.file)); err == nil || !strings.Contains(err.Error(), c.msg) {
+			t.Errorf("%s: %v, want %q", c.file, err, c.msg)
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"tongcheng/internal/audit"
 	"tongcheng/internal/auth"
+	"tongcheng/internal/region"
 	"tongcheng/internal/store"
 	"tongcheng/internal/web"
 )
@@ -75,11 +76,14 @@ func (m *Module) reportFound(ctx context.Context, tx *store.Tx, u *auth.User, re
 }
 
 // savePatrol checks who records the patrol, the reach and its region, then the patrol
-// itself with the engine, and stores it with its audit entry in one transaction.
-func (m *Module) savePatrol(ctx context.Context, u *auth.User, rec patrolRecord) (int64, error) {
+// itself with the engine, and stores it with its audit entry in one transaction. The
+// same patrol sent again (a phone that recorded it offline retries an upload whose
+// answer it never got: same chief, reach, start and end) is not stored twice: its first
+// record's id comes back with dup true, and nothing of the repeat is kept.
+func (m *Module) savePatrol(ctx context.Context, u *auth.User, rec patrolRecord) (id int64, dup bool, err error) {
 	chiefID, err := m.patrolChief(ctx, u, rec.ChiefID)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	var reach *Reach
 	if rec.ReachCode != "" {
@@ -88,28 +92,41 @@ func (m *Module) savePatrol(ctx context.Context, u *auth.User, rec patrolRecord)
 		reach, err = getReach(ctx, m.d.DB, "id", rec.ReachID)
 	}
 	if errors.Is(err, store.ErrNotFound) {
-		return 0, &auth.FieldError{Field: "reach_id", Message: "请选择巡查的河段"}
+		return 0, false, &auth.FieldError{Field: "reach_id", Message: "请选择巡查的河段"}
 	}
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	if !canWriteProblem(u, reach.Region, reach.Region2) {
-		return 0, auth.ErrScope
+		return 0, false, auth.ErrScope
 	}
 	start, end, track, text, err := rec.read()
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	p := Patrol{ChiefID: strconv.FormatInt(chiefID, 10), ReachID: strconv.FormatInt(reach.ID, 10), Start: start, End: end, Track: track}
 	if err := m.Patrols.Validate(p, m.Now()); err != nil {
 		var pe *PatrolError
 		if errors.As(err, &pe) {
-			return 0, &auth.FieldError{Field: pe.Field, Message: pe.Msg}
+			return 0, false, &auth.FieldError{Field: pe.Field, Message: pe.Msg}
 		}
-		return 0, err
+		return 0, false, err
 	}
-	var id int64
 	err = m.d.DB.InTx(ctx, func(tx *store.Tx) error {
+		// the chief's row is locked first, so that two uploads of one patrol at once
+		// cannot both find it missing
+		if _, err := tx.Exec(ctx, "UPDATE river_chiefs SET id = id WHERE id = ?", chiefID); err != nil {
+			return err
+		}
+		err := tx.QueryRow(ctx, "SELECT id FROM river_patrols WHERE chief_id = ? AND reach_id = ? AND started_at = ? AND ended_at = ? ORDER BY id LIMIT 1",
+			chiefID, reach.ID, store.Time(start), store.Time(end)).Scan(&id)
+		if err == nil {
+			dup = true
+			return nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
 		id, err = store.InsertID(ctx, tx, `INSERT INTO river_patrols (chief_id, reach_id, region, started_at, ended_at, km, points, track, seen, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, chiefID, reach.ID, reach.Region, store.Time(start), store.Time(end), p.Length(), len(track),
 			text, strings.TrimSpace(rec.Seen), store.Time(m.Now()))
@@ -133,7 +150,7 @@ func (m *Module) savePatrol(ctx context.Context, u *auth.User, rec patrolRecord)
 		return audit.Log(ctx, tx, audit.Entry{Action: "create", Module: "river", ObjectType: "patrol", ObjectID: strconv.FormatInt(id, 10), Region: reach.Region,
 			Detail: detail})
 	})
-	return id, err
+	return id, dup, err
 }
 
 // patrolChief is the chief a patrol is recorded for. Without an id it is the user's own
@@ -465,13 +482,17 @@ func (m *Module) apiRecordPatrol(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := web.User(r)
-	id, err := m.savePatrol(r.Context(), u, patrolRecord{ChiefID: in.ChiefID, ReachID: in.ReachID, ReachCode: in.ReachCode, Seen: in.Seen, Problems: in.Problems,
+	id, dup, err := m.savePatrol(r.Context(), u, patrolRecord{ChiefID: in.ChiefID, ReachID: in.ReachID, ReachCode: in.ReachCode, Seen: in.Seen, Problems: in.Problems,
 		Photos: ups, read: in.read})
 	var p *PatrolOut
 	if err == nil {
 		p, err = m.patrol(r.Context(), u, id)
 	}
-	m.d.Web.Reply(w, r, http.StatusCreated)(p, err)
+	status := http.StatusCreated
+	if dup {
+		status = http.StatusOK // sent before: the stored patrol, nothing added
+	}
+	m.d.Web.Reply(w, r, status)(p, err)
 }
 
 // patrolRow reads one patrol with its track, if the user may read its region.
@@ -578,7 +599,28 @@ func (m *Module) apiCompliance(w http.ResponseWriter, r *http.Request) {
 		items = append(items, complianceOut{ChiefID: c.ChiefID, Name: c.Name, Level: c.Level, LevelName: c.Level.String(), Region: c.Region,
 			Required: c.Required, Done: c.Done, Rate: c.Rate, Compliant: c.Compliant})
 	}
-	m.d.Web.Reply(w, r, http.StatusOK)(map[string]any{"from": now.AddDate(0, 0, -30), "to": now, "items": items}, err)
+	cities, counties := complianceUnits(rows)
+	m.d.Web.Reply(w, r, http.StatusOK)(map[string]any{"from": now.AddDate(0, 0, -30), "to": now, "items": items,
+		"cities": unitsOut(cities), "counties": unitsOut(counties)}, err)
+}
+
+// unitComplianceOut is a unit's patrol compliance as the API gives it.
+type unitComplianceOut struct {
+	Region    string  `json:"region"`
+	Name      string  `json:"name"`
+	Chiefs    int     `json:"chiefs"`
+	Compliant int     `json:"compliant"`
+	Required  int     `json:"required"`
+	Done      int     `json:"done"`
+	Rate      float64 `json:"rate"`
+}
+
+func unitsOut(us []UnitCompliance) []unitComplianceOut {
+	out := make([]unitComplianceOut, 0, len(us))
+	for _, u := range us {
+		out = append(out, unitComplianceOut{Region: u.Region, Name: region.Name(u.Region), Chiefs: u.Chiefs, Compliant: u.Compliant, Required: u.Required, Done: u.Done, Rate: u.Rate})
+	}
+	return out
 }
 
 func patrolAPIPaths() map[string]any {
@@ -587,12 +629,12 @@ func patrolAPIPaths() map[string]any {
 			"get": apiOp("巡河记录列表（本辖区及下级，开始时间新的在前）：chief_id、reach_id 或 reach（河段编号）、period（2026-10、2026-Q4 或 2026，按开始时间）、limit（1–500，默认 50）、before（翻页，上一页的 next）"),
 			"post": apiOp("记录巡河（与手机巡河页同一校验）：reach_id 或 reach_code、start、end（RFC 3339 或北京时间“2006-01-02 15:04”）、track（[{lat, lon, at}]，at 要么都填要么都不填）、seen、problems（巡河发现的问题 [{category, severity, description, lat, lon}]，与巡河同一事务上报为“巡河”来源的问题，出错时 field 为 problems[i].字段）；" +
 				"带巡河照片时用 multipart/form-data：JSON 放在字段 patrol，照片（JPG/PNG，最多 9 张、每张不超过 10 MB）放在字段 photos，照片不合格时 field=photos、什么都不保存；" +
-				"河长的令牌记本人的巡河，河长办或本市系统的令牌用 chief_id 指明河长。错误：结束早于开始（field=end）、轨迹点不合理（field=track）、河长已卸任（403 retired，field=chief_id）、外辖区（403 out_of_scope）"),
+				"河长的令牌记本人的巡河，河长办或本市系统的令牌用 chief_id 指明河长。离线巡河联网后重传同一条（同一河长、河段、开始与结束时间）不会重复保存：应答 200 和已保存的那条（新保存为 201）。错误：结束早于开始（field=end）、轨迹点不合理（field=track）、河长已卸任（403 retired，field=chief_id）、外辖区（403 out_of_scope）"),
 		},
 		"/api/v1/river/patrols/{id}": map[string]any{"get": apiOp("一次巡河记录及其轨迹点、巡河发现的问题（编号、类别、当前状态）、巡河照片（原图与缩略图地址）")},
 		"/api/v1/river/patrols/{id}/photos": map[string]any{"post": apiOp("补传巡河照片（离线巡河事后补录、回到有信号处再上传）：multipart/form-data，照片（JPG/PNG，每张不超过 10 MB）放在字段 photos，每次巡河连同已有的最多 9 张；" +
 			"本人河长或本辖区河长办可传，返回该巡河的全部照片 {photos: [...]}。错误均为 field=photos、什么都不保存：不是图片或过大（400 invalid_field）、超过总数（400）、他人的巡河（403 forbidden）、外辖区（403 out_of_scope）、河长已卸任（403 retired）")},
-		"/api/v1/river/patrols/compliance": map[string]any{"get": apiOp("近 30 天巡河履职：本辖区各河长应巡、已巡次数与履职率（与手机巡河页同一计算）")},
+		"/api/v1/river/patrols/compliance": map[string]any{"get": apiOp("近 30 天巡河履职：本辖区各河长应巡、已巡次数与履职率（items，与手机巡河页同一计算），及按市（cities）、区县（counties）汇总的河长数、达标河长数与达标率（巡河频次见配置文件 data/patrol.json）")},
 	}
 }
 

@@ -9,17 +9,20 @@ import (
 	"time"
 
 	"tongcheng/internal/auth"
+	"tongcheng/internal/region"
 	"tongcheng/internal/store"
 	"tongcheng/internal/web"
 )
 
 // PatrolInput is a patrol (巡河) as a chief records it on the phone page.
 type PatrolInput struct {
-	ReachID int64  `json:"reach_id"`
-	Start   string `json:"start"` // "2006-01-02T15:04" (Asia/Shanghai)
-	End     string `json:"end"`
-	Track   string `json:"track"` // one "lat,lng" per line, in walking order
-	Seen    string `json:"seen"`  // 巡河情况
+	ReachID int64 `json:"reach_id"`
+	// ReachCode is the reach by its 公示牌 code, for one the list does not offer; it wins over ReachID.
+	ReachCode string `json:"reach_code"`
+	Start     string `json:"start"` // "2006-01-02T15:04" (Asia/Shanghai)
+	End       string `json:"end"`
+	Track     string `json:"track"` // one "lat,lng" per line, in walking order
+	Seen      string `json:"seen"`  // 巡河情况
 	// Problems found on the patrol (巡河发现问题), reported on the reach with it.
 	Problems []PatrolProblemInput `json:"problems"`
 	// Photos are the checked 巡河照片, stored with the patrol.
@@ -90,8 +93,9 @@ func parseTrack(s string, start, end time.Time) ([]TrackPoint, error) {
 }
 
 // RecordPatrol validates a patrol with the engine and stores it for the user's chief record.
+// The same patrol recorded again (same reach, start and end) is not stored twice; its id comes back.
 func (m *Module) RecordPatrol(ctx context.Context, u *auth.User, in PatrolInput) (int64, error) {
-	return m.savePatrol(ctx, u, patrolRecord{ReachID: in.ReachID, Seen: in.Seen, Problems: in.Problems, Photos: in.Photos, read: func() (start, end time.Time, track []TrackPoint, text string, err error) {
+	id, _, err := m.savePatrol(ctx, u, patrolRecord{ReachID: in.ReachID, ReachCode: strings.TrimSpace(in.ReachCode), Seen: in.Seen, Problems: in.Problems, Photos: in.Photos, read: func() (start, end time.Time, track []TrackPoint, text string, err error) {
 		if start, err = parseLocal("start", in.Start); err != nil {
 			return
 		}
@@ -101,6 +105,25 @@ func (m *Module) RecordPatrol(ctx context.Context, u *auth.User, in PatrolInput)
 		track, err = parseTrack(in.Track, start, end)
 		return start, end, track, strings.TrimSpace(in.Track), err
 	}})
+	return id, err
+}
+
+// complianceUnits sums the chiefs' compliance by city and by county (a chief of a
+// county, township or village counts for his county and its city; a city's own chief for
+// the city; the province's for neither), as the assessment counts 巡河达标率.
+func complianceUnits(rows []complianceRow) (cities, counties []UnitCompliance) {
+	var inCity, inCounty []Compliance
+	for _, c := range rows {
+		r, ok := region.Get(c.Region)
+		if !ok || r.Level == region.Province {
+			continue
+		}
+		inCity = append(inCity, c.Compliance)
+		if r.Level == region.County {
+			inCounty = append(inCounty, c.Compliance)
+		}
+	}
+	return UnitsCompliance(inCity, region.CityOf), UnitsCompliance(inCounty, func(s string) string { return s })
 }
 
 // complianceRow is a chief's patrol compliance for the page.
@@ -165,10 +188,12 @@ func (m *Module) compliance(ctx context.Context, scope string, now time.Time) ([
 type patrolData struct {
 	Reaches    []Reach
 	Compliance []complianceRow
-	In         PatrolInput
-	Error      string
-	Saved      bool
-	SavedID    int64
+	// Cities and Counties are the compliance summed by unit.
+	Cities, Counties []UnitCompliance
+	In               PatrolInput
+	Error            string
+	Saved            bool
+	SavedID          int64
 	// Found are the problem slots of the form: those entered, then empty ones.
 	Found      []PatrolProblemInput
 	Categories []Category
@@ -251,7 +276,7 @@ func (m *Module) renderPatrol(w http.ResponseWriter, r *http.Request, status int
 		m.d.Web.Forbidden(w, r, "查看巡河")
 		return
 	}
-	reaches, err := listReaches(r.Context(), m.d.DB, u.Region, 500)
+	reaches, err := formReaches(r.Context(), m.d.DB, u, 500)
 	if err != nil {
 		m.d.Web.Fail(w, r, err)
 		return
@@ -271,7 +296,8 @@ func (m *Module) renderPatrol(w http.ResponseWriter, r *http.Request, status int
 		found = append(found, PatrolProblemInput{})
 	}
 	savedID, _ := strconv.ParseInt(r.URL.Query().Get("id"), 10, 64)
-	m.d.Web.Render(w, r, status, "river/patrol.html", "巡河记录", patrolData{Reaches: reaches, Compliance: comp, In: in, Error: msg, Saved: saved, SavedID: savedID,
+	cities, counties := complianceUnits(comp)
+	m.d.Web.Render(w, r, status, "river/patrol.html", "巡河记录", patrolData{Reaches: reaches, Compliance: comp, Cities: cities, Counties: counties, In: in, Error: msg, Saved: saved, SavedID: savedID,
 		Found: found, Categories: Categories, Severities: patrolSeverities, MaxPhotos: MaxPhotos, Recent: recent})
 }
 
@@ -279,7 +305,7 @@ func (m *Module) patrolForm(w http.ResponseWriter, r *http.Request) {
 	u := web.User(r)
 	ups, err := patrolPhotosFromForm(r)
 	reach, _ := strconv.ParseInt(r.FormValue("reach_id"), 10, 64)
-	in := PatrolInput{ReachID: reach, Start: r.FormValue("start"), End: r.FormValue("end"), Track: r.FormValue("track"), Seen: r.FormValue("seen"),
+	in := PatrolInput{ReachID: reach, ReachCode: r.FormValue("reach_code"), Start: r.FormValue("start"), End: r.FormValue("end"), Track: r.FormValue("track"), Seen: r.FormValue("seen"),
 		Problems: patrolProblemsFromForm(r), Photos: ups}
 	var id int64
 	if err == nil {

@@ -66,9 +66,14 @@ func (m *Module) takePublicReport(r *http.Request, api bool) (in ReportInput, p 
 		}
 		in.Category, in.Description, in.Phone, in.Lat, in.Lon = j.Category, j.Description, j.Phone, j.Lat, j.Lon
 	} else {
-		in.Category, in.Description, in.Phone, in.Lat, in.Lon = r.FormValue("category"), r.FormValue("description"), r.FormValue("phone"), formFloat(r, "lat"), formFloat(r, "lon")
+		in.Category, in.Description, in.Phone = r.FormValue("category"), r.FormValue("description"), r.FormValue("phone")
+		var cerr error
+		in.Lat, in.Lon, cerr = formCoords(r)
 		if !ok {
 			return in, nil, err
+		}
+		if cerr != nil {
+			return in, nil, cerr
 		}
 		if in.uploads, err = photosUpTo(r, "photos", MaxPublicPhotos); err != nil {
 			return in, nil, err
@@ -78,10 +83,15 @@ func (m *Module) takePublicReport(r *http.Request, api bool) (in ReportInput, p 
 	return in, p, err
 }
 
+// normalTrackingNo is a tracking number as typed (spaces, lower case) written as issued.
+func normalTrackingNo(no string) string {
+	return strings.ToUpper(strings.Join(strings.Fields(no), ""))
+}
+
 // publicTrack reads a report by its tracking number as the public may see it: the
 // steps without the people or their notes, the photos the public attached, no phone.
 func (m *Module) publicTrack(ctx context.Context, no string) (*ProblemRow, []HistoryEntry, []PhotoInfo, error) {
-	p, err := getProblemByNo(ctx, m.d.DB, strings.TrimSpace(no))
+	p, err := getProblemByNo(ctx, m.d.DB, normalTrackingNo(no))
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -164,12 +174,16 @@ func (m *Module) apiPublicReport(w http.ResponseWriter, r *http.Request) {
 		TrackURL: "/api/v1/river/public/track/" + p.No, PageURL: "/river/public/track/" + p.No})
 }
 
+// publicStep is a step of a report's progress: a change of state, or a step that leaves
+// the state as it is (超期标记, 超期升级, 督办), named by Action.
 type publicStep struct {
-	At       time.Time `json:"at"`
-	From     string    `json:"from,omitempty"`
-	FromName string    `json:"from_name,omitempty"`
-	To       string    `json:"to"`
-	ToName   string    `json:"to_name"`
+	At         time.Time `json:"at"`
+	Action     string    `json:"action"`
+	ActionName string    `json:"action_name"`
+	From       string    `json:"from,omitempty"`
+	FromName   string    `json:"from_name,omitempty"`
+	To         string    `json:"to"`
+	ToName     string    `json:"to_name"`
 }
 
 // publicProgress is a report's progress as the tracking page shows it.
@@ -198,7 +212,10 @@ func (m *Module) apiPublicTrack(w http.ResponseWriter, r *http.Request) {
 		out.Photos = []PhotoInfo{}
 	}
 	for _, h := range hist {
-		s := publicStep{At: h.At, To: string(h.To), ToName: h.To.String()}
+		s := publicStep{At: h.At, Action: string(h.Action), ActionName: h.Action.String(), To: string(h.To), ToName: h.To.String()}
+		if h.Action == "report" {
+			s.ActionName = "上报"
+		}
 		if h.From != "" {
 			s.From, s.FromName = string(h.From), h.From.String()
 		}
@@ -212,6 +229,6 @@ func publicAPIPaths() map[string]any {
 		"/api/v1/river/public/{code}": map[string]any{"get": apiOp("河长公示牌（无需登录）：河段、河长、职责、监督电话、问题类别，及提交举报时须回传的 csrf（X-CSRF-Token 头，连同本应答设置的 Cookie）")},
 		"/api/v1/river/public/{code}/reports": map[string]any{"post": apiOp(fmt.Sprintf("公众举报（无需登录）：JSON {category, description, phone, lat, lon}，或同名字段的 multipart 表单附现场照片 photos（JPG/PNG，最多 %d 张）；"+
 			"返回受理编号 no。与举报页面共用同一频率限制（同一网络地址），超限 429 rate_limited；联系电话只供回访，任何应答都不含", MaxPublicPhotos))},
-		"/api/v1/river/public/track/{no}": map[string]any{"get": apiOp("举报进度（无需登录）：状态、办理步骤（不含办理人及意见）、公众上传的照片；不含联系电话")},
+		"/api/v1/river/public/track/{no}": map[string]any{"get": apiOp("举报进度（无需登录）：状态、办理步骤（action/action_name 为步骤名称，含不改变状态的超期标记、超期升级、督办；不含办理人及意见）、公众上传的照片；不含联系电话；编号大小写、空格不限")},
 	}
 }

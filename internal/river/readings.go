@@ -411,14 +411,24 @@ func (m *Module) storeReadings(ctx context.Context, batch []pendingReading, now 
 				return err
 			}
 		}
+		// the sections' latest class first: the UPDATE also locks each section's row, so a
+		// reading of the same section pushed meanwhile (AddReading updates the row before it
+		// looks for an open warning) waits for this batch's warnings and sees them
 		touched := map[string]bool{}
+		for i, p := range batch {
+			if added[i] && !touched[p.sec.ID] {
+				touched[p.sec.ID] = true
+				if err := setLatestClass(ctx, tx, p.sec.ID); err != nil {
+					return err
+				}
+			}
+		}
 		open := map[string]bool{}
 		for i, p := range batch {
 			if !added[i] {
 				continue
 			}
 			stored++
-			touched[p.sec.ID] = true
 			if p.sec.Target == 0 || p.res.Class <= p.sec.Target || open[p.sec.ID] {
 				continue
 			}
@@ -436,12 +446,6 @@ func (m *Module) storeReadings(ctx context.Context, batch []pendingReading, now 
 				return err
 			}
 		}
-		for id := range touched {
-			if _, err := tx.Exec(ctx, `UPDATE river_sections SET last_class = COALESCE((SELECT class FROM river_readings WHERE section_id = ?
-				ORDER BY sampled_at DESC LIMIT 1), last_class) WHERE id = ?`, id, id); err != nil {
-				return err
-			}
-		}
 		if stored == 0 {
 			return nil
 		}
@@ -455,6 +459,15 @@ func (m *Module) storeReadings(ctx context.Context, batch []pendingReading, now 
 	s.Unchanged += len(batch) - stored
 	s.Warnings += warnings
 	return nil
+}
+
+// setLatestClass sets a section's class to its latest reading's, by sampling time: a
+// reading sampled before the latest (a station's backlog sent late) is stored but does
+// not change it. The UPDATE locks the section's row until the transaction ends.
+func setLatestClass(ctx context.Context, q store.Querier, sectionID string) error {
+	_, err := q.Exec(ctx, `UPDATE river_sections SET last_class = COALESCE((SELECT class FROM river_readings WHERE section_id = ?
+		ORDER BY sampled_at DESC LIMIT 1), last_class) WHERE id = ?`, sectionID, sectionID)
+	return err
 }
 
 // insertReadingsSQL is the INSERT of n readings that skips the ones already

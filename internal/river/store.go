@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"tongcheng/internal/auth"
 	"tongcheng/internal/region"
 	"tongcheng/internal/store"
 )
@@ -423,6 +424,11 @@ func listReaches(ctx context.Context, q store.Querier, scope string, limit int) 
 	if err != nil {
 		return nil, err
 	}
+	return scanReachRows(rows)
+}
+
+// scanReachRows reads the reaches of a list query (id, code, name, region, region2, river name) and closes rows.
+func scanReachRows(rows *sql.Rows) ([]Reach, error) {
 	defer rows.Close()
 	var out []Reach
 	for rows.Next() {
@@ -433,6 +439,21 @@ func listReaches(ctx context.Context, q store.Querier, scope string, limit int) 
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// formReaches are the reaches a report or patrol form offers user u, at most limit: the
+// reaches of u's own chief record in office first (a village chief finds his own at the
+// top of the list, not somewhere among his county's), then the others of u's region, by id.
+func formReaches(ctx context.Context, q store.Querier, u *auth.User, limit int) ([]Reach, error) {
+	p := scopePrefix(u.Region) + "%"
+	const mine = "r.chief_id IN (SELECT id FROM river_chiefs WHERE user_id = ? AND user_id <> 0 AND retired_at = '')"
+	rows, err := q.Query(ctx, `SELECT r.id, r.code, r.name, r.region, r.region2, COALESCE(v.name, '') FROM river_reaches r
+		LEFT JOIN river_rivers v ON v.id = r.river_id WHERE r.region LIKE ? OR r.region2 LIKE ? OR `+mine+`
+		ORDER BY CASE WHEN `+mine+` THEN 0 ELSE 1 END, r.id LIMIT `+strconv.Itoa(limit), p, p, u.ID, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	return scanReachRows(rows)
 }
 
 // InsertRiver upserts a river.
@@ -519,7 +540,7 @@ func insertReading(ctx context.Context, q store.Querier, sec *SectionRow, at tim
 	}
 	n, _ := r.RowsAffected()
 	if n == 1 {
-		if _, err := q.Exec(ctx, "UPDATE river_sections SET last_class = ? WHERE id = ?", int(res.Class), sec.ID); err != nil {
+		if err := setLatestClass(ctx, q, sec.ID); err != nil {
 			return false, err
 		}
 	}

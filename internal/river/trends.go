@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -269,8 +270,20 @@ type sectionItem struct {
 type trendsData struct {
 	Sections  []sectionItem
 	City      string
+	Class     string // the latest-class filter: "" all, "0" 暂无监测, "1"…"6" Ⅰ类…劣Ⅴ类
+	Classes   []NamedCount
 	CanImport bool
 	Report    *importReport
+}
+
+// sectionClasses are the latest-class choices of the sections list, by the codes the
+// 驾驶舱's sections-by-class figures link with.
+func sectionClasses() []NamedCount {
+	out := []NamedCount{{Key: "0", Name: "暂无监测"}}
+	for c := ClassI; c <= ClassWorseV; c++ {
+		out = append(out, NamedCount{Key: strconv.Itoa(int(c)), Name: c.String()})
+	}
+	return out
 }
 
 type importReport struct {
@@ -280,10 +293,21 @@ type importReport struct {
 	Error   string
 }
 
-func (m *Module) listSections(ctx context.Context, city string) ([]sectionItem, error) {
-	w, args := "", []any{}
+// listSections lists the sections within city (a region code, "" for all) whose latest
+// class is class ("" for any, "0" for none yet).
+func (m *Module) listSections(ctx context.Context, city, class string) ([]sectionItem, error) {
+	var conds []string
+	var args []any
 	if city != "" {
-		w, args = " WHERE s.region LIKE ?", append(args, scopePrefix(city)+"%")
+		conds, args = append(conds, "s.region LIKE ?"), append(args, scopePrefix(city)+"%")
+	}
+	if class != "" {
+		n, _ := strconv.Atoi(class)
+		conds, args = append(conds, "s.last_class = ?"), append(args, n)
+	}
+	w := ""
+	if len(conds) > 0 {
+		w = " WHERE " + strings.Join(conds, " AND ")
 	}
 	rows, err := m.d.DB.Query(ctx, `SELECT s.id, s.name, s.river_id, COALESCE(v.name, ''), s.kind, s.body, s.target, s.last_class, s.region,
 		(SELECT COUNT(*) FROM river_readings x WHERE x.section_id = s.id), COALESCE((SELECT MAX(sampled_at) FROM river_readings x WHERE x.section_id = s.id), '')
@@ -325,12 +349,17 @@ func (m *Module) renderTrends(w http.ResponseWriter, r *http.Request, status int
 	if city != "" && !region.Valid(city) {
 		city = ""
 	}
-	list, err := m.listSections(r.Context(), city)
+	class := r.URL.Query().Get("class")
+	if !slices.ContainsFunc(sectionClasses(), func(c NamedCount) bool { return c.Key == class }) {
+		class = "" // not a class the list offers: no filter
+	}
+	list, err := m.listSections(r.Context(), city, class)
 	if err != nil {
 		m.d.Web.Fail(w, r, err)
 		return
 	}
-	m.d.Web.Render(w, r, status, "river/trends.html", "河长制 · 断面水质", trendsData{Sections: list, City: city, CanImport: m.canImport(u), Report: rep})
+	m.d.Web.Render(w, r, status, "river/trends.html", "河长制 · 断面水质", trendsData{Sections: list, City: city, Class: class, Classes: sectionClasses(),
+		CanImport: m.canImport(u), Report: rep})
 }
 
 // importForm takes an uploaded CSV or .xlsx of readings and shows the per-row report.

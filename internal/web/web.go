@@ -66,6 +66,7 @@ type Server struct {
 	navMu    sync.RWMutex
 	navCache map[navKey]*navEntry
 	routes   []string
+	limits   map[string]int64 // body limit of each route pattern given MaxBody
 }
 
 // NewServer creates the server with the shared layout.
@@ -166,6 +167,12 @@ func (s *Server) Handle(pattern string, h http.HandlerFunc, opts ...Option) {
 		o(&rt)
 	}
 	s.routes = append(s.routes, pattern)
+	if rt.maxBody != s.MaxBody {
+		if s.limits == nil {
+			s.limits = map[string]int64{}
+		}
+		s.limits[pattern] = rt.maxBody
+	}
 	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil {
 			r.Body = http.MaxBytesReader(w, r.Body, rt.maxBody)
@@ -306,13 +313,35 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r = r.WithContext(audit.WithActor(context.WithValue(r.Context(), stateKey, st), actor))
 	viaToken := st.viaToken
 
-	if !viaToken && unsafeMethod(r.Method) && !s.csrfOK(r) {
-		if IsAPI(r) {
-			APIError(rec, http.StatusForbidden, "csrf", "请求缺少有效的 CSRF 令牌（X-CSRF-Token 头或 csrf 表单字段），请刷新页面后重试", "csrf")
-		} else {
-			s.ErrorPage(rec, r, http.StatusForbidden, "表单已失效", "表单缺少有效的安全令牌（可能停留太久或在别的窗口退出了登录）。请刷新页面后重新提交，已保存的数据没有变化。")
+	// the route's body limit holds from here on, also for the CSRF field of an
+	// upload form (read before the route's handler); a body declared too large
+	// is refused before any of it is read
+	if unsafeMethod(r.Method) && r.Body != nil {
+		limit := s.MaxBody
+		if _, pat := s.mux.Handler(r); pat != "" {
+			if l, ok := s.limits[pat]; ok {
+				limit = l
+			}
 		}
-		return
+		if r.ContentLength > limit {
+			s.Fail(rec, r, TooLarge(r.ContentLength, limit))
+			return
+		}
+		r.Body = http.MaxBytesReader(rec, r.Body, limit)
+	}
+	if !viaToken && unsafeMethod(r.Method) {
+		ok, big := s.csrfOK(r)
+		switch {
+		case big != nil: // the form was not read for its token: it is too large
+			s.Fail(rec, r, big)
+			return
+		case !ok && IsAPI(r):
+			APIError(rec, http.StatusForbidden, "csrf", "请求缺少有效的 CSRF 令牌（X-CSRF-Token 头或 csrf 表单字段），请刷新页面后重试", "csrf")
+			return
+		case !ok:
+			s.ErrorPage(rec, r, http.StatusForbidden, "表单已失效", "表单缺少有效的安全令牌（可能停留太久或在别的窗口退出了登录）。请刷新页面后重新提交，已保存的数据没有变化。")
+			return
+		}
 	}
 	s.mux.ServeHTTP(rec, r)
 }
@@ -321,24 +350,52 @@ func unsafeMethod(m string) bool {
 	return m == http.MethodPost || m == http.MethodPut || m == http.MethodPatch || m == http.MethodDelete
 }
 
-func (s *Server) csrfOK(r *http.Request) bool {
+// csrfOK tells whether an unsafe request carries the CSRF token; a form that
+// could not be read for it because it exceeds the body limit comes back as
+// the error to answer with instead.
+func (s *Server) csrfOK(r *http.Request) (bool, error) {
 	want := CSRF(r)
 	if want == "" {
-		return false
+		return false, nil
 	}
 	got := r.Header.Get("X-CSRF-Token")
 	if got == "" {
 		ct := r.Header.Get("Content-Type")
+		var err error
 		if strings.HasPrefix(ct, "multipart/form-data") {
 			// read only the small csrf field: the token must come first in upload forms
-			if err := r.ParseMultipartForm(32 << 20); err == nil {
+			if err = r.ParseMultipartForm(32 << 20); err == nil {
 				got = r.FormValue("csrf")
 			}
 		} else if strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
 			got = r.PostFormValue("csrf")
 		}
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return false, TooLarge(-1, mbe.Limit)
+		}
 	}
-	return got != "" && subtleEq(got, want)
+	return got != "" && subtleEq(got, want), nil
+}
+
+// TooLarge is the answer to a request body over the limit (size -1 when not
+// known): 413 and a Chinese message with both sizes.
+func TooLarge(size, limit int64) *HTTPError {
+	msg := "上传的内容超过上限 " + byteSize(limit) + "，请拆分为多个文件后分别上传"
+	if size >= 0 {
+		msg = "上传的内容大小 " + byteSize(size) + "，超过上限 " + byteSize(limit) + "，请拆分为多个文件后分别上传"
+	}
+	return &HTTPError{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large", Message: msg}
+}
+
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return strconv.FormatFloat(float64(n)/(1<<30), 'f', 1, 64) + " GB"
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+	}
+	return strconv.FormatInt(n, 10) + " 字节"
 }
 
 func subtleEq(a, b string) bool {

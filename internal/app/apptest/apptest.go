@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -273,4 +274,46 @@ func (b *Browser) JSON(method, path, body string, hdr map[string]string) (int, m
 	var out map[string]any
 	json.Unmarshal([]byte(text), &out)
 	return resp.StatusCode, out
+}
+
+var optionRe = regexp.MustCompile(`(?s)<option([^>]*)>(.*?)</option>`)
+var optionValueRe = regexp.MustCompile(`\bvalue="([^"]*)"`)
+
+// Offered lists the values a page offers for the form field name, in page order: each
+// <option> of a <select name="name"> (its value, or its text when it has none, as a
+// browser sends it) and the value of each checkbox or radio button of that name.
+func Offered(body, name string) []string {
+	q := regexp.QuoteMeta(name)
+	var out []string
+	for _, m := range regexp.MustCompile(`(?s)<select[^>]*\bname="`+q+`"[^>]*>(.*?)</select>`).FindAllStringSubmatch(body, -1) {
+		for _, o := range optionRe.FindAllStringSubmatch(m[1], -1) {
+			if v := optionValueRe.FindStringSubmatch(o[1]); v != nil {
+				out = append(out, html.UnescapeString(v[1]))
+			} else {
+				out = append(out, html.UnescapeString(strings.TrimSpace(o[2])))
+			}
+		}
+	}
+	for _, m := range regexp.MustCompile(`<input type="(?:checkbox|radio)" name="`+q+`" value="([^"]*)"`).FindAllStringSubmatch(body, -1) {
+		out = append(out, html.UnescapeString(m[1]))
+	}
+	return out
+}
+
+// Selected is the value a page's <select name="name"> shows as chosen ("" for none).
+func Selected(body, name string) string {
+	q := regexp.QuoteMeta(name)
+	m := regexp.MustCompile(`(?s)<select[^>]*\bname="` + q + `"[^>]*>(.*?)</select>`).FindStringSubmatch(body)
+	if m == nil {
+		return ""
+	}
+	for _, o := range optionRe.FindAllStringSubmatch(m[1], -1) {
+		if regexp.MustCompile(`\bselected\b`).MatchString(o[1]) {
+			if v := optionValueRe.FindStringSubmatch(o[1]); v != nil {
+				return html.UnescapeString(v[1])
+			}
+			return html.UnescapeString(strings.TrimSpace(o[2]))
+		}
+	}
+	return ""
 }
