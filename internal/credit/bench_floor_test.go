@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"tongcheng/internal/auth"
+	"tongcheng/internal/credit"
 	"tongcheng/internal/store"
 )
 
@@ -92,5 +94,26 @@ func BenchmarkPureGoFloor(b *testing.B) {
 		}
 		db.Close()
 		b.ReportMetric(float64(rows), "rows")
+	}
+}
+
+// BenchmarkImportFile imports the subjects CSV named by TONGCHENG_BENCH_CSV into a fresh
+// SQLite database through the importer, as `tongcheng import credit FILE` does (for a
+// CPU profile of the whole import: add -cpuprofile).
+func BenchmarkImportFile(b *testing.B) {
+	path := os.Getenv("TONGCHENG_BENCH_CSV")
+	if path == "" {
+		b.Skip("TONGCHENG_BENCH_CSV=subjects.csv (see scripts/bench-credit.sh) not set")
+	}
+	u := &auth.User{ID: 1, Username: "bench", Region: "510000"}
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		db := benchDB(b)
+		b.StartTimer()
+		res, err := (&credit.Importer{DB: db, Bulk: true}).ImportPath(context.Background(), path, u)
+		if err != nil || res.Accepted == 0 || res.Rejected != 0 || !res.Bulk {
+			b.Fatalf("import: %v %+v", err, res)
+		}
+		b.ReportMetric(float64(res.Accepted), "rows")
 	}
 }
