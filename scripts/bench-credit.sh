@@ -16,6 +16,11 @@
 #         THREADS=2 CONNS=8 DURATION=20s    wrk settings; CONNS may be a list ("1 2 4 8"): each
 #                            route is then measured at each concurrency in turn (threads ≤ connections)
 #         HTTP_ROUTES="uscc name"           which routes step 4 measures
+#         RATES="500 1000 2000"  step 4 also sends the USCC look-ups at these fixed rates (requests/s,
+#                            open loop: each request leaves on time whether or not earlier ones have
+#                            been answered) with vegeta for DURATION each, so that latency is measured
+#                            at a stated load and not only at the saturation wrk drives the server to;
+#                            RATES="" skips it. vegeta: go install github.com/tsenart/vegeta/v12@v12.13.0
 #         BIN=FILE           measure this tongcheng binary instead of building the checkout's
 #                            (to compare two builds back to back on the same database)
 #         TMPDIR                            where the databases and the CSV go (needs about 3 GB)
@@ -28,6 +33,8 @@ CONNS=${CONNS:-8}
 DURATION=${DURATION:-20s}
 STEPS=${STEPS:-demo search import http}
 HTTP_ROUTES=${HTTP_ROUTES:-uscc name}
+RATES=${RATES-500 1000 2000}
+VEGETA=${VEGETA:-$(command -v vegeta || echo "$(go env GOPATH)/bin/vegeta")}
 
 for tool in go sqlite3 wrk curl; do
 	if ! command -v "$tool" >/dev/null; then
@@ -102,6 +109,12 @@ if has import; then
 	# on a shared machine the CPU times (user + sys) compare better than the wall times
 	cpu() { awk -v u="$1" -v s="$2" 'BEGIN { printf "%.2f", u + s }'; }
 	say "import of $rows subject rows ($(mib "$(stat -c %s "$csv")") CSV): tongcheng import $imp s wall, $(cpu "$imp_u" "$imp_s") s CPU ($(awk -v n="$rows" -v s="$imp" 'BEGIN { printf "%.0f", n / s }') rows/s), sqlite3 .import $bare s wall, $(cpu "$bare_u" "$bare_s") s CPU ($(awk -v n="$rows" -v s="$bare" 'BEGIN { printf "%.0f", n / s }') rows/s), ratio $(awk -v a="$imp" -v b="$bare" 'BEGIN { printf "%.2f", a / b }') wall, $(awk -v a="$(cpu "$imp_u" "$imp_s")" -v b="$(cpu "$bare_u" "$bare_s")" 'BEGIN { printf "%.2f", a / b }') CPU"
+	echo "== the pure-Go floor: the same file into a bare table through this program's SQLite driver" >&2
+	go test -c -o "$tmp/credit.test" ./internal/credit/
+	TONGCHENG_BENCH_CSV=$csv /usr/bin/env time -f "%e %U %S" -o "$tmp/floor.time" "$tmp/credit.test" -test.run '^$' -test.bench PureGoFloor -test.benchtime 1x >"$tmp/floor.log"
+	grep -q 'PureGoFloor.*1380000 rows\|PureGoFloor.* rows' "$tmp/floor.log" || { cat "$tmp/floor.log" >&2; exit 1; }
+	read -r floor floor_u floor_s <"$tmp/floor.time"
+	say "pure-Go floor (BenchmarkPureGoFloor: encoding/csv + modernc.org/sqlite, bare table, no validation, no index): $floor s wall, $(cpu "$floor_u" "$floor_s") s CPU (process incl. test start); ratio to sqlite3 .import $(awk -v a="$floor" -v b="$bare" 'BEGIN { printf "%.2f", a / b }') wall, $(awk -v a="$(cpu "$floor_u" "$floor_s")" -v b="$(cpu "$bare_u" "$bare_s")" 'BEGIN { printf "%.2f", a / b }') CPU; tongcheng import to it $(awk -v a="$imp" -v b="$floor" 'BEGIN { printf "%.2f", a / b }') wall"
 	rm -f "$csv"
 fi
 
@@ -171,6 +184,25 @@ LUA
 			esac
 		done
 	done
+	# the same look-ups at fixed rates (open loop)
+	if [ -n "$RATES" ] && [[ " $HTTP_ROUTES " == *" uscc "* ]]; then
+		if [ ! -x "$VEGETA" ]; then
+			echo "缺少 / missing: vegeta (go install github.com/tsenart/vegeta/v12@v12.13.0); RATES=\"\" skips this part" >&2
+			exit 1
+		fi
+		sed "s|^|GET $base|" "$tmp/uscc.paths" >"$tmp/uscc.targets"
+		for rate in $RATES; do
+			before=$(load)
+			"$VEGETA" attack -rate="$rate/s" -duration="$DURATION" -header "Cookie: tc_session=$session" -targets "$tmp/uscc.targets" >"$tmp/vegeta-$rate.bin"
+			"$VEGETA" report -type=text "$tmp/vegeta-$rate.bin" >"$tmp/vegeta-$rate.txt"
+			sed 's/^/    /' "$tmp/vegeta-$rate.txt" >&2
+			if ! grep -q '^Status Codes  *\[code:count\]  *200:[0-9]*  *$' "$tmp/vegeta-$rate.txt"; then
+				echo "FAIL: vegeta at $rate/s had answers other than 200" >&2
+				exit 1
+			fi
+			say "vegeta uscc at $rate req/s for $DURATION (open loop): latency [$(awk -F'[][]' '/^Latencies/ {print $2 "] " $3}' "$tmp/vegeta-$rate.txt" | tr -s ' '); load average $before → $(load)"
+		done
+	fi
 fi
 
 cat <<EOF
