@@ -19,6 +19,7 @@ import (
 	"golang.org/x/text/transform"
 
 	"tongcheng/internal/region"
+	"tongcheng/internal/web"
 )
 
 // Format is the kind of an import file.
@@ -249,18 +250,7 @@ func (rr *RowReader) cutShort(line int, rec []string) (FieldError, bool) {
 }
 
 func tooLarge(size, max int64) error {
-	return &FileError{"file_too_large", fmt.Sprintf("文件大小 %s 超过上限 %s，请拆分为多个文件后分别导入", humanBytes(size), humanBytes(max))}
-}
-
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return strconv.FormatFloat(float64(n)/(1<<30), 'f', 1, 64) + " GB"
-	case n >= 1<<20:
-		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
-	default:
-		return strconv.FormatInt(n, 10) + " 字节"
-	}
+	return &FileError{"file_too_large", fmt.Sprintf("文件大小 %s 超过上限 %s，请拆分为多个文件后分别导入", web.ByteSize(size), web.ByteSize(max))}
 }
 
 // errLimit is returned by limitReader when a file of unknown size grows
@@ -272,7 +262,7 @@ type limitReader struct {
 
 func (l *limitReader) Read(p []byte) (int, error) {
 	if l.left <= 0 {
-		return 0, &FileError{"file_too_large", "文件超过上限 " + humanBytes(l.max) + "，请拆分为多个文件后分别导入"}
+		return 0, &FileError{"file_too_large", "文件超过上限 " + web.ByteSize(l.max) + "，请拆分为多个文件后分别导入"}
 	}
 	if int64(len(p)) > l.left {
 		p = p[:l.left]

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"tongcheng/internal/web"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -175,7 +176,7 @@ func TestRejectedFiles(t *testing.T) {
 		{"png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), 16, ReadOptions{}, "file_type", "文件既不是 CSV 也不是 Excel .xlsx，请上传 CSV 或 .xlsx 文件"},
 		{"utf16", []byte("\xFF\xFEa\x00b\x00"), 6, ReadOptions{}, "file_encoding", "文件是 UTF-16 编码（Excel 的“Unicode 文本”），请另存为“CSV UTF-8（逗号分隔）”后上传"},
 		{"2GB", []byte("a,b\n1,2\n"), 2 << 30, ReadOptions{}, "file_too_large", "文件大小 2.0 GB 超过上限 1.0 GB，请拆分为多个文件后分别导入"},
-		{"xlsx limit", xl, int64(len(xl)), ReadOptions{MaxXLSXBytes: 1000}, "file_too_large", "文件大小 " + humanBytes(int64(len(xl))) + " 超过上限 1000 字节，请拆分为多个文件后分别导入"},
+		{"xlsx limit", xl, int64(len(xl)), ReadOptions{MaxXLSXBytes: 1000}, "file_too_large", "文件大小 " + web.ByteSize(int64(len(xl))) + " 超过上限 1000 字节，请拆分为多个文件后分别导入"},
 		{"truncated xlsx", xl[:len(xl)/2], int64(len(xl) / 2), ReadOptions{}, "file_truncated", "Excel 文件不完整或已损坏（可能没有上传完），请重新导出后上传"},
 		{"not gbk", []byte("a,b\n\xFF\xFF\xFF,\x81\x20\n"), 12, ReadOptions{}, "file_encoding", "文件编码无法识别（既不是 UTF-8 也不是 GBK），请用 Excel 另存为“CSV UTF-8（逗号分隔）”后上传"},
 		{"dup header", []byte("企业名称,主体名称\nx,y\n"), 30, ReadOptions{}, "file_header", "表头第1列“企业名称”与第2列“主体名称”是同一字段，请删除其中一列"},

@@ -381,14 +381,15 @@ func (s *Server) csrfOK(r *http.Request) (bool, error) {
 // TooLarge is the answer to a request body over the limit (size -1 when not
 // known): 413 and a Chinese message with both sizes.
 func TooLarge(size, limit int64) *HTTPError {
-	msg := "上传的内容超过上限 " + byteSize(limit) + "，请拆分为多个文件后分别上传"
+	msg := "上传的内容超过上限 " + ByteSize(limit) + "，请拆分为多个文件后分别上传"
 	if size >= 0 {
-		msg = "上传的内容大小 " + byteSize(size) + "，超过上限 " + byteSize(limit) + "，请拆分为多个文件后分别上传"
+		msg = "上传的内容大小 " + ByteSize(size) + "，超过上限 " + ByteSize(limit) + "，请拆分为多个文件后分别上传"
 	}
 	return &HTTPError{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large", Message: msg}
 }
 
-func byteSize(n int64) string {
+// ByteSize is a size in bytes as the pages and messages say it (1.5 GB, 64.0 MB, 512 字节).
+func ByteSize(n int64) string {
 	switch {
 	case n >= 1<<30:
 		return strconv.FormatFloat(float64(n)/(1<<30), 'f', 1, 64) + " GB"
