@@ -112,8 +112,15 @@ func TestDecisionGoesToCreditLibrary(t *testing.T) {
 			t.Fatalf("priors = %+v, %v", priors, err)
 		}
 		first := expiredFood(500_000)
-		first["circumstances"] = []string{"first_minor"}
 		first["subject_id"] = subject
+		// an act of 2026-10-10, before the penalty of 2026-11-20: the party had not been
+		// penalized when it acted, so the act is no repeat (windows count back from the act)
+		var before discretion.Result
+		if code := e.api("dy-officer", "POST", "/api/v1/discretion/compute", first, &before); code != 200 || before.Tier == discretion.TierSevere || len(before.Counted) != 0 {
+			t.Fatalf("an act before the prior penalty: %d tier %s counted %+v", code, before.Tier, before.Counted)
+		}
+		first["act_date"], first["discovery_date"] = "2026-11-20", "2026-11-20"
+		first["circumstances"] = []string{"first_minor"}
 		if code := e.api("dy-officer", "POST", "/api/v1/discretion/compute", first, &er); code != 400 || er.Error.Code != "contradiction" {
 			t.Fatalf("首违不罚 with the prior in the library: %d %+v", code, er)
 		}

@@ -771,7 +771,13 @@ func (e *Engine) tier(in *Input, st *caseState, v *Version, x *expl, r *Result) 
 		n++
 		x.s(c.tierFrag)
 		if auto {
-			x.s("，据信用记录自动认定")
+			x.s("，据信用记录自动认定：违法行为之日（连续或者继续的，终了之日）").s(PriorsAsOf(in).Format("2006-01-02")).s("前")
+			if c.Role == "repeat_1y" {
+				x.s("一年内")
+			} else {
+				x.s("两年内")
+			}
+			x.s("受过同类行政处罚")
 		}
 		x.s("）")
 		r.Citations = append(r.Citations, Citation{"裁量依据", Provision{Article: c.Basis, Text: c.Text}})

@@ -572,3 +572,64 @@ func TestHandWorkedFullCases(t *testing.T) {
 		}
 	}
 }
+
+// The prior-violation windows count back from the act (a continuing act: from its end), not
+// from the day of computation: a penalty decided after the act, while this case was being
+// investigated, does not make the act a repeat (“一年内因同一性质违法行为受过行政处罚”: the
+// party must have received it when it acted). 价格违法行为, priors of 2025-09-01 and 2026-03-01.
+func TestPriorsCountBackFromTheAct(t *testing.T) {
+	priors := []PriorViolation{{Kind: "价格", DecidedOn: d("2025-09-01")}, {Kind: "价格", DecidedOn: d("2026-03-01")}}
+	for _, c := range []struct {
+		name             string
+		act, end         string
+		asOf             string
+		two, one         int64
+		explanationMatch string
+	}{
+		// act 2026-02-01: only the 2025-09-01 penalty lies before it, within one year
+		{"act before the second penalty", "2026-02-01", "", "2026-02-01", 1, 1, "2026-02-01前一年内受过同类行政处罚"},
+		// a continuing act from 2026-02-01 to 2026-04-01: both penalties lie before its end
+		{"continuing past the second penalty", "2026-02-01", "2026-04-01", "2026-04-01", 2, 2, "2026-04-01前一年内受过同类行政处罚"},
+		// act 2027-08-01: both within two years (from 2025-08-01), neither within one (from 2026-08-01)
+		{"a year and a half later", "2027-08-01", "", "2027-08-01", 2, 0, "2027-08-01前两年内受过同类行政处罚"},
+		// act 2025-08-01: both penalties came later — a first offence
+		{"before both", "2025-08-01", "", "2025-08-01", 0, 0, ""},
+	} {
+		in := base("price-13")
+		in.ActDate = d(c.act)
+		if c.end != "" {
+			in.ActEndDate = d(c.end)
+		}
+		in.DiscoveryDate = PriorsAsOf(&in).AddDate(0, 0, 10)
+		in.Today = PriorsAsOf(&in).AddDate(0, 1, 0)
+		if got := PriorsAsOf(&in).Format("2006-01-02"); got != c.asOf {
+			t.Errorf("%s: as of %s, want %s", c.name, got, c.asOf)
+		}
+		PriorFacts(&in, priors, "价格", PriorsAsOf(&in))
+		if in.PriorSameKind2Years != c.two || in.PriorSameKind1Year != c.one {
+			t.Errorf("%s: counts %d/%d, want %d/%d", c.name, in.PriorSameKind2Years, in.PriorSameKind1Year, c.two, c.one)
+			continue
+		}
+		r := mustCompute(t, in)
+		var sb strings.Builder
+		for _, st := range r.Steps {
+			sb.WriteString(st.Title + "：" + st.Text + "\n")
+		}
+		text := sb.String()
+		if c.explanationMatch == "" {
+			if r.Tier == TierSevere || strings.Contains(text, "据信用记录自动认定") {
+				t.Errorf("%s: no prior before the act, yet tier %s:\n%s", c.name, r.Tier, text)
+			}
+		} else if (c.one > 0 && r.Tier != TierSevere) || !strings.Contains(text, "据信用记录自动认定：违法行为之日（连续或者继续的，终了之日）"+c.explanationMatch) {
+			t.Errorf("%s: tier %s, explanation lacks %q:\n%s", c.name, r.Tier, c.explanationMatch, text)
+		}
+	}
+	// a quick calculation without an act date counts back from the day of computation
+	in := base("price-13")
+	in.ActDate, in.ActEndDate = zeroDay, zeroDay
+	if !PriorsAsOf(&in).Equal(in.Today) {
+		t.Errorf("without an act date: %s, want today %s", PriorsAsOf(&in), in.Today)
+	}
+}
+
+var zeroDay = d("0001-01-01")

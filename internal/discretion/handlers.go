@@ -92,12 +92,12 @@ func (m *Module) evaluate(ctx context.Context, in *Input, subjectID string) (Res
 		in.Today = m.today()
 	}
 	if it, ok := m.eng.Cat.Item(in.ItemID); ok && subjectID != "" {
-		since := addYears(in.Today, -2)
-		priors, err := m.priors().PriorViolations(ctx, subjectID, it.Kind, since)
+		asOf := PriorsAsOf(in)
+		priors, err := m.priors().PriorViolations(ctx, subjectID, it.Kind, addYears(asOf, -2))
 		if err != nil {
 			return Result{}, err
 		}
-		PriorFacts(in, priors, it.Kind, in.Today)
+		PriorFacts(in, priors, it.Kind, asOf)
 	}
 	return m.eng.Compute(*in)
 }

@@ -636,6 +636,7 @@ func TestSimilarAndPriors(t *testing.T) {
 		var res discretion.Result
 		in = expiredFood(2_000_000)
 		in["subject_id"] = uscc("510100", 0)
+		in["act_date"], in["discovery_date"] = "2026-11-20", "2026-11-20" // the day of the prior decision: counted
 		e.api("cd-officer", "POST", "/api/v1/discretion/compute", in, &res)
 		auto := false
 		for _, c := range res.Counted {

@@ -237,8 +237,24 @@ type PriorViolationSource interface {
 	PriorViolations(ctx context.Context, subjectID, kind string, since time.Time) ([]PriorViolation, error)
 }
 
+// PriorsAsOf is the day the prior-violation windows (首违不罚, 再犯 within one or two
+// years) count back from: the day a continuing act ended, else the day of the act. An
+// earlier penalty makes this act a repeat only if the party had received it when it
+// acted; a penalty decided after the act, while this case was being investigated, does
+// not. Without an act date (a quick calculation) it is the day of computation.
+func PriorsAsOf(in *Input) time.Time {
+	switch {
+	case !in.ActEndDate.IsZero():
+		return in.ActEndDate
+	case !in.ActDate.IsZero():
+		return in.ActDate
+	}
+	return in.Today
+}
+
 // PriorFacts counts priors of kind decided within two years and within one
-// year before today (both inclusive of the start day) and sets them on in.
+// year before today (both inclusive of the start day; the caller passes
+// PriorsAsOf) and sets them on in.
 func PriorFacts(in *Input, priors []PriorViolation, kind string, today time.Time) {
 	in.PriorsKnown = true
 	in.PriorSameKind2Years, in.PriorSameKind1Year = 0, 0
