@@ -49,13 +49,14 @@
 //	Suggest(text string, n int) []Suggestion     // 法条智能引用
 //	NewIndex(*Catalogue) *Index; (*Index).Suggest(text string, n int) []Suggestion
 //	PriorViolationSource                          // consumer interface, satisfied by credit
-//	PriorFacts(in *Input, priors []PriorViolation, kind string, today time.Time)
+//	PriorFacts(in *Input, priors []PriorViolation, kind string, asOf time.Time)
+//	PriorsAsOf(in *Input) time.Time              // the act's day (or end): where the windows count back from
 //	Yuan(fen int64) string                        // 分 → "1,234.56元"
 //
 // Compute never reads a clock or a store: the caller passes Input.Today and the
 // prior-violation facts (Input.PriorsKnown, PriorSameKind2Years,
 // PriorSameKind1Year), which it gets from a PriorViolationSource through
-// PriorFacts. Bad input gives an *InputError with the JSON field path of
+// PriorFacts, counting back from PriorsAsOf (the act, not the day of computation). Bad input gives an *InputError with the JSON field path of
 // Input, a stable code (ErrUnknownItem …) and a Chinese message.
 //
 // Around the engine the module keeps cases (store.go, handlers.go) and takes a
