@@ -1231,7 +1231,15 @@ func (e *Engine) procedure(in *Input, st *caseState, x *expl, r *Result) {
 			onlyWarning = false
 		}
 	}
-	if !r.NoPenalty && fine <= onSpotMax && onlyWarning && len(r.Confiscations) == 0 {
+	// 第五十一条 covers 罚款 and 警告 only: no 没收 the clause requires, and none it allows
+	// of something there is (an optional 没收违法所得 of gains known to be nil confiscates nothing)
+	noConfiscation := true
+	for _, c := range r.Confiscations {
+		if c.Mandatory || !c.FenKnown || c.Fen > 0 {
+			noConfiscation = false
+		}
+	}
+	if !r.NoPenalty && fine <= onSpotMax && onlyWarning && noConfiscation {
 		p.OnSpot = true
 		set |= rOnSpot
 	}

@@ -42,6 +42,21 @@ func TestOnSpotBoundary(t *testing.T) {
 	if r := mustCompute(t, base("food-126-1-5")); !r.Procedure.OnSpot || r.FineFen != 0 {
 		t.Errorf("warning only: on-spot %v fine %s", r.Procedure.OnSpot, Yuan(r.FineFen))
 	}
+	// 消费者权益保护法第五十六条第一款第（八）项: 可以……没收违法所得; no 违法所得 (known to be
+	// nil, so 处以五十万元以下的罚款): a person fined 100 元 may be decided on the spot; with
+	// 违法所得 of 50 元 the allowed confiscation keeps it out of 第五十一条
+	for _, c := range []struct {
+		gains Amount
+		want  bool
+	}{{Known(0), true}, {Known(yuan(50)), false}} {
+		in := base("cp-56-8")
+		in.Party = Natural
+		in.Amounts.IllegalGains = c.gains
+		r := mustCompute(t, propose(in, yuan(100)))
+		if r.Procedure.OnSpot != c.want {
+			t.Errorf("消法第五十六条, 违法所得 %+v, fined 100 元: on-spot %v, want %v (confiscations %+v)", c.gains, r.Procedure.OnSpot, c.want, r.Confiscations)
+		}
+	}
 	in := base("price-13")
 	in.Party = Natural
 	in.Amounts.IllegalGains = Known(yuan(50))
