@@ -131,9 +131,14 @@ type caseState struct {
 	actDay  time.Time
 	natural bool
 	auto    *Circumstance // added from prior-violation facts (nil if none)
-	n       int
-	arr     [8]*Circumstance
-	more    []*Circumstance
+	// serious: the case is computed as 情节严重 — ticked by the officer, or
+	// seriousBy non-empty: it meets the applied version's own definition
+	// (食品安全法实施条例第六十七条), which the officer cannot untick.
+	serious   bool
+	seriousBy string
+	n         int
+	arr       [8]*Circumstance
+	more      []*Circumstance
 	// factors is the item's 个案 factor set; caseOpt and impactOpt hold the options
 	// chosen for the factors at the same positions of the 个案 and 案件影响 sets
 	// (nil: the factor's default; positions past the arrays are looked up again).
@@ -225,19 +230,35 @@ func (e *Engine) compute(in *Input, st *caseState, x *expl, r Result) (Result, e
 	// Step 4: the fine rule and its legal range.
 	rule := v.Fine
 	kinds := v.Kinds
-	if !in.Serious && v.Serious != nil {
-		// The case meets the rule's own definition of 情节严重 but was not marked so: the
-		// officer decides (other facts may bear on it), the engine says it plainly.
+	st.serious = in.Serious
+	if v.Serious != nil {
+		// A case that meets the rule's own definition of 情节严重 (e.g. 食品安全法实施条例
+		// 第六十七条第一款第（一）项: 货值金额2万元以上或者持续时间3个月以上) 属于情节严重情形
+		// by that rule: it is computed so whether or not the officer ticked it.
 		if why := seriousBy(v.Serious.When, in, st); why != "" {
-			r.Warnings = append(r.Warnings, why+"，依"+v.Serious.When.Basis+"属于情节严重情形（"+v.Serious.Text+"；对情节严重的违法行为处以罚款时应当依法从重从严），本次未按情节严重计算；请核实后勾选「情节严重」。")
+			st.serious, st.seriousBy = true, why
 		}
 	}
-	if in.Serious {
+	r.Serious = st.serious
+	if st.seriousBy != "" {
+		r.SeriousBy = st.seriousBy + "，依" + v.Serious.When.Basis + "属于情节严重情形"
+	}
+	if st.serious {
 		if v.Serious != nil {
 			if len(v.Serious.Kinds) > 0 {
 				kinds = append(append(make([]Kind, 0, len(v.Kinds)+len(v.Serious.Kinds)), v.Kinds...), v.Serious.Kinds...)
 			}
-			x.step("情节严重").s("情节严重：").s(v.Serious.Text)
+			x.step("情节严重")
+			if st.seriousBy != "" {
+				x.s("依法认定情节严重：").s(st.seriousBy).s("，依").s(v.Serious.When.Basis).s("属于情节严重情形")
+				if in.Serious {
+					x.s("（办案人员亦已勾选）")
+				} else {
+					x.s("（据案件数据认定，不以是否勾选为准）")
+				}
+				x.s("。")
+			}
+			x.s("情节严重：").s(v.Serious.Text)
 			if v.Serious.Basis != "" {
 				x.s("（认定依据：").s(v.Serious.Basis).s("）")
 			}
@@ -614,7 +635,7 @@ func (e *Engine) chooseVersion(in *Input, st *caseState, x *expl, r *Result) (*V
 // versionRange is the legal range a version gives this case (for comparison).
 func (e *Engine) versionRange(in *Input, st *caseState, v *Version) (fineRange, error) {
 	rule := v.Fine
-	if in.Serious && v.Serious != nil && v.Serious.Fine != nil {
+	if v.Serious != nil && v.Serious.Fine != nil && (in.Serious || seriousBy(v.Serious.When, in, st) != "") {
 		rule = v.Serious.Fine
 	}
 	if rule == nil {
@@ -782,9 +803,13 @@ func (e *Engine) tier(in *Input, st *caseState, v *Version, x *expl, r *Result) 
 		x.s("）")
 		r.Citations = append(r.Citations, Citation{"裁量依据", Provision{Article: c.Basis, Text: c.Text}})
 	}
-	if in.Serious && v.Serious != nil && v.Serious.Aggravate {
+	if st.serious && v.Serious != nil && v.Serious.Aggravate {
 		mustA = true
-		r.Counted = append(r.Counted, Counted{ID: "serious", Name: "情节严重", Effect: MustAggravate, Basis: v.Serious.Basis})
+		basis := v.Serious.Basis
+		if st.seriousBy != "" {
+			basis = v.Serious.When.Basis
+		}
+		r.Counted = append(r.Counted, Counted{ID: "serious", Name: "情节严重", Effect: MustAggravate, Basis: basis, Auto: st.seriousBy != ""})
 		if n == 0 {
 			x.s("计入的共性情节：")
 		} else {
@@ -792,6 +817,9 @@ func (e *Engine) tier(in *Input, st *caseState, v *Version, x *expl, r *Result) 
 		}
 		n++
 		x.s("「情节严重」应当从重（").s(v.Serious.Basis).s("）")
+		if st.seriousBy != "" {
+			x.s("，据案件数据依法认定：").s(st.seriousBy)
+		}
 	}
 	if n == 0 {
 		x.s("无从轻、减轻或从重情节")
@@ -1221,7 +1249,7 @@ func (e *Engine) procedure(in *Input, st *caseState, x *expl, r *Result) {
 		p.LegalReview, p.Collective = true, true
 		set |= rReduce
 	}
-	if (fine >= pr.CollectiveFen || in.Serious || heavy) && !p.Collective {
+	if (fine >= pr.CollectiveFen || st.serious || heavy) && !p.Collective {
 		p.Collective = true
 		set |= rCollective
 	}

@@ -118,7 +118,7 @@ func (m *Module) ruleBase(in *Input, res *Result) (string, int64) {
 		return "", 0
 	}
 	rule := v.Fine
-	if in.Serious && v.Serious != nil && v.Serious.Fine != nil {
+	if res.Serious && v.Serious != nil && v.Serious.Fine != nil {
 		rule = v.Serious.Fine
 	}
 	if rule == nil || rule.Base == "" {
@@ -493,17 +493,28 @@ func (m *Module) listPage(w http.ResponseWriter, r *http.Request) {
 
 // calcData is the calculator page.
 type calcData struct {
-	Values    url.Values
-	Errors    map[string]string
-	Message   string
-	ItemBlock template.HTML
-	Result    template.HTML
-	Circs     []circGroup
-	Impact    []*Factor
-	Amounts   []struct{ Base, Field, Name string }
-	Action    string
-	EditID    int64
-	Comment   string
+	Values     url.Values
+	Errors     map[string]string
+	Message    string
+	ItemBlock  template.HTML
+	Result     template.HTML
+	Circs      []circGroup
+	Impact     []*Factor
+	Amounts    []struct{ Base, Field, Name string }
+	Action     string
+	EditID     int64
+	Comment    string
+	Serious    seriousBox
+	SeriousBox template.HTML // Serious rendered (the partial "seriousbox")
+}
+
+// seriousBox is the calculator's 情节严重 checkbox: By (the engine's reason) set when
+// the case meets the clause's own definition, so the box shows ticked and cannot be
+// unticked; Ticked keeps the officer's own tick across such a computation.
+type seriousBox struct {
+	Ticked bool
+	By     string
+	OOB    bool
 }
 
 type circGroup struct {
@@ -568,6 +579,14 @@ func (m *Module) calcPage(w http.ResponseWriter, r *http.Request, status int, d 
 		d.Errors = map[string]string{}
 	}
 	var err error
+	if d.Values.Get("serious") != "" {
+		d.Serious.Ticked = true
+	}
+	d.Serious.OOB = false
+	if d.SeriousBox, err = m.partial("seriousbox", d.Serious); err != nil {
+		m.fail(w, r, err)
+		return
+	}
 	if d.ItemBlock, err = m.itemBlock(d.Values, d.Errors["item_id"]); err != nil {
 		m.fail(w, r, err)
 		return
@@ -639,7 +658,7 @@ func (m *Module) editPage(w http.ResponseWriter, r *http.Request) {
 	v := valuesFromInput(c.Input, caseMeta{SubjectID: c.SubjectID, SubjectName: c.SubjectName, Facts: c.Facts, LegalRep: c.LegalRep, Address: c.SubjectAddress,
 		Evidence: c.Evidence, Severity: c.Severity, AuthorityUSCC: c.AuthorityUSCC, ConfiscatedFen: &conf})
 	d := calcData{Values: v, Action: "/discretion/cases/" + itoa(c.ID), EditID: c.ID, Comment: c.ReviewComment}
-	d.Result, _ = m.resultPartial(r.Context(), v, c.ID, false)
+	d.Result, d.Serious, _ = m.resultPartial(r.Context(), v, c.ID, false)
 	m.calcPage(w, r, http.StatusOK, d)
 }
 
@@ -654,6 +673,7 @@ type resultData struct {
 	FineFen int64
 	Pos     int64
 	Priors  string
+	Serious seriousBox
 }
 
 type slot struct{ ID, Msg string }
@@ -670,8 +690,9 @@ func slotsFor(ie *InputError) []slot {
 }
 
 // resultPartial evaluates the form and renders the result panel (or the error).
-func (m *Module) resultPartial(ctx context.Context, v url.Values, exclude int64, oob bool) (template.HTML, error) {
+func (m *Module) resultPartial(ctx context.Context, v url.Values, exclude int64, oob bool) (template.HTML, seriousBox, error) {
 	d := resultData{OOB: oob}
+	d.Serious = seriousBox{Ticked: v.Get("serious") != "", OOB: oob}
 	in, meta, err := m.inputFromForm(v, m.today())
 	var res Result
 	if err == nil {
@@ -682,9 +703,10 @@ func (m *Module) resultPartial(ctx context.Context, v url.Values, exclude int64,
 	case errors.As(err, &ie):
 		d.Err = ie
 	case err != nil:
-		return "", err
+		return "", d.Serious, err
 	default:
 		d.Result = &res
+		d.Serious.By = res.SeriousBy
 		u := &auth.User{}
 		c := m.caseOf(u, in, res, meta)
 		c.ID = exclude
@@ -693,11 +715,12 @@ func (m *Module) resultPartial(ctx context.Context, v url.Values, exclude int64,
 			d.Priors = fmt.Sprintf("已按当事人证照号码查询四市已决定案件：两年内同类违法 %d 次，一年内 %d 次。", in.PriorSameKind2Years, in.PriorSameKind1Year)
 		}
 		if d.Similar, err = m.similar(ctx, m.d.DB, c, 0); err != nil {
-			return "", err
+			return "", d.Serious, err
 		}
 	}
 	d.Slots = slotsFor(d.Err)
-	return m.partial("result", d)
+	h, err := m.partial("result", d)
+	return h, d.Serious, err
 }
 
 // computePartial is the calculator's stateless compute (htmx): the result panel
@@ -713,7 +736,7 @@ func (m *Module) computePartial(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	exclude, _ := strconv.ParseInt(r.PostForm.Get("edit_id"), 10, 64)
-	h, err := m.resultPartial(r.Context(), r.PostForm, exclude, true)
+	h, _, err := m.resultPartial(r.Context(), r.PostForm, exclude, true)
 	if err != nil {
 		m.fail(w, r, err)
 		return
@@ -770,7 +793,7 @@ func (m *Module) formErr(w http.ResponseWriter, r *http.Request, d calcData, err
 		m.fail(w, r, err)
 		return
 	}
-	d.Result, _ = m.resultPartial(r.Context(), d.Values, d.EditID, false)
+	d.Result, d.Serious, _ = m.resultPartial(r.Context(), d.Values, d.EditID, false)
 	m.calcPage(w, r, http.StatusBadRequest, d)
 }
 

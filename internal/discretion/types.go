@@ -139,7 +139,7 @@ type Counted struct {
 	Effect Effect `json:"effect"`
 	Basis  string `json:"basis"`
 	Points int64  `json:"points"`
-	Auto   bool   `json:"auto"` // found from the credit record, not ticked
+	Auto   bool   `json:"auto"` // found from the record or the case data (ID "serious"), not ticked
 }
 
 // ProcedureResult is what the decision entails procedurally.
@@ -162,6 +162,11 @@ type Result struct {
 	Barred    bool `json:"barred"`     // 超过追责时效，不再给予行政处罚
 	NoPenalty bool `json:"no_penalty"` // 不予行政处罚
 	Tier      Tier `json:"tier"`
+	// Serious: computed as 情节严重. SeriousBy, when the case meets the clause's own
+	// definition (食品安全法实施条例第六十七条), says why (the amount or the dates and
+	// the basis): then it is 情节严重 by that rule, ticked or not.
+	Serious   bool   `json:"serious"`
+	SeriousBy string `json:"serious_by,omitempty"`
 
 	// The legal range of the fine (法定幅度) and the tier's band, in 分.
 	LegalMin int64 `json:"legal_min"`
