@@ -94,9 +94,12 @@ func TestCalculatorInBrowser(t *testing.T) {
 	waitFor("message next to the amount", `document.querySelector('#err-amounts-goods_value').textContent.includes('不是有效数字')`)
 	must("correct the amount", chromedp.Do(ctx,
 		chromedp.Evaluate[chromedp.Void](`document.querySelector('input[name="amounts.goods_value"]').value = ''`),
-		chromedp.SendKeys(chromedp.CSS(`input[name="amounts.goods_value"]`), "20,000.00"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="amounts.goods_value"]`), "19,999.99"),
 		chromedp.Click(chromedp.ID("victims"))))
-	waitFor("result", `(document.querySelector('#dx-fine') || {}).textContent === '294,568.00 元'`)
+	// 19,999.99 元 is short of 食品安全法实施条例第六十七条第一款第（一）项 (货值金额2万元以上): 一般,
+	// 13 倍–17 倍 = 259,999.87–339,999.83 元; 259,999.87 + 79,999.96 × 43.21 % = 294,567.85 → 294,568.00 元
+	// (score 43.21 % as in TestComputeHandWorked); the 情节严重 box stays the officer's to tick.
+	waitFor("result below 2万元", `(document.querySelector('#dx-fine') || {}).textContent === '294,568.00 元'`)
 	if s := text(`#err-amounts-goods_value`); strings.TrimSpace(s) != "" {
 		// the message clears once the amount is right (text of an empty visible span is "")
 		t.Fatalf("stale message: %q", s)
@@ -104,9 +107,25 @@ func TestCalculatorInBrowser(t *testing.T) {
 	if s := text(`#result`); !strings.Contains(s, "一般") || !strings.Contains(s, "裁量说理") || !strings.Contains(s, "第一百二十四条") {
 		t.Fatalf("result panel misses tier, explanation or citation: %.300s", s)
 	}
+	if st, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(b => b.checked + ' ' + b.disabled)(document.querySelector('#serious'))`)); err != nil || st != "false false" {
+		t.Fatalf("情节严重 box below 2万元: %q %v, want unticked and enabled", st, err)
+	}
+	must("amount 20,000.00", chromedp.Do(ctx,
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('input[name="amounts.goods_value"]').value = ''`),
+		chromedp.SendKeys(chromedp.CSS(`input[name="amounts.goods_value"]`), "20,000.00"),
+		chromedp.Click(chromedp.ID("victims"))))
+	// 20,000.00 元: 情节严重 by 第六十七条 → 从重, 365,926.00 元 (TestComputeHandWorked); the box
+	// comes back ticked and disabled, the officer cannot untick it.
+	waitFor("result at 2万元", `(document.querySelector('#dx-fine') || {}).textContent === '365,926.00 元'`)
+	if st, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(b => b.checked + ' ' + b.disabled)(document.querySelector('#serious'))`)); err != nil || st != "true true" {
+		t.Fatalf("情节严重 box at 2万元: %q %v, want ticked and disabled", st, err)
+	}
+	if s := text(`#result`); !strings.Contains(s, "从重") || !strings.Contains(s, "情节严重（依法认定）") || !strings.Contains(s, "吊销许可证") {
+		t.Fatalf("result panel at 2万元 misses 从重 or 情节严重: %.300s", s)
+	}
 	nav("save and submit", chromedp.Click(chromedp.CSS(`button[name=submit][value="1"]`)))
 	waitFor("case page", `document.location.pathname.startsWith('/discretion/cases/')`)
-	if s := text(`main`); !strings.Contains(s, "案件已保存并提交法制审核") || !strings.Contains(s, "待审核") || !strings.Contains(s, "294,568.00") {
+	if s := text(`main`); !strings.Contains(s, "案件已保存并提交法制审核") || !strings.Contains(s, "待审核") || !strings.Contains(s, "365,926.00") {
 		t.Fatalf("case page after saving: %.400s", s)
 	}
 	loc, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.location.pathname`))
@@ -145,7 +164,7 @@ func TestCalculatorInBrowser(t *testing.T) {
 	if s := text(`main`); !strings.Contains(s, "审核通过") {
 		t.Fatalf("after approving: %.300s", s)
 	}
-	if n := e.count("SELECT COUNT(*) FROM discretion_cases WHERE status = 'decided' AND fine_fen = 29456800 AND review_comment = '事实清楚' AND decision_no = '成市监处罚〔2026〕1号'"); n != 1 {
+	if n := e.count("SELECT COUNT(*) FROM discretion_cases WHERE status = 'decided' AND fine_fen = 36592600 AND review_comment = '事实清楚' AND decision_no = '成市监处罚〔2026〕1号'"); n != 1 {
 		t.Fatalf("decided cases = %d", n)
 	}
 	// the 决定书 from the case page's link, printable, and readable on a phone
@@ -154,7 +173,7 @@ func TestCalculatorInBrowser(t *testing.T) {
 	waitFor("decision page", `!!document.querySelector('#decision')`)
 	doc := text(`#decision`)
 	for _, want := range []string{"行政处罚决定书", "成市监处罚〔2026〕1号", "成都鲜果商贸有限公司", "成都市锦江区春熙路1号", "现场检查笔录、进货单据",
-		"第一百二十四条", "罚款人民币 294,568.00 元", "十五日内", "六十日内", "六个月内", "举行了听证", "2026年11月20日", "（印章）"} {
+		"第一百二十四条", "罚款人民币 365,926.00 元", "十五日内", "六十日内", "六个月内", "举行了听证", "2026年11月20日", "（印章）"} {
 		if !strings.Contains(doc, want) {
 			t.Errorf("决定书 misses %q", want)
 		}

@@ -45,7 +45,7 @@ func (e *env) approve(user string, id int64) (int, caseOut, apiErr) {
 // both a decided case and a credit record); a retry never duplicates it.
 //
 // Case: 食品安全法 第一百二十四条第一款第（五）项, 货值金额 20,000.00 元, the hand-worked fine of
-// TestComputeHandWorked: 294,568.00 元 (一般). 违法所得 3,000.00 元 is confiscated (第一百二十四条:
+// TestComputeHandWorked: 365,926.00 元 (从重: 货值金额2万元以上 is 情节严重 by 食品安全法实施条例第六十七条第一款第（一）项). 违法所得 3,000.00 元 is confiscated (第一百二十四条:
 // 没收违法所得). Severity 一般 → 公示 3 months to 1 year (国办发〔2025〕22号): 处罚有效期 2027-11-19.
 func TestDecisionGoesToCreditLibrary(t *testing.T) {
 	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
@@ -72,7 +72,7 @@ func TestDecisionGoesToCreditLibrary(t *testing.T) {
 		if code != 200 {
 			t.Fatalf("approve: %d %+v", code, er)
 		}
-		if c.DecisionNo != "成市监处罚〔2026〕1号" || c.FineFen != 29_456_800 || c.ConfiscatedFen != 300_000 || c.Authority != "成都市市场监督管理局" {
+		if c.DecisionNo != "成市监处罚〔2026〕1号" || c.FineFen != 36_592_600 || c.ConfiscatedFen != 300_000 || c.Authority != "成都市市场监督管理局" {
 			t.Fatalf("decided case: no %q fine %d confiscated %d authority %q", c.DecisionNo, c.FineFen, c.ConfiscatedFen, c.Authority)
 		}
 		// the credit report of the subject lists the penalty
@@ -84,11 +84,11 @@ func TestDecisionGoesToCreditLibrary(t *testing.T) {
 			t.Fatalf("penalties in the report: %+v", rep.Penalties)
 		}
 		r := rep.Penalties[0]
-		if r.DocNo != "成市监处罚〔2026〕1号" || r.Penalty == nil || r.Penalty.FineFen != 29_456_800 || r.Penalty.ConfiscatedFen != 300_000 ||
+		if r.DocNo != "成市监处罚〔2026〕1号" || r.Penalty == nil || r.Penalty.FineFen != 36_592_600 || r.Penalty.ConfiscatedFen != 300_000 ||
 			r.Penalty.ViolationType != "食品安全" || r.Authority != "成都市市场监督管理局" || r.AuthorityID != cdBureau || r.SourceUnitID != cdBureau ||
 			r.LegalRep != "张三" || r.Severity != credit.SeverityGeneral || credit.FormatDate(r.DecisionDate) != "2026-11-20" ||
 			credit.FormatDate(r.Penalty.ValidUntil) != "2027-11-19" || !strings.Contains(r.Penalty.Basis, "第一百二十四条") ||
-			strings.Join(r.Penalty.Kinds, ",") != "罚款,没收违法所得,没收非法财物" || !strings.Contains(r.Penalty.Content, "罚款人民币 294,568.00 元") ||
+			strings.Join(r.Penalty.Kinds, ",") != "罚款,没收违法所得,没收非法财物" || !strings.Contains(r.Penalty.Content, "罚款人民币 365,926.00 元") ||
 			!strings.Contains(r.Penalty.Content, "没收违法所得人民币 3,000.00 元") || r.SourceRegion != "510100" {
 			t.Fatalf("credit record: %+v %+v", r.Record, r.Penalty)
 		}
@@ -412,7 +412,7 @@ func TestDecisionPage(t *testing.T) {
 			for _, want := range []string{
 				"成都市市场监督管理局", "行政处罚决定书", "成市监处罚〔2026〕1号", "测试当事人", "四川省成都市锦江区测试路1号", "法定代表人（负责人、经营者）：张三", // (一)
 				"经查：销售超过保质期的酸奶", "现场检查笔录、询问笔录、进货单据", // (二)
-				"违反了《中华人民共和国食品安全法》", "依据《中华人民共和国食品安全法》第一百二十四条", "罚款人民币 294,568.00 元", // (三)
+				"违反了《中华人民共和国食品安全法》", "依据《中华人民共和国食品安全法》第一百二十四条", "罚款人民币 365,926.00 元", // (三)
 				"十五日内", "百分之三加处罚款", // (四)
 				"六十日内向成都市人民政府申请行政复议", "六个月内依法向人民法院提起行政诉讼", // (五)
 				"2026年11月20日", "（印章）", // (六) and the seal

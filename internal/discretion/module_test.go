@@ -99,14 +99,18 @@ func expiredFood(goodsFen int64) map[string]any {
 // TestComputeHandWorked checks the stateless compute endpoint against a case worked out by hand.
 //
 // 食品安全法 第一百二十四条第一款第（五）项: 货值金额一万元以上的，并处货值金额十倍以上二十倍以下罚款.
-// 货值金额 20,000.00 元 → legal range 200,000–400,000 元. No circumstance → 一般, the 30 %–70 % part
-// of the multiplier: 13 倍–17 倍 = 260,000–340,000 元.
+// 货值金额 20,000.00 元 → legal range 200,000–400,000 元.
+// 食品安全法实施条例 第六十七条第一款第（一）项: 违法行为涉及的产品货值金额2万元以上 属于情节严重情形
+// (以上 includes 20,000.00 元), and 对情节严重的违法行为处以罚款时，应当依法从重从严: the case is
+// 情节严重 without being ticked → 应当从重 → 从重, the top 30 % of the multiplier: 10 + 10 × 70 % = 17 倍
+// to 20 倍 = 340,000–400,000 元; 情节严重的，吊销许可证 joins the kinds.
 // 个案 (food set): 货值 1万–5万 60×3, duration 1 day 20×2, fault 故意 80×3, scale small 30×2,
 // vulnerable none 30×2, victims 0 20×2 → 620/14 = 44.28 (4428 bp, truncated).
-// 共性: base 50 → 5000 bp. 案件影响 defaults: harm minor 40×3, social 30×2, area 30×2, attention 30×2,
-// people 0 20×1 → 320/10 = 32 (3200 bp).
-// Score (40×4428 + 35×5000 + 25×3200)/100 = 4321 bp → 260,000 + 80,000 × 43.21 % = 294,568.00 元,
-// already whole 元; position (294,568 − 200,000)/200,000 = 47.28 %.
+// 共性: base 50 → 5000 bp (情节严重 decides the tier, it scores no points). 案件影响 defaults: harm minor
+// 40×3, social 30×2, area 30×2, attention 30×2, people 0 20×1 → 320/10 = 32 (3200 bp).
+// Score (40×4428 + 35×5000 + 25×3200)/100 = 4321 bp → 340,000 + 60,000 × 43.21 % = 365,926.00 元,
+// already whole 元; position (365,926 − 200,000)/200,000 = 82.963 % → 8296 bp.
+// (Before the rule was applied the case was 一般: 260,000 + 80,000 × 43.21 % = 294,568.00 元.)
 func TestComputeHandWorked(t *testing.T) {
 	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
@@ -116,14 +120,32 @@ func TestComputeHandWorked(t *testing.T) {
 		if code := e.api("cd-officer", "POST", "/api/v1/discretion/compute", in, &res); code != 200 {
 			t.Fatalf("compute = %d", code)
 		}
-		if res.FineFen != 29_456_800 || res.Tier != discretion.TierGeneral {
-			t.Fatalf("fine = %d 分 %s, want 29456800 分 (294,568.00 元) 一般", res.FineFen, res.Tier)
+		if res.FineFen != 36_592_600 || res.Tier != discretion.TierSevere {
+			t.Fatalf("fine = %d 分 %s, want 36592600 分 (365,926.00 元) 从重", res.FineFen, res.Tier)
 		}
-		if res.LegalMin != 20_000_000 || res.LegalMax != 40_000_000 || res.BandMin != 26_000_000 || res.BandMax != 34_000_000 {
+		if res.LegalMin != 20_000_000 || res.LegalMax != 40_000_000 || res.BandMin != 34_000_000 || res.BandMax != 40_000_000 {
 			t.Fatalf("range %d–%d band %d–%d", res.LegalMin, res.LegalMax, res.BandMin, res.BandMax)
 		}
-		if res.Score != 4321 || res.Position != 4728 {
-			t.Fatalf("score %d position %d, want 4321 and 4728", res.Score, res.Position)
+		if res.Score != 4321 || res.Position != 8296 {
+			t.Fatalf("score %d position %d, want 4321 and 8296", res.Score, res.Position)
+		}
+		if !res.Serious || !strings.Contains(res.SeriousBy, "货值金额20,000.00元（20,000.00元以上）") || !strings.Contains(res.SeriousBy, "第六十七条第一款第（一）项") {
+			t.Fatalf("serious %v by %q, want 情节严重 by 第六十七条 for 20,000.00 元", res.Serious, res.SeriousBy)
+		}
+		if len(res.Counted) != 1 || res.Counted[0].ID != "serious" || !res.Counted[0].Auto || res.Counted[0].Effect != discretion.MustAggravate {
+			t.Fatalf("counted %+v, want only 情节严重 (auto, 应当从重)", res.Counted)
+		}
+		revoke := false
+		for _, k := range res.Kinds {
+			revoke = revoke || k.Kind == "吊销许可证件"
+		}
+		if !revoke || !res.Procedure.Collective || !res.Procedure.HearingRight {
+			t.Fatalf("kinds %+v procedure %+v, want 吊销许可证件, 听证 and 集体讨论", res.Kinds, res.Procedure)
+		}
+		for _, w := range res.Warnings {
+			if strings.Contains(w, "勾选「情节严重」") {
+				t.Fatalf("warning still asks to tick 情节严重: %s", w)
+			}
 		}
 		if len(res.Steps) == 0 || len(res.Citations) == 0 {
 			t.Fatal("compute gave no explanation or citations")
@@ -131,7 +153,7 @@ func TestComputeHandWorked(t *testing.T) {
 		// the same case as a natural person is the same fine (the clause does not distinguish)
 		in["party"] = "natural"
 		e.api("cd-officer", "POST", "/api/v1/discretion/compute", in, &res)
-		if res.FineFen != 29_456_800 {
+		if res.FineFen != 36_592_600 {
 			t.Fatalf("natural person: %d", res.FineFen)
 		}
 		// catalogue search by article and by keyword, and 法条智能引用
@@ -289,9 +311,11 @@ func TestCalculatorForm(t *testing.T) {
 		// the form posted below holds values the page offers (the item's factors come with the item)
 		_, block := c.Get("/discretion/pick?item_id=food-124-1-5")
 		mustOffer(t, "calculator", body+block, caseForm("20,000.00"), "item_id", "party", "cf.fault")
-		// compute partial: "20,000.00" 元 is 2,000,000 分, the hand-worked case (today 2026-11-20)
+		// compute partial: "20,000.00" 元 is 2,000,000 分, the hand-worked case (today 2026-11-20):
+		// 365,926.00 元 从重, 情节严重 by 食品安全法实施条例第六十七条 — the box comes back ticked and disabled
 		resp, body = c.post("/discretion/compute", caseForm("20,000.00"), true)
-		if resp.StatusCode != 200 || !strings.Contains(body, "294,568.00 元") || !strings.Contains(body, "一般") {
+		if resp.StatusCode != 200 || !strings.Contains(body, "365,926.00 元") || !strings.Contains(body, "从重") ||
+			!strings.Contains(body, `<input type="checkbox" id="serious" checked disabled>`) || !strings.Contains(body, "据案件数据依法认定") {
 			t.Fatalf("compute partial: %d %s", resp.StatusCode, body)
 		}
 		// a bad amount: the Chinese message goes next to the field (out-of-band slot), status 200 for htmx
@@ -329,7 +353,7 @@ func TestCalculatorForm(t *testing.T) {
 		var fine, base int64
 		var status, reg, tier string
 		db.QueryRow(context.Background(), "SELECT fine_fen, base_fen, status, region, tier FROM discretion_cases WHERE id = ?", m[1]).Scan(&fine, &base, &status, &reg, &tier)
-		if fine != 29_456_800 || base != 2_000_000 || status != "draft" || reg != "510100" || tier != "一般" {
+		if fine != 36_592_600 || base != 2_000_000 || status != "draft" || reg != "510100" || tier != "从重" { // TestComputeHandWorked
 			t.Fatalf("stored case: fine %d base %d %s %s %s", fine, base, status, reg, tier)
 		}
 		var id int64
@@ -338,7 +362,7 @@ func TestCalculatorForm(t *testing.T) {
 			t.Fatal("no audit entry for the new case")
 		}
 		resp, body = c.Get("/discretion/cases/" + m[1])
-		if resp.StatusCode != 200 || !strings.Contains(body, "294,568.00 元") || !strings.Contains(body, "裁量说理") {
+		if resp.StatusCode != 200 || !strings.Contains(body, "365,926.00 元") || !strings.Contains(body, "裁量说理") || !strings.Contains(body, "据案件数据依法认定") {
 			t.Fatalf("case page: %d", resp.StatusCode)
 		}
 		// edit the draft: the form comes back filled in 元, the change is stored and audited
@@ -348,7 +372,7 @@ func TestCalculatorForm(t *testing.T) {
 		}
 		resp, _ = c.post("/discretion/cases/"+m[1], caseForm("25000"), false)
 		db.QueryRow(context.Background(), "SELECT fine_fen, base_fen FROM discretion_cases WHERE id = ?", m[1]).Scan(&fine, &base)
-		if resp.StatusCode != 303 || base != 2_500_000 || fine <= 29_456_800 || e.audits("update", id) != 1 {
+		if resp.StatusCode != 303 || base != 2_500_000 || fine <= 36_592_600 || e.audits("update", id) != 1 {
 			t.Fatalf("update: %d, base %d fine %d", resp.StatusCode, base, fine)
 		}
 		// submit through the page's form
@@ -470,7 +494,7 @@ func TestReviewFlow(t *testing.T) {
 		if code := e.api("cd-reviewer", "POST", path+"/return", map[string]string{"reason": "x"}, &er); code != 409 {
 			t.Fatalf("return a decided case = %d, want 409", code)
 		}
-		if code := e.api("ms-analyst", "GET", path, nil, &c); code != 200 || c.FineFen != 29_456_800 {
+		if code := e.api("ms-analyst", "GET", path, nil, &c); code != 200 || c.FineFen != 36_592_600 { // TestComputeHandWorked
 			t.Fatalf("眉山 analyst reads the decided case: %d", code)
 		}
 

@@ -406,11 +406,21 @@ func TestAppliesToNamesCatalogue(t *testing.T) {
 
 // 食品安全法实施条例（2019年12月1日施行）第六十七条第一款第（一）项: 违法行为涉及的产品货值金额2万元
 // 以上或者违法行为持续时间3个月以上 属于食品安全法第一百二十三条至第一百二十六条、第一百三十二条规定的
-// 情节严重情形, and 对情节严重的违法行为处以罚款时，应当依法从重从严. A case that meets it but is not
-// marked serious is computed as marked and warned about; marked serious, 第一百二十四条第一款第（五）项
-// with 货值 20,000.00 元 gives 吊销许可证 and 从重 (17–20倍: 340,000–400,000 元). 19,999.99 元 is
-// not serious. Duration: 2026-01-15 to 2026-04-15 is three months; to 2026-04-14 it is not. An
-// act before 2019-12-01 is not judged by that article.
+// 情节严重情形, and 对情节严重的违法行为处以罚款时，应当依法从重从严. A case that meets it is 情节严重
+// by that rule, ticked or not: 应当从重 → 从重 (the top 30 % of the range) and 情节严重的，吊销许可证.
+// 第一百二十四条第一款第（五）项:
+//   - 货值 20,000.00 元 (以上 includes it): 10–20倍 = 200,000–400,000 元, 从重 10 + 10 × 70 % = 17倍:
+//     340,000–400,000 元.
+//   - 19,999.99 元: not serious, 一般 (no circumstance): 13倍–17倍 = 259,999.87–339,999.83 元.
+//   - 货值 100.00 元 (不足一万元: 五万元以上十万元以下), 2026-01-15 to 2026-04-15 is three months
+//     (终了之日 not before the day three months on): 从重 50,000 + 50,000 × 70 % = 85,000–100,000 元;
+//     to 2026-04-14 it is one day short: 一般 50,000 + 50,000 × 30 % = 65,000 to 85,000 元.
+//   - an act of 2019-06-01 (before the regulation's 2019-12-01): not judged by that article, 一般;
+//     30,000.00 元 × 13倍–17倍 = 390,000–510,000 元.
+// Other facts keep the engine's order: 应当不予处罚 (违法行为轻微并及时改正，没有造成危害后果, 行政处罚法
+// 第三十三条第一款) is decided before the fine rule, so no penalty; 应当从轻或减轻 (主动消除危害后果,
+// 第三十二条) against the rule's 应当从重 gives 一般 (260,000–340,000 元 for 20,000.00 元), and 减轻
+// on request with that circumstance stays 减轻 — 吊销许可证 remains among the kinds.
 func TestFoodSeriousByRegulation(t *testing.T) {
 	hasKind := func(r Result, k string) bool {
 		for _, x := range r.Kinds {
@@ -420,9 +430,17 @@ func TestFoodSeriousByRegulation(t *testing.T) {
 		}
 		return false
 	}
-	warned := func(r Result) bool {
+	askedToTick := func(r Result) bool {
 		for _, w := range r.Warnings {
-			if strings.Contains(w, "食品安全法实施条例第六十七条第一款第（一）项") && strings.Contains(w, "属于情节严重情形") {
+			if strings.Contains(w, "勾选「情节严重」") || strings.Contains(w, "第六十七条第一款第（一）项") {
+				return true
+			}
+		}
+		return false
+	}
+	autoCounted := func(r Result) bool {
+		for _, c := range r.Counted {
+			if c.ID == "serious" && c.Auto && c.Effect == MustAggravate && strings.Contains(c.Basis, "第六十七条第一款第（一）项") {
 				return true
 			}
 		}
@@ -433,12 +451,14 @@ func TestFoodSeriousByRegulation(t *testing.T) {
 		goods                 int64
 		act, end, disc, today string
 		serious               bool
+		why                   string // in SeriousBy
+		bandMin, bandMax      int64  // unmarked
 	}{
-		{"货值2万元", yuan(20000), "2026-03-01", "", "2026-05-01", "2026-06-01", true},
-		{"货值19,999.99元", yuan(20000) - 1, "2026-03-01", "", "2026-05-01", "2026-06-01", false},
-		{"持续3个月", yuan(100), "2026-01-15", "2026-04-15", "2026-05-01", "2026-06-01", true},
-		{"持续不满3个月", yuan(100), "2026-01-15", "2026-04-14", "2026-05-01", "2026-06-01", false},
-		{"2019-12-01前的行为", yuan(30000), "2019-06-01", "", "2019-07-01", "2019-11-20", false},
+		{"货值2万元", yuan(20000), "2026-03-01", "", "2026-05-01", "2026-06-01", true, "货值金额20,000.00元（20,000.00元以上）", yuan(340000), yuan(400000)},
+		{"货值19,999.99元", yuan(20000) - 1, "2026-03-01", "", "2026-05-01", "2026-06-01", false, "", 25_999_987, 33_999_983},
+		{"持续3个月", yuan(100), "2026-01-15", "2026-04-15", "2026-05-01", "2026-06-01", true, "违法行为自2026-01-15持续至2026-04-15（3个月以上）", yuan(85000), yuan(100000)},
+		{"持续不满3个月", yuan(100), "2026-01-15", "2026-04-14", "2026-05-01", "2026-06-01", false, "", yuan(65000), yuan(85000)},
+		{"2019-12-01前的行为", yuan(30000), "2019-06-01", "", "2019-07-01", "2019-11-20", false, "", yuan(390000), yuan(510000)},
 	} {
 		in := base("food-124-1-5")
 		in.Amounts.GoodsValue = Known(c.goods)
@@ -447,17 +467,55 @@ func TestFoodSeriousByRegulation(t *testing.T) {
 			in.ActEndDate = d(c.end)
 		}
 		r := mustCompute(t, in)
-		if warned(r) != c.serious || r.Tier != TierGeneral || hasKind(r, "吊销许可证件") {
-			t.Errorf("%s unmarked: warned %v tier %s revoke %v, want warning %v and 一般 (%q)", c.name, warned(r), r.Tier, hasKind(r, "吊销许可证件"), c.serious, r.Warnings)
+		wantTier := TierGeneral
+		if c.serious {
+			wantTier = TierSevere
 		}
+		if r.Serious != c.serious || r.Tier != wantTier || hasKind(r, "吊销许可证件") != c.serious || autoCounted(r) != c.serious || askedToTick(r) {
+			t.Errorf("%s unticked: serious %v tier %s revoke %v auto %v warnings %q, want serious %v and %s", c.name, r.Serious, r.Tier, hasKind(r, "吊销许可证件"), autoCounted(r), r.Warnings, c.serious, wantTier)
+		}
+		if r.BandMin != c.bandMin || r.BandMax != c.bandMax {
+			t.Errorf("%s unticked: band %s–%s, want %s–%s", c.name, Yuan(r.BandMin), Yuan(r.BandMax), Yuan(c.bandMin), Yuan(c.bandMax))
+		}
+		if got := strings.Contains(r.SeriousBy, c.why) && strings.Contains(r.SeriousBy, "食品安全法实施条例第六十七条第一款第（一）项"); got != c.serious || !c.serious && r.SeriousBy != "" {
+			t.Errorf("%s: SeriousBy %q, want it to say %q", c.name, r.SeriousBy, c.why)
+		}
+		if c.serious {
+			step := ""
+			for _, s := range r.Steps {
+				if s.Title == "情节严重" {
+					step = s.Text
+				}
+			}
+			if !strings.Contains(step, "依法认定情节严重："+c.why) || !strings.Contains(step, "不以是否勾选为准") {
+				t.Errorf("%s: step 情节严重 %q does not say it was 认定 and why", c.name, step)
+			}
+		}
+		// ticked: the same tier and kinds; SeriousBy only where the rule defines it
 		in.Serious = true
 		r = mustCompute(t, in)
-		if warned(r) || r.Tier != TierSevere || !hasKind(r, "吊销许可证件") || !r.Procedure.HearingRight {
-			t.Errorf("%s marked serious: warned %v tier %s revoke %v hearing %v", c.name, warned(r), r.Tier, hasKind(r, "吊销许可证件"), r.Procedure.HearingRight)
+		if askedToTick(r) || r.Tier != TierSevere || !hasKind(r, "吊销许可证件") || !r.Procedure.HearingRight || !r.Serious || (r.SeriousBy != "") != c.serious || autoCounted(r) != c.serious {
+			t.Errorf("%s ticked: warned %v tier %s revoke %v hearing %v by %q", c.name, askedToTick(r), r.Tier, hasKind(r, "吊销许可证件"), r.Procedure.HearingRight, r.SeriousBy)
 		}
-		if c.name == "货值2万元" && (r.BandMin != yuan(340000) || r.BandMax != yuan(400000)) {
-			t.Errorf("%s marked serious: band %s–%s, want 340,000.00–400,000.00", c.name, Yuan(r.BandMin), Yuan(r.BandMax))
+		if c.serious && (r.BandMin != c.bandMin || r.BandMax != c.bandMax) {
+			t.Errorf("%s ticked: band %s–%s, want the unticked %s–%s", c.name, Yuan(r.BandMin), Yuan(r.BandMax), Yuan(c.bandMin), Yuan(c.bandMax))
 		}
+	}
+
+	in := base("food-124-1-5")
+	in.Amounts.GoodsValue = Known(yuan(20000))
+	in.Circumstances = []string{"minor_no_harm"}
+	if r := mustCompute(t, in); !r.NoPenalty || r.Serious || hasKind(r, "吊销许可证件") {
+		t.Errorf("应当不予处罚 with 货值2万元: no penalty %v serious %v kinds %+v, want 不予处罚 first", r.NoPenalty, r.Serious, r.Kinds)
+	}
+	in.Circumstances = []string{"eliminate_harm"}
+	r := mustCompute(t, in)
+	if r.Tier != TierGeneral || !r.Serious || !hasKind(r, "吊销许可证件") || r.BandMin != yuan(260000) || r.BandMax != yuan(340000) {
+		t.Errorf("应当从轻 against the rule's 应当从重: tier %s serious %v band %s–%s, want 一般 260,000.00–340,000.00", r.Tier, r.Serious, Yuan(r.BandMin), Yuan(r.BandMax))
+	}
+	in.Reduce, in.ReduceReason = true, "主动召回并全部销毁"
+	if r := mustCompute(t, in); r.Tier != TierReduce || !r.Serious || !hasKind(r, "吊销许可证件") {
+		t.Errorf("减轻 on request: tier %s serious %v, want 减轻 and 情节严重 kept", r.Tier, r.Serious)
 	}
 }
 
