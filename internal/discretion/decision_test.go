@@ -88,7 +88,8 @@ func TestDecisionGoesToCreditLibrary(t *testing.T) {
 			r.Penalty.ViolationType != "食品安全" || r.Authority != "成都市市场监督管理局" || r.AuthorityID != cdBureau || r.SourceUnitID != cdBureau ||
 			r.LegalRep != "张三" || r.Severity != credit.SeverityGeneral || credit.FormatDate(r.DecisionDate) != "2026-11-20" ||
 			credit.FormatDate(r.Penalty.ValidUntil) != "2027-11-19" || !strings.Contains(r.Penalty.Basis, "第一百二十四条") ||
-			strings.Join(r.Penalty.Kinds, ",") != "罚款,没收违法所得,没收非法财物" || !strings.Contains(r.Penalty.Content, "罚款人民币 365,926.00 元") ||
+			strings.Join(r.Penalty.Kinds, ",") != "罚款,没收违法所得,没收非法财物,吊销许可证件" || // 情节严重的，吊销许可证 (第一百二十四条, 第六十七条)
+			!strings.Contains(r.Penalty.Content, "罚款人民币 365,926.00 元") ||
 			!strings.Contains(r.Penalty.Content, "没收违法所得人民币 3,000.00 元") || r.SourceRegion != "510100" {
 			t.Fatalf("credit record: %+v %+v", r.Record, r.Penalty)
 		}

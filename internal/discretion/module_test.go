@@ -588,23 +588,28 @@ func TestSimilarAndPriors(t *testing.T) {
 			}
 			return id
 		}
+		// 货值金额 2万元以上 is 情节严重 by 食品安全法实施条例第六十七条第一款第（一）项 (从重), so the
+		// 一般 cases compared here stay between 10,000 and 19,999.99 元 (1万–5万 个案 score: all at the
+		// same position, 47.28 %, see TestComputeHandWorked's arithmetic at 13–17倍).
 		want := map[int64]bool{}
-		for i, g := range []int64{1_500_000, 2_500_000, 2_900_000} { // 15,000 / 25,000 / 29,000 元
+		for i, g := range []int64{1_050_000, 1_200_000, 1_950_000} { // 10,500 / 12,000 / 19,500 元
 			want[decide("cd-officer", "cd-reviewer", expiredFood(g), uscc("510100", i))] = true
 		}
-		want[decide("dy-officer", "dy-reviewer", expiredFood(1_800_000), uscc("510600", 1001))] = true // 德阳
-		decide("cd-officer", "cd-reviewer", expiredFood(4_000_000), uscc("510100", 1011))              // base outside ±50 %
-		lenient := expiredFood(2_200_000)
+		want[decide("dy-officer", "dy-reviewer", expiredFood(1_650_000), uscc("510600", 1001))] = true // 德阳
+		decide("cd-officer", "cd-reviewer", expiredFood(1_000_000*7/10), uscc("510100", 1011))         // 7,000 元: base outside ±50 %
+		lenient := expiredFood(1_700_000)
 		lenient["circumstances"] = []string{"cooperate"}
 		decide("cd-officer", "cd-reviewer", lenient, uscc("510100", 1012)) // 从轻: another tier
-		other := expiredFood(2_000_000)
+		serious := expiredFood(2_200_000)
+		decide("cd-officer", "cd-reviewer", serious, uscc("510100", 1015)) // 22,000 元: 情节严重 by 第六十七条, 从重: another tier
+		other := expiredFood(1_600_000)
 		other["item_id"] = "food-124-1-4"
 		decide("cd-officer", "cd-reviewer", other, uscc("510100", 1013))               // another item
-		e.createCase("cd-officer", expiredFood(2_100_000), uscc("510100", 1014), true) // not decided
+		e.createCase("cd-officer", expiredFood(1_800_000), uscc("510100", 1014), true) // not decided
 
-		// the case: 20,000 元, proposed at the legal maximum 400,000 元 with a reason
-		in := expiredFood(2_000_000)
-		in["proposed_fen"] = 40_000_000
+		// the case: 16,000 元 (一般), proposed at the legal maximum 16,000 × 20 = 320,000 元 with a reason
+		in := expiredFood(1_600_000)
+		in["proposed_fen"] = 32_000_000
 		in["proposal_reason"] = "当事人拒不配合"
 		id := e.createCase("cd-officer", in, uscc("510100", 1020), false)
 		var rep discretion.SimilarReport
@@ -626,7 +631,7 @@ func TestSimilarAndPriors(t *testing.T) {
 				t.Fatalf("similar cases %v miss %d", got, id)
 			}
 		}
-		if rep.BaseLow != 1_000_000 || rep.BaseHigh != 3_000_000 || rep.Position != 10000 {
+		if rep.BaseLow != 800_000 || rep.BaseHigh != 2_400_000 || rep.Position != 10000 { // 16,000 元 ± 50 %
 			t.Fatalf("band %d–%d position %d", rep.BaseLow, rep.BaseHigh, rep.Position)
 		}
 		// all similar cases sit at the same position (same scores, fine proportional to the base)
@@ -636,10 +641,10 @@ func TestSimilarAndPriors(t *testing.T) {
 		if rep.ByCity[1].Name != "德阳市" || rep.ByCity[1].Count != 1 {
 			t.Fatalf("by city: %+v", rep.ByCity)
 		}
-		// a narrower band leaves out 15,000 and 29,000 (±20 %: 16,000–24,000)
+		// a narrower band leaves out 10,500, 12,000 and 19,500 (±20 %: 12,800–19,200)
 		e.api("cd-officer", "GET", fmt.Sprintf("/api/v1/discretion/cases/%d/similar?band=20", id), nil, &rep)
 		if rep.Count != 1 {
-			t.Fatalf("±20%%: %d cases, want 1 (德阳 18,000)", rep.Count)
+			t.Fatalf("±20%%: %d cases, want 1 (德阳 16,500)", rep.Count)
 		}
 		// the warning distance and the least number of similar cases are settings: at 60 % of the
 		// range the same proposal is within it, and with at least five cases wanted four give no warning
@@ -656,17 +661,18 @@ func TestSimilarAndPriors(t *testing.T) {
 		e.m.Config = discretion.DefaultConfig
 
 		// priors: subject 91510100MA61000000 was decided for 食品安全 on 2026-11-20; a new case of the
-		// same subject is 再犯 automatically, and 初次违法 is refused.
+		// same subject is 再犯 automatically, and 初次违法 is refused. (16,000 元: below 2万元, so 从重
+		// comes from the prior alone, not from 第六十七条.)
 		var res discretion.Result
-		in = expiredFood(2_000_000)
+		in = expiredFood(1_600_000)
 		in["subject_id"] = uscc("510100", 0)
 		in["act_date"], in["discovery_date"] = "2026-11-20", "2026-11-20" // the day of the prior decision: counted
 		e.api("cd-officer", "POST", "/api/v1/discretion/compute", in, &res)
 		auto := false
 		for _, c := range res.Counted {
-			auto = auto || c.Auto
+			auto = auto || c.Auto && c.ID != "serious"
 		}
-		if !auto || res.Tier != discretion.TierSevere {
+		if !auto || res.Tier != discretion.TierSevere || res.Serious {
 			t.Fatalf("prior violation not counted: tier %s counted %+v", res.Tier, res.Counted)
 		}
 		in["circumstances"] = []string{"first_minor"}

@@ -131,7 +131,7 @@ func TestPagesOfferWhatHandlersAccept(t *testing.T) {
 		}
 
 		// the case page's step form: each kind it offers is accepted when posted from it
-		id := e.createCase("cd-officer", expiredFood(2_000_000), uscc("510100", 8200), true)
+		id := e.createCase("cd-officer", expiredFood(1_900_000), uscc("510100", 8200), true) // 19,000 元: below 第六十七条's 2万元, stays 一般; 13倍 = 247,000 元 at least: 听证
 		casePath := fmt.Sprintf("/discretion/cases/%d", id)
 		for i, st := range []url.Values{
 			{"kind": {"hearing_notice"}, "date": {"2026-11-05"}, "detail": {"直接送达"}},

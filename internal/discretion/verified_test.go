@@ -417,6 +417,7 @@ func TestAppliesToNamesCatalogue(t *testing.T) {
 //     to 2026-04-14 it is one day short: 一般 50,000 + 50,000 × 30 % = 65,000 to 85,000 元.
 //   - an act of 2019-06-01 (before the regulation's 2019-12-01): not judged by that article, 一般;
 //     30,000.00 元 × 13倍–17倍 = 390,000–510,000 元.
+//
 // Other facts keep the engine's order: 应当不予处罚 (违法行为轻微并及时改正，没有造成危害后果, 行政处罚法
 // 第三十三条第一款) is decided before the fine rule, so no penalty; 应当从轻或减轻 (主动消除危害后果,
 // 第三十二条) against the rule's 应当从重 gives 一般 (260,000–340,000 元 for 20,000.00 元), and 减轻
