@@ -708,3 +708,81 @@ func TestSimilarAndPriors(t *testing.T) {
 		}
 	})
 }
+
+// TestSeriousByRegulationHTTP: the API and the calculator form, on both database engines, apply
+// 食品安全法实施条例第六十七条第一款第（一）项 (货值金额2万元以上或者持续时间3个月以上 属于情节严重情形).
+//   - 19,999.99 元 (act 2026-10-10, same factors as TestComputeHandWorked, score 43.21 %): not serious,
+//     一般 13倍–17倍 = 259,999.87–339,999.83 元; 259,999.87 + 79,999.96 × 43.21 % = 294,567.85 →
+//     294,568.00 元 (rounded to whole 元).
+//   - 100.00 元 from 2026-01-15 to 2026-04-15 (three months): 不足一万元, 五万元以上十万元以下; 情节严重 →
+//     从重, 50,000 + 50,000 × 70 % = 85,000 to 100,000 元, and 吊销许可证件.
+//   - a case saved unticked at 20,000.00 元 is stored 从重 (365,926.00 元, TestComputeHandWorked) and its
+//     page says the 情节严重 was 认定 by the rule; the form keeps the officer's own tick (hidden) while
+//     the box is fixed by the rule, and gives the box back to the officer below 2万元.
+func TestSeriousByRegulationHTTP(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		var res discretion.Result
+		in := expiredFood(1_999_999)
+		in["today"] = "2026-11-01"
+		if code := e.api("cd-officer", "POST", "/api/v1/discretion/compute", in, &res); code != 200 {
+			t.Fatalf("compute = %d", code)
+		}
+		if res.FineFen != 29_456_800 || res.Tier != discretion.TierGeneral || res.BandMin != 25_999_987 || res.BandMax != 33_999_983 || res.Serious || res.SeriousBy != "" {
+			t.Fatalf("19,999.99 元: fine %d %s band %d–%d serious %v %q, want 294,568.00 元 一般, not serious", res.FineFen, res.Tier, res.BandMin, res.BandMax, res.Serious, res.SeriousBy)
+		}
+		in = expiredFood(10_000)
+		in["act_date"], in["act_end_date"], in["discovery_date"], in["today"] = "2026-01-15", "2026-04-15", "2026-05-01", "2026-06-01"
+		res = discretion.Result{}
+		if code := e.api("cd-officer", "POST", "/api/v1/discretion/compute", in, &res); code != 200 {
+			t.Fatalf("compute = %d", code)
+		}
+		revoke := false
+		for _, k := range res.Kinds {
+			revoke = revoke || k.Kind == "吊销许可证件"
+		}
+		if res.Tier != discretion.TierSevere || res.BandMin != 8_500_000 || res.BandMax != 10_000_000 || !revoke || !strings.Contains(res.SeriousBy, "违法行为自2026-01-15持续至2026-04-15（3个月以上）") {
+			t.Fatalf("three months: %s band %d–%d revoke %v by %q, want 从重 85,000–100,000 元 and 吊销许可证件", res.Tier, res.BandMin, res.BandMax, revoke, res.SeriousBy)
+		}
+		in["act_end_date"] = "2026-04-14"
+		res = discretion.Result{}
+		e.api("cd-officer", "POST", "/api/v1/discretion/compute", in, &res)
+		if res.Tier != discretion.TierGeneral || res.Serious || res.BandMin != 6_500_000 || res.BandMax != 8_500_000 {
+			t.Fatalf("one day short of three months: %s serious %v band %d–%d, want 一般 65,000–85,000 元", res.Tier, res.Serious, res.BandMin, res.BandMax)
+		}
+
+		// saved unticked at 20,000.00 元: stored as 情节严重, 从重
+		id := e.createCase("cd-officer", expiredFood(2_000_000), uscc("510100", 9300), false)
+		var tier string
+		var fine, base int64
+		db.QueryRow(context.Background(), "SELECT tier, fine_fen, base_fen FROM discretion_cases WHERE id = ?", id).Scan(&tier, &fine, &base)
+		if tier != "从重" || fine != 36_592_600 || base != 2_000_000 {
+			t.Fatalf("stored case: %s %d base %d, want 从重 36592600 base 2000000", tier, fine, base)
+		}
+		c := e.login("cd-officer")
+		if _, body := c.Get(fmt.Sprintf("/discretion/cases/%d", id)); !strings.Contains(body, "据案件数据依法认定") || !strings.Contains(body, "情节严重（依法认定）") {
+			t.Fatal("case page does not say the 情节严重 was 认定 by the rule")
+		}
+		if _, body := c.Get(fmt.Sprintf("/discretion/cases/%d/edit", id)); !strings.Contains(body, `<input type="checkbox" id="serious" checked disabled>`) || strings.Contains(body, `name="serious" value="1" checked`) {
+			t.Fatal("edit page: the 情节严重 box is not shown ticked and fixed")
+		}
+		// the form: ticked by the officer and by the rule → the tick is kept (hidden) for later
+		f := caseForm("20,000.00")
+		f.Set("serious", "1")
+		_, body := c.post("/discretion/compute", f, true)
+		if !strings.Contains(body, `<input type="checkbox" id="serious" checked disabled>`) || !strings.Contains(body, `<input type="hidden" name="serious" value="1">`) || !strings.Contains(body, "（办案人员亦已勾选）") {
+			t.Fatalf("ticked and by the rule: %.400s", body)
+		}
+		// below 2万元 the box is the officer's again: ticked stays ticked, unticked stays unticked
+		f = caseForm("19,999.99")
+		f.Set("serious", "1")
+		_, body = c.post("/discretion/compute", f, true)
+		if !strings.Contains(body, `<input type="checkbox" id="serious" name="serious" value="1" checked>`) || strings.Contains(body, "依法认定") || !strings.Contains(body, "从重") {
+			t.Fatalf("ticked below 2万元: %.400s", body)
+		}
+		_, body = c.post("/discretion/compute", caseForm("19,999.99"), true)
+		if !strings.Contains(body, `<input type="checkbox" id="serious" name="serious" value="1">`) || !strings.Contains(body, "294,568.00 元") || !strings.Contains(body, "一般") {
+			t.Fatalf("unticked below 2万元: %.400s", body)
+		}
+	})
+}
