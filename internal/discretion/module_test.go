@@ -763,6 +763,9 @@ func TestSeriousByRegulationHTTP(t *testing.T) {
 		if _, body := c.Get(fmt.Sprintf("/discretion/cases/%d", id)); !strings.Contains(body, "据案件数据依法认定") || !strings.Contains(body, "情节严重（依法认定）") {
 			t.Fatal("case page does not say the 情节严重 was 认定 by the rule")
 		}
+		if _, body := c.Get("/discretion/catalogue/food-124-1-5"); !strings.Contains(body, "2019-12-01以后的违法行为，符合食品安全法实施条例第六十七条第一款第（一）项") {
+			t.Fatal("the item page does not say when 情节严重 is 认定 by the rule")
+		}
 		if _, body := c.Get(fmt.Sprintf("/discretion/cases/%d/edit", id)); !strings.Contains(body, `<input type="checkbox" id="serious" checked disabled>`) || strings.Contains(body, `name="serious" value="1" checked`) {
 			t.Fatal("edit page: the 情节严重 box is not shown ticked and fixed")
 		}
