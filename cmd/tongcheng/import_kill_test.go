@@ -61,7 +61,9 @@ func TestImportCreditKilled(t *testing.T) {
 	}
 	args := []string{"import", "--db", db, "--as", "imp", "credit", file}
 
-	live, err := sql.Open("sqlite", db)
+	// the test's own reader waits for a lock instead of failing (a checkpoint of the importing
+	// process may hold one for a moment)
+	live, err := sql.Open("sqlite", "file:"+db+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +94,7 @@ func TestImportCreditKilled(t *testing.T) {
 			t.Fatalf("the import ended before it could be killed (%v): %s", err, out.String())
 		case <-time.After(10 * time.Millisecond):
 		}
-		if c := count("SELECT COUNT(*) FROM credit_subjects"); c >= 4000 {
+		if c := count("SELECT COUNT(*) FROM credit_subjects"); c >= 2000 {
 			if err := cmd.Process.Kill(); err != nil {
 				t.Fatal(err)
 			}
