@@ -97,7 +97,8 @@ func (m *Module) ReportOnce(ctx context.Context, u *auth.User, in ReportInput, k
 	}
 	owner, fp, now := keyOwner(u), reportFingerprint(in), m.Now()
 	err = m.d.DB.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.Exec(ctx, "DELETE FROM river_report_keys WHERE created_at < ?", store.Time(now.Add(-ReportKeyTTL))); err != nil {
+		// this key, if it has expired, is forgotten: it names a new report
+		if _, err := tx.Exec(ctx, "DELETE FROM river_report_keys WHERE owner = ? AND idem_key = ? AND created_at < ?", owner, key, store.Time(now.Add(-ReportKeyTTL))); err != nil {
 			return err
 		}
 		res, err := tx.Exec(ctx, `INSERT INTO river_report_keys (owner, idem_key, fingerprint, problem_id, created_at) VALUES (?, ?, ?, 0, ?)
@@ -132,6 +133,14 @@ func (m *Module) ReportOnce(ctx context.Context, u *auth.User, in ReportInput, k
 	})
 	if err != nil {
 		return nil, false, err
+	}
+	if !replayed {
+		// the other expired keys go too, in a statement of their own so that requests
+		// with different keys do not wait for each other; the report is stored whether
+		// or not this succeeds, and the next new key tries again
+		if _, err := m.d.DB.Exec(ctx, "DELETE FROM river_report_keys WHERE created_at < ?", store.Time(now.Add(-ReportKeyTTL))); err != nil && m.d.Log != nil {
+			m.d.Log.Warn("river: removing expired report keys", "err", err)
+		}
 	}
 	return row, replayed, nil
 }

@@ -272,3 +272,34 @@ func TestPublicReportSentAgainWithIdempotencyKey(t *testing.T) {
 		}
 	})
 }
+
+// The OpenAPI document tells the cities' systems of the header on both report routes:
+// its name, limits, the answers 200 and 409 and how long a key is kept.
+func TestOpenAPIDocumentsIdempotencyKey(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, "sqlite"))
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Description string `json:"description"`
+			Parameters  []struct {
+				Name   string `json:"name"`
+				In     string `json:"in"`
+				Schema struct {
+					MaxLength int    `json:"maxLength"`
+					Pattern   string `json:"pattern"`
+				} `json:"schema"`
+			} `json:"parameters"`
+			Responses map[string]any `json:"responses"`
+		} `json:"paths"`
+	}
+	if st := e.api("cd-chief", "GET", "/api/v1/openapi.json", nil, &doc); st != 200 {
+		t.Fatalf("openapi: %d", st)
+	}
+	for _, path := range []string{"/api/v1/river/problems", "/api/v1/river/public/{code}/reports"} {
+		op := doc.Paths[path]["post"]
+		if len(op.Parameters) != 1 || op.Parameters[0].Name != "Idempotency-Key" || op.Parameters[0].In != "header" || op.Parameters[0].Schema.MaxLength != 128 ||
+			op.Responses["409"] == nil || op.Responses["200"] == nil || op.Responses["201"] == nil ||
+			!strings.Contains(op.Description, "保存 7 天") || !strings.Contains(op.Description, "409 idempotency_key_reused") {
+			t.Errorf("%s: %+v", path, op)
+		}
+	}
+}

@@ -5,7 +5,7 @@
 -- ('public'); the primary key is what lets only one of two identical requests sent at
 -- the same moment store the problem. fingerprint is the SHA-256 of what was reported,
 -- so that the same key with other content can be refused. Keys older than the keeping
--- time (reportKeyTTL, 7 days) are removed when a new key is stored.
+-- time (ReportKeyTTL, 7 days) are removed when a new key is stored.
 CREATE TABLE river_report_keys (
 	owner TEXT NOT NULL,
 	idem_key TEXT NOT NULL,
