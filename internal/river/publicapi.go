@@ -52,7 +52,12 @@ func (m *Module) takePublicReport(r *http.Request, api bool) (in ReportInput, p 
 	if err != nil {
 		return in, nil, false, err
 	}
-	ok, err := m.d.Web.Allow(r.Context(), publicBucket, web.ClientIP(r), m.PublicLimit, m.PublicWindow, m.Now())
+	// a repeat of a report already stored under its key stores nothing more, so it is
+	// not counted: an app that retries after a timeout gets its report, not 429
+	ok, err := m.keptReportKey(r.Context(), nil, key)
+	if err == nil && !ok {
+		ok, err = m.d.Web.Allow(r.Context(), publicBucket, web.ClientIP(r), m.PublicLimit, m.PublicWindow, m.Now())
+	}
 	if err != nil {
 		return in, nil, false, err
 	}

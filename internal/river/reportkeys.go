@@ -24,8 +24,8 @@ import (
 // (header Idempotent-Replayed: true) and stores nothing more — no second problem, audit
 // entry or photo. The same key with other content is refused with 409. A key belongs
 // to the account that sent it (the public report API's keys are the public's, one
-// space for all); it is kept ReportKeyTTL. Requests without the header are not
-// affected.
+// space for all); it is kept ReportKeyTTL. A public repeat is not counted against the
+// public rate limit (it stores nothing). Requests without the header are not affected.
 
 // IdempotencyHeader is the request header that names a report.
 const IdempotencyHeader = "Idempotency-Key"
@@ -145,6 +145,18 @@ func (m *Module) ReportOnce(ctx context.Context, u *auth.User, in ReportInput, k
 	return row, replayed, nil
 }
 
+// keptReportKey reports whether u's (nil: the public's) key names a report stored
+// within the keeping time; false for key "".
+func (m *Module) keptReportKey(ctx context.Context, u *auth.User, key string) (bool, error) {
+	if key == "" {
+		return false, nil
+	}
+	var n int
+	err := m.d.DB.QueryRow(ctx, "SELECT COUNT(*) FROM river_report_keys WHERE owner = ? AND idem_key = ? AND created_at >= ?",
+		keyOwner(u), key, store.Time(m.Now().Add(-ReportKeyTTL))).Scan(&n)
+	return n > 0, err
+}
+
 // writeReport answers a report: 201 when it was stored now, 200 with the header
 // Idempotent-Replayed when a repeat found it stored.
 func writeReport(w http.ResponseWriter, replayed bool, out any) {
@@ -159,7 +171,7 @@ func writeReport(w http.ResponseWriter, replayed bool, out any) {
 // reportKeyDoc is what the OpenAPI document says of the header, on each report route.
 var reportKeyDoc = fmt.Sprintf("可选请求头 %s（上报幂等键，1–%d 个英文字母、数字或 - _ . :，建议每份上报一个 UUID）：超时后重发同一上报时原样带上，"+
 	"问题只保存一次——首次应答 201，重发且内容相同应答 200（应答头 Idempotent-Replayed: true）并返回首次保存的问题，不再保存问题、照片或审计记录；"+
-	"同一键配不同内容应答 409 idempotency_key_reused。键按账号区分（公众举报接口的键同属公众），保存 %d 天，过期后可再用。不带该请求头的上报照旧每次保存",
+	"同一键配不同内容应答 409 idempotency_key_reused。键按账号区分（公众举报接口的键同属公众，重发不计入举报频率限制），保存 %d 天，过期后可再用。不带该请求头的上报照旧每次保存",
 	IdempotencyHeader, MaxReportKeyLen, int(ReportKeyTTL/(24*time.Hour)))
 
 // keyedReportOp is the OpenAPI operation of a report route that takes the header.

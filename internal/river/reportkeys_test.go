@@ -303,3 +303,48 @@ func TestOpenAPIDocumentsIdempotencyKey(t *testing.T) {
 		}
 	}
 }
+
+// A public app that retries its report after a timeout gets it back even when the
+// network's public limit is used up: the repeat stores nothing and is not counted; a
+// new report from the network is still refused 429.
+func TestPublicRepeatNotRateLimited(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		e.m.PublicLimit = 1
+		c := e.client()
+		_, board, _ := publicJSON(c, "GET", "/api/v1/river/public/T-CD-1", "")
+		c.CSRF = board["csrf"].(string)
+		send := func(key, desc string) (int, map[string]any) {
+			t.Helper()
+			req, _ := http.NewRequest("POST", c.Base+"/api/v1/river/public/T-CD-1/reports", strings.NewReader(`{"category":"garbage","description":"`+desc+`"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("X-CSRF-Token", c.CSRF)
+			if key != "" {
+				req.Header.Set("Idempotency-Key", key)
+			}
+			resp, text := c.Do(req)
+			var out map[string]any
+			json.Unmarshal([]byte(text), &out)
+			return resp.StatusCode, out
+		}
+		st, first := send("k-1", "河边垃圾")
+		if st != 201 {
+			t.Fatalf("first: %d %v", st, first)
+		}
+		for i := 0; i < 3; i++ {
+			if st, again := send("k-1", "河边垃圾"); st != 200 || again["no"] != first["no"] {
+				t.Fatalf("repeat %d: %d %v", i, st, again)
+			}
+		}
+		for _, k := range []string{"k-2", ""} {
+			if st, out := send(k, "另一处垃圾"); st != 429 {
+				t.Fatalf("a new report (key %q) over the limit: %d %v", k, st, out)
+			} else if code, _, _ := errOf(out); code != "rate_limited" {
+				t.Fatalf("a new report over the limit: %v", out)
+			}
+		}
+		if n := e.count("SELECT COUNT(*) FROM river_problems"); n != 1 {
+			t.Fatalf("%d problems", n)
+		}
+	})
+}
