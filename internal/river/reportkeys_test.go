@@ -215,6 +215,31 @@ func TestReportSentAgainAtOnce(t *testing.T) {
 	})
 }
 
+// publicApp is a public app that has read the 公示牌 of T-CD-1 and holds its CSRF token.
+func (e *env) publicApp() *client {
+	e.t.Helper()
+	c := e.client()
+	_, board, _ := publicJSON(c, "GET", "/api/v1/river/public/T-CD-1", "")
+	c.CSRF = board["csrf"].(string)
+	return c
+}
+
+// publicKeyed posts a public report of content type ct to T-CD-1 with the app's CSRF
+// token and the Idempotency-Key header (none when key is "").
+func publicKeyed(c *client, key, ct string, body io.Reader) (int, http.Header, map[string]any) {
+	c.T.Helper()
+	req, _ := http.NewRequest("POST", c.Base+"/api/v1/river/public/T-CD-1/reports", body)
+	req.Header.Set("Content-Type", ct)
+	req.Header.Set("X-CSRF-Token", c.CSRF)
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
+	resp, text := c.Do(req)
+	var out map[string]any
+	json.Unmarshal([]byte(text), &out)
+	return resp.StatusCode, resp.Header, out
+}
+
 // The public report API takes the key too: a multipart report with a photo sent again
 // keeps one problem and one photo; the public's keys are one space (a second app's same
 // key and content is the same report), and other content under the key is refused.
@@ -222,22 +247,15 @@ func TestPublicReportSentAgainWithIdempotencyKey(t *testing.T) {
 	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		e.m.PublicLimit = 100
-		c := e.client()
-		_, board, _ := publicJSON(c, "GET", "/api/v1/river/public/T-CD-1", "")
-		c.CSRF = board["csrf"].(string)
+		c := e.publicApp()
 		png := testPNG(t, 40, 30)
-		send := func(key, desc string) (int, http.Header, map[string]any) {
+		sendFrom := func(c *client, key, desc string) (int, http.Header, map[string]any) {
 			t.Helper()
 			fields := map[string]string{"category": "sewage", "description": desc, "phone": "028-84980000", "csrf": c.CSRF}
 			b, ct := multipartBody(fields, [3]any{"photos", "scene.png", png})
-			req, _ := http.NewRequest("POST", c.Base+"/api/v1/river/public/T-CD-1/reports", b)
-			req.Header.Set("Content-Type", ct)
-			req.Header.Set("Idempotency-Key", key)
-			resp, text := c.Do(req)
-			var out map[string]any
-			json.Unmarshal([]byte(text), &out)
-			return resp.StatusCode, resp.Header, out
+			return publicKeyed(c, key, ct, b)
 		}
+		send := func(key, desc string) (int, http.Header, map[string]any) { t.Helper(); return sendFrom(c, key, desc) }
 		st, _, first := send("app-7c1e", "排污口冒黑水")
 		no, _ := first["no"].(string)
 		if st != 201 || no == "" || first["photos"] != 1.0 {
@@ -259,6 +277,11 @@ func TestPublicReportSentAgainWithIdempotencyKey(t *testing.T) {
 		}
 		if n := e.count("SELECT COUNT(*) FROM audit_log WHERE module = 'river' AND object_type = 'problem' AND action = 'upload'"); n != 1 {
 			t.Fatalf("%d audit entries of photos", n)
+		}
+		// a second app (another session) with the same key and content: the public's
+		// keys are one space, so it is the same report
+		if st, _, other := sendFrom(e.publicApp(), "app-7c1e", "排污口冒黑水"); st != 200 || other["no"] != no {
+			t.Fatalf("another public app, same key and content: %d %v", st, other)
 		}
 		st, _, out := send("app-7c1e", "排污口冒黄水")
 		if code, field, msg := errOf(out); st != 409 || code != "idempotency_key_reused" || field != "Idempotency-Key" || msg != strings.Replace(conflictMsg, "%s", "app-7c1e", 1) {
@@ -311,21 +334,11 @@ func TestPublicRepeatNotRateLimited(t *testing.T) {
 	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		e.m.PublicLimit = 1
-		c := e.client()
-		_, board, _ := publicJSON(c, "GET", "/api/v1/river/public/T-CD-1", "")
-		c.CSRF = board["csrf"].(string)
+		c := e.publicApp()
 		send := func(key, desc string) (int, map[string]any) {
 			t.Helper()
-			req, _ := http.NewRequest("POST", c.Base+"/api/v1/river/public/T-CD-1/reports", strings.NewReader(`{"category":"garbage","description":"`+desc+`"}`))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("X-CSRF-Token", c.CSRF)
-			if key != "" {
-				req.Header.Set("Idempotency-Key", key)
-			}
-			resp, text := c.Do(req)
-			var out map[string]any
-			json.Unmarshal([]byte(text), &out)
-			return resp.StatusCode, out
+			st, _, out := publicKeyed(c, key, "application/json", strings.NewReader(`{"category":"garbage","description":"`+desc+`"}`))
+			return st, out
 		}
 		st, first := send("k-1", "河边垃圾")
 		if st != 201 {
