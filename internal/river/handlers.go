@@ -309,7 +309,7 @@ func (m *Module) renderPublic(w http.ResponseWriter, r *http.Request, status int
 // publicReport takes a report from the public with up to MaxPublicPhotos photos. The
 // rate limit is checked before the photos are decoded; a refused photo stores nothing.
 func (m *Module) publicReport(w http.ResponseWriter, r *http.Request) {
-	in, p, err := m.takePublicReport(r, false)
+	in, p, _, err := m.takePublicReport(r, false)
 	if err != nil {
 		he := web.Classify(err)
 		if he.Status == http.StatusBadRequest || he.Status == http.StatusTooManyRequests {
@@ -377,17 +377,22 @@ func (m *Module) apiReport(w http.ResponseWriter, r *http.Request) {
 		m.d.Web.Forbidden(w, r, "上报河湖问题")
 		return
 	}
+	key, err := reportKey(r)
+	if err != nil {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
 	var in ReportInput
 	if err := web.DecodeJSON(r, &in); err != nil {
 		m.d.Web.Fail(w, r, err)
 		return
 	}
-	p, err := m.Report(r.Context(), u, in)
+	p, replayed, err := m.ReportOnce(r.Context(), u, in, key)
 	if err != nil {
 		m.d.Web.Fail(w, r, err)
 		return
 	}
-	web.WriteJSON(w, http.StatusCreated, p)
+	writeReport(w, replayed, p)
 }
 
 type problemOut struct {
@@ -466,7 +471,7 @@ func openAPIPaths() map[string]any {
 		return map[string]any{"summary": summary, "tags": []string{"河长制"}, "responses": map[string]any{"200": map[string]any{"description": "成功"}}}
 	}
 	return map[string]any{
-		"/api/v1/river/problems":                 map[string]any{"get": op("问题列表（city, river, state, category, source, overdue 筛选）"), "post": op("上报问题")},
+		"/api/v1/river/problems":                 map[string]any{"get": op("问题列表（city, river, state, category, source, overdue 筛选）"), "post": keyedReportOp("上报问题（JSON：reach_id 或 reach_code、category、severity、description、lat、lon、phone、source）")},
 		"/api/v1/river/problems/{id}":            map[string]any{"get": op("问题详情及流转记录")},
 		"/api/v1/river/problems/{id}/transition": map[string]any{"post": op("问题流转：受理、交办、签收、反馈、核查、办结等")},
 		"/api/v1/river/readings":                 map[string]any{"post": op("推送断面水质监测数据（按 GB 3838-2002 评价类别）")},

@@ -45,11 +45,21 @@ func isForm(r *http.Request) bool {
 // takePublicReport counts the report against the client's limit, reads it (a form;
 // for the API also JSON) and stores it with its photos. The limit is checked before
 // the photos are decoded; a refused report or photo stores nothing. in is what was
-// read, for the page to show again.
-func (m *Module) takePublicReport(r *http.Request, api bool) (in ReportInput, p *ProblemRow, err error) {
-	ok, err := m.d.Web.Allow(r.Context(), publicBucket, web.ClientIP(r), m.PublicLimit, m.PublicWindow, m.Now())
+// read, for the page to show again; replayed says an Idempotency-Key repeat found its
+// report stored (ReportOnce).
+func (m *Module) takePublicReport(r *http.Request, api bool) (in ReportInput, p *ProblemRow, replayed bool, err error) {
+	key, err := reportKey(r)
 	if err != nil {
-		return in, nil, err
+		return in, nil, false, err
+	}
+	// a repeat of a report already stored under its key stores nothing more, so it is
+	// not counted: an app that retries after a timeout gets its report, not 429
+	ok, err := m.keptReportKey(r.Context(), nil, key)
+	if err == nil && !ok {
+		ok, err = m.d.Web.Allow(r.Context(), publicBucket, web.ClientIP(r), m.PublicLimit, m.PublicWindow, m.Now())
+	}
+	if err != nil {
+		return in, nil, false, err
 	}
 	in.ReachCode = r.PathValue("code")
 	if !ok {
@@ -58,11 +68,11 @@ func (m *Module) takePublicReport(r *http.Request, api bool) (in ReportInput, p 
 	}
 	if api && !isForm(r) {
 		if !ok {
-			return in, nil, err
+			return in, nil, false, err
 		}
 		var j PublicReportInput
 		if err := web.DecodeJSON(r, &j); err != nil {
-			return in, nil, err
+			return in, nil, false, err
 		}
 		in.Category, in.Description, in.Phone, in.Lat, in.Lon = j.Category, j.Description, j.Phone, j.Lat, j.Lon
 	} else {
@@ -70,17 +80,17 @@ func (m *Module) takePublicReport(r *http.Request, api bool) (in ReportInput, p 
 		var cerr error
 		in.Lat, in.Lon, cerr = formCoords(r)
 		if !ok {
-			return in, nil, err
+			return in, nil, false, err
 		}
 		if cerr != nil {
-			return in, nil, cerr
+			return in, nil, false, cerr
 		}
 		if in.uploads, err = photosUpTo(r, "photos", MaxPublicPhotos); err != nil {
-			return in, nil, err
+			return in, nil, false, err
 		}
 	}
-	p, err = m.Report(r.Context(), nil, in)
-	return in, p, err
+	p, replayed, err = m.ReportOnce(r.Context(), nil, in, key)
+	return in, p, replayed, err
 }
 
 // normalTrackingNo is a tracking number as typed (spaces, lower case) written as issued.
@@ -165,12 +175,12 @@ type publicReportOut struct {
 }
 
 func (m *Module) apiPublicReport(w http.ResponseWriter, r *http.Request) {
-	in, p, err := m.takePublicReport(r, true)
+	in, p, replayed, err := m.takePublicReport(r, true)
 	if err != nil {
 		m.d.Web.Fail(w, r, err)
 		return
 	}
-	web.WriteJSON(w, http.StatusCreated, publicReportOut{No: p.No, State: string(p.State), StateName: p.State.String(), Photos: len(in.uploads),
+	writeReport(w, replayed, publicReportOut{No: p.No, State: string(p.State), StateName: p.State.String(), Photos: len(in.uploads),
 		TrackURL: "/api/v1/river/public/track/" + p.No, PageURL: "/river/public/track/" + p.No})
 }
 
@@ -227,7 +237,7 @@ func (m *Module) apiPublicTrack(w http.ResponseWriter, r *http.Request) {
 func publicAPIPaths() map[string]any {
 	return map[string]any{
 		"/api/v1/river/public/{code}": map[string]any{"get": apiOp("河长公示牌（无需登录）：河段、河长、职责、监督电话、问题类别，及提交举报时须回传的 csrf（X-CSRF-Token 头，连同本应答设置的 Cookie）")},
-		"/api/v1/river/public/{code}/reports": map[string]any{"post": apiOp(fmt.Sprintf("公众举报（无需登录）：JSON {category, description, phone, lat, lon}，或同名字段的 multipart 表单附现场照片 photos（JPG/PNG，最多 %d 张）；"+
+		"/api/v1/river/public/{code}/reports": map[string]any{"post": keyedReportOp(fmt.Sprintf("公众举报（无需登录）：JSON {category, description, phone, lat, lon}，或同名字段的 multipart 表单附现场照片 photos（JPG/PNG，最多 %d 张）；"+
 			"返回受理编号 no。与举报页面共用同一频率限制（同一网络地址），超限 429 rate_limited；联系电话只供回访，任何应答都不含", MaxPublicPhotos))},
 		"/api/v1/river/public/track/{no}": map[string]any{"get": apiOp("举报进度（无需登录）：状态、办理步骤（action/action_name 为步骤名称，含不改变状态的超期标记、超期升级、督办；不含办理人及意见）、公众上传的照片；不含联系电话；编号大小写、空格不限")},
 	}
