@@ -104,11 +104,23 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	sqldb.SetMaxIdleConns(8)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	db := &DB{SQL: sqldb, Dialect: SQLite, Target: path}
-	if err := db.check(ctx); err != nil {
-		sqldb.Close()
-		return nil, err
+	// Two processes opening a new file at the same moment (several servers started
+	// together) race to switch it to WAL, which needs the file to themselves; SQLite
+	// answers the loser "locked" at once, without its busy handler. The check is tried
+	// again until BusyTimeout, as any other wait for the lock.
+	deadline := time.Now().Add(BusyTimeout)
+	for {
+		err := db.check(ctx)
+		if err == nil {
+			return db, nil
+		}
+		var se *Error
+		if !errors.As(err, &se) || se.Code != "db_locked" || time.Now().After(deadline) || ctx.Err() != nil {
+			sqldb.Close()
+			return nil, err
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
-	return db, nil
 }
 
 func openPostgres(ctx context.Context, url string) (*DB, error) {
