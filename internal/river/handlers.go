@@ -121,6 +121,7 @@ type reportData struct {
 	// Lat and Lon are the coordinates as typed.
 	In       ReportInput
 	Lat, Lon string
+	FormKey  string // FormKeyField: a report sent twice from this page is stored once
 }
 
 func (m *Module) reportPage(w http.ResponseWriter, r *http.Request) {
@@ -139,7 +140,8 @@ func (m *Module) renderReport(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	m.d.Web.Render(w, r, status, "river/report.html", "上报问题", reportData{Reaches: reaches, Categories: Categories, Sources: Sources,
-		Severities: patrolSeverities, Error: msg, In: in, Lat: strings.TrimSpace(r.FormValue("lat")), Lon: strings.TrimSpace(r.FormValue("lon"))})
+		Severities: patrolSeverities, Error: msg, In: in, Lat: strings.TrimSpace(r.FormValue("lat")), Lon: strings.TrimSpace(r.FormValue("lon")),
+		FormKey: formKeyOf(r)})
 }
 
 // formCoords reads the 纬度 and 经度 of a form, empty for none; one that is not a number
@@ -182,7 +184,12 @@ func (m *Module) reportForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in.uploads = ups
-	p, err := m.Report(r.Context(), u, in)
+	key, err := reportKey(r)
+	if err != nil {
+		m.renderReport(w, r, http.StatusBadRequest, in, web.Classify(err).Message)
+		return
+	}
+	p, _, err := m.ReportOnce(r.Context(), u, in, key)
 	if err != nil {
 		he := web.Classify(err)
 		if he.Status == http.StatusBadRequest {
@@ -290,6 +297,7 @@ type publicData struct {
 	In         ReportInput
 	MaxPhotos  int
 	MaxPhotoMB int
+	FormKey    string // FormKeyField: a report sent twice from this page is stored once
 }
 
 func (m *Module) publicPage(w http.ResponseWriter, r *http.Request) {
@@ -302,8 +310,12 @@ func (m *Module) renderPublic(w http.ResponseWriter, r *http.Request, status int
 		m.d.Web.Fail(w, r, err)
 		return
 	}
+	key := newFormKey() // after a stored report the page offers a new one
+	if msg != "" {
+		key = formKeyOf(r)
+	}
 	m.d.Web.Render(w, r, status, "river/public.html", reach.Name+" · 河长公示牌", publicData{Reach: reach, Error: msg, No: no, Category: Categories, In: in,
-		MaxPhotos: MaxPublicPhotos, MaxPhotoMB: MaxPhotoBytes >> 20})
+		MaxPhotos: MaxPublicPhotos, MaxPhotoMB: MaxPhotoBytes >> 20, FormKey: key})
 }
 
 // publicReport takes a report from the public with up to MaxPublicPhotos photos. The

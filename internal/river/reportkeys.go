@@ -2,6 +2,7 @@ package river
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -34,6 +35,27 @@ const IdempotencyHeader = "Idempotency-Key"
 // first problem; after it the key is forgotten and may name a new report.
 const ReportKeyTTL = 7 * 24 * time.Hour
 
+// FormKeyField is the hidden field of the report pages that carries their key: each
+// page shown gets a new one (newFormKey); a refused report stores nothing under it, so
+// the page shown again with the refusal keeps it.
+const FormKeyField = "idempotency_key"
+
+// newFormKey is a fresh key for a report page (128 random bits, hex).
+func newFormKey() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// formKeyOf is the key the page shown again after a refusal keeps: the one it was
+// sent with when that one is well formed, else a new one.
+func formKeyOf(r *http.Request) string {
+	if k := strings.TrimSpace(r.FormValue(FormKeyField)); k != "" && len(k) <= MaxReportKeyLen && strings.Trim(k, "0123456789abcdefABCDEF") == "" {
+		return k
+	}
+	return newFormKey()
+}
+
 // MaxReportKeyLen is the longest key taken (a UUID has 36 characters).
 const MaxReportKeyLen = 128
 
@@ -42,6 +64,13 @@ const MaxReportKeyLen = 128
 // is refused with a message that names the header.
 func reportKey(r *http.Request) (string, error) {
 	vals := r.Header.Values(IdempotencyHeader)
+	if len(vals) == 0 && isForm(r) {
+		// the report pages carry a key of their own (FormKeyField), so that a form sent
+		// twice (a double click, a phone sending again on a bad connection) is stored once
+		if k := r.FormValue(FormKeyField); k != "" {
+			vals = []string{k}
+		}
+	}
 	if len(vals) == 0 {
 		return "", nil
 	}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -358,6 +360,68 @@ func TestPublicRepeatNotRateLimited(t *testing.T) {
 		}
 		if n := e.count("SELECT COUNT(*) FROM river_problems"); n != 1 {
 			t.Fatalf("%d problems", n)
+		}
+	})
+}
+
+// The report pages carry a key of their own: the same page sent twice (a double click, a
+// phone sending again on a bad connection) stores one problem, both answers show it, and
+// every page shown offers a new key.
+func TestReportPagesSentTwiceStoreOnce(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		keyRe := regexp.MustCompile(`name="idempotency_key" value="([0-9a-f]{32})"`)
+		keyOf := func(body string) string {
+			t.Helper()
+			m := keyRe.FindStringSubmatch(body)
+			if m == nil {
+				t.Fatalf("the page offers no report key:\n%s", body)
+			}
+			return m[1]
+		}
+		// the office's report page
+		c := e.login("cd-office")
+		_, page := c.Get("/river/report")
+		k1 := keyOf(page)
+		if _, again := c.Get("/river/report"); keyOf(again) == k1 {
+			t.Fatal("two report pages offered the same key")
+		}
+		before := e.count("SELECT COUNT(*) FROM river_problems")
+		form := url.Values{"csrf": {c.CSRF}, "idempotency_key": {k1}, "reach_id": {itoa(e.cdReach)}, "source": {"inspection"}, "category": {"other"}, "description": {"暗访发现排口，双击提交"}}
+		r1, b1 := c.PostForm("/river/problems", form)
+		r2, b2 := c.PostForm("/river/problems", form)
+		if r1.StatusCode != 200 || r2.StatusCode != 200 || r1.Request.URL.Path != r2.Request.URL.Path || !strings.Contains(b2, "双击提交") || b1 == "" {
+			t.Fatalf("two sends: %d %s, %d %s", r1.StatusCode, r1.Request.URL.Path, r2.StatusCode, r2.Request.URL.Path)
+		}
+		if n := e.count("SELECT COUNT(*) FROM river_problems") - before; n != 1 {
+			t.Fatalf("a page sent twice stored %d problems", n)
+		}
+		// a refused send keeps its key, and the corrected one is stored under it
+		bad := url.Values{"csrf": {c.CSRF}, "idempotency_key": {k1[:31] + "x"}, "reach_id": {itoa(e.cdReach)}, "source": {"inspection"}, "category": {"other"}, "description": {" "}}
+		if r, body := c.PostForm("/river/problems", bad); r.StatusCode != 400 || !strings.Contains(body, "请填写问题描述") {
+			t.Fatalf("refused send: %d", r.StatusCode)
+		} else if k := keyOf(body); k == k1[:31]+"x" {
+			t.Fatal("a malformed key was offered again")
+		}
+
+		// the public 公示牌 page
+		pub := e.client()
+		_, page = pub.Get("/river/public/T-CD-1")
+		k2 := keyOf(page)
+		before = e.count("SELECT COUNT(*) FROM river_problems")
+		pform := map[string]string{"csrf": pub.CSRF, "idempotency_key": k2, "category": "garbage", "description": "河边堆了垃圾（点了两次）", "phone": "13800000000"}
+		p1, pb1 := pub.postMultipart("/river/public/T-CD-1", pform)
+		p2, pb2 := pub.postMultipart("/river/public/T-CD-1", pform)
+		no := regexp.MustCompile(`id="tracking-no">([^<]+)<`)
+		m1, m2 := no.FindStringSubmatch(pb1), no.FindStringSubmatch(pb2)
+		if p1.StatusCode != 201 || p2.StatusCode != 201 || m1 == nil || m2 == nil || m1[1] != m2[1] {
+			t.Fatalf("public sends: %d %v, %d %v", p1.StatusCode, m1, p2.StatusCode, m2)
+		}
+		if n := e.count("SELECT COUNT(*) FROM river_problems") - before; n != 1 {
+			t.Fatalf("a public page sent twice stored %d problems", n)
+		}
+		if keyOf(pb1) == k2 {
+			t.Fatal("the page after a stored report offers the used key again")
 		}
 	})
 }
