@@ -52,8 +52,13 @@ func (c *importCount) returning(conflict string) string {
 	if c == nil {
 		return ""
 	}
-	return " RETURNING CASE WHEN created_at = updated_at AND created_at >= ? THEN '' WHEN created_at < ? THEN " +
-		strings.ReplaceAll(conflict, ", ", " || '|' || ") + " END"
+	return " RETURNING CASE WHEN created_at = updated_at AND created_at >= ? THEN '' WHEN created_at < ? THEN " + keyExpr(conflict) + " END"
+}
+
+// keyExpr is the SQL of a row's natural key (conflict, the key's columns) as one text,
+// the columns joined by '|': how the count names a changed row on both engines.
+func keyExpr(conflict string) string {
+	return strings.ReplaceAll(conflict, ", ", " || '|' || ")
 }
 
 // args are the values of the placeholders of returning.
@@ -125,7 +130,7 @@ func (c *importCount) countSQLite(ctx context.Context, q store.Querier, table st
 		}
 	}
 	args = append(args, c.start, c.start)
-	qs := "SELECT " + strings.ReplaceAll(conflict, ", ", " || '|' || ") + " FROM " + table + " WHERE (" + conflict + ") IN (VALUES " +
+	qs := "SELECT " + keyExpr(conflict) + " FROM " + table + " WHERE (" + conflict + ") IN (VALUES " +
 		strings.TrimSuffix(strings.Repeat(ph+", ", len(rows)), ", ") + ") AND created_at < ? AND updated_at >= ?"
 	rs, err := q.Query(ctx, qs, args...)
 	if err != nil {
