@@ -250,7 +250,7 @@ func (e *Engine) compute(in *Input, st *caseState, x *expl, r Result) (Result, e
 			}
 			x.step("情节严重")
 			if st.seriousBy != "" {
-				x.s("依法认定情节严重：").s(st.seriousBy).s("，依").s(v.Serious.When.Basis).s("属于情节严重情形")
+				x.s("依法认定情节严重：").s(r.SeriousBy)
 				if in.Serious {
 					x.s("（办案人员亦已勾选）")
 				} else {
@@ -390,7 +390,6 @@ func (e *Engine) validate(in *Input, st *caseState, buf []*Circumstance) ([]*Cir
 	if in.DiscoveryDate.Before(in.ActDate) {
 		return nil, inErr("discovery_date", ErrBadDate, "发现日期早于违法行为发生日期，请核对日期。")
 	}
-	st.actDay = in.ActDate
 	if !in.ActEndDate.IsZero() {
 		if in.ActEndDate.Before(in.ActDate) {
 			return nil, inErr("act_end_date", ErrBadDate, "违法行为终了日期早于发生日期，请核对日期。")
@@ -398,8 +397,8 @@ func (e *Engine) validate(in *Input, st *caseState, buf []*Circumstance) ([]*Cir
 		if in.ActEndDate.After(in.Today) {
 			return nil, inErr("act_end_date", ErrFutureDate, "违法行为终了日期晚于决定日期，请核对日期。")
 		}
-		st.actDay = in.ActEndDate
 	}
+	st.actDay = PriorsAsOf(in) // the act's day, or a continuing act's end (in.ActDate is set)
 	for _, a := range [...]struct {
 		v     Amount
 		field string
@@ -792,7 +791,7 @@ func (e *Engine) tier(in *Input, st *caseState, v *Version, x *expl, r *Result) 
 		n++
 		x.s(c.tierFrag)
 		if auto {
-			x.s("，据信用记录自动认定：违法行为之日（连续或者继续的，终了之日）").s(PriorsAsOf(in).Format("2006-01-02")).s("前")
+			x.s("，据信用记录自动认定：违法行为之日（连续或者继续的，终了之日）").s(st.actDay.Format("2006-01-02")).s("前")
 			if c.Role == "repeat_1y" {
 				x.s("一年内")
 			} else {
