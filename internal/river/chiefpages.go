@@ -213,12 +213,7 @@ func (m *Module) subChiefForm(w http.ResponseWriter, r *http.Request) {
 		Title: r.PostFormValue("title"), Phone: r.PostFormValue("phone"), ParentID: id}
 	c, err := m.CreateChief(r.Context(), web.User(r), in)
 	if err != nil {
-		he := web.Classify(err)
-		if he.Status >= 500 {
-			m.d.Web.Fail(w, r, err)
-			return
-		}
-		m.renderChief(w, r, he.Status, id, func(f *ChiefFile) { f.Form, f.FormErr, f.FormFor = in, he.Message, "chief" })
+		m.refuseChiefForm(w, r, err, id, func(f *ChiefFile, msg string) { f.Form, f.FormErr, f.FormFor = in, msg, "chief" })
 		return
 	}
 	http.Redirect(w, r, "/river/chiefs/"+strconv.FormatInt(c.ID, 10)+"?ok="+urlQuery("已登记河长 "+c.Name), http.StatusSeeOther)
@@ -233,12 +228,7 @@ func (m *Module) chiefUpdateForm(w http.ResponseWriter, r *http.Request) {
 	}
 	in := ChiefChange{Name: r.PostFormValue("name"), Title: r.PostFormValue("title"), Phone: r.PostFormValue("phone"), Place: r.PostFormValue("place")}
 	if _, err := m.UpdateChief(r.Context(), web.User(r), id, in); err != nil {
-		he := web.Classify(err)
-		if he.Status >= 500 {
-			m.d.Web.Fail(w, r, err)
-			return
-		}
-		m.renderChief(w, r, he.Status, id, func(f *ChiefFile) { f.FormErr, f.FormFor = he.Message, "self" })
+		m.refuseChiefForm(w, r, err, id, func(f *ChiefFile, msg string) { f.FormErr, f.FormFor = msg, "self" })
 		return
 	}
 	http.Redirect(w, r, "/river/chiefs/"+strconv.FormatInt(id, 10)+"?ok="+urlQuery("河长信息已修改"), http.StatusSeeOther)
@@ -288,12 +278,7 @@ func (m *Module) retireForm(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := m.RetireChief(r.Context(), web.User(r), id, in)
 	if err != nil {
-		he := web.Classify(err)
-		if he.Status >= 500 {
-			m.d.Web.Fail(w, r, err)
-			return
-		}
-		m.renderChief(w, r, he.Status, id, func(f *ChiefFile) { f.Retire, f.FormErr, f.FormFor = in, he.Message, "retire" })
+		m.refuseChiefForm(w, r, err, id, func(f *ChiefFile, msg string) { f.Retire, f.FormErr, f.FormFor = in, msg, "retire" })
 		return
 	}
 	msg := fmt.Sprintf("已办理 %s 卸任，移交河段 %d 个", res.Chief.Name, len(res.Handed))
@@ -329,12 +314,7 @@ func (m *Module) relinkForm(w http.ResponseWriter, r *http.Request) {
 	pid, _ := strconv.ParseInt(r.PostFormValue("parent_id"), 10, 64)
 	c, err := m.RelinkChief(r.Context(), web.User(r), id, pid)
 	if err != nil {
-		he := web.Classify(err)
-		if he.Status >= 500 {
-			m.d.Web.Fail(w, r, err)
-			return
-		}
-		m.renderChief(w, r, he.Status, id, func(f *ChiefFile) { f.FormErr, f.FormFor = he.Message, "parent" })
+		m.refuseChiefForm(w, r, err, id, func(f *ChiefFile, msg string) { f.FormErr, f.FormFor = msg, "parent" })
 		return
 	}
 	http.Redirect(w, r, "/river/chiefs/"+strconv.FormatInt(id, 10)+"?ok="+urlQuery("已把 "+c.Name+" 挂接到新的上级河长"), http.StatusSeeOther)
@@ -594,4 +574,16 @@ func countNodes(n *TreeNode) int {
 		k += countNodes(c)
 	}
 	return k
+}
+
+// refuseChiefForm answers a chief form the store refused: a server error as one, any
+// other refusal on the chief's page with its message and the form shown again (set
+// fills the page's form and message).
+func (m *Module) refuseChiefForm(w http.ResponseWriter, r *http.Request, err error, id int64, set func(f *ChiefFile, msg string)) {
+	he := web.Classify(err)
+	if he.Status >= 500 {
+		m.d.Web.Fail(w, r, err)
+		return
+	}
+	m.renderChief(w, r, he.Status, id, func(f *ChiefFile) { set(f, he.Message) })
 }
