@@ -10,7 +10,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"tongcheng/internal/store/storetest"
-	"tongcheng/internal/web/browsertest"
 )
 
 // TestOpsPagesOnPhone opens the 督办, 考核, 断面水质 and problem (with photos)
@@ -21,8 +20,6 @@ func TestOpsPagesOnPhone(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped with -short")
 	}
-	ctx, cancel := browsertest.Start(t, 390, 844)
-	defer cancel()
 	e := newEnv(t, storetest.Open(t, "sqlite"))
 	bg := context.Background()
 
@@ -40,16 +37,8 @@ func TestOpsPagesOnPhone(t *testing.T) {
 			"values": map[string]float64{"NH3N": v, "COD": 14, "DO": 6.5}}, nil)
 	}
 
-	ctx, cancel2 := context.WithTimeout(ctx, 90*time.Second)
-	defer cancel2()
-	problems := browsertest.Watch(ctx)
-	must := browsertest.Must(t)
+	ctx, problems, must := browserAs(t, e, "cd-office", 390, 844, chromedp.EmulateMobile)
 	base := e.Srv.URL
-	must("viewport", chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)))
-	must("open login", chromedp.Do(ctx, chromedp.Navigate(base+"/login")))
-	must("fill login", chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("username"), "cd-office"), chromedp.SetValue(chromedp.ID("password"), pw)))
-	_, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#login-form button[type=submit]`)))
-	must("login", err)
 
 	type check struct {
 		Scroll, Inner int
@@ -100,7 +89,7 @@ func TestOpsPagesOnPhone(t *testing.T) {
 		}
 	}
 	// the photo shows on the problem page
-	_, err = chromedp.Run(ctx, chromedp.Poll[chromedp.Void](`(() => { const i = document.querySelector('.photos img'); return !!i && i.complete && i.naturalWidth === 64; })()`, chromedp.WithPollingTimeout(10*time.Second)))
+	_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](`(() => { const i = document.querySelector('.photos img'); return !!i && i.complete && i.naturalWidth === 64; })()`, chromedp.WithPollingTimeout(10*time.Second)))
 	if err != nil {
 		t.Errorf("the problem's photo did not load: %v", err)
 	}

@@ -1,7 +1,6 @@
 package river_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,7 +10,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"tongcheng/internal/store/storetest"
-	"tongcheng/internal/web/browsertest"
 )
 
 // TestPatrolPageOnPhone walks the patrol page in headless Chromium on a 390 px wide phone:
@@ -22,24 +20,14 @@ func TestPatrolPageOnPhone(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped with -short")
 	}
-	ctx, cancel := browsertest.Start(t, 390, 844)
-	defer cancel()
 	e := newEnv(t, storetest.Open(t, "sqlite"))
 	photo := filepath.Join(t.TempDir(), "scene.jpg")
 	if err := os.WriteFile(photo, testJPEG(t), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel2 := context.WithTimeout(ctx, 90*time.Second)
-	defer cancel2()
-	problems := browsertest.Watch(ctx)
-	must := browsertest.Must(t)
+	ctx, problems, must := browserAs(t, e, "cd-chief", 390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch)
 	base := e.Srv.URL
-	must("viewport", chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch)))
-	must("open login", chromedp.Do(ctx, chromedp.Navigate(base+"/login")))
-	must("fill login", chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("username"), "cd-chief"), chromedp.SetValue(chromedp.ID("password"), pw)))
-	_, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#login-form button[type=submit]`)))
-	must("login", err)
-	_, err = chromedp.RunResponse(ctx, chromedp.Navigate(base+"/river/patrol"))
+	_, err := chromedp.RunResponse(ctx, chromedp.Navigate(base+"/river/patrol"))
 	must("open the patrol page", err)
 
 	wide, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))

@@ -15,7 +15,7 @@ import (
 // browserAs starts headless Chromium (w×h, at most 90 seconds) signed in as user; must
 // fails the test on an error, problems collects what the browser reports. The browser
 // ends with the test.
-func browserAs(t *testing.T, e *env, user string, w, h int) (context.Context, *browsertest.Problems, func(string, error)) {
+func browserAs(t *testing.T, e *env, user string, w, h int, view ...chromedp.EmulateViewportOption) (context.Context, *browsertest.Problems, func(string, error)) {
 	t.Helper()
 	ctx, cancel := browsertest.Start(t, w, h)
 	t.Cleanup(cancel)
@@ -23,7 +23,7 @@ func browserAs(t *testing.T, e *env, user string, w, h int) (context.Context, *b
 	t.Cleanup(cancel2)
 	problems := browsertest.Watch(ctx)
 	must := browsertest.Must(t)
-	must("viewport", chromedp.Do(ctx, chromedp.EmulateViewport(int64(w), int64(h))))
+	must("viewport", chromedp.Do(ctx, chromedp.EmulateViewport(int64(w), int64(h), view...)))
 	must("open login", chromedp.Do(ctx, chromedp.Navigate(e.Srv.URL+"/login")))
 	must("fill login", chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("username"), user), chromedp.SetValue(chromedp.ID("password"), pw)))
 	_, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#login-form button[type=submit]`)))
