@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -318,6 +319,14 @@ func TestBadRequests(t *testing.T) {
 		code, out = c.api("POST", "/api/v1/users", big, h)
 		if code != 413 || errCode(out) != "body_too_large" {
 			t.Fatalf("oversized: %d %v", code, out)
+		}
+		// the same body sent without its length (chunked): refused while it is read
+		req, _ := http.NewRequest("POST", c.Base+"/api/v1/users", io.MultiReader(strings.NewReader(big)))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-CSRF-Token", c.CSRF)
+		resp, text := c.Do(req)
+		if req.ContentLength != 0 || resp.StatusCode != 413 || !strings.Contains(text, `"body_too_large"`) {
+			t.Fatalf("oversized chunked (length %d): %d %s", req.ContentLength, resp.StatusCode, text)
 		}
 		code, out = c.api("POST", "/api/v1/users", `{"username":"ok-name","password":"short","region":"510100"}`, h)
 		e1, _ := out["error"].(map[string]any)

@@ -174,7 +174,9 @@ func (s *Server) Handle(pattern string, h http.HandlerFunc, opts ...Option) {
 		s.limits[pattern] = rt.maxBody
 	}
 	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Body != nil {
+		// ServeHTTP has put an unsafe request's body under this route's limit
+		// already (before its CSRF field is read); a body without content needs none
+		if r.Body != nil && r.Body != http.NoBody && !unsafeMethod(r.Method) {
 			r.Body = http.MaxBytesReader(w, r.Body, rt.maxBody)
 		}
 		if !rt.public && User(r) == nil {
