@@ -59,8 +59,8 @@ func TestCalendar(t *testing.T) {
 	if h, ok := c.Holiday(d("2023-10-01")); !ok || h != "中秋节、国庆节" {
 		t.Fatal(h)
 	}
-	if _, err := ParseCalendar([]byte(`{"years":{"2024":{"workdays":["2024-10-14"]}}}`)); err == nil {
-		t.Fatal("a Monday as adjusted workday accepted")
+	if _, err := ParseCalendar([]byte(`{"years":{"2024":{"notice":"国务院办公厅关于2024年部分节假日安排的通知","holidays":[["2024-10-01","2024-10-07","国庆节"]],"workdays":["2024-10-14"]}}}`)); err == nil || !strings.Contains(err.Error(), "2024-10-14 是周一，不是周六或周日") {
+		t.Fatal("a Monday as adjusted workday:", err)
 	}
 }
 
