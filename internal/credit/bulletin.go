@@ -2,8 +2,10 @@ package credit
 
 import (
 	_ "embed"
-	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
+	"os"
 	"slices"
 	"sort"
 	"strconv"
@@ -14,129 +16,6 @@ import (
 
 	"tongcheng/internal/region"
 )
-
-// Calendar knows the official working days (工作日): Monday–Friday, minus
-// the public holidays, plus the adjusted working weekends (调休上班日) of
-// the State Council General Office's annual notices.
-type Calendar struct {
-	Source   string
-	years    map[int]bool
-	holidays map[int]string // yyyymmdd → holiday name
-	workdays map[int]bool   // yyyymmdd of an adjusted working weekend day
-}
-
-//go:embed data/holidays.json
-var holidaysJSON []byte
-
-var (
-	defaultCal     *Calendar
-	defaultCalErr  error
-	defaultCalOnce sync.Once
-)
-
-// DefaultCalendar is the embedded 2022–2026 calendar (data/holidays.json).
-func DefaultCalendar() *Calendar {
-	defaultCalOnce.Do(func() { defaultCal, defaultCalErr = ParseCalendar(holidaysJSON) })
-	if defaultCalErr != nil {
-		panic("credit: holidays.json: " + defaultCalErr.Error())
-	}
-	return defaultCal
-}
-
-// ParseCalendar reads a calendar file in the format of data/holidays.json.
-func ParseCalendar(b []byte) (*Calendar, error) {
-	var doc struct {
-		Source string `json:"source"`
-		Years  map[string]struct {
-			Holidays [][3]string `json:"holidays"`
-			Workdays []string    `json:"workdays"`
-		} `json:"years"`
-	}
-	if err := json.Unmarshal(b, &doc); err != nil {
-		return nil, err
-	}
-	c := &Calendar{Source: doc.Source, years: map[int]bool{}, holidays: map[int]string{}, workdays: map[int]bool{}}
-	for ys, y := range doc.Years {
-		year, err := strconv.Atoi(ys)
-		if err != nil {
-			return nil, fmt.Errorf("year %q", ys)
-		}
-		c.years[year] = true
-		for _, h := range y.Holidays {
-			from, err1 := time.Parse("2006-01-02", h[0])
-			to, err2 := time.Parse("2006-01-02", h[1])
-			if err1 != nil || err2 != nil || to.Before(from) {
-				return nil, fmt.Errorf("%s: bad holiday range %v", ys, h)
-			}
-			for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
-				c.holidays[dayKey(d)] = h[2]
-			}
-		}
-		for _, w := range y.Workdays {
-			d, err := time.Parse("2006-01-02", w)
-			if err != nil {
-				return nil, fmt.Errorf("%s: bad workday %q", ys, w)
-			}
-			if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
-				return nil, fmt.Errorf("%s: adjusted workday %s is not a weekend day", ys, w)
-			}
-			c.workdays[dayKey(d)] = true
-		}
-	}
-	return c, nil
-}
-
-func dayKey(d time.Time) int {
-	y, m, dd := d.Date()
-	return y*10000 + int(m)*100 + dd
-}
-
-// Covers reports whether the calendar has the holiday notice of year.
-func (c *Calendar) Covers(year int) bool { return c.years[year] }
-
-// IsWorkday reports whether d is an official working day. Outside the
-// covered years only weekends are days off.
-func (c *Calendar) IsWorkday(d time.Time) bool {
-	k := dayKey(d)
-	if c.workdays[k] {
-		return true
-	}
-	if _, ok := c.holidays[k]; ok {
-		return false
-	}
-	wd := d.Weekday()
-	return wd != time.Saturday && wd != time.Sunday
-}
-
-// Holiday returns the holiday name of d, if any.
-func (c *Calendar) Holiday(d time.Time) (string, bool) {
-	h, ok := c.holidays[dayKey(d)]
-	return h, ok
-}
-
-// AddWorkdays returns the n-th working day after d (d itself not counted).
-func (c *Calendar) AddWorkdays(d time.Time, n int) time.Time {
-	d = Day(d)
-	for n > 0 {
-		d = d.AddDate(0, 0, 1)
-		if c.IsWorkday(d) {
-			n--
-		}
-	}
-	return d
-}
-
-// WorkdaysBetween counts working days in (from, to]; 0 when to ≤ from.
-func (c *Calendar) WorkdaysBetween(from, to time.Time) int {
-	from, to = Day(from), Day(to)
-	n := 0
-	for d := from.AddDate(0, 0, 1); !d.After(to); d = d.AddDate(0, 0, 1) {
-		if c.IsWorkday(d) {
-			n++
-		}
-	}
-	return n
-}
 
 // RecordSummary is what the bulletin needs of one submitted record.
 type RecordSummary struct {
@@ -161,21 +40,142 @@ type BulletinConfig struct {
 	// Calendar of working days; nil means DefaultCalendar().
 	Calendar *Calendar
 	// Ranking weights of the score (0–100): timeliness rate, completeness
-	// and acceptance rate (1 − rejection rate). They should sum to 100.
+	// and acceptance rate (1 − rejection rate). They sum to 100.
 	WeightTimely, WeightComplete, WeightAccepted float64
+	// DeadlineSource and WeightsSource say where the deadline and the
+	// weights come from (shown on the bulletin).
+	DeadlineSource, WeightsSource string
 }
+
+// scoreRule is the score as a formula, e.g. 40×及时率 + 30×完整率 + 30×（1−拒收率）.
+func (cfg BulletinConfig) scoreRule() string {
+	return fmt.Sprintf("%g×及时率 + %g×完整率 + %g×（1−拒收率）", cfg.WeightTimely, cfg.WeightComplete, cfg.WeightAccepted)
+}
+
+// yearList writes years as 2022、2023、2024 (runs as 2022–2026).
+func yearList(years []int) string {
+	var parts []string
+	for i := 0; i < len(years); {
+		j := i
+		for j+1 < len(years) && years[j+1] == years[j]+1 {
+			j++
+		}
+		switch {
+		case j == i:
+			parts = append(parts, strconv.Itoa(years[i]))
+		default:
+			parts = append(parts, fmt.Sprintf("%d–%d", years[i], years[j]))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, "、")
+}
+
+// BulletinConfigEnv names the environment variable that points to a file
+// replacing data/bulletin.json (the deadline and the ranking weights).
+const BulletinConfigEnv = "TONGCHENG_CREDIT_BULLETIN_CONFIG"
+
+//go:embed data/bulletin.json
+var bulletinJSON []byte
+
+var (
+	defaultBulletin     BulletinConfig
+	defaultBulletinErr  error
+	defaultBulletinOnce sync.Once
+)
 
 // DefaultBulletinConfig counts 行政许可、行政处罚、行政强制、行政征收、行政给付、
 // 行政检查、行政确认 (the first seven of the national order; which seven the
-// 2022 bulletin meant is not documented, so this is configuration), with a
-// 7-working-day deadline and the score 40 × timeliness + 30 × completeness +
-// 30 × acceptance.
+// 2022 bulletin meant is not documented, so this is configuration), with the
+// deadline and the ranking weights of data/bulletin.json: 7 working days and
+// the platform's own score 40 × timeliness + 30 × completeness + 30 ×
+// acceptance.
 func DefaultBulletinConfig() BulletinConfig {
-	return BulletinConfig{
-		Types:            []RecordType{TypeLicence, TypePenalty, TypeCoercion, TypeLevy, TypeBenefit, TypeInspection, TypeConfirmation},
-		DeadlineWorkdays: 7,
-		WeightTimely:     40, WeightComplete: 30, WeightAccepted: 30,
+	defaultBulletinOnce.Do(func() {
+		defaultBulletin, defaultBulletinErr = ParseBulletinSettings(BulletinConfig{
+			Types: []RecordType{TypeLicence, TypePenalty, TypeCoercion, TypeLevy, TypeBenefit, TypeInspection, TypeConfirmation},
+		}, bulletinJSON)
+	})
+	if defaultBulletinErr != nil {
+		panic("credit: data/bulletin.json: " + defaultBulletinErr.Error())
 	}
+	cfg := defaultBulletin
+	cfg.Types = slices.Clone(cfg.Types)
+	return cfg
+}
+
+// bulletinSettings is the file format of data/bulletin.json.
+type bulletinSettings struct {
+	Explain            string   `json:"说明"`
+	DeadlineWorkdays   *int     `json:"deadline_workdays"`
+	DeadlineSource     string   `json:"deadline_source"`
+	DeadlineVerifiedBy []string `json:"deadline_verified_by"`
+	Weights            *struct {
+		Timely   *float64 `json:"timely"`
+		Complete *float64 `json:"complete"`
+		Accepted *float64 `json:"accepted"`
+	} `json:"weights"`
+	WeightsSource string `json:"weights_source"`
+}
+
+// MaxDeadlineWorkdays bounds the configured deadline.
+const MaxDeadlineWorkdays = 30
+
+// ParseBulletinSettings returns cfg with the deadline and the weights of a
+// file in the format of data/bulletin.json. Every value is checked; an
+// error is a Chinese sentence naming the item and what to write.
+func ParseBulletinSettings(cfg BulletinConfig, b []byte) (BulletinConfig, error) {
+	var s bulletinSettings
+	if err := strictJSON(b, &s, "月通报配置"); err != nil {
+		return cfg, err
+	}
+	switch {
+	case s.DeadlineWorkdays == nil:
+		return cfg, errors.New("月通报配置缺少 deadline_workdays（报送期限：决定之日后的工作日数），如 \"deadline_workdays\": 7")
+	case *s.DeadlineWorkdays < 1 || *s.DeadlineWorkdays > MaxDeadlineWorkdays:
+		return cfg, fmt.Errorf("月通报配置 deadline_workdays（报送期限）应为1至%d个工作日，现为%d", MaxDeadlineWorkdays, *s.DeadlineWorkdays)
+	case strings.TrimSpace(s.DeadlineSource) == "":
+		return cfg, errors.New("月通报配置缺少 deadline_source：请写明报送期限的依据（文件名称和文号，或本地规定）")
+	case s.Weights == nil:
+		return cfg, errors.New("月通报配置缺少 weights（排名权重），如 \"weights\": {\"timely\": 40, \"complete\": 30, \"accepted\": 30}")
+	case strings.TrimSpace(s.WeightsSource) == "":
+		return cfg, errors.New("月通报配置缺少 weights_source：请写明排名权重的来历（本平台自定，或某文件的考核口径）")
+	}
+	w := [3]struct {
+		key, name string
+		v         *float64
+	}{{"timely", "及时率", s.Weights.Timely}, {"complete", "完整率", s.Weights.Complete}, {"accepted", "受理率（1−拒收率）", s.Weights.Accepted}}
+	sum := 0.0
+	for _, x := range w {
+		if x.v == nil {
+			return cfg, fmt.Errorf("月通报配置 weights 缺少 %s（%s的权重）", x.key, x.name)
+		}
+		if *x.v < 0 {
+			return cfg, fmt.Errorf("月通报配置 weights.%s（%s的权重）不能为负数，现为%g", x.key, x.name, *x.v)
+		}
+		sum += *x.v
+	}
+	if math.Abs(sum-100) > 1e-9 {
+		return cfg, fmt.Errorf("月通报配置 weights 三项之和应为100（得分满分100），现为 %g + %g + %g = %g", *w[0].v, *w[1].v, *w[2].v, sum)
+	}
+	cfg.DeadlineWorkdays = *s.DeadlineWorkdays
+	cfg.WeightTimely, cfg.WeightComplete, cfg.WeightAccepted = *w[0].v, *w[1].v, *w[2].v
+	cfg.DeadlineSource, cfg.WeightsSource = strings.TrimSpace(s.DeadlineSource), strings.TrimSpace(s.WeightsSource)
+	return cfg, nil
+}
+
+// LoadBulletinSettings is ParseBulletinSettings over the file at path
+// (TONGCHENG_CREDIT_BULLETIN_CONFIG).
+func LoadBulletinSettings(cfg BulletinConfig, path string) (BulletinConfig, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return cfg, fileProblem(BulletinConfigEnv, "月通报配置文件", path, err)
+	}
+	out, err := ParseBulletinSettings(cfg, b)
+	if err != nil {
+		return cfg, fmt.Errorf("%s 所指的文件 %s：%w", BulletinConfigEnv, path, err)
+	}
+	return out, nil
 }
 
 // BulletinTypesEnv names the environment variable that sets which record
@@ -245,6 +245,10 @@ type Bulletin struct {
 	// DeadlineWorkdays and ScoreRule are the configuration the figures rest on.
 	DeadlineWorkdays int    `json:"deadline_workdays"`
 	ScoreRule        string `json:"score_rule"` // e.g. 40×及时率 + 30×完整率 + 30×（1−拒收率）
+	DeadlineSource   string `json:"deadline_source"`
+	WeightsSource    string `json:"weights_source"`
+	// CalendarYears are the years whose holiday notice the calendar holds.
+	CalendarYears []int `json:"calendar_years"`
 }
 
 // ComputeBulletin computes the bulletin of year/month over the summaries
@@ -263,9 +267,13 @@ func ComputeBulletin(cfg BulletinConfig, year int, month time.Month, recs []Reco
 	}
 	b := Bulletin{Year: year, Month: month, Types: append([]RecordType(nil), cfg.Types...), CityType: map[string]map[RecordType]int{},
 		DeadlineWorkdays: cfg.DeadlineWorkdays,
-		ScoreRule:        fmt.Sprintf("%g×及时率 + %g×完整率 + %g×（1−拒收率）", cfg.WeightTimely, cfg.WeightComplete, cfg.WeightAccepted)}
+		ScoreRule:        cfg.scoreRule(),
+		DeadlineSource:   cfg.DeadlineSource, WeightsSource: cfg.WeightsSource, CalendarYears: cal.Years()}
+	// years without their holiday notice that the month's figures rest on:
+	// the bulletin's own year and every year a deadline was counted through
+	missing := map[int]int{} // year → records whose deadline ran through it
 	if !cal.Covers(year) {
-		b.Warnings = append(b.Warnings, fmt.Sprintf("节假日表不含%d年，及时率只按周末计算工作日", year))
+		missing[year] = 0
 	}
 	b.Total = BulletinLine{Key: "total", Name: "合计"}
 	cities := map[string]*BulletinLine{}
@@ -314,7 +322,13 @@ func ComputeBulletin(cfg BulletinConfig, year int, month time.Month, recs []Reco
 		inPrev := !inMonth && !sub.Before(prevStart)
 		timely := false
 		if inMonth && !r.Rejected && !r.DecisionDate.IsZero() {
-			timely = !sub.After(cal.AddWorkdays(r.DecisionDate, cfg.DeadlineWorkdays))
+			due := cal.AddWorkdays(r.DecisionDate, cfg.DeadlineWorkdays)
+			timely = !sub.After(due)
+			for y := Day(r.DecisionDate).AddDate(0, 0, 1).Year(); y <= due.Year(); y++ {
+				if !cal.Covers(y) {
+					missing[y]++
+				}
+			}
 		}
 		for _, l := range lines {
 			if l == nil {
@@ -345,6 +359,7 @@ func ComputeBulletin(cfg BulletinConfig, year int, month time.Month, recs []Reco
 			b.CityType[r.CityCode][r.Type]++
 		}
 	}
+	b.Warnings = append(b.Warnings, missingCalendarWarnings(missing)...)
 	if unknownCity > 0 {
 		b.Warnings = append(b.Warnings, fmt.Sprintf("%d条记录的地市不是成德眉资四市之一，只计入合计和部门", unknownCity))
 	}
@@ -384,6 +399,26 @@ func ComputeBulletin(cfg BulletinConfig, year int, month time.Month, recs []Reco
 	rank(b.Cities)
 	rank(b.Departments)
 	return b
+}
+
+// missingCalendarWarnings says, for each year without its holiday notice,
+// that its working days were counted as Monday–Friday and how many of the
+// month's records that touches.
+func missingCalendarWarnings(missing map[int]int) []string {
+	years := make([]int, 0, len(missing))
+	for y := range missing {
+		years = append(years, y)
+	}
+	slices.Sort(years)
+	var out []string
+	for _, y := range years {
+		s := fmt.Sprintf("节假日表缺少%d年（未载入《国务院办公厅关于%d年部分节假日安排的通知》）：该年的工作日只按周一至周五计算，未计法定节假日和调休上班日，及时率可能不准", y, y)
+		if n := missing[y]; n > 0 {
+			s += fmt.Sprintf("；本月有%d条记录的报送期限按该年计算", n)
+		}
+		out = append(out, s+"。通知发布后请管理员按说明补充该年节假日（"+HolidaysFileEnv+"）")
+	}
+	return out
 }
 
 // rank orders lines by score (higher first), then received (more first),

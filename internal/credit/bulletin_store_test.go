@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -178,8 +179,10 @@ func TestBulletinStoredMonthByHand(t *testing.T) {
 			t.Errorf("地市分类别 sheet: %q", ct)
 		}
 		notes, _ := f.GetRows("说明")
-		if len(notes) != 5 || notes[1][0] != "统计类别：行政许可、行政处罚、行政强制、行政征收、行政给付、行政检查、行政确认" ||
-			!strings.HasPrefix(notes[2][0], "及时率：决定之日起7个工作日内") || notes[4][0] != "得分：40×及时率 + 30×完整率 + 30×（1−拒收率），按得分排名" {
+		if len(notes) != 8 || notes[1][0] != "统计类别：行政许可、行政处罚、行政强制、行政征收、行政给付、行政检查、行政确认" ||
+			!strings.HasPrefix(notes[2][0], "及时率：决定之日起7个工作日内") || notes[4][0] != "得分：40×及时率 + 30×完整率 + 30×（1−拒收率），按得分排名" ||
+			!strings.HasPrefix(notes[5][0], "期限依据：发改办财金〔2018〕424号") || !strings.HasPrefix(notes[6][0], "权重：本平台自定的排名权重，不是任何文件公布的标准") ||
+			notes[7][0] != "节假日表：2022–2026年（国务院办公厅各年《关于部分节假日安排的通知》）" {
 			t.Errorf("说明 sheet: %q", notes)
 		}
 		// the refused push is a batch of its own with its reject report
@@ -227,4 +230,71 @@ func TestBulletinTypesConfigured(t *testing.T) {
 	}
 	_, page = e2.do("ms-analyst", "GET", "/credit/bulletin?month=2026-13", nil)
 	contains(t, string(page), "月份“2026-13”无法识别（应写作 YYYY-MM，如 2026-11），下面是本月的通报", "2026年11月", "“赔偿”不是行政管理信息类别")
+}
+
+// TestBulletinConfigFiles: the deadline and weights come from the file named
+// by TONGCHENG_CREDIT_BULLETIN_CONFIG and further holiday years from
+// TONGCHENG_CREDIT_HOLIDAYS, read at start. Two penalties decided Tuesday
+// 2026-09-29 and received 10-12 and 10-13; the working days after 09-29 are
+// 09-30, 10-08, 10-09, 10-10 (Saturday worked, 国办发明电〔2025〕7号),
+// 10-12, 10-13, 10-14. With 7 days both are timely (score 40 + 30 + 30 =
+// 100); with 5 days (due 10-12) only the first: timely 1/2, score with the
+// file's weights 50·1/2 + 25 + 25 = 75. A file that cannot be used leaves
+// the embedded settings and says why on the bulletin.
+func TestBulletinConfigFiles(t *testing.T) {
+	dir := t.TempDir()
+	cfgPath := dir + "/credit-bulletin.json"
+	write := func(s string) {
+		if err := os.WriteFile(cfgPath, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(`{"deadline_workdays": 5, "deadline_source": "某市信用信息归集考核办法（测试）", "weights": {"timely": 50, "complete": 25, "accepted": 25}, "weights_source": "某市考核口径（测试）"}`)
+	t.Setenv(credit.BulletinConfigEnv, cfgPath)
+	t.Setenv(credit.HolidaysFileEnv, "testdata/holidays-2021.json")
+	t.Setenv(credit.BulletinTypesEnv, "")
+	run := func(e *env) credit.BulletinJSON {
+		t.Helper()
+		for i, on := range []string{"2026-10-12", "2026-10-13"} {
+			now := day(on).Add(2 * time.Hour)
+			e.m.Now = func() time.Time { return now }
+			item := penaltyItem(fmt.Sprintf("锦市监罚〔2026〕20%d号", i), "510104", unitCD, usccA, "2026-09-29")
+			if st, body := e.do("cd-credit", "POST", "/api/v1/credit/records", []any{item}); st != http.StatusOK || !strings.Contains(string(body), `"accepted":1`) {
+				t.Fatalf("push: %d %s", st, body)
+			}
+		}
+		var b credit.BulletinJSON
+		e.getJSON("ms-analyst", "/api/v1/credit/bulletin?month=2026-10", http.StatusOK, &b)
+		return b
+	}
+	e := newEnv(t, storetest.Open(t, "sqlite"))
+	b := run(e)
+	if b.DeadlineWorkdays != 5 || b.Total.Timely != 1 || b.Total.TimelyRate != 0.5 || b.Total.Score != 75 || b.ScoreRule != "50×及时率 + 25×完整率 + 25×（1−拒收率）" ||
+		len(b.Warnings) != 0 || len(b.CalendarYears) != 6 || b.CalendarYears[0] != 2021 {
+		t.Errorf("configured: deadline %d, timely %d (%v), score %v, rule %s, warnings %q, years %v", b.DeadlineWorkdays, b.Total.Timely, b.Total.TimelyRate, b.Total.Score, b.ScoreRule, b.Warnings, b.CalendarYears)
+	}
+	if got := e.m.Calendar().AddWorkdays(day("2021-09-23"), 7); credit.FormatDate(got) != "2021-10-08" {
+		t.Errorf("2021 from the file: %s", credit.FormatDate(got))
+	}
+	_, page := e.do("ms-analyst", "GET", "/credit/bulletin?month=2026-10", nil)
+	contains(t, string(page), "及时：决定之日起 5 个工作日内报送", "得分 = 50×及时率 &#43; 25×完整率 &#43; 25×（1−拒收率）", "节假日表：2021–2026年", "期限依据：某市信用信息归集考核办法（测试）", "权重：某市考核口径（测试）")
+
+	// weights that do not sum to 100 and a holiday file with a Monday as worked day
+	write(`{"deadline_workdays": 5, "deadline_source": "x", "weights": {"timely": 50, "complete": 30, "accepted": 30}, "weights_source": "y"}`)
+	bad := dir + "/holidays.json"
+	if err := os.WriteFile(bad, []byte(`{"years":{"2027":{"notice":"国务院办公厅关于2027年部分节假日安排的通知","holidays":[["2027-01-01","2027-01-01","元旦"]],"workdays":["2027-01-04"]}}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(credit.HolidaysFileEnv, bad)
+	e2 := newEnv(t, storetest.Open(t, "sqlite"))
+	b = run(e2)
+	want := []string{
+		"TONGCHENG_CREDIT_BULLETIN_CONFIG 所指的文件 " + cfgPath + "：月通报配置 weights 三项之和应为100（得分满分100），现为 50 + 30 + 30 = 110；月通报仍按内置配置统计（7个工作日，40×及时率 + 30×完整率 + 30×（1−拒收率））",
+		"TONGCHENG_CREDIT_HOLIDAYS 所指的节假日文件 " + bad + "：节假日表2027年第1个调休上班日 2027-01-04 是周一，不是周六或周日：workdays 只写通知中“上班”的周末日期；月通报仍只用内置的节假日表（2022–2026年）",
+	}
+	if b.DeadlineWorkdays != 7 || b.Total.Timely != 2 || b.Total.Score != 100 || strings.Join(b.Warnings, "\n") != strings.Join(want, "\n") || len(b.CalendarYears) != 5 {
+		t.Errorf("refused files: deadline %d, timely %d, score %v, years %v, warnings\n%s", b.DeadlineWorkdays, b.Total.Timely, b.Total.Score, b.CalendarYears, strings.Join(b.Warnings, "\n"))
+	}
+	_, page = e2.do("ms-analyst", "GET", "/credit/bulletin?month=2026-10", nil)
+	contains(t, string(page), "月通报配置 weights 三项之和应为100", "2027-01-04 是周一，不是周六或周日")
 }

@@ -59,8 +59,8 @@ func TestCalendar(t *testing.T) {
 	if h, ok := c.Holiday(d("2023-10-01")); !ok || h != "中秋节、国庆节" {
 		t.Fatal(h)
 	}
-	if _, err := ParseCalendar([]byte(`{"years":{"2024":{"workdays":["2024-10-14"]}}}`)); err == nil {
-		t.Fatal("a Monday as adjusted workday accepted")
+	if _, err := ParseCalendar([]byte(`{"years":{"2024":{"notice":"国务院办公厅关于2024年部分节假日安排的通知","holidays":[["2024-10-01","2024-10-07","国庆节"]],"workdays":["2024-10-14"]}}}`)); err == nil || !strings.Contains(err.Error(), "2024-10-14 是周一，不是周六或周日") {
+		t.Fatal("a Monday as adjusted workday:", err)
 	}
 }
 
@@ -138,7 +138,8 @@ func TestBulletinFixtureMonth(t *testing.T) {
 	}
 	// An uncovered year and an unknown city are warned about.
 	b3 := ComputeBulletin(DefaultBulletinConfig(), 2027, time.March, []RecordSummary{{TypePenalty, "510300", "x", "", d("2027-03-01"), d("2027-03-02"), false, 1, 1}})
-	want := []string{"节假日表不含2027年，及时率只按周末计算工作日", "1条记录的地市不是成德眉资四市之一，只计入合计和部门"}
+	want := []string{"节假日表缺少2027年（未载入《国务院办公厅关于2027年部分节假日安排的通知》）：该年的工作日只按周一至周五计算，未计法定节假日和调休上班日，及时率可能不准；本月有1条记录的报送期限按该年计算。通知发布后请管理员按说明补充该年节假日（TONGCHENG_CREDIT_HOLIDAYS）",
+		"1条记录的地市不是成德眉资四市之一，只计入合计和部门"}
 	if strings.Join(b3.Warnings, "|") != strings.Join(want, "|") || b3.Total.Received != 1 {
 		t.Fatal(b3.Warnings)
 	}
@@ -209,5 +210,142 @@ func TestBulletinDepartmentByCode(t *testing.T) {
 	}
 	if l := byKey["510100|锦江区市场监督管理局"]; l.Rejected != 1 || l.Submitted != 1 {
 		t.Errorf("by name: %+v", l)
+	}
+}
+
+// TestBulletinTimelinessAcrossNationalDay: October 2025 by hand, over the
+// notice 国办发明电〔2024〕12号 (国庆节、中秋节 10月1日至8日放假调休; 9月28日
+// （周日）、10月11日（周六）上班). Three records decided Friday 09-26 and one
+// decided Thursday 10-09, all accepted and complete. Working days after 09-26:
+// 09-28 (Sun, worked) 1, 09-29 2, 09-30 3, 10-09 4, 10-10 5, 10-11 (Sat,
+// worked) 6, 10-13 7, 10-14 8. After 10-09: 10-10 1, 10-11 2, 10-13 3,
+// 10-14 4, 10-15 5, 10-16 6, 10-17 7, 10-20 8.
+func TestBulletinTimelinessAcrossNationalDay(t *testing.T) {
+	const u = "成都市青羊区市场监督管理局"
+	recs := []RecordSummary{
+		{TypePenalty, "510100", u, "", d("2025-09-26"), d("2025-10-11"), false, 15, 15}, // A, on the worked Saturday
+		{TypePenalty, "510100", u, "", d("2025-09-26"), d("2025-10-13"), false, 15, 15}, // B
+		{TypePenalty, "510100", u, "", d("2025-09-26"), d("2025-10-14"), false, 15, 15}, // C
+		{TypePenalty, "510100", u, "", d("2025-10-09"), d("2025-10-17"), false, 15, 15}, // D
+	}
+	for _, c := range []struct {
+		deadline     int
+		timely       int
+		due0926      string
+		note         string
+		wantWarnings int
+	}{
+		{7, 3, "2025-10-13", "A, B on or before 10-13, C late; D's 7th is 10-17: timely", 0},
+		{5, 0, "2025-10-10", "all of 09-26 after 10-10; D's 5th is 10-15: late", 0},
+		{6, 1, "2025-10-11", "A only; D's 6th is 10-16: late", 0},
+		{8, 4, "2025-10-14", "A, B, C; D's 8th is 10-20: timely", 0},
+	} {
+		cfg := DefaultBulletinConfig()
+		cfg.DeadlineWorkdays = c.deadline
+		if got := FormatDate(DefaultCalendar().AddWorkdays(d("2025-09-26"), c.deadline)); got != c.due0926 {
+			t.Errorf("%d working days after 09-26: %s, want %s", c.deadline, got, c.due0926)
+		}
+		b := ComputeBulletin(cfg, 2025, time.October, recs)
+		rate := float64(c.timely) / 4
+		if b.Total.Timely != c.timely || !near(b.Total.TimelyRate, rate) || !near(b.Total.Score, 40*rate+30+30) || b.DeadlineWorkdays != c.deadline || len(b.Warnings) != c.wantWarnings {
+			t.Errorf("deadline %d (%s): timely %d, rate %v, score %v, warnings %q", c.deadline, c.note, b.Total.Timely, b.Total.TimelyRate, b.Total.Score, b.Warnings)
+		}
+	}
+	// Without the 2025 notice the same month would count Monday–Friday only:
+	// after 09-26 the 7th weekday is 10-07 (09-29, 30, 10-01, 02, 03, 06, 07),
+	// so A, B, C are late; after 10-09 the weekdays are 10-10, 13, 14, 15, 16,
+	// 17, 20, so D (the 7th is 10-20) is timely — and the bulletin says the
+	// year is missing.
+	var noYear *Calendar
+	{
+		c, err := ParseCalendar([]byte(`{"years":{"2024":{"notice":"国务院办公厅关于2024年部分节假日安排的通知","holidays":[["2024-10-01","2024-10-07","国庆节"]]}}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		noYear = c
+	}
+	cfg := DefaultBulletinConfig()
+	cfg.Calendar = noYear
+	b := ComputeBulletin(cfg, 2025, time.October, recs)
+	if b.Total.Timely != 1 || len(b.Warnings) != 1 || !strings.HasPrefix(b.Warnings[0], "节假日表缺少2025年（未载入《国务院办公厅关于2025年部分节假日安排的通知》）") ||
+		!strings.Contains(b.Warnings[0], "本月有4条记录的报送期限按该年计算") {
+		t.Errorf("weekdays only: timely %d, warnings %q", b.Total.Timely, b.Warnings)
+	}
+}
+
+// TestBulletinWarnsOfMissingYear: the December 2026 bulletin is in a covered
+// year, but a deadline counted from 12-24 runs into 2027, whose notice the
+// calendar does not have: 12-25, 28, 29, 30, 31, 2027-01-01, 01-04 (1月1日
+// counted as a weekday). The bulletin says so instead of counting it silently;
+// a record wholly in December does not count.
+func TestBulletinWarnsOfMissingYear(t *testing.T) {
+	const u = "资阳市雁江区市场监督管理局"
+	recs := []RecordSummary{
+		{TypePenalty, "512000", u, "", d("2026-12-24"), d("2026-12-31"), false, 15, 15},
+		{TypePenalty, "512000", u, "", d("2026-12-01"), d("2026-12-02"), false, 15, 15},
+	}
+	b := ComputeBulletin(DefaultBulletinConfig(), 2026, time.December, recs)
+	want := "节假日表缺少2027年（未载入《国务院办公厅关于2027年部分节假日安排的通知》）：该年的工作日只按周一至周五计算，未计法定节假日和调休上班日，及时率可能不准；本月有1条记录的报送期限按该年计算。通知发布后请管理员按说明补充该年节假日（TONGCHENG_CREDIT_HOLIDAYS）"
+	if len(b.Warnings) != 1 || b.Warnings[0] != want || b.Total.Timely != 2 {
+		t.Errorf("%q, timely %d", b.Warnings, b.Total.Timely)
+	}
+	// November 2026: nothing reaches 2027, no warning
+	if b := ComputeBulletin(DefaultBulletinConfig(), 2026, time.November, []RecordSummary{{TypePenalty, "512000", u, "", d("2026-11-02"), d("2026-11-03"), false, 15, 15}}); len(b.Warnings) != 0 || yearList(b.CalendarYears) != "2022–2026" {
+		t.Errorf("%q %v", b.Warnings, b.CalendarYears)
+	}
+	// January 2027 with no record at all still says the year is missing
+	b = ComputeBulletin(DefaultBulletinConfig(), 2027, time.January, nil)
+	if len(b.Warnings) != 1 || !strings.HasPrefix(b.Warnings[0], "节假日表缺少2027年") || strings.Contains(b.Warnings[0], "本月有") {
+		t.Errorf("%q", b.Warnings)
+	}
+}
+
+// TestBulletinSettings: the embedded deadline and weights with their
+// sources, and what a changed file may get wrong.
+func TestBulletinSettings(t *testing.T) {
+	cfg := DefaultBulletinConfig()
+	if cfg.DeadlineWorkdays != 7 || cfg.WeightTimely != 40 || cfg.WeightComplete != 30 || cfg.WeightAccepted != 30 ||
+		!strings.Contains(cfg.DeadlineSource, "发改办财金〔2018〕424号") || !strings.HasPrefix(cfg.WeightsSource, "本平台自定的排名权重，不是任何文件公布的标准") || len(cfg.Types) != 7 {
+		t.Fatalf("%+v", cfg)
+	}
+	good := `{"deadline_workdays": 5, "deadline_source": "某市信用办考核办法", "weights": {"timely": 50, "complete": 25, "accepted": 25}, "weights_source": "同上"}`
+	got, err := ParseBulletinSettings(cfg, []byte(good))
+	if err != nil || got.DeadlineWorkdays != 5 || got.WeightTimely != 50 || got.WeightAccepted != 25 || got.DeadlineSource != "某市信用办考核办法" || len(got.Types) != 7 {
+		t.Fatalf("%+v %v", got, err)
+	}
+	if b := ComputeBulletin(got, 2025, time.October, nil); b.ScoreRule != "50×及时率 + 25×完整率 + 25×（1−拒收率）" || b.DeadlineWorkdays != 5 || b.WeightsSource != "同上" {
+		t.Errorf("%+v", b)
+	}
+	set := func(k, v string) string { // good with one item changed or, v == "", left out
+		parts := map[string]string{"deadline_workdays": `5`, "deadline_source": `"x"`, "weights": `{"timely": 50, "complete": 25, "accepted": 25}`, "weights_source": `"y"`}
+		parts[k] = v
+		var s []string
+		for _, key := range []string{"deadline_workdays", "deadline_source", "weights", "weights_source"} {
+			if parts[key] != "" {
+				s = append(s, `"`+key+`": `+parts[key])
+			}
+		}
+		return "{\n" + strings.Join(s, ",\n") + "\n}"
+	}
+	for in, msg := range map[string]string{
+		set("deadline_workdays", ""):                                         "月通报配置缺少 deadline_workdays（报送期限：决定之日后的工作日数），如 \"deadline_workdays\": 7",
+		set("deadline_workdays", "0"):                                        "月通报配置 deadline_workdays（报送期限）应为1至30个工作日，现为0",
+		set("deadline_workdays", "31"):                                       "月通报配置 deadline_workdays（报送期限）应为1至30个工作日，现为31",
+		set("deadline_workdays", `"7"`):                                      "月通报配置第2行附近“deadline_workdays”的写法不对：此处应为数字",
+		set("deadline_workdays", "7.5"):                                      "月通报配置第2行附近“deadline_workdays”的写法不对：此处应为数字",
+		set("deadline_source", `" "`):                                        "月通报配置缺少 deadline_source：请写明报送期限的依据（文件名称和文号，或本地规定）",
+		set("weights", ""):                                                   "月通报配置缺少 weights（排名权重），如 \"weights\": {\"timely\": 40, \"complete\": 30, \"accepted\": 30}",
+		set("weights_source", ""):                                            "月通报配置缺少 weights_source：请写明排名权重的来历（本平台自定，或某文件的考核口径）",
+		set("weights", `{"timely": 50, "complete": 25}`):                     "月通报配置 weights 缺少 accepted（受理率（1−拒收率）的权重）",
+		set("weights", `{"timely": 50, "complete": 30, "accepted": 30}`):     "月通报配置 weights 三项之和应为100（得分满分100），现为 50 + 30 + 30 = 110",
+		set("weights", `{"timely": 110, "complete": -10, "accepted": 0}`):    "月通报配置 weights.complete（完整率的权重）不能为负数，现为-10",
+		set("weights", `{"timely": 40, "completeness": 30, "accepted": 30}`): "月通报配置中有不认识的项目 \"completeness\"，请核对拼写（见 data/README.md）",
+		`{"deadline_workdays": 7,}`:                                          "月通报配置第1行附近不是有效的 JSON（常见原因：漏了逗号或引号、多了末尾逗号、用了中文标点）",
+		good + good:                                                          "月通报配置在第1行之后还有多余的内容：整个文件应是一个 { … }",
+	} {
+		_, err := ParseBulletinSettings(cfg, []byte(in))
+		if err == nil || err.Error() != msg {
+			t.Errorf("%s\n got %v\nwant %s", in, err, msg)
+		}
 	}
 }

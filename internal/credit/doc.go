@@ -3,9 +3,15 @@
 // no database, no HTTP, no clock. Storage, pages and the JSON push API wire
 // it up in a later phase.
 //
-// Reference data lives in data/: holidays.json is the official working-day
-// calendar 2022–2026 from the State Council General Office's annual holiday
-// notices (国务院办公厅关于部分节假日安排的通知).
+// Reference data lives in data/ (data/README.md says, in Chinese, how a
+// clerk adds a year or changes a setting without a rebuild):
+//   - holidays.json is the official working-day calendar 2022–2026, one entry
+//     a year naming its State Council General Office notice (国务院办公厅关于
+//     某年部分节假日安排的通知: title, 文号, date, where it was checked);
+//     TONGCHENG_CREDIT_HOLIDAYS names a file of further years;
+//   - bulletin.json is the 月通报's deadline (7 working days, 发改办财金〔2018〕
+//     424号) and ranking weights (40/30/30, the platform's own), with their
+//     sources; TONGCHENG_CREDIT_BULLETIN_CONFIG names a file replacing it.
 //
 // API for the store and handlers:
 //
@@ -38,9 +44,12 @@
 //
 //	// monthly bulletin (月通报)
 //	DefaultBulletinConfig() BulletinConfig; ParseBulletinTypes(string) ([]RecordType, error) // TONGCHENG_CREDIT_BULLETIN_TYPES
+//	ParseBulletinSettings(cfg, []byte) / LoadBulletinSettings(cfg, path) (BulletinConfig, error) // data/bulletin.json format
 //	ComputeBulletin(cfg, year, month, []RecordSummary) Bulletin
 //	RequiredFieldCount(*Record) (filled, required int)
 //	DefaultCalendar() *Calendar; (*Calendar).IsWorkday / AddWorkdays / WorkdaysBetween
+//	ParseCalendar([]byte); (*Calendar).With([]byte) / WithFile(path); Covers / Years / Notice(year)
+//	(*Module).Calendar() *Calendar  // the embedded calendar plus TONGCHENG_CREDIT_HOLIDAYS
 //
 // Dates are calendar dates at 00:00 UTC (no zone); money is int64 分.
 package credit

@@ -39,25 +39,57 @@ type Module struct {
 
 	d    *platform.Deps
 	jobs jobs
-	// configErr is why the configured bulletin types were not used ("" when fine)
-	configErr string
+	// configErrs say which configured bulletin settings were not used and
+	// why (empty when all were fine); each is shown on every bulletin
+	configErrs []string
 }
 
-// NewModule returns the module with the default bulletin configuration, its
-// counted types set by TONGCHENG_CREDIT_BULLETIN_TYPES when given (see
-// ParseBulletinTypes). A value that cannot be read leaves the default seven
-// and is reported in the log and on every bulletin, never silently.
+// NewModule returns the module with the default bulletin configuration
+// (data/bulletin.json, data/holidays.json), changed at start by
+//   - TONGCHENG_CREDIT_BULLETIN_TYPES: which types are counted (ParseBulletinTypes);
+//   - TONGCHENG_CREDIT_BULLETIN_CONFIG: a file replacing data/bulletin.json
+//     (deadline and ranking weights, LoadBulletinSettings);
+//   - TONGCHENG_CREDIT_HOLIDAYS: a file of further years of the holiday
+//     calendar (Calendar.WithFile).
+//
+// A value that cannot be read leaves the default and is reported in the log
+// and on every bulletin, never silently.
 func NewModule() *Module {
 	m := &Module{Bulletin: DefaultBulletinConfig(), Now: time.Now, UploadWait: uploadWaitDefault}
 	if v := os.Getenv(BulletinTypesEnv); v != "" {
 		types, err := ParseBulletinTypes(v)
 		if err != nil {
-			m.configErr = err.Error() + "；月通报仍按默认七类统计"
+			m.configErrs = append(m.configErrs, err.Error()+"；月通报仍按默认七类统计")
 		} else {
 			m.Bulletin.Types = types
 		}
 	}
+	if path := os.Getenv(BulletinConfigEnv); path != "" {
+		cfg, err := LoadBulletinSettings(m.Bulletin, path)
+		if err != nil {
+			m.configErrs = append(m.configErrs, fmt.Sprintf("%s；月通报仍按内置配置统计（%d个工作日，%s）", err, m.Bulletin.DeadlineWorkdays, m.Bulletin.scoreRule()))
+		} else {
+			m.Bulletin = cfg
+		}
+	}
+	if path := os.Getenv(HolidaysFileEnv); path != "" {
+		cal, err := DefaultCalendar().WithFile(path)
+		if err != nil {
+			m.configErrs = append(m.configErrs, fmt.Sprintf("%s；月通报仍只用内置的节假日表（%s年）", err, yearList(DefaultCalendar().Years())))
+		} else {
+			m.Bulletin.Calendar = cal
+		}
+	}
 	return m
+}
+
+// Calendar is the working-day calendar the module counts with: the embedded
+// one plus the years of TONGCHENG_CREDIT_HOLIDAYS.
+func (m *Module) Calendar() *Calendar {
+	if m.Bulletin.Calendar != nil {
+		return m.Bulletin.Calendar
+	}
+	return DefaultCalendar()
 }
 
 func (m *Module) Key() string   { return "credit" }
@@ -98,14 +130,15 @@ func (m *Module) funcs() template.FuncMap {
 		},
 		"score":  func(x float64) string { return fmt.Sprintf("%.1f", x) },
 		"subnav": subnav,
+		"years":  yearList,
 	}
 }
 
 // Mount registers templates, routes, navigation and OpenAPI paths.
 func (m *Module) Mount(d *platform.Deps) {
 	m.d = d
-	if m.configErr != "" {
-		d.Log.Error("credit bulletin configuration", "env", BulletinTypesEnv, "err", m.configErr)
+	for _, e := range m.configErrs {
+		d.Log.Error("credit bulletin configuration", "err", e)
 	}
 	w := d.Web
 	sub, _ := fs.Sub(templateFiles, "templates")
