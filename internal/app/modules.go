@@ -25,7 +25,7 @@ func programModules() []platform.Module {
 	di := discretion.NewModule()
 	di.Priors = &creditPriors{credit: cr, module: di}
 	di.Penalties = &creditSink{credit: cr}
-	di.Workdays = credit.DefaultCalendar().AddWorkdays
+	di.Workdays = cr.Calendar().AddWorkdays // the embedded holidays and those of TONGCHENG_CREDIT_HOLIDAYS
 	return []platform.Module{di, cr, river.NewModule()}
 }
 
