@@ -100,7 +100,8 @@ func TestSectionsAndTargets(t *testing.T) {
 
 func TestInRegionAndBasin(t *testing.T) {
 	a := atlas(t)
-	if got := names(a.InRegion("512000")); !reflect.DeepEqual(got, []string{"沱江", "琼江"}) {
+	// 球溪河 is a 资阳 river too: 内江、资阳、眉山 signed its cross-boundary agreement (swbd.cn 2022-12-06)
+	if got := names(a.InRegion("512000")); !reflect.DeepEqual(got, []string{"沱江", "球溪河", "琼江"}) {
 		t.Errorf("资阳 %v", got)
 	}
 	if got := names(a.InRegion("510121")); !reflect.DeepEqual(got, []string{"沱江", "绵远河", "石亭江", "湔江", "青白江", "毗河"}) {
@@ -131,6 +132,35 @@ func TestEveryFactHasASource(t *testing.T) {
 	if jx := a.River("绛溪河"); !jx.Verified("course") || !jx.Verified("counties") || jx.Verified("parent") || jx.Verified("basin") ||
 		!strings.Contains(jx.Sources["counties"], "嘉庆重修一统志") || !a.River("沱江").Verified("course") {
 		t.Errorf("绛溪河 course and county verified, parent and basin not; 沱江 verified: %+v", jx.Unverified)
+	}
+}
+
+// TestQingyijiangAndQiuxihe: 青衣江 runs 雅安 → 眉山（洪雅）→ 乐山 and enters 大渡河 at
+// 乐山草鞋渡, not 岷江 (地名辞典“青衣江”条 and the 洪雅 essay, both cited), so it has
+// no parent among the four cities' rivers but stays in the 岷江 basin. 球溪河 runs
+// 仁寿（眉山）… 资中（内江） and 资阳 shares it (the three cities' agreement); where 资阳's
+// reach lies is not found, so its course stays unverified.
+func TestQingyijiangAndQiuxihe(t *testing.T) {
+	a := atlas(t)
+	q := a.River("青衣江")
+	if q.Parent != "" || q.Basin != "岷江" || !q.Verified("course") || len(q.Unverified) != 0 ||
+		!strings.Contains(q.Sources["course"], "kanshici.com") || !strings.Contains(q.Sources["course"], "gvccw.com") {
+		t.Fatalf("青衣江 %+v", q)
+	}
+	if !reflect.DeepEqual(q.Cities(), []string{"511400"}) || !strings.Contains(q.Notes, "大渡河") {
+		t.Errorf("青衣江 crosses 眉山 only among the four cities: %v", q.Cities())
+	}
+	for _, r := range a.Tributaries("minjiang") {
+		if r.Name == "青衣江" {
+			t.Error("青衣江 flows into 大渡河, not 岷江")
+		}
+	}
+	k := a.River("球溪河")
+	if !reflect.DeepEqual(k.Cities(), []string{"511400", "512000"}) || k.Verified("course") || !strings.Contains(k.Sources["course"], "swbd.cn") {
+		t.Errorf("球溪河 %v %v", k.Cities(), k.Unverified)
+	}
+	if k.FlowsFrom("512000", "511400") || !k.FlowsFrom("511400", "512000") {
+		t.Error("球溪河 rises in 仁寿 (眉山)")
 	}
 }
 
