@@ -93,8 +93,20 @@ func TestSectionsAndTargets(t *testing.T) {
 		t.Errorf("锦江 tributaries %v", got)
 	}
 	gc := a.SectionsOf("tuojiang")
-	if len(gc) != 4 || gc[0].Name != "三皇庙" || gc[0].Region != "510121" || gc[3].Name != "拱城铺渡口" || len(gc[3].Unverified) != 3 {
+	if len(gc) != 4 || gc[0].Name != "三皇庙" || gc[0].Region != "510121" {
 		t.Errorf("沱江 sections %+v", gc)
+	}
+	// 拱城铺 lies east of 资阳城 (《巴蜀史志》2022-6) and is a 雁江区 section on 沱江
+	// (中新网四川 2023-10-30): a 资阳 section below the 简阳—雁江 line, not the 成都 → 资阳
+	// hand-over once recalled; only one source puts it on 沱江.
+	if gp := gc[3]; gp.Name != "拱城铺" || gp.Kind != SectionMonitoring || gp.Region != "512002" || gp.From != nil || gp.To != nil ||
+		!reflect.DeepEqual(gp.Unverified, []string{"river"}) || !strings.Contains(gp.Sources["region"], "scsqw.cn") {
+		t.Errorf("拱城铺 %+v", gp)
+	}
+	// 岳店子下 is in 新津 (the station table and the 岳店子 old town on 金马河); that it is the
+	// 成都 → 眉山 hand-over is still not found
+	if yd := a.SectionsOf("minjiang")[0]; yd.Region != "510118" || !reflect.DeepEqual(yd.Unverified, []string{"handover"}) || !strings.Contains(yd.Sources["region"], "43b.com.cn") {
+		t.Errorf("岳店子下 %+v", yd)
 	}
 }
 
