@@ -11,7 +11,10 @@
 //     monitoring and hand-over sections, each fact with its source and the
 //     unverified ones listed;
 //   - data/patrol.json — the required patrol frequency of each chief level
-//     (configuration; product defaults, unverified).
+//     (configuration; product defaults, unverified);
+//   - data/workflow.json — the handling deadline of each severity at 交办 and
+//     the escalation interval of overdue problems (configuration; product
+//     defaults, unverified), read by LoadWorkflowConfig.
 //
 // Water quality (gb3838.go):
 //
@@ -32,7 +35,7 @@
 //	Next(State, ActionKind) (State, bool)
 //	Overdue(p Problem, now time.Time) bool; ClosedOnTime(p Problem) bool
 //	(WorkflowConfig).EscalationLevel(p, now) Level; (WorkflowConfig).Escalate(p, now) (Problem, HistoryEntry, bool)
-//	DefaultWorkflowConfig() WorkflowConfig
+//	DefaultWorkflowConfig() WorkflowConfig; LoadWorkflowConfig([]byte) (WorkflowConfig, error)
 //	MonitoringWarning(s *Standard, sec SectionRef, body WaterBody, res Result, hasOpen bool) (Report, bool) // 监测预警, once
 //	errors are *WorkflowError{Code, Msg}: Code is stable for the API, Msg Chinese.
 //

@@ -216,6 +216,45 @@ func TestEscalateOverdue(t *testing.T) {
 	})
 }
 
+// TestEscalationFollowsTheConfiguredFile: with a 河长办's own data/workflow.json
+// (一般 20 天, 超期每 2 天再升一级) a 一般 problem assigned without a deadline gets
+// 交办 + 20 days, and the overdue job raises the county's problem to the city as soon
+// as it is overdue and to the province two days later, where the default file's
+// seven days would still leave it with the city.
+func TestEscalationFollowsTheConfiguredFile(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		cfg, err := river.LoadWorkflowConfig([]byte(`{"deadline_days": {"一般": 20, "较重": 10, "重大": 5, "紧急": 2}, "escalate_every_days": 2}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.m.Workflow = cfg
+		county := &river.Reach{Code: "T-JJ-2", RiverID: "jinjiang", Name: "锦江锦江区配置测试段", Region: "510104"}
+		if err := e.m.AddReach(ctx, county); err != nil {
+			t.Fatal(err)
+		}
+		p := e.report("cd-chief", county.ID, "garbage")
+		e.act("cd-office", p.ID, map[string]any{"action": "accept"}, 200)
+		e.act("cd-office", p.ID, map[string]any{"action": "assign", "unit": "锦江区水务局"}, 200)
+		deadline := testNow.AddDate(0, 0, 20)
+		var dl string
+		if err := db.QueryRow(ctx, "SELECT deadline FROM river_problems WHERE id = ?", p.ID).Scan(&dl); err != nil || dl != store.Time(deadline) {
+			t.Fatalf("deadline %q %v, want %q (交办 + 20 days)", dl, err, store.Time(deadline))
+		}
+		supervisor := func() int { return e.count("SELECT supervisor FROM river_problems WHERE id = ?", p.ID) }
+		if res, err := e.m.EscalateOverdue(ctx, deadline.Add(time.Minute)); err != nil || res.Escalated != 1 || supervisor() != int(river.LevelCity) {
+			t.Fatalf("just overdue: %+v %v, supervisor %d", res, err, supervisor())
+		}
+		if res, err := e.m.EscalateOverdue(ctx, deadline.Add(2*24*time.Hour-time.Minute)); err != nil || res.Escalated != 0 || supervisor() != int(river.LevelCity) {
+			t.Fatalf("a minute short of two days: %+v %v, supervisor %d", res, err, supervisor())
+		}
+		if res, err := e.m.EscalateOverdue(ctx, deadline.Add(2*24*time.Hour+time.Minute)); err != nil || res.Escalated != 1 || supervisor() != int(river.LevelProvince) {
+			t.Fatalf("two days overdue: %+v %v, supervisor %d", res, err, supervisor())
+		}
+	})
+}
+
 // TestEscalationGoesAboveTheHandlingOffice: a problem is handled by the 河长办 of the
 // level owning its reach (a county's reach by the county, a city's own reach or one
 // shared by two cities by the city) and an overdue one goes to the next level up

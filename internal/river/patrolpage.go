@@ -324,4 +324,4 @@ func (m *Module) patrolForm(w http.ResponseWriter, r *http.Request) {
 }
 
 // patrolSeverities are the 严重程度 the phone page offers for a problem found, lightest first.
-var patrolSeverities = []Severity{SeverityGeneral, SeveritySerious, SeverityMajor, SeverityUrgent}
+var patrolSeverities = Severities

@@ -1,6 +1,8 @@
 package river
 
 import (
+	_ "embed"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -106,6 +108,9 @@ const (
 var severityNames = map[Severity]string{SeverityGeneral: "一般", SeveritySerious: "较重", SeverityMajor: "重大", SeverityUrgent: "紧急"}
 
 func (s Severity) String() string { return nameOr(severityNames[s], string(s)) }
+
+// Severities are the 严重程度, lightest first.
+var Severities = []Severity{SeverityGeneral, SeveritySerious, SeverityMajor, SeverityUrgent}
 
 // State is a problem's workflow state (问题状态).
 type State string
@@ -262,14 +267,70 @@ type WorkflowConfig struct {
 	EscalateEvery time.Duration
 }
 
-// DefaultWorkflowConfig: 一般 15 days, 较重 7, 重大 3, 紧急 1; escalate one
-// more level per 7 days overdue. These are product defaults (not from a rule);
-// each 河长办 configures its own.
+// DefaultWorkflowConfig is the configuration file data/workflow.json: 一般 15
+// days, 较重 7, 重大 3, 紧急 1; escalate one more level per 7 days overdue.
+// These are product defaults (not from a rule); each 河长办 changes the file.
 func DefaultWorkflowConfig() WorkflowConfig {
-	return WorkflowConfig{
-		DeadlineDays:  map[Severity]int{SeverityGeneral: 15, SeveritySerious: 7, SeverityMajor: 3, SeverityUrgent: 1},
-		EscalateEvery: 7 * 24 * time.Hour,
+	cfg, err := LoadWorkflowConfig(workflowJSON)
+	if err != nil {
+		panic(err.Error())
 	}
+	return cfg
+}
+
+//go:embed data/workflow.json
+var workflowJSON []byte
+
+// LoadWorkflowConfig reads the handling deadlines and the escalation interval
+// of a configuration file: {"deadline_days": {"一般": 15, …}, "escalate_every_days": 7},
+// each severity by its Chinese name (一般、较重、重大、紧急, all four given) with a
+// whole number of days from 1 to 365, and the interval a whole number of days from
+// 1 to 365. A refused file names the field and what to write.
+func LoadWorkflowConfig(b []byte) (WorkflowConfig, error) {
+	var f struct {
+		DeadlineDays map[string]json.RawMessage `json:"deadline_days"`
+		EscalateDays *json.RawMessage           `json:"escalate_every_days"`
+	}
+	if err := json.Unmarshal(b, &f); err != nil {
+		return WorkflowConfig{}, fmt.Errorf("办理期限配置无法读取：%w", err)
+	}
+	byName := map[string]Severity{}
+	for s, n := range severityNames {
+		byName[n] = s
+	}
+	days := func(field string, raw json.RawMessage) (int, error) {
+		var n int
+		if err := json.Unmarshal(raw, &n); err != nil || n < 1 || n > 365 {
+			return 0, fmt.Errorf("办理期限配置中 %s“%s”不正确，应为 1 到 365 之间的整数天数", field, strings.TrimSpace(string(raw)))
+		}
+		return n, nil
+	}
+	cfg := WorkflowConfig{DeadlineDays: map[Severity]int{}}
+	for name, raw := range f.DeadlineDays {
+		s, ok := byName[name]
+		if !ok {
+			return WorkflowConfig{}, fmt.Errorf("办理期限配置 deadline_days 中的严重程度“%s”未知，应为一般、较重、重大、紧急之一", name)
+		}
+		n, err := days("deadline_days 的“"+name+"”天数", raw)
+		if err != nil {
+			return WorkflowConfig{}, err
+		}
+		cfg.DeadlineDays[s] = n
+	}
+	for _, s := range Severities {
+		if _, ok := cfg.DeadlineDays[s]; !ok {
+			return WorkflowConfig{}, fmt.Errorf("办理期限配置 deadline_days 缺少“%s”问题的期限天数", s)
+		}
+	}
+	if f.EscalateDays == nil {
+		return WorkflowConfig{}, fmt.Errorf("办理期限配置缺少 escalate_every_days（超期后每隔多少天再升级一级）")
+	}
+	n, err := days("escalate_every_days 的天数", *f.EscalateDays)
+	if err != nil {
+		return WorkflowConfig{}, err
+	}
+	cfg.EscalateEvery = time.Duration(n) * 24 * time.Hour
+	return cfg, nil
 }
 
 // Transition applies the action with the default configuration.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -235,6 +236,57 @@ func TestDeadlineBySeverity(t *testing.T) {
 	np, _, _ := cfg.Transition(problemIn(StateAccepted), Action{Kind: ActAssign, Unit: "u"}, staff, t0)
 	if !np.Deadline.Equal(t0.AddDate(0, 0, 30)) {
 		t.Error("configured deadline not used")
+	}
+}
+
+// TestWorkflowConfigFromFile: the deadlines per severity and the escalation
+// interval come from the configuration file data/workflow.json (一般 15 天, 较重 7,
+// 重大 3, 紧急 1, 超期每 7 天再升一级: the platform's defaults, no published rule).
+// A 河长办's own file drives every severity's deadline at 交办 and the escalation
+// steps; a file with an unknown severity, a missing one, a day count that is not a
+// whole number from 1 to 365 or no interval is refused with a message naming the field.
+func TestWorkflowConfigFromFile(t *testing.T) {
+	def := DefaultWorkflowConfig()
+	if want := map[Severity]int{SeverityGeneral: 15, SeveritySerious: 7, SeverityMajor: 3, SeverityUrgent: 1}; !reflect.DeepEqual(def.DeadlineDays, want) || def.EscalateEvery != 7*24*time.Hour {
+		t.Fatalf("data/workflow.json gives %v every %v", def.DeadlineDays, def.EscalateEvery)
+	}
+	own, err := LoadWorkflowConfig([]byte(`{"deadline_days": {"一般": 20, "较重": 10, "重大": 5, "紧急": 2}, "escalate_every_days": 3}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for sev, days := range map[Severity]int{SeverityGeneral: 20, SeveritySerious: 10, SeverityMajor: 5, SeverityUrgent: 2} {
+		p := problemIn(StateAccepted)
+		p.Severity = sev
+		np, _, err := own.Transition(p, Action{Kind: ActAssign, Unit: "u"}, staff, t0)
+		if want := t0.AddDate(0, 0, days); err != nil || !np.Deadline.Equal(want) {
+			t.Errorf("%s under the office's file: deadline %v %v, want %v", sev, fmtTime(np.Deadline), err, fmtTime(want))
+		}
+	}
+	p := problemIn(StateHandling)
+	p.Level = LevelVillage
+	dl := p.Deadline
+	day := 24 * time.Hour
+	for _, c := range []struct {
+		after time.Duration
+		want  Level
+	}{{time.Second, LevelTownship}, {3*day - time.Second, LevelTownship}, {3 * day, LevelCounty}, {6 * day, LevelCity}, {9 * day, LevelProvince}} {
+		if got := own.EscalationLevel(p, dl.Add(c.after)); got != c.want {
+			t.Errorf("overdue %v with a 3-day interval: %v, want %v", c.after, got, c.want)
+		}
+	}
+	for _, c := range []struct{ file, msg string }{
+		{`{"deadline_days": {"一般": 15, "较重": 7, "重大": 3, "特急": 1}, "escalate_every_days": 7}`, "办理期限配置 deadline_days 中的严重程度“特急”未知，应为一般、较重、重大、紧急之一"},
+		{`{"deadline_days": {"一般": 15, "较重": 7, "重大": 3}, "escalate_every_days": 7}`, "办理期限配置 deadline_days 缺少“紧急”问题的期限天数"},
+		{`{"deadline_days": {"一般": 15, "较重": 0, "重大": 3, "紧急": 1}, "escalate_every_days": 7}`, "办理期限配置中 deadline_days 的“较重”天数“0”不正确，应为 1 到 365 之间的整数天数"},
+		{`{"deadline_days": {"一般": 15, "较重": 7, "重大": 2.5, "紧急": 1}, "escalate_every_days": 7}`, "办理期限配置中 deadline_days 的“重大”天数“2.5”不正确"},
+		{`{"deadline_days": {"一般": "十五", "较重": 7, "重大": 3, "紧急": 1}, "escalate_every_days": 7}`, "办理期限配置中 deadline_days 的“一般”天数“\"十五\"”不正确"},
+		{`{"deadline_days": {"一般": 15, "较重": 7, "重大": 3, "紧急": 1}}`, "办理期限配置缺少 escalate_every_days（超期后每隔多少天再升级一级）"},
+		{`{"deadline_days": {"一般": 15, "较重": 7, "重大": 3, "紧急": 1}, "escalate_every_days": 400}`, "办理期限配置中 escalate_every_days 的天数“400”不正确，应为 1 到 365 之间的整数天数"},
+		{`{"deadline_days": [15]}`, "办理期限配置无法读取"},
+	} {
+		if _, err := LoadWorkflowConfig([]byte(c.file)); err == nil || !strings.Contains(err.Error(), c.msg) {
+			t.Errorf("%s: %v, want %q", c.file, err, c.msg)
+		}
 	}
 }
 
