@@ -129,6 +129,8 @@ var itemCases = []struct {
 	{"uc25-24-2", "第二十四条第二款：个人，一百万元以下", am{no, no, no, no}, true, false, false, 0, yuan(1000000), yuan(300000), yuan(700000)},
 	{"uc-20", "第二十五条第一款：一百万元以下（不再有二十万元的下限）", am{no, no, no, no}, false, false, false, 0, yuan(1000000), yuan(300000), yuan(700000)},
 	{"uc-20", "第二十五条第一款：情节严重，一百万元以上二百万元以下", am{no, no, no, no}, false, true, false, yuan(1000000), yuan(2000000), yuan(1300000), yuan(1700000)},
+	{"uc-21", "第二十六条：侵犯商业秘密，十万元以上一百万元以下", am{no, no, no, no}, false, false, false, yuan(100000), yuan(1000000), yuan(370000), yuan(730000)},
+	{"uc-21", "第二十六条：情节严重，一百万元以上五百万元以下", am{no, no, no, no}, false, true, false, yuan(1000000), yuan(5000000), yuan(2200000), yuan(3800000)},
 	{"uc-22", "第二十七条：五万元以上五十万元以下", am{no, no, no, no}, false, false, false, yuan(50000), yuan(500000), yuan(185000), yuan(365000)},
 	{"uc-23", "第二十八条：十万元以上一百万元以下", am{no, no, no, no}, false, false, false, yuan(100000), yuan(1000000), yuan(370000), yuan(730000)},
 	{"uc-23", "第二十八条：情节严重，一百万元以上五百万元以下", am{no, no, no, no}, false, true, false, yuan(1000000), yuan(5000000), yuan(2200000), yuan(3800000)},

@@ -115,8 +115,8 @@ func penalty(t *testing.T, r Result) Provision {
 	return Provision{}
 }
 
-// 反不正当竞争法, 2017年修订、2019年修正文本 (in force 2018-01-01 to 2025-10-14), worked by hand
-// from its 第十八条至第二十四条: an act of 2025-06-01 decided 2025-09-01, before the 2025 revision
+// 反不正当竞争法, 2017年修订、2019年修正文本 (in force 2018-01-01 — 第二十一条 as amended
+// 2019-04-23 — to 2025-10-14), worked by hand from its 第十八条至第二十四条: an act of 2025-06-01 decided 2025-09-01, before the 2025 revision
 // took effect, is computed under the 2019 text, without any warning.
 func TestUnfairCompetition2019Text(t *testing.T) {
 	for _, c := range []struct {
@@ -131,6 +131,8 @@ func TestUnfairCompetition2019Text(t *testing.T) {
 		// 第二十条: 二十万元以上一百万元以下; 一般 44万–76万; 情节严重 100万–200万, 一般 130万–170万
 		{"uc-20", "第二十条", false, yuan(200000), yuan(1000000), yuan(440000), yuan(760000)},
 		{"uc-20", "第二十条", true, yuan(1000000), yuan(2000000), yuan(1300000), yuan(1700000)},
+		// 第二十一条 (2019年4月23日修正): 情节严重 五十万元以上五百万元以下; 一般 185万–365万
+		{"uc-21", "第二十一条", true, yuan(500000), yuan(5000000), yuan(1850000), yuan(3650000)},
 		// 第二十二条: 五万元以上五十万元以下; 一般 18.5万–36.5万
 		{"uc-22", "第二十二条", false, yuan(50000), yuan(500000), yuan(185000), yuan(365000)},
 		// 第二十三条: 情节严重 五十万元以上三百万元以下; 一般 125万–225万
@@ -144,13 +146,25 @@ func TestUnfairCompetition2019Text(t *testing.T) {
 		in.Serious = c.serious
 		r := mustCompute(t, in)
 		p := penalty(t, r)
-		if r.Version != "2018-01-01" || p.Article != c.article || len(r.Warnings) != 0 {
-			t.Errorf("%s: version %s article %s warnings %v, want 2018-01-01 %s none", c.id, r.Version, p.Article, r.Warnings, c.article)
+		version := "2018-01-01"
+		if c.id == "uc-21" {
+			version = "2019-04-23" // 第二十一条 as amended on 2019-04-23 (主席令第二十九号)
+		}
+		if r.Version != version || p.Article != c.article || len(r.Warnings) != 0 {
+			t.Errorf("%s: version %s article %s warnings %v, want %s %s none", c.id, r.Version, p.Article, r.Warnings, version, c.article)
 		}
 		if r.LegalMin != c.min || r.LegalMax != c.max || r.BandMin != c.bandMin || r.BandMax != c.bandMax {
 			t.Errorf("%s %s: range %s–%s band %s–%s, want %s–%s band %s–%s", c.id, c.article, Yuan(r.LegalMin), Yuan(r.LegalMax), Yuan(r.BandMin), Yuan(r.BandMax),
 				Yuan(c.min), Yuan(c.max), Yuan(c.bandMin), Yuan(c.bandMax))
 		}
+	}
+	// Before 2019-04-23 第二十一条 read otherwise (2017年修订文本); the catalogue does not hold that
+	// text, so an act of 2019-03-01 decided then is not computed.
+	in := base("uc-21")
+	in.ActDate, in.DiscoveryDate, in.Today = d("2019-03-01"), d("2019-03-10"), d("2019-04-01")
+	var ie *InputError
+	if _, err := engine(t).Compute(in); !errors.As(err, &ie) || ie.Code != ErrNoVersion || !strings.Contains(ie.Message, "2019-04-23") {
+		t.Errorf("uc-21 act 2019-03-01: %v, want no_law_version naming 2019-04-23", err)
 	}
 }
 
@@ -169,6 +183,7 @@ func TestUnfairCompetition2025(t *testing.T) {
 		{"uc25-24-1", false, "第八条第二款", "第二十四条第一款", "不得收受贿赂"},
 		{"uc25-24-2", true, "第八条", "第二十四条第二款", "不得收受贿赂"},
 		{"uc-20", false, "第九条", "第二十五条第一款", "虚假评价"},
+		{"uc-21", false, "第十条", "第二十六条", "电子侵入"},
 		{"uc-22", false, "第十一条", "第二十七条", "有奖销售活动开始后，无正当理由变更"},
 		{"uc-23", false, "第十二条", "第二十八条", "指使他人编造、传播"},
 		{"uc-24", false, "第十三条第一款、第二款", "第二十九条", "数据和算法、技术、平台规则"},
@@ -251,6 +266,8 @@ func TestUnfairCompetition2025OldOrLighter(t *testing.T) {
 		{"商业诋毁", "uc-23", false, "2018-01-01", "第二十三条", yuan(100000), yuan(500000), "新的规定处罚不轻于旧法"},
 		// 网络: 2019 第二十四条 50万–300万 (情节严重), 2025 第二十九条 100万–500万 → the law of the act.
 		{"网络情节严重", "uc-24", true, "2018-01-01", "第二十四条", yuan(500000), yuan(3000000), "新的规定处罚不轻于旧法"},
+		// 商业秘密情节严重: 2019 第二十一条 50万–500万, 2025 第二十六条 100万–500万 → the law of the act.
+		{"商业秘密情节严重", "uc-21", true, "2019-04-23", "第二十一条", yuan(500000), yuan(5000000), "新的规定处罚不轻于旧法"},
 		// 有奖销售: 5万–50万 both → the law of the act (renumbered only).
 		{"有奖销售", "uc-22", false, "2018-01-01", "第二十二条", yuan(50000), yuan(500000), "新的规定处罚不轻于旧法"},
 	} {
