@@ -12,12 +12,23 @@ import (
 // violated returns the 违反条款 citation of a result.
 func violated(t *testing.T, r Result) Provision {
 	t.Helper()
+	return cited(t, r, "违反条款")
+}
+
+// penalty returns the 处罚依据 citation of a result.
+func penalty(t *testing.T, r Result) Provision {
+	t.Helper()
+	return cited(t, r, "处罚依据")
+}
+
+func cited(t *testing.T, r Result, role string) Provision {
+	t.Helper()
 	for _, c := range r.Citations {
-		if c.Role == "违反条款" {
+		if c.Role == role {
 			return c.Provision
 		}
 	}
-	t.Fatalf("%s: no 违反条款 citation", r.ItemID)
+	t.Fatalf("%s: no %s citation", r.ItemID, role)
 	return Provision{}
 }
 
@@ -103,21 +114,10 @@ func TestConsumerLaw1993Multiple(t *testing.T) {
 	}
 }
 
-// penalty returns the 处罚依据 citation of a result.
-func penalty(t *testing.T, r Result) Provision {
-	t.Helper()
-	for _, c := range r.Citations {
-		if c.Role == "处罚依据" {
-			return c.Provision
-		}
-	}
-	t.Fatalf("%s: no 处罚依据 citation", r.ItemID)
-	return Provision{}
-}
-
 // 反不正当竞争法, 2017年修订、2019年修正文本 (in force 2018-01-01 — 第二十一条 as amended
-// 2019-04-23 — to 2025-10-14), worked by hand from its 第十八条至第二十四条: an act of 2025-06-01 decided 2025-09-01, before the 2025 revision
-// took effect, is computed under the 2019 text, without any warning.
+// 2019-04-23 — to 2025-10-14), worked by hand from its 第十八条至第二十四条: an act of 2025-06-01
+// decided 2025-09-01, before the 2025 revision took effect, is computed under the 2019 text,
+// without any warning.
 func TestUnfairCompetition2019Text(t *testing.T) {
 	for _, c := range []struct {
 		id, article                string
@@ -309,8 +309,8 @@ func TestUnfairCompetition2025OldOrLighter(t *testing.T) {
 			in.ActEndDate = d(c.end)
 		}
 		r := mustCompute(t, in)
-		if r.Version != c.version || r.LegalMin != 0 || strings.Contains(explain(r), "新的规定处罚较轻") != c.compared {
-			t.Errorf("act %s–%s: version %s min %s compared %v, want %s compared %v", c.act, c.end, r.Version, Yuan(r.LegalMin), !c.compared, c.version, c.compared)
+		if cmp := strings.Contains(explain(r), "新的规定处罚较轻"); r.Version != c.version || r.LegalMin != 0 || cmp != c.compared {
+			t.Errorf("act %s–%s: version %s min %s compared %v, want %s compared %v", c.act, c.end, r.Version, Yuan(r.LegalMin), cmp, c.version, c.compared)
 		}
 	}
 	// An individual's act of 2025-10-14 under uc-19: the 2025 text fines only units, so the
