@@ -115,17 +115,31 @@ var itemCases = []struct {
 	{"ad-62-2", "第六十二条第二款：五千元以上三万元以下", am{no, no, no, no}, false, false, false, yuan(5000), yuan(30000), yuan(12500), yuan(22500)},
 	{"ad-63", "第六十三条：违法所得五万元以上（恰为5万元），一倍以上三倍以下", am{no, yuan(50000), no, no}, false, false, false, yuan(50000), yuan(150000), yuan(80000), yuan(120000)},
 	{"ad-63", "第六十三条：违法所得不足五万元（49,999.99元），1万–5万", am{no, 4999999, no, no}, false, false, false, yuan(10000), yuan(50000), yuan(22000), yuan(38000)},
-	// 反不正当竞争法
-	{"uc-18", "第十八条：违法经营额五万元以上（恰为5万元），五倍以下", am{no, no, no, yuan(50000)}, false, false, false, 0, yuan(250000), yuan(75000), yuan(175000)},
-	{"uc-18", "第十八条：违法经营额不足五万元，二十五万元以下", am{no, no, no, 4999999}, false, false, false, 0, yuan(250000), yuan(75000), yuan(175000)},
-	{"uc-18", "第十八条：没有违法经营额，二十五万元以下", am{no, no, no, 0}, false, false, false, 0, yuan(250000), yuan(75000), yuan(175000)},
-	{"uc-18", "第十八条：违法经营额10万元，五倍以下 → 0–50万", am{no, no, no, yuan(100000)}, false, false, false, 0, yuan(500000), yuan(150000), yuan(350000)},
-	{"uc-19", "第十九条：十万元以上三百万元以下", am{no, no, no, no}, false, false, false, yuan(100000), yuan(3000000), yuan(970000), yuan(2130000)},
-	{"uc-20", "第二十条：二十万元以上一百万元以下", am{no, no, no, no}, false, false, false, yuan(200000), yuan(1000000), yuan(440000), yuan(760000)},
-	{"uc-20", "第二十条：情节严重，一百万元以上二百万元以下", am{no, no, no, no}, false, true, false, yuan(1000000), yuan(2000000), yuan(1300000), yuan(1700000)},
-	{"uc-22", "第二十二条：五万元以上五十万元以下", am{no, no, no, no}, false, false, false, yuan(50000), yuan(500000), yuan(185000), yuan(365000)},
-	{"uc-23", "第二十三条：情节严重，五十万元以上三百万元以下", am{no, no, no, no}, false, true, false, yuan(500000), yuan(3000000), yuan(1250000), yuan(2250000)},
-	{"uc-24", "第二十四条：十万元以上五十万元以下", am{no, no, no, no}, false, false, false, yuan(100000), yuan(500000), yuan(220000), yuan(380000)},
+	// 反不正当竞争法（2025年6月27日修订，2025年10月15日施行；act 2026-03-01). The 2019 text is
+	// worked by hand in TestUnfairCompetition2019Text, the move between the two in
+	// TestUnfairCompetition2025OldOrLighter.
+	{"uc-18", "第二十三条第一款：违法经营额五万元以上（恰为5万元），五倍以下", am{no, no, no, yuan(50000)}, false, false, false, 0, yuan(250000), yuan(75000), yuan(175000)},
+	{"uc-18", "第二十三条第一款：违法经营额不足五万元（49,999.99元），二十五万元以下", am{no, no, no, 4999999}, false, false, false, 0, yuan(250000), yuan(75000), yuan(175000)},
+	{"uc-18", "第二十三条第一款：没有违法经营额，二十五万元以下", am{no, no, no, 0}, false, false, false, 0, yuan(250000), yuan(75000), yuan(175000)},
+	{"uc-18", "第二十三条第一款：违法经营额10万元，五倍以下 → 0–50万", am{no, no, no, yuan(100000)}, false, false, false, 0, yuan(500000), yuan(150000), yuan(350000)},
+	{"uc-19", "第二十四条第一款：有关单位贿赂他人，十万元以上一百万元以下", am{no, no, no, no}, false, false, false, yuan(100000), yuan(1000000), yuan(370000), yuan(730000)},
+	{"uc-19", "第二十四条第一款：情节严重，一百万元以上五百万元以下", am{no, no, no, no}, false, true, false, yuan(1000000), yuan(5000000), yuan(2200000), yuan(3800000)},
+	{"uc25-24-1", "第二十四条第一款：有关单位收受贿赂，十万元以上一百万元以下", am{no, no, no, no}, false, false, false, yuan(100000), yuan(1000000), yuan(370000), yuan(730000)},
+	{"uc25-24-1", "第二十四条第一款：有关单位收受贿赂，情节严重，一百万元以上五百万元以下", am{no, no, no, no}, false, true, false, yuan(1000000), yuan(5000000), yuan(2200000), yuan(3800000)},
+	{"uc25-24-2", "第二十四条第二款：个人，一百万元以下", am{no, no, no, no}, true, false, false, 0, yuan(1000000), yuan(300000), yuan(700000)},
+	{"uc-20", "第二十五条第一款：一百万元以下（不再有二十万元的下限）", am{no, no, no, no}, false, false, false, 0, yuan(1000000), yuan(300000), yuan(700000)},
+	{"uc-20", "第二十五条第一款：情节严重，一百万元以上二百万元以下", am{no, no, no, no}, false, true, false, yuan(1000000), yuan(2000000), yuan(1300000), yuan(1700000)},
+	{"uc-21", "第二十六条：侵犯商业秘密，十万元以上一百万元以下", am{no, no, no, no}, false, false, false, yuan(100000), yuan(1000000), yuan(370000), yuan(730000)},
+	{"uc-21", "第二十六条：情节严重，一百万元以上五百万元以下", am{no, no, no, no}, false, true, false, yuan(1000000), yuan(5000000), yuan(2200000), yuan(3800000)},
+	{"uc-22", "第二十七条：五万元以上五十万元以下", am{no, no, no, no}, false, false, false, yuan(50000), yuan(500000), yuan(185000), yuan(365000)},
+	{"uc-23", "第二十八条：十万元以上一百万元以下", am{no, no, no, no}, false, false, false, yuan(100000), yuan(1000000), yuan(370000), yuan(730000)},
+	{"uc-23", "第二十八条：情节严重，一百万元以上五百万元以下", am{no, no, no, no}, false, true, false, yuan(1000000), yuan(5000000), yuan(2200000), yuan(3800000)},
+	{"uc-24", "第二十九条（第十三条第二款）：十万元以上一百万元以下", am{no, no, no, no}, false, false, false, yuan(100000), yuan(1000000), yuan(370000), yuan(730000)},
+	{"uc-24", "第二十九条（第十三条第二款）：情节严重，一百万元以上五百万元以下", am{no, no, no, no}, false, true, false, yuan(1000000), yuan(5000000), yuan(2200000), yuan(3800000)},
+	{"uc25-29-3", "第二十九条（第十三条第三款，数据）：十万元以上一百万元以下", am{no, no, no, no}, false, false, false, yuan(100000), yuan(1000000), yuan(370000), yuan(730000)},
+	{"uc25-29-4", "第二十九条（第十三条第四款，滥用平台规则）：情节严重，一百万元以上五百万元以下", am{no, no, no, no}, false, true, false, yuan(1000000), yuan(5000000), yuan(2200000), yuan(3800000)},
+	{"uc25-30", "第三十条：五万元以上五十万元以下", am{no, no, no, no}, false, false, false, yuan(50000), yuan(500000), yuan(185000), yuan(365000)},
+	{"uc25-30", "第三十条：情节严重，五十万元以上二百万元以下", am{no, no, no, no}, false, true, false, yuan(500000), yuan(2000000), yuan(950000), yuan(1550000)},
 	// 价格
 	{"price-13", "价格违法行为行政处罚规定第十三条：可以并处5000元以下", am{no, no, no, no}, false, false, false, 0, yuan(5000), yuan(1500), yuan(3500)},
 	{"price-7", "第七条：违法所得1万元，5倍以下", am{no, yuan(10000), no, no}, false, false, false, 0, yuan(50000), yuan(15000), yuan(35000)},
@@ -166,10 +180,6 @@ func TestItemCases(t *testing.T) {
 	for _, c := range itemCases {
 		t.Run(c.id+"/"+c.article, func(t *testing.T) {
 			in := base(c.id)
-			if it, _ := engine(t).Cat.Item(c.id); it.PendingRevision != nil {
-				// an act before the revision the catalogue does not hold yet
-				in.ActDate, in.DiscoveryDate = it.PendingRevision.effective.AddDate(0, -4, 0), it.PendingRevision.effective.AddDate(0, -2, 0)
-			}
 			c.a.apply(&in)
 			if c.natural {
 				in.Party = Natural

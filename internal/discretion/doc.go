@@ -33,7 +33,9 @@
 // Circumstances whose basis is a sector rule (价格违法行为行政处罚规定第十七条 …) carry
 // applies_to and count only for the items that rule governs; an act that falls under a
 // revision the catalogue does not hold yet (pending_revision) is refused, not computed
-// under the repealed text.
+// under the repealed text. A clause that fines only one kind of party (反不正当竞争法（2025）
+// 第二十四条第一款: 有关单位; 第二款: 个人) refuses the other kind (party_not_covered) instead
+// of lending it the range, also when 第三十七条 would have to compare against it.
 //
 // Every step is recorded in Result.Steps in Chinese so that a 法制审核员 can
 // check it by hand. Money is always an int64 number of 分.

@@ -618,6 +618,11 @@ func (e *Engine) chooseVersion(in *Input, st *caseState, x *expl, r *Result) (*V
 	if errOld != nil {
 		return nil, errOld
 	}
+	if ie, ok := errNew.(*InputError); ok && ie.Code == ErrPartyNotCovered {
+		// e.g. 反不正当竞争法（2025）第二十四条第一款 fines only 有关单位: whether the new law
+		// still punishes an individual, and under which clause, is not for the engine to guess.
+		return nil, inErr("party", ErrPartyNotCovered, "决定之日施行的"+now.Penalty.Cite()+"（"+now.Effective+"施行）"+strings.TrimPrefix(ie.Message, "该条款")+"不能依行政处罚法第三十七条自动比较新旧规定，请人工确定适用的条款。")
+	}
 	if errNew != nil {
 		return nil, errNew
 	}
@@ -738,7 +743,13 @@ func (e *Engine) legalRange(in *Input, st *caseState, rule *FineRule) (fineRange
 	} else {
 		b = firstHolding(rule.Branches, st.natural)
 		if b == nil {
-			b = rule.Branches[0]
+			// Every arm names the other party: 反不正当竞争法（2025）第二十四条第一款 fines
+			// only 有关单位, its 第二款 only individuals.
+			covered, party := "个人（自然人）", "单位（法人或者其他组织）"
+			if st.natural {
+				covered, party = party, covered
+			}
+			return fr, inErr("party", ErrPartyNotCovered, "该条款只对"+covered+"规定了罚款，当事人为"+party+"的不适用；请改选适用于"+party+"的事项，或人工确定适用的条款。")
 		}
 	}
 	fr.branch = b

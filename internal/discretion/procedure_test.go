@@ -65,11 +65,16 @@ func TestOnSpotBoundary(t *testing.T) {
 	}
 }
 
-// 听证 (行政处罚法第六十三条; 市场监督管理行政处罚听证办法: 对自然人一万元以上、对法人或者其他
-// 组织十万元以上罚款): 以上 includes the number. With a hearing right comes 法制审核 (第五十八条
+// 听证 (行政处罚法第六十三条; 市场监督管理行政处罚听证办法（2021年修正）第五条第一款第（三）项:
+// 对自然人处以一万元以上、对法人或者其他组织处以十万元以上罚款; 第（四）项: 没收违法所得和非法财物
+// 价值总额达到同等数额; 第三十一条: “以上”包括本数 — statute text, see indicators.json
+// procedure.hearing_source). With a hearing right comes 法制审核 (第五十八条
 // 第一款第（二）项). The platform puts fines of 十万元以上 to collective discussion (data:
 // procedure.collective_fen).
 func TestHearingBoundary(t *testing.T) {
+	if pr := engine(t).Ind.Procedure; pr.HearingNaturalFen != yuan(10000) || pr.HearingOrgFen != yuan(100000) || !strings.HasPrefix(pr.HearingSource, "verified") {
+		t.Fatalf("hearing thresholds %s / %s, source %q", Yuan(pr.HearingNaturalFen), Yuan(pr.HearingOrgFen), pr.HearingSource)
+	}
 	for _, c := range []struct {
 		party               PartyKind
 		fine                int64
@@ -230,7 +235,7 @@ func TestProcedureCitations(t *testing.T) {
 
 // 食品安全法实施条例 第八十一条: 处以30万元以上罚款的，由设区的市级以上人民政府食品安全监督管理部门决定
 // (以上 includes the number): a food fine of 300,000.00 元 carries the warning, 299,999.99 元 does
-// not, nor does a 300,000.00 元 fine under another law (反不正当竞争法 第二十条).
+// not, nor does a 300,000.00 元 fine under another law (反不正当竞争法 第二十五条).
 func TestFoodLargeFineDecidedByCity(t *testing.T) {
 	warned := func(r Result) bool {
 		return strings.Contains(strings.Join(r.Warnings, ""), "食品安全法实施条例第八十一条")
@@ -246,7 +251,6 @@ func TestFoodLargeFineDecidedByCity(t *testing.T) {
 		}
 	}
 	uc := base("uc-20")
-	uc.ActDate, uc.DiscoveryDate = d("2025-06-01"), d("2025-08-01")
 	if r := mustCompute(t, propose(uc, yuan(300000))); warned(r) {
 		t.Error("the food rule warned on a 反不正当竞争法 case")
 	}

@@ -248,9 +248,6 @@ func FuzzProperties(f *testing.F) {
 	f.Fuzz(func(t *testing.T, item uint8, goods, gains, adfee int64, flags uint8, circ uint64, addAgg, addMit uint8, choices uint64) {
 		it := e.Cat.Items[int(item)%len(e.Cat.Items)]
 		in := base(it.ID)
-		if it.PendingRevision != nil {
-			in.ActDate, in.DiscoveryDate = it.PendingRevision.effective.AddDate(0, -3, 0), it.PendingRevision.effective.AddDate(0, -1, 0)
-		}
 		in.Amounts = Amounts{GoodsValue: fuzzAmount(goods), IllegalGains: fuzzAmount(gains), AdFee: fuzzAmount(adfee), IllegalTurnover: fuzzAmount(goods ^ gains)}
 		if flags&1 != 0 {
 			in.Party = Natural

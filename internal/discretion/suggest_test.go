@@ -75,6 +75,13 @@ var suggestCases = []struct {
 	{"网站运营商知道平台上有违法广告也不删除制止", "ad-63"},
 	{"到处散布竞争对手产品致癌的谣言", "uc-23"},
 	{"用插件屏蔽其他公司APP的广告，强制跳转", "uc-24"},
+	{"用爬虫破解对方的反爬技术管理措施，抓取竞争对手平台上的数据", "uc25-29-3"},
+	{"指使他人对同行店铺大量下单后恶意退货、恶意差评", "uc25-29-4"},
+	{"外卖平台强制商家按平台定价规则以低于成本的价格销售", "uc25-30"},
+	{"采购经理个人收受供应商回扣", "uc25-24-2"},
+	{"公司收受供应商给的好处费后决定采购", "uc25-24-1"},
+	{"把竞争对手的品牌名设置为搜索关键词引流", "uc-18"},
+	{"员工跳槽带走公司客户名单和技术资料给新东家使用", "uc-21"},
 	{"把二等品茶叶按一等品价格卖", "price-8"},
 	{"计量器具厂生产没有型式批准的电子秤出售", "meas-44"},
 	{"加气站计量器具失准，给消费者造成损失", "meas-46"},
@@ -134,6 +141,21 @@ func TestSuggestShape(t *testing.T) {
 	for i := range a {
 		if a[i].ItemID != b[i].ItemID {
 			t.Fatal("Suggest is not deterministic")
+		}
+	}
+}
+
+// 法条智能引用 cites the items' current text: since the 2025 revision of 反不正当竞争法 (in
+// force 2025-10-15) the renumbered articles — 虚假宣传 第九条/第二十五条, 商业贿赂 第八条/第二十四条.
+func TestSuggestCitesUnfairCompetition2025(t *testing.T) {
+	for _, c := range []struct{ text, id, violated, penalty string }{
+		{"网店组织刷单炒信，虚构销量和好评", "uc-20", "第九条", "第二十五条"},
+		{"给医院采购人员回扣以取得订单", "uc-19", "第八条", "第二十四条"},
+		{"外卖平台强制商家按平台定价规则以低于成本的价格销售", "uc25-30", "第十四条", "第三十条"},
+	} {
+		got := Suggest(c.text, 1)
+		if len(got) != 1 || got[0].ItemID != c.id || got[0].Violated.Article != c.violated || got[0].Penalty.Article != c.penalty {
+			t.Errorf("Suggest(%q) = %+v, want %s citing %s / %s", c.text, got, c.id, c.violated, c.penalty)
 		}
 	}
 }

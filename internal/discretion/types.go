@@ -217,6 +217,7 @@ const (
 	ErrReasonMissing       = "reason_missing"
 	ErrProposalOutOfRange  = "proposal_out_of_range"
 	ErrBadParty            = "bad_party"
+	ErrPartyNotCovered     = "party_not_covered" // the clause fines only the other kind of party
 )
 
 func inErr(field, code, msg string) *InputError {

@@ -12,12 +12,23 @@ import (
 // violated returns the 违反条款 citation of a result.
 func violated(t *testing.T, r Result) Provision {
 	t.Helper()
+	return cited(t, r, "违反条款")
+}
+
+// penalty returns the 处罚依据 citation of a result.
+func penalty(t *testing.T, r Result) Provision {
+	t.Helper()
+	return cited(t, r, "处罚依据")
+}
+
+func cited(t *testing.T, r Result, role string) Provision {
+	t.Helper()
 	for _, c := range r.Citations {
-		if c.Role == "违反条款" {
+		if c.Role == role {
 			return c.Provision
 		}
 	}
-	t.Fatalf("%s: no 违反条款 citation", r.ItemID)
+	t.Fatalf("%s: no %s citation", r.ItemID, role)
 	return Provision{}
 }
 
@@ -103,21 +114,262 @@ func TestConsumerLaw1993Multiple(t *testing.T) {
 	}
 }
 
-// 反不正当竞争法 2025 revision (effective 2025-10-15): its text could not be
-// found, so the catalogue keeps the 2019 text and every decision from
-// 2025-10-15 on carries the warning to check by hand; one day earlier none.
-func TestUnfairCompetition2025Pending(t *testing.T) {
-	for _, id := range []string{"uc-18", "uc-19", "uc-20", "uc-22", "uc-23", "uc-24"} {
-		in := base(id)
-		in.Amounts.IllegalTurnover = Known(0)
-		in.ActDate, in.DiscoveryDate, in.Today = d("2025-09-01"), d("2025-09-10"), d("2025-10-14")
-		if r := mustCompute(t, in); len(r.Warnings) != 0 {
-			t.Errorf("%s decided 2025-10-14: unexpected warnings %v", id, r.Warnings)
-		}
-		in.Today = d("2025-10-15")
+// 反不正当竞争法, 2017年修订、2019年修正文本 (in force 2018-01-01 — 第二十一条 as amended
+// 2019-04-23 — to 2025-10-14), worked by hand from its 第十八条至第二十四条: an act of 2025-06-01
+// decided 2025-09-01, before the 2025 revision took effect, is computed under the 2019 text,
+// without any warning.
+func TestUnfairCompetition2019Text(t *testing.T) {
+	for _, c := range []struct {
+		id, article                string
+		serious                    bool
+		min, max, bandMin, bandMax int64
+	}{
+		// 第十八条: 违法经营额10万元 → 五倍以下 0–50万; 一般 15万–35万
+		{"uc-18", "第十八条", false, 0, yuan(500000), yuan(150000), yuan(350000)},
+		// 第十九条: 十万元以上三百万元以下; 一般 97万–213万
+		{"uc-19", "第十九条", false, yuan(100000), yuan(3000000), yuan(970000), yuan(2130000)},
+		// 第二十条: 二十万元以上一百万元以下; 一般 44万–76万; 情节严重 100万–200万, 一般 130万–170万
+		{"uc-20", "第二十条", false, yuan(200000), yuan(1000000), yuan(440000), yuan(760000)},
+		{"uc-20", "第二十条", true, yuan(1000000), yuan(2000000), yuan(1300000), yuan(1700000)},
+		// 第二十一条 (2019年4月23日修正): 情节严重 五十万元以上五百万元以下; 一般 185万–365万
+		{"uc-21", "第二十一条", true, yuan(500000), yuan(5000000), yuan(1850000), yuan(3650000)},
+		// 第二十二条: 五万元以上五十万元以下; 一般 18.5万–36.5万
+		{"uc-22", "第二十二条", false, yuan(50000), yuan(500000), yuan(185000), yuan(365000)},
+		// 第二十三条: 情节严重 五十万元以上三百万元以下; 一般 125万–225万
+		{"uc-23", "第二十三条", true, yuan(500000), yuan(3000000), yuan(1250000), yuan(2250000)},
+		// 第二十四条: 十万元以上五十万元以下; 一般 22万–38万
+		{"uc-24", "第二十四条", false, yuan(100000), yuan(500000), yuan(220000), yuan(380000)},
+	} {
+		in := base(c.id)
+		in.ActDate, in.DiscoveryDate, in.Today = d("2025-06-01"), d("2025-08-01"), d("2025-09-01")
+		in.Amounts.IllegalTurnover = Known(yuan(100000))
+		in.Serious = c.serious
 		r := mustCompute(t, in)
-		if r.Version != "2018-01-01" || len(r.Warnings) == 0 || !strings.Contains(r.Warnings[0], "2025-10-15") {
-			t.Errorf("%s decided 2025-10-15: version %s warnings %v", id, r.Version, r.Warnings)
+		p := penalty(t, r)
+		version := "2018-01-01"
+		if c.id == "uc-21" {
+			version = "2019-04-23" // 第二十一条 as amended on 2019-04-23 (主席令第二十九号)
+		}
+		if r.Version != version || p.Article != c.article || len(r.Warnings) != 0 {
+			t.Errorf("%s: version %s article %s warnings %v, want %s %s none", c.id, r.Version, p.Article, r.Warnings, version, c.article)
+		}
+		if r.LegalMin != c.min || r.LegalMax != c.max || r.BandMin != c.bandMin || r.BandMax != c.bandMax {
+			t.Errorf("%s %s: range %s–%s band %s–%s, want %s–%s band %s–%s", c.id, c.article, Yuan(r.LegalMin), Yuan(r.LegalMax), Yuan(r.BandMin), Yuan(r.BandMax),
+				Yuan(c.min), Yuan(c.max), Yuan(c.bandMin), Yuan(c.bandMax))
+		}
+	}
+	// Before 2019-04-23 第二十一条 read otherwise (2017年修订文本); the catalogue does not hold that
+	// text, so an act of 2019-03-01 decided then is not computed.
+	in := base("uc-21")
+	in.ActDate, in.DiscoveryDate, in.Today = d("2019-03-01"), d("2019-03-10"), d("2019-04-01")
+	var ie *InputError
+	if _, err := engine(t).Compute(in); !errors.As(err, &ie) || ie.Code != ErrNoVersion || !strings.Contains(ie.Message, "2019-04-23") {
+		t.Errorf("uc-21 act 2019-03-01: %v, want no_law_version naming 2019-04-23", err)
+	}
+}
+
+// 反不正当竞争法, 2025年6月27日修订文本 (in force 2025-10-15): an act of 2026-03-01 is computed
+// under it, citing the renumbered articles — 违反 第七条 … 第十四条, 处罚 第二十三条 … 第三十条 —
+// with no warning (the ranges and bands are worked by hand in itemCases).
+func TestUnfairCompetition2025(t *testing.T) {
+	for _, c := range []struct {
+		id                string
+		natural           bool
+		violated, penalty string // article + paragraph
+		violatedHas       string // words only the 2025 text has
+	}{
+		{"uc-18", false, "第七条", "第二十三条第一款、第二款", "新媒体账号名称、应用程序名称或者图标"},
+		{"uc-19", false, "第八条第一款", "第二十四条第一款", "给予财物"},
+		{"uc25-24-1", false, "第八条第二款", "第二十四条第一款", "不得收受贿赂"},
+		{"uc25-24-2", true, "第八条", "第二十四条第二款", "不得收受贿赂"},
+		{"uc-20", false, "第九条", "第二十五条第一款", "虚假评价"},
+		{"uc-21", false, "第十条", "第二十六条", "电子侵入"},
+		{"uc-22", false, "第十一条", "第二十七条", "有奖销售活动开始后，无正当理由变更"},
+		{"uc-23", false, "第十二条", "第二十八条", "指使他人编造、传播"},
+		{"uc-24", false, "第十三条第一款、第二款", "第二十九条", "数据和算法、技术、平台规则"},
+		{"uc25-29-3", false, "第十三条第三款", "第二十九条", "避开或者破坏技术管理措施"},
+		{"uc25-29-4", false, "第十三条第四款", "第二十九条", "恶意退货"},
+		{"uc25-30", false, "第十四条", "第三十条", "以低于成本的价格销售商品"},
+	} {
+		in := base(c.id)
+		in.Amounts.IllegalTurnover = Known(0)
+		if c.natural {
+			in.Party = Natural
+		}
+		r := mustCompute(t, in)
+		v, p := violated(t, r), penalty(t, r)
+		if r.Version != "2025-10-15" || len(r.Warnings) != 0 || v.Article+v.Paragraph != c.violated || p.Article+p.Paragraph != c.penalty ||
+			!strings.Contains(v.Text, c.violatedHas) || !strings.Contains(explain(r), "2025年6月27日第二次修订") {
+			t.Errorf("%s: version %s warnings %v 违反 %s%s 处罚 %s%s, want 2025-10-15 %s %s", c.id, r.Version, r.Warnings, v.Article, v.Paragraph, p.Article, p.Paragraph, c.violated, c.penalty)
+		}
+	}
+	// 第二十四条第一款 fines only 有关单位, 第二款 only individuals: the wrong party is refused,
+	// naming the field, instead of being given the other party's range.
+	for _, c := range []struct {
+		id      string
+		natural bool
+		want    string
+	}{
+		{"uc-19", true, "只对单位（法人或者其他组织）规定了罚款，当事人为个人（自然人）的不适用"},
+		{"uc25-24-1", true, "只对单位（法人或者其他组织）规定了罚款"},
+		{"uc25-24-2", false, "只对个人（自然人）规定了罚款，当事人为单位（法人或者其他组织）的不适用"},
+	} {
+		in := base(c.id)
+		if c.natural {
+			in.Party = Natural
+		}
+		var ie *InputError
+		if _, err := engine(t).Compute(in); !errors.As(err, &ie) || ie.Code != ErrPartyNotCovered || ie.Field != "party" || !strings.Contains(ie.Message, c.want) {
+			t.Errorf("%s natural=%v: %v, want party_not_covered %q", c.id, c.natural, err, c.want)
+		}
+	}
+	// The acts the 2025 revision first made punishable have no earlier version: an act of
+	// 2025-10-14 is not computed (no law to cite), one of 2025-10-15 is.
+	for _, id := range []string{"uc25-24-1", "uc25-24-2", "uc25-29-3", "uc25-29-4", "uc25-30"} {
+		in := base(id)
+		if id == "uc25-24-2" {
+			in.Party = Natural
+		}
+		in.ActDate, in.DiscoveryDate = d("2025-10-14"), d("2025-11-01")
+		var ie *InputError
+		if _, err := engine(t).Compute(in); !errors.As(err, &ie) || ie.Code != ErrNoVersion || ie.Field != "act_date" {
+			t.Errorf("%s act 2025-10-14: %v, want no_law_version", id, err)
+		}
+		in.ActDate = d("2025-10-15")
+		if r := mustCompute(t, in); r.Version != "2025-10-15" {
+			t.Errorf("%s act 2025-10-15: version %s", id, r.Version)
+		}
+	}
+}
+
+// 行政处罚法第三十七条 across the 2025 revision of 反不正当竞争法 (in force 2025-10-15), worked by
+// hand: an act of 2025-10-14 decided 2026-01-05 takes the 2025 text only where it punishes
+// more lightly for this case, and the explanation says which and why.
+func TestUnfairCompetition2025OldOrLighter(t *testing.T) {
+	for _, c := range []struct {
+		name, id string
+		serious  bool
+		version  string
+		article  string
+		min, max int64
+		say      string
+	}{
+		// 虚假宣传: 2019 第二十条 20万–100万, 2025 第二十五条 100万以下 — same cap, no floor → lighter, new.
+		{"虚假宣传", "uc-20", false, "2025-10-15", "第二十五条", 0, yuan(1000000), "旧法幅度 200,000.00元–1,000,000.00元，新法幅度 0.00元–1,000,000.00元；新的规定处罚较轻，适用新的规定"},
+		// 情节严重: 100万–200万 both → not lighter, the law of the act.
+		{"虚假宣传情节严重", "uc-20", true, "2018-01-01", "第二十条", yuan(1000000), yuan(2000000), "新的规定处罚不轻于旧法，适用违法行为发生时的规定"},
+		// 商业贿赂: 2019 第十九条 10万–300万, 2025 第二十四条第一款 10万–100万 → lighter, new.
+		{"商业贿赂", "uc-19", false, "2025-10-15", "第二十四条", yuan(100000), yuan(1000000), "新的规定处罚较轻，适用新的规定"},
+		// 情节严重: 2019 still 10万–300万 (吊销营业执照 only), 2025 100万–500万 → the law of the act.
+		{"商业贿赂情节严重", "uc-19", true, "2018-01-01", "第十九条", yuan(100000), yuan(3000000), "新的规定处罚不轻于旧法"},
+		// 商业诋毁: 2019 第二十三条 10万–50万, 2025 第二十八条 10万–100万 → heavier, the law of the act.
+		{"商业诋毁", "uc-23", false, "2018-01-01", "第二十三条", yuan(100000), yuan(500000), "新的规定处罚不轻于旧法"},
+		// 网络: 2019 第二十四条 50万–300万 (情节严重), 2025 第二十九条 100万–500万 → the law of the act.
+		{"网络情节严重", "uc-24", true, "2018-01-01", "第二十四条", yuan(500000), yuan(3000000), "新的规定处罚不轻于旧法"},
+		// 商业秘密情节严重: 2019 第二十一条 50万–500万, 2025 第二十六条 100万–500万 → the law of the act.
+		{"商业秘密情节严重", "uc-21", true, "2019-04-23", "第二十一条", yuan(500000), yuan(5000000), "新的规定处罚不轻于旧法"},
+		// 有奖销售: 5万–50万 both → the law of the act (renumbered only).
+		{"有奖销售", "uc-22", false, "2018-01-01", "第二十二条", yuan(50000), yuan(500000), "新的规定处罚不轻于旧法"},
+	} {
+		in := base(c.id)
+		in.ActDate, in.DiscoveryDate, in.Today = d("2025-10-14"), d("2025-11-05"), d("2026-01-05")
+		in.Serious = c.serious
+		r := mustCompute(t, in)
+		x := explain(r)
+		if r.Version != c.version || penalty(t, r).Article != c.article || r.LegalMin != c.min || r.LegalMax != c.max || !strings.Contains(x, c.say) || !strings.Contains(x, "第三十七条") {
+			t.Errorf("%s: version %s article %s range %s–%s, want %s %s %s–%s saying %q; explanation:\n%s", c.name, r.Version, penalty(t, r).Article,
+				Yuan(r.LegalMin), Yuan(r.LegalMax), c.version, c.article, Yuan(c.min), Yuan(c.max), c.say, x)
+		}
+	}
+	// The old law's own penalty kinds come with it: 2019 第十九条 情节严重的，吊销营业执照 (应当).
+	in := base("uc-19")
+	in.ActDate, in.DiscoveryDate, in.Today, in.Serious = d("2025-10-14"), d("2025-11-05"), d("2026-01-05"), true
+	if r := mustCompute(t, in); !hasKind(r.Kinds, "吊销营业执照", true) {
+		t.Errorf("uc-19 serious under the 2019 text: kinds %+v, want 吊销营业执照 (mandatory)", r.Kinds)
+	}
+	// Decided the day before the revision: the 2019 text, no comparison.
+	in = base("uc-20")
+	in.ActDate, in.DiscoveryDate, in.Today = d("2025-09-01"), d("2025-09-10"), d("2025-10-14")
+	if r := mustCompute(t, in); r.Version != "2018-01-01" || r.LegalMin != yuan(200000) || strings.Contains(explain(r), "第三十七条") {
+		t.Errorf("decided 2025-10-14: version %s min %s", r.Version, Yuan(r.LegalMin))
+	}
+	// An act on the first day, or a continuing act that ended after it, falls under the 2025 text
+	// alone (第三十六条第二款: its end is the act's day); one that ended the day before is compared.
+	for _, c := range []struct {
+		act, end, version string
+		compared          bool
+	}{
+		{"2025-10-15", "", "2025-10-15", false},
+		{"2025-09-01", "2025-10-20", "2025-10-15", false},
+		{"2025-09-01", "2025-10-14", "2025-10-15", true},
+	} {
+		in := base("uc-20")
+		in.ActDate, in.DiscoveryDate = d(c.act), d("2025-11-01")
+		if c.end != "" {
+			in.ActEndDate = d(c.end)
+		}
+		r := mustCompute(t, in)
+		if cmp := strings.Contains(explain(r), "新的规定处罚较轻"); r.Version != c.version || r.LegalMin != 0 || cmp != c.compared {
+			t.Errorf("act %s–%s: version %s min %s compared %v, want %s compared %v", c.act, c.end, r.Version, Yuan(r.LegalMin), cmp, c.version, c.compared)
+		}
+	}
+	// An individual's act of 2025-10-14 under uc-19: the 2025 text fines only units, so the
+	// comparison of 第三十七条 is left to the officer, and the refusal says so.
+	in = base("uc-19")
+	in.Party = Natural
+	in.ActDate, in.DiscoveryDate, in.Today = d("2025-10-14"), d("2025-11-05"), d("2026-01-05")
+	var ie *InputError
+	if _, err := engine(t).Compute(in); !errors.As(err, &ie) || ie.Code != ErrPartyNotCovered || !strings.Contains(ie.Message, "第二十四条第一款") || !strings.Contains(ie.Message, "第三十七条") {
+		t.Errorf("individual, act before the revision: %v", err)
+	}
+	// The same individual decided before the revision: the 2019 text (经营者, 10万–300万).
+	in.DiscoveryDate, in.Today = d("2025-10-14"), d("2025-10-14")
+	if r := mustCompute(t, in); r.Version != "2018-01-01" || r.LegalMax != yuan(3000000) {
+		t.Errorf("individual decided 2025-10-14: version %s max %s", r.Version, Yuan(r.LegalMax))
+	}
+}
+
+func hasKind(ks []Kind, kind string, mandatory bool) bool {
+	for _, k := range ks {
+		if k.Kind == kind && k.Mandatory == mandatory {
+			return true
+		}
+	}
+	return false
+}
+
+// 价格违法行为行政处罚规定 第六条、第九条 (statute text, see price-6/price-9 source): 情节较重的
+// (没有违法所得时) raises the fine; 情节严重的, 责令停业整顿 (第六条: 或者吊销营业执照). The engine's
+// one 情节严重 switch applies the 情节较重 fine and lists 停业整顿 as 可以, limited in its words to
+// 情节严重; a heavy kind on the list brings the right to a hearing (听证办法第五条第一款第（一）项)
+// even where the fine is small: 违法所得 1,000.00 元 → 5倍以下 0–5,000.00 元.
+func TestPriceSeriousSuspension(t *testing.T) {
+	for _, c := range []struct {
+		id    string
+		kinds []string
+	}{
+		{"price-6", []string{"责令停业整顿", "吊销营业执照"}},
+		{"price-9", []string{"责令停业整顿"}},
+	} {
+		in := base(c.id)
+		in.Amounts.IllegalGains = Known(yuan(1000))
+		r := mustCompute(t, in)
+		if hasKind(r.Kinds, "责令停业整顿", false) || r.Procedure.HearingRight {
+			t.Errorf("%s not serious: kinds %+v hearing %v", c.id, r.Kinds, r.Procedure.HearingRight)
+		}
+		in.Serious = true
+		r = mustCompute(t, in)
+		for _, k := range c.kinds {
+			found := false
+			for _, rk := range r.Kinds {
+				found = found || rk.Kind == k && !rk.Mandatory && strings.Contains(rk.Object, "仅限情节严重")
+			}
+			if !found {
+				t.Errorf("%s serious: kinds %+v, want %s (可以, 仅限情节严重)", c.id, r.Kinds, k)
+			}
+		}
+		if r.LegalMax != yuan(5000) || !r.Procedure.HearingRight || !strings.Contains(strings.Join(r.Procedure.Reasons, "；"), "较重处罚") {
+			t.Errorf("%s serious: max %s hearing %v reasons %v", c.id, Yuan(r.LegalMax), r.Procedure.HearingRight, r.Procedure.Reasons)
 		}
 	}
 }
@@ -258,32 +510,48 @@ func TestFood124Para2Text(t *testing.T) {
 	}
 }
 
-// 反不正当竞争法 2025 revision (in force 2025-10-15), not in the catalogue: an act on or after
-// that day — or a continuing act that ended then — falls under the revised text only, so the
-// engine refuses rather than cite the repealed article; an act that ended the day before is
-// computed under the 2019 text with the warning to check 第三十七条 by hand.
+// A revision whose text the catalogue does not hold yet (pending_revision), over an edited
+// catalogue: an act on or after its day — or a continuing act that ended then — falls under
+// the revised text only, so the engine refuses rather than cite the repealed article; an act
+// that ended the day before is computed under the old text with the warning to check
+// 第三十七条 by hand, and a decision before the revision carries no warning.
 func TestPendingRevisionRefusesLaterActs(t *testing.T) {
+	js := `{"version":"t","items":[{"id":"x","name":"试验事项","kind":"k","factor_set":"price","source":"试验",` +
+		`"pending_revision":{"effective":"2025-10-15","note":"试验法修订"},"versions":[` +
+		`{"effective":"2018-01-01","law_version":"旧法","penalty":{"law":"试验法","article":"第一条","text":"处二十万元以上一百万元以下罚款"},"fine":{"branches":[{"min":20000000,"max":100000000,"text":"处二十万元以上一百万元以下罚款"}]}}]}]}`
+	cat, err := ParseCatalogue([]byte(js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ind, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := New(cat, ind)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
-		act, end string
-		refused  bool
+		act, end, today string
+		refused, warned bool
 	}{
-		{"2025-10-14", "", false},
-		{"2025-10-15", "", true},
-		{"2025-09-01", "2025-10-14", false},
-		{"2025-09-01", "2025-10-20", true},
+		{"2025-10-14", "", "2025-11-05", false, true},
+		{"2025-10-14", "", "2025-10-14", false, false},
+		{"2025-10-15", "", "2025-11-05", true, false},
+		{"2025-09-01", "2025-10-14", "2025-11-05", false, true},
+		{"2025-09-01", "2025-10-20", "2025-11-05", true, false},
 	} {
-		in := base("uc-20")
-		in.ActDate, in.DiscoveryDate = d(c.act), d("2025-11-01")
+		in := Input{ItemID: "x", Party: Organization, ActDate: d(c.act), DiscoveryDate: d(c.act), Today: d(c.today)}
 		if c.end != "" {
-			in.ActEndDate = d(c.end)
+			in.ActEndDate, in.DiscoveryDate = d(c.end), d(c.end)
 		}
-		r, err := engine(t).Compute(in)
+		r, err := e.Compute(in)
 		var ie *InputError
 		switch {
 		case c.refused && (!errors.As(err, &ie) || ie.Code != ErrNoVersion || ie.Field != "act_date" || !strings.Contains(ie.Message, "2025-10-15")):
 			t.Errorf("act %s–%s: err %v, want refusal naming 2025-10-15", c.act, c.end, err)
-		case !c.refused && (err != nil || r.Version != "2018-01-01" || r.LegalMin != yuan(200000) || len(r.Warnings) == 0):
-			t.Errorf("act %s–%s: err %v version %s min %s warnings %v", c.act, c.end, err, r.Version, Yuan(r.LegalMin), r.Warnings)
+		case !c.refused && (err != nil || r.Version != "2018-01-01" || r.LegalMin != yuan(200000) || (len(r.Warnings) > 0) != c.warned):
+			t.Errorf("act %s–%s decided %s: err %v version %s min %s warnings %v", c.act, c.end, c.today, err, r.Version, Yuan(r.LegalMin), r.Warnings)
 		}
 	}
 }
