@@ -120,3 +120,37 @@ func TestFood2015AndProductQuality2000Texts(t *testing.T) {
 		}
 	}
 }
+
+// 行政处罚法 第四十九条: 发生重大传染病疫情等突发事件……对违反突发事件应对措施的行为，依法快速、
+// 从重处罚 — the statute's words are not 可以, so the circumstance is 应当从重 (it was 可以从重).
+// 广告法 第五十九条第一款第（一）项: 对广告主处十万元以下 — 从轻 0–3万, 一般 3万–7万, 从重 7万–10万.
+// With 积极配合调查 (可以从轻或减轻) the tier is now 从重 (应当 beats 可以; before: 一般); with
+// 主动消除危害后果 (行政处罚法第三十二条, 应当从轻或减轻) it is 一般 (both 应当; before: 从轻).
+func TestEmergencyMustAggravate(t *testing.T) {
+	for _, c := range []struct {
+		circs            []string
+		tier             Tier
+		bandMin, bandMax int64
+	}{
+		{[]string{"emergency"}, TierSevere, yuan(70000), yuan(100000)},
+		{[]string{"cooperate", "emergency"}, TierSevere, yuan(70000), yuan(100000)},
+		{[]string{"eliminate_harm", "emergency"}, TierGeneral, yuan(30000), yuan(70000)},
+	} {
+		in := base("ad-59-1-1")
+		in.Circumstances = c.circs
+		r := mustCompute(t, in)
+		if r.LegalMin != 0 || r.LegalMax != yuan(100000) || r.Tier != c.tier || r.BandMin != c.bandMin || r.BandMax != c.bandMax {
+			t.Errorf("%v: range %s–%s tier %s band %s–%s, want 0–10万 %s %s–%s", c.circs, Yuan(r.LegalMin), Yuan(r.LegalMax), r.Tier,
+				Yuan(r.BandMin), Yuan(r.BandMax), c.tier, Yuan(c.bandMin), Yuan(c.bandMax))
+		}
+		found := false
+		for _, k := range r.Counted {
+			if k.ID == "emergency" {
+				found = k.Effect == MustAggravate && strings.Contains(k.Basis, "行政处罚法第四十九条")
+			}
+		}
+		if !found {
+			t.Errorf("%v: emergency not counted as 应当从重 under 行政处罚法第四十九条: %+v", c.circs, r.Counted)
+		}
+	}
+}
