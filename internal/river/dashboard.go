@@ -78,23 +78,25 @@ type NamedCount struct {
 // Dashboard holds the 驾驶舱 figures of a region; every count is the count of
 // the problem list with the matching filter.
 type Dashboard struct {
-	Region       string          `json:"region"`
-	Found        int64           `json:"found"`
-	Closed       int64           `json:"closed"`
-	Overdue      int64           `json:"overdue"`
-	ClosingRate  string          `json:"closing_rate"`
-	AvgCloseDays float64         `json:"avg_close_days"`
-	Chiefs       []ChiefFigures  `json:"chiefs"`
-	ChiefsTotal  int64           `json:"chiefs_total"`
-	Cities       []CityFigures   `json:"cities"`
-	Rivers       []RiverFigures  `json:"rivers"`
-	Counties     []CountyFigures `json:"counties"`
-	Categories   []NamedCount    `json:"categories"`
-	Sources      []NamedCount    `json:"sources"`
-	Sections     []NamedCount    `json:"sections"` // by latest class, Key "0" (none yet) … "6" (劣Ⅴ类), as the sections list's class filter
-	MapSections  []SectionPoint  `json:"map_sections"`
-	Levels       []string        `json:"-"`
-	Charts       map[string]any  `json:"-"`
+	Region string `json:"region"`
+	// ConfigWarnings: configuration files given at start that were not used, and why
+	ConfigWarnings []string        `json:"config_warnings,omitempty"`
+	Found          int64           `json:"found"`
+	Closed         int64           `json:"closed"`
+	Overdue        int64           `json:"overdue"`
+	ClosingRate    string          `json:"closing_rate"`
+	AvgCloseDays   float64         `json:"avg_close_days"`
+	Chiefs         []ChiefFigures  `json:"chiefs"`
+	ChiefsTotal    int64           `json:"chiefs_total"`
+	Cities         []CityFigures   `json:"cities"`
+	Rivers         []RiverFigures  `json:"rivers"`
+	Counties       []CountyFigures `json:"counties"`
+	Categories     []NamedCount    `json:"categories"`
+	Sources        []NamedCount    `json:"sources"`
+	Sections       []NamedCount    `json:"sections"` // by latest class, Key "0" (none yet) … "6" (劣Ⅴ类), as the sections list's class filter
+	MapSections    []SectionPoint  `json:"map_sections"`
+	Levels         []string        `json:"-"`
+	Charts         map[string]any  `json:"-"`
 }
 
 // Dashboard computes the figures for a user's region at now.
@@ -538,6 +540,7 @@ func (m *Module) dashboardPage(w http.ResponseWriter, r *http.Request) {
 		m.d.Web.Fail(w, r, err)
 		return
 	}
+	d.ConfigWarnings = m.configErrs
 	m.d.Web.Render(w, r, http.StatusOK, "river/dashboard.html", "河长制驾驶舱", d)
 }
 
@@ -552,6 +555,7 @@ func (m *Module) apiDashboard(w http.ResponseWriter, r *http.Request) {
 		m.d.Web.Fail(w, r, err)
 		return
 	}
+	d.ConfigWarnings = m.configErrs
 	web.WriteJSON(w, http.StatusOK, d)
 }
 

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"math"
 	"net/http"
+	"os"
 	"reflect"
 	"sort"
 	"strconv"
@@ -51,9 +52,14 @@ type Module struct {
 	atlas  *Atlas
 	d      *platform.Deps
 	totals listTotals // the problem list's totals per filter (problemlist.go)
+	// configErrs say which configuration files (TONGCHENG_RIVER_*) were not used
+	// and why (configfiles.go)
+	configErrs []string
 }
 
-// NewModule returns the module with the embedded GB 3838-2002 table and rivers atlas.
+// NewModule returns the module with the embedded GB 3838-2002 table and rivers atlas,
+// and the configuration files named by TONGCHENG_RIVER_WORKFLOW, TONGCHENG_RIVER_PATROL
+// and TONGCHENG_RIVER_ASSESSMENT in place of the built-in ones (configfiles.go).
 func NewModule() *Module {
 	st, err := DefaultStandard()
 	if err != nil {
@@ -67,8 +73,10 @@ func NewModule() *Module {
 	if err != nil {
 		panic("考核权重配置无法载入：" + err.Error())
 	}
-	return &Module{Workflow: DefaultWorkflowConfig(), Patrols: DefaultPatrolConfig(), Assess: ac, PublicLimit: 5, PublicWindow: 10 * time.Minute,
+	m := &Module{Workflow: DefaultWorkflowConfig(), Patrols: DefaultPatrolConfig(), Assess: ac, PublicLimit: 5, PublicWindow: 10 * time.Minute,
 		Now: time.Now, std: st, atlas: at}
+	m.applyConfigFiles(os.Getenv)
+	return m
 }
 
 func (m *Module) Key() string   { return "river" }
@@ -98,6 +106,9 @@ func (m *Module) funcs() template.FuncMap {
 // Mount registers templates, routes, navigation and OpenAPI paths.
 func (m *Module) Mount(d *platform.Deps) {
 	m.d = d
+	for _, e := range m.configErrs {
+		d.Log.Error("河长制配置文件未采用", "reason", e)
+	}
 	w := d.Web
 	sub, _ := fs.Sub(templateFiles, "templates")
 	w.Templates("river", sub, m.funcs())
