@@ -288,7 +288,7 @@ func (e *Engine) compute(in *Input, st *caseState, x *expl, r Result) (Result, e
 	}
 	fr, err := e.legalRange(in, st, rule)
 	if err != nil {
-		return r, err
+		return r, e.partyRefusal(err, in, st, v, v.Penalty.Cite()+"（"+v.Effective+"施行）", "")
 	}
 	// 可以并处/可以处 is said of the whole clause or, as in 价格违法行为行政处罚规定
 	// 第十一条第一款 (个人没有违法所得的，可以处10万元以下的罚款), of one arm only.
@@ -621,7 +621,7 @@ func (e *Engine) chooseVersion(in *Input, st *caseState, x *expl, r *Result) (*V
 	if ie, ok := errNew.(*InputError); ok && ie.Code == ErrPartyNotCovered {
 		// e.g. 反不正当竞争法（2025）第二十四条第一款 fines only 有关单位: whether the new law
 		// still punishes an individual, and under which clause, is not for the engine to guess.
-		return nil, inErr("party", ErrPartyNotCovered, "决定之日施行的"+now.Penalty.Cite()+"（"+now.Effective+"施行）"+strings.TrimPrefix(ie.Message, "该条款")+"不能依行政处罚法第三十七条自动比较新旧规定，请人工确定适用的条款。")
+		return nil, e.partyRefusal(ie, in, st, now, "决定之日施行的"+now.Penalty.Cite()+"（"+now.Effective+"施行）", "不能依行政处罚法第三十七条自动比较新旧规定，请人工确定适用的条款。")
 	}
 	if errNew != nil {
 		return nil, errNew
@@ -749,7 +749,7 @@ func (e *Engine) legalRange(in *Input, st *caseState, rule *FineRule) (fineRange
 			if st.natural {
 				covered, party = party, covered
 			}
-			return fr, inErr("party", ErrPartyNotCovered, "该条款只对"+covered+"规定了罚款，当事人为"+party+"的不适用；请改选适用于"+party+"的事项，或人工确定适用的条款。")
+			return fr, inErr("party", ErrPartyNotCovered, "该条款只对"+covered+"规定了罚款，当事人为"+party+"的不适用")
 		}
 	}
 	fr.branch = b
@@ -760,6 +760,45 @@ func (e *Engine) legalRange(in *Input, st *caseState, rule *FineRule) (fineRange
 		fr.min, fr.max = b.Min, b.Max
 	}
 	return fr, nil
+}
+
+// partyRefusal completes a party_not_covered refusal of legalRange for the version v: it names
+// the clause (cite) and the items of the catalogue whose same article fines the party this
+// clause leaves out (反不正当竞争法（2025）第二十四条: 第一款 单位 uc-19、uc25-24-1, 第二款 个人
+// uc25-24-2), so that the officer knows which item to pick. Other errors pass unchanged.
+func (e *Engine) partyRefusal(err error, in *Input, st *caseState, v *Version, cite, tail string) error {
+	ie, ok := err.(*InputError)
+	if !ok || ie.Code != ErrPartyNotCovered {
+		return err
+	}
+	party := "单位（法人或者其他组织）"
+	if st.natural {
+		party = "个人（自然人）"
+	}
+	var alts []string
+	for _, it := range e.Cat.Items {
+		if it == st.item {
+			continue
+		}
+		w := it.VersionAt(in.Today)
+		if w == nil || it.VersionAt(st.actDay) == nil || w.Penalty.Law != v.Penalty.Law || w.Penalty.Article != v.Penalty.Article || w.Fine == nil ||
+			!w.Fine.needsBase() && firstHolding(w.Fine.Branches, st.natural) == nil {
+			continue
+		}
+		alts = append(alts, it.ID+"「"+it.Name+"」（"+w.Penalty.Cite()+"）")
+	}
+	msg := cite + strings.TrimPrefix(ie.Message, "该条款") + "，请在「当事人类型」核对当事人"
+	if len(alts) > 0 {
+		msg += "，或改选适用于" + party + "的事项：" + strings.Join(alts, "；")
+	} else {
+		msg += "，或改选适用于" + party + "的事项"
+	}
+	if tail == "" {
+		tail = "；也可以人工确定适用的条款。"
+	} else {
+		msg += "。"
+	}
+	return inErr("party", ErrPartyNotCovered, msg+tail)
 }
 
 // tier chooses 减轻/从轻/一般/从重 from the counted circumstances.
