@@ -179,9 +179,9 @@ func (e *Engine) run(in Input, explain bool) (Result, error) {
 	it := st.item
 	r.ItemID, r.ItemName = it.ID, it.Name
 	r.CatalogueVersion, r.IndicatorsVersion = e.Cat.Version, e.Ind.Version
-	// At most: 违反条款, 处罚依据, 第三十七条, 第三十六条, one per circumstance and the
-	// procedural articles (第五十一条 or 第五十七条、第五十八条、第六十三条).
-	r.Citations = make([]Citation, 0, 7+len(st.circs()))
+	// At most: 违反条款, 处罚依据, 第二十八条第二款, 第三十七条, 第三十六条, one per circumstance
+	// and the procedural articles (第五十一条 or 第五十七条、第五十八条、第六十三条).
+	r.Citations = make([]Citation, 0, 8+len(st.circs()))
 	r.Counted = make([]Counted, 0, len(st.circs())+1)
 	var x expl // stays on the stack: no write barriers while explaining
 	if !explain {
@@ -577,6 +577,10 @@ func seriousBy(w *SeriousWhen, in *Input, st *caseState) string {
 }
 
 var citeArt37 = Citation{"裁量依据", Provision{Law: "中华人民共和国行政处罚法", Article: "第三十七条", Text: "实施行政处罚，适用违法行为发生时的法律、法规、规章的规定。但是，作出行政处罚决定时，法律、法规、规章已被修改或者废止，且新的规定处罚较轻或者不认为是违法的，适用新的规定。"}}
+
+// citeArt28 is the general rule that confiscates 违法所得 where the clause does not (行政处罚法
+// 2021 第二十八条第二款; verified against the 2021 text, copy from 国家法律法规数据库).
+var citeArt28 = Citation{"处罚依据", Provision{Law: "中华人民共和国行政处罚法", Article: "第二十八条", Paragraph: "第二款", Text: "当事人有违法所得，除依法应当退赔的外，应当予以没收。违法所得是指实施违法行为所取得的款项。法律、行政法规、部门规章对违法所得的计算另有规定的，从其规定。"}}
 
 var citeArt36 = Citation{"裁量依据", Provision{Law: "中华人民共和国行政处罚法", Article: "第三十六条", Text: "违法行为在二年内未被发现的，不再给予行政处罚；涉及公民生命健康安全、金融安全且有危害后果的，上述期限延长至五年。法律另有规定的除外。前款规定的期限，从违法行为发生之日起计算；违法行为有连续或者继续状态的，从行为终了之日起计算。"}}
 
@@ -1114,7 +1118,9 @@ func (e *Engine) confiscations(in *Input, kinds []Kind, x *expl, r *Result) {
 		r.Confiscations = append(r.Confiscations, c)
 	}
 	if !gains && in.Amounts.IllegalGains.Set && in.Amounts.IllegalGains.Fen > 0 {
+		// the clause itself does not confiscate: the general rule does, and the 决定书 names it
 		r.Confiscations = append(r.Confiscations, Confiscation{Kind: "没收违法所得", Object: "违法所得（行政处罚法第二十八条第二款，除依法应当退赔的外）", Mandatory: true, Fen: in.Amounts.IllegalGains.Fen, FenKnown: true})
+		r.Citations = append(r.Citations, citeArt28)
 	}
 	if len(r.Confiscations) == 0 {
 		return

@@ -248,3 +248,40 @@ func TestCalculator2025OnAPhone(t *testing.T) {
 	}
 	problems.Check(t)
 }
+
+// TestDecision2025CitesItsBasis takes a 2025 case through 提交审核 → 法制审核 → 决定 and reads the
+// printed 决定书: 滥用平台规则恶意退货 (uc25-29-4), act 2026-03-01, 违法所得 30,000 元. It cites the
+// 2025 articles with their words (违反 第十三条第四款, 依据 第二十九条), and the confiscation of the
+// 违法所得 — which 第二十九条 does not provide — names its own basis, 行政处罚法第二十八条第二款
+// (当事人有违法所得，除依法应当退赔的外，应当予以没收), in the 决定书 and in the record handed to
+// the credit library.
+func TestDecision2025CitesItsBasis(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, "sqlite"))
+	in := map[string]any{"item_id": "uc25-29-4", "party": "org", "act_date": "2026-03-01", "discovery_date": "2026-05-01",
+		"amounts": map[string]any{"illegal_gains": map[string]any{"fen": 3000000, "set": true}}}
+	id := e.createCase("cd-officer", in, "91510104MA6C0L8X71", true)
+	e.ready("cd-officer", id)
+	if code, c, er := e.approve("cd-reviewer", id); code != 200 || c.DecisionNo == "" {
+		t.Fatalf("approve: %d %+v %+v", code, c, er)
+	}
+	resp, body := e.login("cd-reviewer").Get(fmt.Sprintf("/discretion/cases/%d/decision", id))
+	doc := visible(body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("decision page: %d", resp.StatusCode)
+	}
+	for _, want := range []string{
+		"违反了《中华人民共和国反不正当竞争法》第十三条第四款的规定",
+		"经营者不得滥用平台规则，直接或者指使他人对其他经营者实施虚假交易、虚假评价或者恶意退货等行为",
+		"依据《中华人民共和国反不正当竞争法》第二十九条、《中华人民共和国行政处罚法》第二十八条第二款，",
+		"处十万元以上一百万元以下的罚款；情节严重的，处一百万元以上五百万元以下的罚款",
+		"没收违法所得人民币 30,000.00 元",
+		"《中华人民共和国行政处罚法》第二十八条第二款：当事人有违法所得，除依法应当退赔的外，应当予以没收。",
+	} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("决定书 misses %q", want)
+		}
+	}
+	if n := e.count("SELECT COUNT(*) FROM credit_records WHERE body_json LIKE '%行政处罚法》第二十八条第二款%'"); n != 1 {
+		t.Errorf("credit records citing 第二十八条第二款: %d, want 1", n)
+	}
+}
