@@ -612,7 +612,10 @@ func (e *Engine) chooseVersion(in *Input, st *caseState, x *expl, r *Result) (*V
 		return old, nil
 	}
 	r.Citations = append(r.Citations, citeArt37)
-	x.s("适用").s(old.LawVersion).s("（").s(old.Effective).s("施行），决定之日适用").s(now.LawVersion).s("（").s(now.Effective).s("施行）。依行政处罚法第三十七条（从旧兼从轻）比较：")
+	// each side names its law, text and clause, so that the reader sees which article each range comes from
+	x.s("适用《").s(old.Penalty.Law).s("》（").s(old.LawVersion).s("，").s(old.Effective).s("施行）").s(old.Penalty.Article).s(old.Penalty.Paragraph).
+		s("，决定之日适用《").s(now.Penalty.Law).s("》（").s(now.LawVersion).s("，").s(now.Effective).s("施行）").s(now.Penalty.Article).s(now.Penalty.Paragraph).
+		s("。依行政处罚法第三十七条（从旧兼从轻）比较：")
 	if now.NotOffence {
 		x.s("新的规定不认为是违法，适用新的规定。")
 		return now, nil
@@ -633,10 +636,10 @@ func (e *Engine) chooseVersion(in *Input, st *caseState, x *expl, r *Result) (*V
 	lighter := newR.max < oldR.max || newR.max == oldR.max && newR.min < oldR.min
 	x.s("旧法幅度 ").yuan(oldR.min).s("–").yuan(oldR.max).s("，新法幅度 ").yuan(newR.min).s("–").yuan(newR.max).s("；")
 	if lighter {
-		x.s("新的规定处罚较轻，适用新的规定。")
+		x.s("新的规定处罚较轻，适用新的规定（").s(now.Penalty.Cite()).s("）。")
 		return now, nil
 	}
-	x.s("新的规定处罚不轻于旧法，适用违法行为发生时的规定。")
+	x.s("新的规定处罚不轻于旧法，适用违法行为发生时的规定（").s(old.Penalty.Cite()).s("）。")
 	return old, nil
 }
 

@@ -220,7 +220,9 @@ func TestCalculator2025OnAPhone(t *testing.T) {
 		chromedp.Click(chromedp.ID("victims"))))
 	waitFor("从重 under the 2025 text", `(document.querySelector('#result') || {innerText: ''}).innerText.includes('700,000.00 – 1,000,000.00') && document.querySelector('#result').innerText.includes('第十六条第一款第（五）项')`)
 	res := eval(`document.querySelector('#result').innerText`)
-	for _, want := range []string{"旧法幅度 200,000.00元–1,000,000.00元，新法幅度 0.00元–1,000,000.00元；新的规定处罚较轻，适用新的规定",
+	for _, want := range []string{
+		"违法行为发生之日2025-10-14适用《中华人民共和国反不正当竞争法》（2017年11月4日修订，2019年4月23日修正，2018-01-01施行）第二十条，决定之日适用《中华人民共和国反不正当竞争法》（1993年9月2日通过，2017年11月4日第一次修订，2019年4月23日修正，2025年6月27日第二次修订，2025-10-15施行）第二十五条第一款",
+		"旧法幅度 200,000.00元–1,000,000.00元，新法幅度 0.00元–1,000,000.00元；新的规定处罚较轻，适用新的规定（《中华人民共和国反不正当竞争法》第二十五条第一款）",
 		"从重", "第十六条第一款第（二）项", "第三十七条", "第二十五条"} {
 		if !strings.Contains(res, want) {
 			t.Errorf("result misses %q", want)
