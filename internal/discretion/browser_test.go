@@ -14,6 +14,30 @@ import (
 	"tongcheng/internal/web/browsertest"
 )
 
+// pageWalk starts headless Chromium (window 1366×768) for a walk through the pages and gives
+// its tab 60 s. It returns the tab, what it watches for (console errors, exceptions), the
+// step check, an evaluator, a poll that shows the result panel (or the page) when it times
+// out, and the func that stops the browser.
+func pageWalk(t *testing.T) (ctx context.Context, problems *browsertest.Problems, must func(string, error), eval func(string) string, waitFor func(what, js string), stop func()) {
+	ctx, cancel := browsertest.Start(t, 1366, 768)
+	ctx, cancel2 := context.WithTimeout(ctx, 60*time.Second)
+	problems, must = browsertest.Watch(ctx), browsertest.Must(t)
+	eval = func(js string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		must("evaluate", err)
+		return s
+	}
+	waitFor = func(what, js string) {
+		t.Helper()
+		if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+			page, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector('#result') || document.body).innerText.slice(0, 600)`))
+			t.Fatalf("wait for %s: %v\npage: %s", what, err, page)
+		}
+	}
+	return ctx, problems, must, eval, waitFor, func() { cancel2(); cancel() }
+}
+
 // TestCalculatorInBrowser drives the calculator in headless Chromium as an officer does:
 // describe the facts, pick the suggested item (法条智能引用), choose a factor, type the
 // amount in 元 and see the result at once (htmx, no inline scripts under the CSP); save
@@ -24,26 +48,14 @@ func TestCalculatorInBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped with -short")
 	}
-	ctx, cancel := browsertest.Start(t, 1366, 768)
-	defer cancel()
+	ctx, problems, must, _, waitFor, stop := pageWalk(t)
+	defer stop()
 	e := newEnv(t, storetest.Open(t, "sqlite"))
-	ctx, cancel3 := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel3()
-	problems := browsertest.Watch(ctx)
-	must := browsertest.Must(t)
 	text := func(sel string) string {
 		t.Helper()
 		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel), chromedp.NodeVisible))
 		must("read "+sel, err)
 		return s
-	}
-	waitFor := func(what, js string) {
-		t.Helper()
-		_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(10*time.Second)))
-		if err != nil {
-			page, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector('#result') || document.body).innerText.slice(0, 600)`))
-			t.Fatalf("wait for %s: %v\npage: %s", what, err, page)
-		}
 	}
 	base := e.Srv.URL
 	// nav runs an action that loads a new page and waits for its response

@@ -1,19 +1,16 @@
 package discretion_test
 
 import (
-	"context"
 	"fmt"
 	"html"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"tongcheng/internal/store/storetest"
-	"tongcheng/internal/web/browsertest"
 )
 
 // visible is the text of an HTML fragment as a reader sees it (tags dropped, entities decoded).
@@ -171,32 +168,15 @@ func TestPartyNotCoveredOnCalculator(t *testing.T) {
 // 700,000–1,000,000 元. The long explanation must fit the phone: neither the page nor the
 // result panel scrolls sideways. Then the officer turns the party into an individual and picks
 // 商业贿赂 (uc-19, 第二十四条第一款, units only) for an act of 2026-03-01: the refusal names
-// 当事人类型 and uc25-24-2,
-// next to the field, and what was typed stays.
+// 当事人类型 and uc25-24-2, next to the field, and what was typed stays.
 func TestCalculator2025OnAPhone(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped with -short")
 	}
-	ctx, cancel := browsertest.Start(t, 1366, 768)
-	defer cancel()
+	ctx, problems, must, eval, waitFor, stop := pageWalk(t)
+	defer stop()
 	e := newEnv(t, storetest.Open(t, "sqlite"))
-	ctx, cancel2 := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel2()
-	problems := browsertest.Watch(ctx)
-	must := browsertest.Must(t)
 	must("phone width", chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)))
-	eval := func(js string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
-		must("evaluate", err)
-		return s
-	}
-	waitFor := func(what, js string) {
-		t.Helper()
-		if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
-			t.Fatalf("wait for %s: %v\npage: %s", what, err, eval(`(document.querySelector('#result') || document.body).innerText.slice(0, 600)`))
-		}
-	}
 	must("open login", chromedp.Do(ctx, chromedp.Navigate(e.Srv.URL+"/login")))
 	must("fill login", chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("username"), "cd-officer"), chromedp.SetValue(chromedp.ID("password"), pw)))
 	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#login-form button[type=submit]`))); err != nil {
