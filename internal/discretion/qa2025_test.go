@@ -19,6 +19,16 @@ func visible(body string) string {
 	return html.UnescapeString(regexp.MustCompile(`<[^>]+>`).ReplaceAllString(body, " "))
 }
 
+// mustHold fails the test for each of wants that text (what) does not hold.
+func mustHold(t *testing.T, what, text string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(text, w) {
+			t.Errorf("%s misses %q", what, w)
+		}
+	}
+}
+
 // provenance is how a data file records where a fact was checked (a repository copy, a web
 // address, a verification date): it belongs in the data file's source, never in what an
 // officer, a 法制审核员 or a party reads as the legal basis.
@@ -76,16 +86,11 @@ func TestGuidanceCircumstancesOnCalculator(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(body, `id="dx-fine">432,878.00 元`) || !strings.Contains(text, "从重") {
 		t.Fatalf("compute: %d %.600s", resp.StatusCode, text)
 	}
-	for _, want := range []string{
+	mustHold(t, "the result", text,
 		"「教唆、胁迫、诱骗他人实施违法行为」可以从重（市场监管总局关于规范市场监督管理行政处罚裁量权的指导意见（国市监法规〔2022〕2号）第十六条第一款第（二）项）",
 		"（国市监法规〔2022〕2号）第十六条第一款第（五）项",
 		"当事人因该行为已被行政处罚的，该行为不再作为从重行政处罚情节",
-		"《中华人民共和国反不正当竞争法》第三十条",
-	} {
-		if !strings.Contains(text, want) {
-			t.Errorf("the result misses %q", want)
-		}
-	}
+		"《中华人民共和国反不正当竞争法》第三十条")
 	if m := provenance.FindString(text); m != "" {
 		t.Errorf("the result shows the data's provenance (%q): %.400s", m, text[strings.Index(text, m)-200:])
 	}
@@ -200,14 +205,10 @@ func TestCalculator2025OnAPhone(t *testing.T) {
 		chromedp.Click(chromedp.ID("victims"))))
 	waitFor("从重 under the 2025 text", `(document.querySelector('#result') || {innerText: ''}).innerText.includes('700,000.00 – 1,000,000.00') && document.querySelector('#result').innerText.includes('第十六条第一款第（五）项')`)
 	res := eval(`document.querySelector('#result').innerText`)
-	for _, want := range []string{
+	mustHold(t, "the result", res,
 		"违法行为发生之日2025-10-14适用《中华人民共和国反不正当竞争法》（2017年11月4日修订，2019年4月23日修正，2018-01-01施行）第二十条，决定之日适用《中华人民共和国反不正当竞争法》（1993年9月2日通过，2017年11月4日第一次修订，2019年4月23日修正，2025年6月27日第二次修订，2025-10-15施行）第二十五条第一款",
 		"旧法幅度 200,000.00元–1,000,000.00元，新法幅度 0.00元–1,000,000.00元；新的规定处罚较轻，适用新的规定（《中华人民共和国反不正当竞争法》第二十五条第一款）",
-		"从重", "第十六条第一款第（二）项", "第三十七条", "第二十五条"} {
-		if !strings.Contains(res, want) {
-			t.Errorf("result misses %q", want)
-		}
-	}
+		"从重", "第十六条第一款第（二）项", "第三十七条", "第二十五条")
 	if m := provenance.FindString(res); m != "" {
 		t.Errorf("result shows the data's provenance %q", m)
 	}
@@ -251,18 +252,13 @@ func TestDecision2025CitesItsBasis(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("decision page: %d", resp.StatusCode)
 	}
-	for _, want := range []string{
+	mustHold(t, "决定书", doc,
 		"违反了《中华人民共和国反不正当竞争法》第十三条第四款的规定",
 		"经营者不得滥用平台规则，直接或者指使他人对其他经营者实施虚假交易、虚假评价或者恶意退货等行为",
 		"依据《中华人民共和国反不正当竞争法》第二十九条、《中华人民共和国行政处罚法》第二十八条第二款，",
 		"处十万元以上一百万元以下的罚款；情节严重的，处一百万元以上五百万元以下的罚款",
 		"没收违法所得人民币 30,000.00 元",
-		"《中华人民共和国行政处罚法》第二十八条第二款：当事人有违法所得，除依法应当退赔的外，应当予以没收。",
-	} {
-		if !strings.Contains(doc, want) {
-			t.Errorf("决定书 misses %q", want)
-		}
-	}
+		"《中华人民共和国行政处罚法》第二十八条第二款：当事人有违法所得，除依法应当退赔的外，应当予以没收。")
 	if n := e.count("SELECT COUNT(*) FROM credit_records WHERE body_json LIKE '%行政处罚法》第二十八条第二款%'"); n != 1 {
 		t.Errorf("credit records citing 第二十八条第二款: %d, want 1", n)
 	}
