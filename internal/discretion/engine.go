@@ -840,6 +840,9 @@ func (e *Engine) tier(in *Input, st *caseState, v *Version, x *expl, r *Result) 
 		cc := counted(c, auto)
 		cc.Effect = eff
 		r.Counted = append(r.Counted, cc)
+		if c.Caution != "" {
+			r.Warnings = append(r.Warnings, "「"+c.Name+"」："+c.Caution)
+		}
 		if n == 0 {
 			x.s("计入的共性情节：")
 		} else {

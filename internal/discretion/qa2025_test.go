@@ -263,3 +263,25 @@ func TestDecision2025CitesItsBasis(t *testing.T) {
 		t.Errorf("credit records citing 第二十八条第二款: %d, want 1", n)
 	}
 }
+
+// TestRetaliationNeedsItsOwnBasis: 对举报人、证人打击报复 is not among the circumstances of
+// 指导意见第十六条第一款 (its 第（四）项 speaks of 行政执法人员 only); it may aggravate only as
+// 第（七）项 “其他依法可以从重行政处罚的”, on a law, regulation or rule the case must name. Ticking
+// it moves the case to 从重 and the result says, as a warning the 法制审核员 sees, that the
+// basis has to be written down.
+func TestRetaliationNeedsItsOwnBasis(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, "sqlite"))
+	c := e.login("cd-officer")
+	v := uc2530Form()
+	v["circumstances"] = []string{"retaliate"}
+	resp, body := c.post("/discretion/compute", v, true)
+	warn := regexp.MustCompile(`<div class="flash err">([^<]*打击报复[^<]*)</div>`).FindStringSubmatch(body)
+	if resp.StatusCode != 200 || !strings.Contains(visible(body), "从重") || warn == nil {
+		t.Fatalf("compute with retaliate: %d, no warning: %.600s", resp.StatusCode, visible(body))
+	}
+	mustHold(t, "the warning", html.UnescapeString(warn[1]), "未列举", "第十六条第一款第（七）项", "写明所依的法律、法规或者规章")
+	v["circumstances"] = []string{"instigate"}
+	if _, body := c.post("/discretion/compute", v, true); strings.Contains(body, "写明所依的法律、法规或者规章") {
+		t.Error("a listed circumstance carries the warning too")
+	}
+}
