@@ -1,6 +1,7 @@
 package discretion_test
 
 import (
+	"context"
 	"fmt"
 	"html"
 	"net/url"
@@ -284,4 +285,42 @@ func TestRetaliationNeedsItsOwnBasis(t *testing.T) {
 	if _, body := c.post("/discretion/compute", v, true); strings.Contains(body, "写明所依的法律、法规或者规章") {
 		t.Error("a listed circumstance carries the warning too")
 	}
+}
+
+// TestLongBasisFitsAPhone: what legal staff put in the data can hold long unbroken strings (a
+// source's web address on the catalogue page; a basis saved with a case under earlier data,
+// e.g. 2026.11-6 where the basis of the 2022 guidance's circumstances carried the address it
+// was checked at). On a 390 px phone such text wraps: neither the catalogue page of
+// uc25-24-2 nor the case page of a case saved that way is wider than the phone.
+func TestLongBasisFitsAPhone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped with -short")
+	}
+	ctx, problems, must, eval, waitFor, stop := pageWalk(t)
+	defer stop()
+	e := newEnv(t, storetest.Open(t, "sqlite"))
+	in := map[string]any{"item_id": "uc25-30", "party": "org", "act_date": "2026-03-01", "discovery_date": "2026-05-01", "circumstances": []string{"instigate"}}
+	id := e.createCase("cd-officer", in, "91510104MA6C0L8X71", true)
+	long := "第十六条第一款第（二）项（verified 2026-11-27：据 Theonefkguy/Chinese-Laws 行政法/关于规范市场监督管理行政处罚裁量权的指导意见(2022-10-08).md；http://www.vagaawaga.net.cn/content/Content/index/id/35503）"
+	if _, err := e.db.Exec(context.Background(), "UPDATE discretion_cases SET result_json = REPLACE(result_json, '第十六条第一款第（二）项', ?) WHERE id = ?", long, id); err != nil {
+		t.Fatal(err)
+	}
+	must("open login", chromedp.Do(ctx, chromedp.Navigate(e.Srv.URL+"/login")))
+	must("fill login", chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("username"), "cd-reviewer"), chromedp.SetValue(chromedp.ID("password"), pw)))
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#login-form button[type=submit]`))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("home", `document.location.pathname === '/'`)
+	must("phone width", chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)))
+	for _, page := range []string{"/discretion/catalogue/uc25-24-2", fmt.Sprintf("/discretion/cases/%d", id)} {
+		must("open "+page, chromedp.Do(ctx, chromedp.Navigate(e.Srv.URL+page)))
+		waitFor(page, `document.readyState === 'complete' && window.innerWidth === 390`)
+		if w := eval(`String(document.documentElement.scrollWidth)`); w != "390" {
+			t.Errorf("%s is %s px wide on a 390 px phone: %s", page, w, eval(`[...document.querySelectorAll('main *')].filter(x => x.getBoundingClientRect().right > 391).slice(0, 3).map(x => x.tagName + ' ' + (x.innerText || '').slice(0, 40)).join(' | ')`))
+		}
+	}
+	if s := eval(`document.querySelector('main').innerText`); !strings.Contains(s, "vagaawaga") {
+		t.Error("the case page does not show the saved basis at all")
+	}
+	problems.Check(t)
 }
