@@ -176,27 +176,14 @@ func TestPartyNotCoveredOnCalculator(t *testing.T) {
 // 商业贿赂 (uc-19, 第二十四条第一款, units only) for an act of 2026-03-01: the refusal names
 // 当事人类型 and uc25-24-2, next to the field, and what was typed stays.
 func TestCalculator2025OnAPhone(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped with -short")
-	}
 	ctx, problems, must, eval, waitFor, stop := pageWalk(t)
 	defer stop()
 	e := newEnv(t, storetest.Open(t, "sqlite"))
 	must("phone width", chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)))
-	must("open login", chromedp.Do(ctx, chromedp.Navigate(e.Srv.URL+"/login")))
-	must("fill login", chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("username"), "cd-officer"), chromedp.SetValue(chromedp.ID("password"), pw)))
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#login-form button[type=submit]`))); err != nil {
-		t.Fatal(err)
-	}
-	waitFor("home", `document.location.pathname === '/'`)
+	walkLogin(t, ctx, must, waitFor, e.Srv.URL, "cd-officer")
 	must("open calculator", chromedp.Do(ctx, chromedp.Navigate(e.Srv.URL+"/discretion/new")))
 	must("describe facts", chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("facts"), "网店组织刷单炒信，虚构销量和好评")))
-	waitFor("picked uc-20", `(() => {
-		if (document.querySelector('#item_id').value === 'uc-20' && !!document.querySelector('#cf-fault')) return true;
-		const b = document.querySelector('#suggestions button.dx-pick');
-		if (b && !document.querySelector('.htmx-request') && !(window.__picked > Date.now() - 2000)) { window.__picked = Date.now(); b.click(); }
-		return false;
-	})()`)
+	waitFor("picked uc-20", pickFirst("uc-20"))
 	must("fill the case", chromedp.Do(ctx,
 		chromedp.SendKeys(chromedp.ID("subject_name"), "成都某电商科技有限公司"),
 		chromedp.SetValue(chromedp.ID("act_date"), "2025-10-14"),
@@ -293,9 +280,6 @@ func TestRetaliationNeedsItsOwnBasis(t *testing.T) {
 // was checked at). On a 390 px phone such text wraps: neither the catalogue page of
 // uc25-24-2 nor the case page of a case saved that way is wider than the phone.
 func TestLongBasisFitsAPhone(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped with -short")
-	}
 	ctx, problems, must, eval, waitFor, stop := pageWalk(t)
 	defer stop()
 	e := newEnv(t, storetest.Open(t, "sqlite"))
@@ -305,12 +289,7 @@ func TestLongBasisFitsAPhone(t *testing.T) {
 	if _, err := e.db.Exec(context.Background(), "UPDATE discretion_cases SET result_json = REPLACE(result_json, '第十六条第一款第（二）项', ?) WHERE id = ?", long, id); err != nil {
 		t.Fatal(err)
 	}
-	must("open login", chromedp.Do(ctx, chromedp.Navigate(e.Srv.URL+"/login")))
-	must("fill login", chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("username"), "cd-reviewer"), chromedp.SetValue(chromedp.ID("password"), pw)))
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#login-form button[type=submit]`))); err != nil {
-		t.Fatal(err)
-	}
-	waitFor("home", `document.location.pathname === '/'`)
+	walkLogin(t, ctx, must, waitFor, e.Srv.URL, "cd-reviewer")
 	must("phone width", chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)))
 	for _, page := range []string{"/discretion/catalogue/uc25-24-2", fmt.Sprintf("/discretion/cases/%d", id)} {
 		must("open "+page, chromedp.Do(ctx, chromedp.Navigate(e.Srv.URL+page)))
