@@ -14,6 +14,56 @@ import (
 	"tongcheng/internal/web/browsertest"
 )
 
+// pageWalk starts headless Chromium (window 1366×768) for a walk through the pages and gives
+// its tab 60 s (skipped with -short). It returns the tab, what it watches for (console errors, exceptions), the
+// step check, an evaluator, a poll that shows the result panel (or the page) when it times
+// out, and the func that stops the browser.
+func pageWalk(t *testing.T) (ctx context.Context, problems *browsertest.Problems, must func(string, error), eval func(string) string, waitFor func(what, js string), stop func()) {
+	if testing.Short() {
+		t.Skip("browser test skipped with -short")
+	}
+	ctx, cancel := browsertest.Start(t, 1366, 768)
+	ctx, cancel2 := context.WithTimeout(ctx, 60*time.Second)
+	problems, must = browsertest.Watch(ctx), browsertest.Must(t)
+	eval = func(js string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		must("evaluate", err)
+		return s
+	}
+	waitFor = func(what, js string) {
+		t.Helper()
+		if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+			page, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector('#result') || document.body).innerText.slice(0, 600)`))
+			t.Fatalf("wait for %s: %v\npage: %s", what, err, page)
+		}
+	}
+	return ctx, problems, must, eval, waitFor, func() { cancel2(); cancel() }
+}
+
+// walkLogin logs user in on the login page of base and waits for the home page.
+func walkLogin(t *testing.T, ctx context.Context, must func(string, error), waitFor func(what, js string), base, user string) {
+	t.Helper()
+	must("open login", chromedp.Do(ctx, chromedp.Navigate(base+"/login")))
+	must("fill login", chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("username"), user), chromedp.SetValue(chromedp.ID("password"), pw)))
+	if resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#login-form button[type=submit]`))); err != nil || resp == nil || resp.Status >= 400 {
+		t.Fatalf("login %s: %v %+v", user, err, resp)
+	}
+	waitFor("home", `document.location.pathname === '/' && !!document.querySelector('nav.nav')`)
+}
+
+// pickFirst is the poll that picks the first suggestion (选用) until item id's form is there: a
+// suggestion list still arriving from the last keystrokes can replace the one clicked, so the
+// click is repeated (at most every 2 s, never while a request is out).
+func pickFirst(id string) string {
+	return `(() => {
+		if (document.querySelector('#item_id').value === '` + id + `' && !!document.querySelector('#cf-fault')) return true;
+		const b = document.querySelector('#suggestions button.dx-pick');
+		if (b && !document.querySelector('.htmx-request') && !(window.__picked > Date.now() - 2000)) { window.__picked = Date.now(); b.click(); }
+		return false;
+	})()`
+}
+
 // TestCalculatorInBrowser drives the calculator in headless Chromium as an officer does:
 // describe the facts, pick the suggested item (法条智能引用), choose a factor, type the
 // amount in 元 and see the result at once (htmx, no inline scripts under the CSP); save
@@ -21,29 +71,14 @@ import (
 // approves it, and the 行政处罚决定书 opens from the case page, fits a 390 px phone and prints
 // without the navigation. Any console error fails.
 func TestCalculatorInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped with -short")
-	}
-	ctx, cancel := browsertest.Start(t, 1366, 768)
-	defer cancel()
+	ctx, problems, must, _, waitFor, stop := pageWalk(t)
+	defer stop()
 	e := newEnv(t, storetest.Open(t, "sqlite"))
-	ctx, cancel3 := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel3()
-	problems := browsertest.Watch(ctx)
-	must := browsertest.Must(t)
 	text := func(sel string) string {
 		t.Helper()
 		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel), chromedp.NodeVisible))
 		must("read "+sel, err)
 		return s
-	}
-	waitFor := func(what, js string) {
-		t.Helper()
-		_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(10*time.Second)))
-		if err != nil {
-			page, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector('#result') || document.body).innerText.slice(0, 600)`))
-			t.Fatalf("wait for %s: %v\npage: %s", what, err, page)
-		}
 	}
 	base := e.Srv.URL
 	// nav runs an action that loads a new page and waits for its response
@@ -55,12 +90,7 @@ func TestCalculatorInBrowser(t *testing.T) {
 			t.Fatalf("%s: response %+v", what, resp)
 		}
 	}
-	login := func(user string) {
-		must("open login", chromedp.Do(ctx, chromedp.Navigate(base+"/login")))
-		must("fill login", chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("username"), user), chromedp.SetValue(chromedp.ID("password"), pw)))
-		nav("login "+user, chromedp.Click(chromedp.CSS(`#login-form button[type=submit]`)))
-		waitFor("home", `document.location.pathname === '/' && !!document.querySelector('nav.nav')`)
-	}
+	login := func(user string) { walkLogin(t, ctx, must, waitFor, base, user) }
 
 	login("cd-officer")
 	must("open calculator", chromedp.Do(ctx, chromedp.Navigate(base+"/discretion/new")))
@@ -72,12 +102,7 @@ func TestCalculatorInBrowser(t *testing.T) {
 	// 选用: a suggestion list still arriving from the last keystrokes can replace the one
 	// clicked, so the click is repeated (at most every 2 s, never while a request is out)
 	// until the item's form is there
-	waitFor("picked item", `(() => {
-		if (document.querySelector('#item_id').value === 'food-124-1-5' && !!document.querySelector('#cf-fault')) return true;
-		const b = document.querySelector('#suggestions button.dx-pick');
-		if (b && !document.querySelector('.htmx-request') && !(window.__picked > Date.now() - 2000)) { window.__picked = Date.now(); b.click(); }
-		return false;
-	})()`)
+	waitFor("picked item", pickFirst("food-124-1-5"))
 	must("fill the case", chromedp.Do(ctx,
 		chromedp.SetValue(chromedp.ID("cf-fault"), "intentional"),
 		chromedp.SendKeys(chromedp.ID("subject_name"), "成都鲜果商贸有限公司"),

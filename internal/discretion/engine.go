@@ -179,9 +179,9 @@ func (e *Engine) run(in Input, explain bool) (Result, error) {
 	it := st.item
 	r.ItemID, r.ItemName = it.ID, it.Name
 	r.CatalogueVersion, r.IndicatorsVersion = e.Cat.Version, e.Ind.Version
-	// At most: 违反条款, 处罚依据, 第三十七条, 第三十六条, one per circumstance and the
-	// procedural articles (第五十一条 or 第五十七条、第五十八条、第六十三条).
-	r.Citations = make([]Citation, 0, 7+len(st.circs()))
+	// At most: 违反条款, 处罚依据, 第二十八条第二款, 第三十七条, 第三十六条, one per circumstance
+	// and the procedural articles (第五十一条 or 第五十七条、第五十八条、第六十三条).
+	r.Citations = make([]Citation, 0, 8+len(st.circs()))
 	r.Counted = make([]Counted, 0, len(st.circs())+1)
 	var x expl // stays on the stack: no write barriers while explaining
 	if !explain {
@@ -288,7 +288,7 @@ func (e *Engine) compute(in *Input, st *caseState, x *expl, r Result) (Result, e
 	}
 	fr, err := e.legalRange(in, st, rule)
 	if err != nil {
-		return r, err
+		return r, e.partyRefusal(err, in, st, v, v.Penalty.Cite()+"（"+v.Effective+"施行）", "")
 	}
 	// 可以并处/可以处 is said of the whole clause or, as in 价格违法行为行政处罚规定
 	// 第十一条第一款 (个人没有违法所得的，可以处10万元以下的罚款), of one arm only.
@@ -578,6 +578,10 @@ func seriousBy(w *SeriousWhen, in *Input, st *caseState) string {
 
 var citeArt37 = Citation{"裁量依据", Provision{Law: "中华人民共和国行政处罚法", Article: "第三十七条", Text: "实施行政处罚，适用违法行为发生时的法律、法规、规章的规定。但是，作出行政处罚决定时，法律、法规、规章已被修改或者废止，且新的规定处罚较轻或者不认为是违法的，适用新的规定。"}}
 
+// citeArt28 is the general rule that confiscates 违法所得 where the clause does not (行政处罚法
+// 2021 第二十八条第二款; verified against the 2021 text, copy from 国家法律法规数据库).
+var citeArt28 = Citation{"处罚依据", Provision{Law: "中华人民共和国行政处罚法", Article: "第二十八条", Paragraph: "第二款", Text: "当事人有违法所得，除依法应当退赔的外，应当予以没收。违法所得是指实施违法行为所取得的款项。法律、行政法规、部门规章对违法所得的计算另有规定的，从其规定。"}}
+
 var citeArt36 = Citation{"裁量依据", Provision{Law: "中华人民共和国行政处罚法", Article: "第三十六条", Text: "违法行为在二年内未被发现的，不再给予行政处罚；涉及公民生命健康安全、金融安全且有危害后果的，上述期限延长至五年。法律另有规定的除外。前款规定的期限，从违法行为发生之日起计算；违法行为有连续或者继续状态的，从行为终了之日起计算。"}}
 
 // chooseVersion applies 第三十七条: the law at the time of the act, unless the
@@ -608,7 +612,10 @@ func (e *Engine) chooseVersion(in *Input, st *caseState, x *expl, r *Result) (*V
 		return old, nil
 	}
 	r.Citations = append(r.Citations, citeArt37)
-	x.s("适用").s(old.LawVersion).s("（").s(old.Effective).s("施行），决定之日适用").s(now.LawVersion).s("（").s(now.Effective).s("施行）。依行政处罚法第三十七条（从旧兼从轻）比较：")
+	// each side names its law, text and clause, so that the reader sees which article each range comes from
+	x.s("适用《").s(old.Penalty.Law).s("》（").s(old.LawVersion).s("，").s(old.Effective).s("施行）").s(old.Penalty.Article).s(old.Penalty.Paragraph).
+		s("，决定之日适用《").s(now.Penalty.Law).s("》（").s(now.LawVersion).s("，").s(now.Effective).s("施行）").s(now.Penalty.Article).s(now.Penalty.Paragraph).
+		s("。依行政处罚法第三十七条（从旧兼从轻）比较：")
 	if now.NotOffence {
 		x.s("新的规定不认为是违法，适用新的规定。")
 		return now, nil
@@ -621,7 +628,7 @@ func (e *Engine) chooseVersion(in *Input, st *caseState, x *expl, r *Result) (*V
 	if ie, ok := errNew.(*InputError); ok && ie.Code == ErrPartyNotCovered {
 		// e.g. 反不正当竞争法（2025）第二十四条第一款 fines only 有关单位: whether the new law
 		// still punishes an individual, and under which clause, is not for the engine to guess.
-		return nil, inErr("party", ErrPartyNotCovered, "决定之日施行的"+now.Penalty.Cite()+"（"+now.Effective+"施行）"+strings.TrimPrefix(ie.Message, "该条款")+"不能依行政处罚法第三十七条自动比较新旧规定，请人工确定适用的条款。")
+		return nil, e.partyRefusal(ie, in, st, now, "决定之日施行的"+now.Penalty.Cite()+"（"+now.Effective+"施行）", "不能依行政处罚法第三十七条自动比较新旧规定，请人工确定适用的条款。")
 	}
 	if errNew != nil {
 		return nil, errNew
@@ -629,10 +636,10 @@ func (e *Engine) chooseVersion(in *Input, st *caseState, x *expl, r *Result) (*V
 	lighter := newR.max < oldR.max || newR.max == oldR.max && newR.min < oldR.min
 	x.s("旧法幅度 ").yuan(oldR.min).s("–").yuan(oldR.max).s("，新法幅度 ").yuan(newR.min).s("–").yuan(newR.max).s("；")
 	if lighter {
-		x.s("新的规定处罚较轻，适用新的规定。")
+		x.s("新的规定处罚较轻，适用新的规定（").s(now.Penalty.Cite()).s("）。")
 		return now, nil
 	}
-	x.s("新的规定处罚不轻于旧法，适用违法行为发生时的规定。")
+	x.s("新的规定处罚不轻于旧法，适用违法行为发生时的规定（").s(old.Penalty.Cite()).s("）。")
 	return old, nil
 }
 
@@ -749,7 +756,7 @@ func (e *Engine) legalRange(in *Input, st *caseState, rule *FineRule) (fineRange
 			if st.natural {
 				covered, party = party, covered
 			}
-			return fr, inErr("party", ErrPartyNotCovered, "该条款只对"+covered+"规定了罚款，当事人为"+party+"的不适用；请改选适用于"+party+"的事项，或人工确定适用的条款。")
+			return fr, inErr("party", ErrPartyNotCovered, "该条款只对"+covered+"规定了罚款，当事人为"+party+"的不适用")
 		}
 	}
 	fr.branch = b
@@ -760,6 +767,45 @@ func (e *Engine) legalRange(in *Input, st *caseState, rule *FineRule) (fineRange
 		fr.min, fr.max = b.Min, b.Max
 	}
 	return fr, nil
+}
+
+// partyRefusal completes a party_not_covered refusal of legalRange for the version v: it names
+// the clause (cite) and the items of the catalogue whose same article fines the party this
+// clause leaves out (反不正当竞争法（2025）第二十四条: 第一款 单位 uc-19、uc25-24-1, 第二款 个人
+// uc25-24-2), so that the officer knows which item to pick. Other errors pass unchanged.
+func (e *Engine) partyRefusal(err error, in *Input, st *caseState, v *Version, cite, tail string) error {
+	ie, ok := err.(*InputError)
+	if !ok || ie.Code != ErrPartyNotCovered {
+		return err
+	}
+	party := "单位（法人或者其他组织）"
+	if st.natural {
+		party = "个人（自然人）"
+	}
+	var alts []string
+	for _, it := range e.Cat.Items {
+		if it == st.item {
+			continue
+		}
+		w := it.VersionAt(in.Today)
+		if w == nil || it.VersionAt(st.actDay) == nil || w.Penalty.Law != v.Penalty.Law || w.Penalty.Article != v.Penalty.Article || w.Fine == nil ||
+			!w.Fine.needsBase() && firstHolding(w.Fine.Branches, st.natural) == nil {
+			continue
+		}
+		alts = append(alts, it.ID+"「"+it.Name+"」（"+w.Penalty.Cite()+"）")
+	}
+	msg := cite + strings.TrimPrefix(ie.Message, "该条款") + "，请在「当事人类型」核对当事人"
+	if len(alts) > 0 {
+		msg += "，或改选适用于" + party + "的事项：" + strings.Join(alts, "；")
+	} else {
+		msg += "，或改选适用于" + party + "的事项"
+	}
+	if tail == "" {
+		tail = "；也可以人工确定适用的条款。"
+	} else {
+		msg += "。"
+	}
+	return inErr("party", ErrPartyNotCovered, msg+tail)
 }
 
 // tier chooses 减轻/从轻/一般/从重 from the counted circumstances.
@@ -794,6 +840,9 @@ func (e *Engine) tier(in *Input, st *caseState, v *Version, x *expl, r *Result) 
 		cc := counted(c, auto)
 		cc.Effect = eff
 		r.Counted = append(r.Counted, cc)
+		if c.Caution != "" {
+			r.Warnings = append(r.Warnings, "「"+c.Name+"」："+c.Caution)
+		}
 		if n == 0 {
 			x.s("计入的共性情节：")
 		} else {
@@ -1075,7 +1124,9 @@ func (e *Engine) confiscations(in *Input, kinds []Kind, x *expl, r *Result) {
 		r.Confiscations = append(r.Confiscations, c)
 	}
 	if !gains && in.Amounts.IllegalGains.Set && in.Amounts.IllegalGains.Fen > 0 {
+		// the clause itself does not confiscate: the general rule does, and the 决定书 names it
 		r.Confiscations = append(r.Confiscations, Confiscation{Kind: "没收违法所得", Object: "违法所得（行政处罚法第二十八条第二款，除依法应当退赔的外）", Mandatory: true, Fen: in.Amounts.IllegalGains.Fen, FenKnown: true})
+		r.Citations = append(r.Citations, citeArt28)
 	}
 	if len(r.Confiscations) == 0 {
 		return

@@ -140,6 +140,25 @@ func slotOf(field string) string {
 	return field
 }
 
+// slotLabels are the calculator's names of its slots, as the labels on the form say them.
+var slotLabels = map[string]string{
+	"item_id": "违法事项", "party": "当事人类型", "subject_id": "统一社会信用代码 / 身份证号", "subject_name": "当事人名称", "facts": "违法事实",
+	"act_date": "违法行为发生日", "act_end_date": "连续/继续状态终了日", "discovery_date": "发现（立案）日",
+	"amounts.goods_value": "货值金额", "amounts.illegal_gains": "违法所得", "amounts.ad_fee": "广告费用", "amounts.illegal_turnover": "违法经营额",
+	"victims": "受害人数", "circumstances": "共性情节", "case_factors": "个案评价因素", "impact_factors": "案件影响评价",
+	"reduce": "申请减轻处罚", "reduce_reason": "减轻理由", "proposed_fen": "拟处罚款", "proposal_reason": "偏离理由",
+	"legal_rep": "法定代表人", "subject_address": "地址", "evidence": "证据", "severity": "失信等级",
+	"authority_uscc": "处罚机关统一社会信用代码", "confiscated_fen": "没收违法所得",
+}
+
+// fieldLabel is the Chinese name of the form field an engine field path belongs to.
+func fieldLabel(field string) string {
+	if l, ok := slotLabels[slotOf(field)]; ok {
+		return l
+	}
+	return field
+}
+
 // errorSlots lists every slot of the calculator that can show a message.
 var errorSlots = []string{"item_id", "party", "subject_id", "subject_name", "facts", "act_date", "act_end_date", "discovery_date",
 	"amounts.goods_value", "amounts.illegal_gains", "amounts.ad_fee", "amounts.illegal_turnover",

@@ -64,3 +64,32 @@ func TestGuidance2022AggravatingBand(t *testing.T) {
 		}
 	}
 }
+
+// A circumstance's basis is shown and printed as the legal basis: it cites, and where the
+// citation was checked (a copy's path, a web address, the date) stays in its source.
+func TestCircumstanceBasisIsOnlyACitation(t *testing.T) {
+	bad := []string{"verified", "Theonefkguy", ".md", "http", "price_evidence", "obstruct）"}
+	for _, c := range engine(t).Ind.Circumstances {
+		for _, b := range bad {
+			if strings.Contains(c.Basis, b) {
+				t.Errorf("%s: basis holds %q: %s", c.ID, b, c.Basis)
+			}
+		}
+		if strings.Contains(c.Basis, "国市监法规〔2022〕2号") && !strings.Contains(c.Source, "verified 2026-11-27") {
+			t.Errorf("%s: cites the 2022 guidance but its source does not say where it was checked: %q", c.ID, c.Source)
+		}
+	}
+}
+
+// Every slot of the calculator that can show a message has a Chinese name, used when the
+// result panel says which field a refusal is about.
+func TestEverySlotHasALabel(t *testing.T) {
+	for _, s := range errorSlots {
+		if l := fieldLabel(s); l == s || l == "" {
+			t.Errorf("slot %s has no Chinese name", s)
+		}
+	}
+	if got := fieldLabel("circumstances[2]"); got != "共性情节" {
+		t.Errorf("fieldLabel(circumstances[2]) = %q", got)
+	}
+}

@@ -80,9 +80,15 @@ type Circumstance struct {
 	ID     string `json:"id"`
 	Name   string `json:"name"`
 	Effect Effect `json:"effect"`
-	Basis  string `json:"basis"`  // article, e.g. 行政处罚法第三十二条第（一）项
-	Text   string `json:"text"`   // the article's words
-	Points int64  `json:"points"` // added to the 共性 score (negative for mitigating)
+	Basis  string `json:"basis"` // article, e.g. 行政处罚法第三十二条第（一）项: a citation, shown and printed as it is
+	Text   string `json:"text"`  // the article's words
+	// Source says where the basis was checked (copy of the text, date, verified or not); it is
+	// for the legal staff who edit the file and is never shown as the basis.
+	Source string `json:"source,omitempty"`
+	// Caution, when set, is shown as a warning whenever the circumstance is counted (e.g. one
+	// the 2022 guidance does not list, which needs a basis the case must name).
+	Caution string `json:"caution,omitempty"`
+	Points  int64  `json:"points"` // added to the 共性 score (negative for mitigating)
 	// Excludes lists circumstances that contradict this one.
 	Excludes []string `json:"excludes,omitempty"`
 	// AppliesTo, when set, limits a circumstance whose basis is a sector rule (价格违法

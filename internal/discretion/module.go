@@ -153,8 +153,9 @@ func (m *Module) funcs() template.FuncMap {
 			}
 			return false
 		},
-		"cityName": func(code string) string { return region.Name(code) },
-		"errid":    errID,
+		"cityName":   func(code string) string { return region.Name(code) },
+		"errid":      errID,
+		"fieldLabel": fieldLabel,
 		"yuanPlain": func(fen int64) string {
 			return yuanPlain(fen)
 		},

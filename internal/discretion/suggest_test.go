@@ -159,3 +159,30 @@ func TestSuggestCitesUnfairCompetition2025(t *testing.T) {
 		}
 	}
 }
+
+// Who took or gave the bribe decides the clause of 反不正当竞争法（2025）第二十四条 (第一款 有关单位,
+// 第二款 个人), and the wrong one is refused (party_not_covered): for these descriptions the
+// first suggestion must already be the right one. The same for a competitor's 刷差评 by
+// hired reviewers (第十三条第四款, not the platform's deletion of reviews, 电子商务法第八十一条).
+func TestSuggestFirstForTheNew2025Items(t *testing.T) {
+	for _, c := range []struct{ text, want string }{
+		{"医院采购员个人收受供应商好处费2万元", "uc25-24-2"},
+		{"某医药公司销售经理个人给医院采购科长送了5万元回扣", "uc25-24-2"},
+		{"医院作为单位收受医药代表给予的返点", "uc25-24-1"},
+		{"某公司采购部门作为单位收受供货商回扣", "uc25-24-1"},
+		{"供应商业务员私下给超市采购人员红包以取得订单", "uc-19"},
+		{"雇佣水军给同行店铺刷差评", "uc25-29-4"},
+		{"商家组织人员对竞争对手网店恶意下单后恶意退货", "uc25-29-4"},
+		{"公司用爬虫绕过反爬措施抓取竞争对手平台的商品数据", "uc25-29-3"},
+		{"电商平台强制商家参加全网最低价活动，低于成本价销售", "uc25-30"},
+	} {
+		got := Suggest(c.text, 3)
+		var ids []string
+		for _, s := range got {
+			ids = append(ids, s.ItemID)
+		}
+		if len(got) == 0 || got[0].ItemID != c.want {
+			t.Errorf("Suggest(%q) = %v, want %s first", c.text, ids, c.want)
+		}
+	}
+}
