@@ -299,7 +299,11 @@ func (m *Module) demoProblems(ctx context.Context, db *store.DB, rng *rand.Rand,
 					case ActClose:
 						p.ClosedAt = t
 					}
-					entries = append(entries, HistoryEntry{At: t, ActorID: "demo", ActorName: region.Name(r.region) + "河长办", Action: s.a, From: p.State, To: s.to, Reason: s.reason})
+					reason := s.reason
+					if s.a == ActAssign && reason == "" {
+						reason = defaultDeadlineReason(p.Severity, m.Workflow.DeadlineDays[p.Severity])
+					}
+					entries = append(entries, HistoryEntry{At: t, ActorID: "demo", ActorName: region.Name(r.region) + "河长办", Action: s.a, From: p.State, To: s.to, Reason: reason})
 					p.State = s.to
 				}
 				no := fmt.Sprintf("HZ%s%08X", reported.In(shanghai).Format("20060102"), rng.Uint32())
