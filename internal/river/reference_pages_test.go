@@ -2,12 +2,14 @@ package river_test
 
 import (
 	"fmt"
+	"io"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"tongcheng/internal/platform"
 	"tongcheng/internal/river"
 	"tongcheng/internal/store/storetest"
 )
@@ -129,5 +131,39 @@ func TestDefaultDeadlineExplained(t *testing.T) {
 	_, body = c.Get("/river/supervise")
 	if !strings.Contains(body, "每再超期 5 天再升一级") || strings.Contains(body, "每再超期 7 天") {
 		t.Errorf("督办 page does not state the configured interval")
+	}
+}
+
+// TestDemoReachesWhereRiversRun: the demo lays its reaches only in counties
+// the reference data names among a river's 流经区县 (where it names any in
+// that city), so 一河一档 does not list 绛溪河 reaches in 锦江区 beside
+// “流经区县 简阳市”. 绛溪河 names 简阳市 (510185) only, 青衣江 洪雅县 (511423),
+// 沱江 in 成都 金堂县 and 简阳市.
+func TestDemoReachesWhereRiversRun(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, "sqlite"))
+	if err := e.m.Demo(t.Context(), e.a.Deps, platform.Small, 7, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ river, city, allowed string }{
+		{"jiangxihe", "510100", "510185"}, {"qingyijiang", "511400", "511423"}, {"tuojiang", "510100", "510121 510185"}, {"minjiang", "511400", "511403 511402 511425"},
+	} {
+		rows, err := e.db.Query(t.Context(), "SELECT DISTINCT region FROM river_reaches WHERE river_id = ? AND region LIKE ? AND region <> ? ORDER BY region", c.river, c.city[:4]+"%", c.city)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for rows.Next() {
+			var r string
+			if err := rows.Scan(&r); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, r)
+		}
+		rows.Close()
+		for _, r := range got {
+			if !strings.Contains(c.allowed, r) {
+				t.Errorf("%s: demo reach in %s, not among its counties %s (all: %v)", c.river, r, c.allowed, got)
+			}
+		}
 	}
 }
