@@ -15,10 +15,7 @@ import (
 func TestRiverFilesOnPhone(t *testing.T) {
 	ctx, e, problems, must := phoneOverDemo(t)
 	base := e.Srv.URL
-	must("open login", chromedp.Do(ctx, chromedp.Navigate(base+"/login")))
-	must("fill login", chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("username"), "cd-office"), chromedp.SetValue(chromedp.ID("password"), pw)))
-	_, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#login-form button[type=submit]`)))
-	must("login", err)
+	loginInBrowser(ctx, e, must, "cd-office")
 	type measure struct {
 		Scroll, Inner int
 		Wide          []string
