@@ -58,11 +58,11 @@ func TestUnverifiedFactsMarked(t *testing.T) {
 	has("jiangxihe", body, `<tr id="fact-basin"><th>流域</th><td>沱江`+uv+`</td></tr>`,
 		`<tr id="fact-parent"><th>汇入</th><td><a href="/river/rivers/tuojiang">沱江</a>`+uv+`</td></tr>`,
 		`标“未核实”的汇入、流域未能在两份独立的公开资料中核实`, "资料出处（未核实：汇入、流域）", "<li>流经区县：")
-	lacks("jiangxihe", body, "parent basin", "<li>counties：", `<tr id="fact-counties"><th>流经区县</th><td>成都市简阳市`+uv)
+	lacks("jiangxihe", body, "parent basin", "<li>counties：", "（regions）", "course 暂不列", "同 parent", `<tr id="fact-counties"><th>流经区县</th><td>成都市简阳市`+uv)
 	body = get("/river/rivers/qiuxihe")
 	has("qiuxihe", body, `<tr id="fact-course"><th>流经</th><td>眉山市 → 资阳市 → 内江市`+uv+`</td></tr>`, "资料出处（未核实：流经）")
 	body = get("/river/rivers/qingyijiang")
-	lacks("qingyijiang", body, `id="fact-parent"`, "未核实")
+	lacks("qingyijiang", body, `id="fact-parent"`, "未核实", "不写 parent")
 	body = get("/river/rivers/tuojiang")
 	has("tuojiang", body, `<a href="/river/rivers/jiangxihe">绛溪河</a>（汇入未核实）`, `<a href="/river/rivers/qiuxihe">球溪河</a>`,
 		`<td>拱城铺 <span class="tag unverified">未核实：所在河流</span></td>`,
