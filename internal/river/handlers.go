@@ -244,10 +244,7 @@ func (m *Module) renderProblem(w http.ResponseWriter, r *http.Request, status in
 		for _, h := range hist {
 			switch h.Action {
 			case ActAssign:
-				d.DeadlineWhy = h.Reason
-				if d.DeadlineWhy == "" {
-					d.DeadlineWhy = "交办时指定"
-				}
+				d.DeadlineWhy = h.Reason // "" for an assignment recorded before the reason was kept
 			case ActApproveExtend:
 				d.DeadlineWhy = "批准延期后的期限"
 			}

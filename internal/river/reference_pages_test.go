@@ -122,6 +122,11 @@ func TestDefaultDeadlineExplained(t *testing.T) {
 			t.Errorf("problem page lacks %q", w)
 		}
 	}
+	// a deadline set at assignment says so
+	q := e.assigned(e.cdReach, testNow.Add(72*time.Hour))
+	if _, body := c.Get(fmt.Sprintf("/river/problems/%d", q.ID)); !strings.Contains(body, `<td>2026-11-23 10:00<br><span class="muted" id="deadline-why">交办时指定的办理期限</span>`) {
+		t.Errorf("a set deadline is not explained")
+	}
 	later := testNow.Add(11 * 24 * time.Hour)
 	e.m.Now = func() time.Time { return later }
 	_, body = c.Get(path)

@@ -380,6 +380,9 @@ func (cfg WorkflowConfig) Transition(p Problem, a Action, actor Actor, now time.
 			return fail(wfErr("unit_required", "交办必须指定责任单位"))
 		}
 		dl := a.Deadline
+		if !dl.IsZero() && reason == "" {
+			reason = "交办时指定的办理期限"
+		}
 		if dl.IsZero() {
 			days, ok := cfg.DeadlineDays[p.Severity]
 			if !ok || days <= 0 {
