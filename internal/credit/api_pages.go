@@ -447,7 +447,7 @@ var (
 	entryOp = map[string]any{"get": apiOp("/api/v1/credit/blacklist/{id}", "严重失信主体名单的一条记录：公示状态、信用修复申请、调用者能否申请修复（记入审计日志）",
 		map[string]string{"id": "记录编号"}, map[string]string{"200": "entry、repairs、can_apply、why", "404": "无此记录"})}
 	bulletinOp = map[string]any{"get": apiOp("/api/v1/credit/bulletin", "信用信息归集月通报（数字同 /credit/bulletin 页面与 .xlsx）",
-		map[string]string{"month": "月份 YYYY-MM，默认本月"}, map[string]string{"200": "total、cities（排名）、departments、by_type、city_type；xlsx 为 Excel 下载地址", "400": "month 格式有误"})}
+		map[string]string{"month": "月份 YYYY-MM，默认本月"}, map[string]string{"200": "total、cities（排名）、departments、by_type、city_type；deadline_workdays、weights、score_rule 及其依据 deadline_source、weights_source；calendar_notices（各年节假日通知及补充文件）；warnings；xlsx 为 Excel 下载地址", "400": "month 格式有误"})}
 	publicOp = map[string]any{"get": apiOp("/api/v1/credit/public/{key}", "主体的社会公开信用信息（无需登录；只含公示期内的记录，自然人身份证号码已遮蔽；记入审计日志）",
 		map[string]string{"key": "统一社会信用代码，或 REG:工商注册号"}, map[string]string{"200": "公开信用报告", "404": "无此主体"})}
 	importOp = map[string]any{"post": apiOp("/api/v1/credit/import", "以文件导入信用数据（同 /credit/import 上传页面）：请求体为 CSV 或 .xlsx 文件本身（参数 name 为文件名），或 multipart 表单字段 file；在后台导入，每 2000 行提交一次",

@@ -249,6 +249,59 @@ type Bulletin struct {
 	WeightsSource    string `json:"weights_source"`
 	// CalendarYears are the years whose holiday notice the calendar holds.
 	CalendarYears []int `json:"calendar_years"`
+	// CalendarNotices name each year's notice and, for a year added by the
+	// clerk's file, that file.
+	CalendarNotices []CalendarNotice `json:"calendar_notices"`
+	// Weights are the ranking weights the score rests on.
+	Weights BulletinWeights `json:"weights"`
+}
+
+// BulletinWeights are the weights of the score (they sum to 100).
+type BulletinWeights struct {
+	Timely   float64 `json:"timely"`
+	Complete float64 `json:"complete"`
+	Accepted float64 `json:"accepted"`
+}
+
+// CalendarNotice is the holiday notice of one year of the calendar.
+type CalendarNotice struct {
+	Year   int    `json:"year"`
+	Notice string `json:"notice"`
+	DocNo  string `json:"doc_no"`
+	File   string `json:"file,omitempty"` // the clerk's file it was read from ("" when built in)
+	Text   string `json:"text"`           // one line: 2026年：国务院办公厅关于…的通知（国办发明电〔2025〕7号，内置）
+}
+
+// CalendarSummary says which years the holiday calendar covers and which
+// of them a clerk's file added, as the page and the workbook show it:
+// 2022–2027年（国务院办公厅各年《关于部分节假日安排的通知》）；2027年据
+// TONGCHENG_CREDIT_HOLIDAYS 所指的文件 /etc/tongcheng/holidays.json 补充.
+func (b Bulletin) CalendarSummary() string {
+	s := yearList(b.CalendarYears) + "年（国务院办公厅各年《关于部分节假日安排的通知》）"
+	byFile := map[string][]int{}
+	var files []string
+	for _, n := range b.CalendarNotices {
+		if n.File == "" {
+			continue
+		}
+		if byFile[n.File] == nil {
+			files = append(files, n.File)
+		}
+		byFile[n.File] = append(byFile[n.File], n.Year)
+	}
+	for _, f := range files {
+		s += "；" + yearList(byFile[f]) + "年据 " + HolidaysFileEnv + " 所指的文件 " + f + " 补充"
+	}
+	return s
+}
+
+// sentence ends s with a full stop (。) unless it already ends a sentence.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.HasSuffix(s, "。") || strings.HasSuffix(s, "！") || strings.HasSuffix(s, "？") {
+		return s
+	}
+	return s + "。"
 }
 
 // ComputeBulletin computes the bulletin of year/month over the summaries
@@ -268,7 +321,12 @@ func ComputeBulletin(cfg BulletinConfig, year int, month time.Month, recs []Reco
 	b := Bulletin{Year: year, Month: month, Types: append([]RecordType(nil), cfg.Types...), CityType: map[string]map[RecordType]int{},
 		DeadlineWorkdays: cfg.DeadlineWorkdays,
 		ScoreRule:        cfg.scoreRule(),
-		DeadlineSource:   cfg.DeadlineSource, WeightsSource: cfg.WeightsSource, CalendarYears: cal.Years()}
+		DeadlineSource:   cfg.DeadlineSource, WeightsSource: cfg.WeightsSource, CalendarYears: cal.Years(),
+		Weights:  BulletinWeights{cfg.WeightTimely, cfg.WeightComplete, cfg.WeightAccepted},
+		Warnings: []string{}, Departments: []BulletinLine{}}
+	for _, n := range cal.Notices() {
+		b.CalendarNotices = append(b.CalendarNotices, CalendarNotice{Year: n.Year, Notice: n.Title, DocNo: n.DocNo, File: n.File, Text: n.Describe()})
+	}
 	// years without their holiday notice that the month's figures rest on:
 	// the bulletin's own year and every year a deadline was counted through
 	missing := map[int]int{} // year → records whose deadline ran through it

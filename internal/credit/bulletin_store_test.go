@@ -179,10 +179,10 @@ func TestBulletinStoredMonthByHand(t *testing.T) {
 			t.Errorf("地市分类别 sheet: %q", ct)
 		}
 		notes, _ := f.GetRows("说明")
-		if len(notes) != 8 || notes[1][0] != "统计类别：行政许可、行政处罚、行政强制、行政征收、行政给付、行政检查、行政确认" ||
+		if len(notes) != 13 || notes[1][0] != "统计类别：行政许可、行政处罚、行政强制、行政征收、行政给付、行政检查、行政确认" ||
 			!strings.HasPrefix(notes[2][0], "及时率：决定之日起7个工作日内") || notes[4][0] != "得分：40×及时率 + 30×完整率 + 30×（1−拒收率），按得分排名" ||
 			!strings.HasPrefix(notes[5][0], "期限依据：发改办财金〔2018〕424号") || !strings.HasPrefix(notes[6][0], "权重：本平台自定的排名权重，不是任何文件公布的标准") ||
-			notes[7][0] != "节假日表：2022–2026年（国务院办公厅各年《关于部分节假日安排的通知》）" {
+			notes[7][0] != "节假日表：2022–2026年（国务院办公厅各年《关于部分节假日安排的通知》）" || notes[8][0] != "　2022年：国务院办公厅关于2022年部分节假日安排的通知（国办发明电〔2021〕11号，内置）" {
 			t.Errorf("说明 sheet: %q", notes)
 		}
 		// the refused push is a batch of its own with its reject report
@@ -297,4 +297,56 @@ func TestBulletinConfigFiles(t *testing.T) {
 	}
 	_, page = e2.do("ms-analyst", "GET", "/credit/bulletin?month=2026-10", nil)
 	contains(t, string(page), "月通报配置 weights 三项之和应为100", "2027-01-04 是周一，不是周六或周日")
+}
+
+// TestBulletinNamesEachNotice: with a clerk's holiday file the bulletin says
+// which notice each year rests on and which years the file added (page,
+// JSON and the workbook's 说明 sheet alike); the weights are in the JSON as
+// numbers; a source without a closing 。 still ends its sentence before the
+// next one; a month without records gives empty lists, not null.
+func TestBulletinNamesEachNotice(t *testing.T) {
+	t.Setenv(credit.BulletinConfigEnv, "")
+	t.Setenv(credit.BulletinTypesEnv, "")
+	t.Setenv(credit.HolidaysFileEnv, "testdata/holidays-2021.json")
+	dir := t.TempDir()
+	cfg := dir + "/credit-bulletin.json"
+	if err := os.WriteFile(cfg, []byte(`{"deadline_workdays": 5, "deadline_source": "某市信用信息归集考核办法（测试）第五条", "weights": {"timely": 50, "complete": 25, "accepted": 25}, "weights_source": "某市考核口径（测试）"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(credit.BulletinConfigEnv, cfg)
+	e := newEnv(t, storetest.Open(t, "sqlite"))
+	summary := "2021–2026年（国务院办公厅各年《关于部分节假日安排的通知》）；2021年据 TONGCHENG_CREDIT_HOLIDAYS 所指的文件 testdata/holidays-2021.json 补充"
+	n2021 := "2021年：国务院办公厅关于2021年部分节假日安排的通知（国办发明电〔2020〕27号，据 TONGCHENG_CREDIT_HOLIDAYS 所指的文件 testdata/holidays-2021.json）"
+	n2026 := "2026年：国务院办公厅关于2026年部分节假日安排的通知（国办发明电〔2025〕7号，内置）"
+
+	raw := e.getJSON("ms-analyst", "/api/v1/credit/bulletin?month=2021-03", http.StatusOK, nil)
+	for _, want := range []string{`"warnings":[]`, `"departments":[]`, `"weights":{"timely":50,"complete":25,"accepted":25}`} {
+		if !strings.Contains(string(raw), want) {
+			t.Errorf("JSON lacks %s: %.400s", want, raw)
+		}
+	}
+	var b credit.BulletinJSON
+	e.getJSON("ms-analyst", "/api/v1/credit/bulletin?month=2021-03", http.StatusOK, &b)
+	if len(b.CalendarNotices) != 6 || b.CalendarNotices[0].Text != n2021 || b.CalendarNotices[0].File != "testdata/holidays-2021.json" ||
+		b.CalendarNotices[5].Text != n2026 || b.CalendarNotices[5].File != "" || b.CalendarSummary() != summary {
+		t.Errorf("notices %+v, summary %s", b.CalendarNotices, b.CalendarSummary())
+	}
+
+	_, page := e.do("ms-analyst", "GET", "/credit/bulletin?month=2021-03", nil)
+	contains(t, string(page), "期限依据：某市信用信息归集考核办法（测试）第五条。权重：某市考核口径（测试）。", "节假日表："+summary, "<li>"+n2021+"</li>", "<li>"+n2026+"</li>")
+
+	_, x := e.do("ms-analyst", "GET", "/credit/bulletin.xlsx?month=2021-03", nil)
+	f, err := excelize.OpenReader(bytes.NewReader(x))
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes, _ := f.GetRows("说明")
+	var col []string
+	for _, r := range notes {
+		col = append(col, r[0])
+	}
+	want := []string{"期限依据：某市信用信息归集考核办法（测试）第五条。", "权重：某市考核口径（测试）。", "节假日表：" + summary, "　" + n2021}
+	if len(col) < 14 || strings.Join(col[5:9], "\n") != strings.Join(want, "\n") || col[13] != "　"+n2026 {
+		t.Errorf("说明 sheet:\n%s", strings.Join(col, "\n"))
+	}
 }

@@ -34,6 +34,9 @@ type Notice struct {
 	DocNo      string   // 国办发明电〔2025〕7号
 	Published  string   // YYYY-MM-DD
 	VerifiedBy []string // where its text was checked
+	// File is the clerk's file (TONGCHENG_CREDIT_HOLIDAYS) the year was read
+	// from; "" for a year of the embedded data/holidays.json.
+	File string
 }
 
 // calendarDoc is the file format of data/holidays.json and of the file named
@@ -54,6 +57,8 @@ type calendarYear struct {
 	Remark     string     `json:"remark"`
 	Holidays   [][]string `json:"holidays"` // [from, to, name]
 	Workdays   []string   `json:"workdays"`
+
+	file string // the file the year was added from ("" when embedded)
 }
 
 // HolidaysFileEnv names the environment variable that points to a file of
@@ -92,7 +97,10 @@ func ParseCalendar(b []byte) (*Calendar, error) {
 
 // With returns the calendar with the years of another calendar file added;
 // a year in both is taken from the file.
-func (c *Calendar) With(b []byte) (*Calendar, error) {
+func (c *Calendar) With(b []byte) (*Calendar, error) { return c.with(b, "补充文件") }
+
+// with is With, recording file as where the added years come from.
+func (c *Calendar) with(b []byte, file string) (*Calendar, error) {
 	doc, err := decodeCalendar(b)
 	if err != nil {
 		return nil, err
@@ -102,6 +110,7 @@ func (c *Calendar) With(b []byte) (*Calendar, error) {
 		years[strconv.Itoa(y)] = cy
 	}
 	for y, cy := range doc.Years {
+		cy.file = file
 		years[y] = cy
 	}
 	src := c.Source
@@ -117,7 +126,7 @@ func (c *Calendar) WithFile(path string) (*Calendar, error) {
 	if err != nil {
 		return nil, fileProblem(HolidaysFileEnv, "节假日文件", path, err)
 	}
-	cal, err := c.With(b)
+	cal, err := c.with(b, path)
 	if err != nil {
 		return nil, fmt.Errorf("%s 所指的节假日文件 %s：%w", HolidaysFileEnv, path, err)
 	}
@@ -262,7 +271,33 @@ func (c *Calendar) Notice(year int) (Notice, bool) {
 	if !ok {
 		return Notice{}, false
 	}
-	return Notice{Year: year, Title: y.Notice, DocNo: y.DocNo, Published: y.Published, VerifiedBy: y.VerifiedBy}, true
+	return Notice{Year: year, Title: y.Notice, DocNo: y.DocNo, Published: y.Published, VerifiedBy: y.VerifiedBy, File: y.file}, true
+}
+
+// Notices lists the notices of the covered years, in order.
+func (c *Calendar) Notices() []Notice {
+	out := []Notice{}
+	for _, y := range c.Years() {
+		n, _ := c.Notice(y)
+		out = append(out, n)
+	}
+	return out
+}
+
+// Describe is one line naming the notice, its number and, for a year added
+// by a clerk's file, that file: 2027年：国务院办公厅关于2027年部分节假日安排的通知
+// （国办发明电〔2026〕1号，据 TONGCHENG_CREDIT_HOLIDAYS 所指的文件 /etc/…）.
+func (n Notice) Describe() string {
+	var paren []string
+	if n.DocNo != "" {
+		paren = append(paren, n.DocNo)
+	}
+	if n.File != "" {
+		paren = append(paren, "据 "+HolidaysFileEnv+" 所指的文件 "+n.File)
+	} else {
+		paren = append(paren, "内置")
+	}
+	return fmt.Sprintf("%d年：%s（%s）", n.Year, n.Title, strings.Join(paren, "，"))
 }
 
 // IsWorkday reports whether d is an official working day. Outside the

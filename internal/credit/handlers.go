@@ -702,15 +702,19 @@ func BulletinWorkbook(b Bulletin) ([]byte, error) {
 	if _, err := f.NewSheet(notes); err != nil {
 		return nil, err
 	}
-	lines := append([]string{
+	lines := []string{
 		fmt.Sprintf("成德眉资信用信息归集月通报 %d年%d月", b.Year, int(b.Month)),
 		"统计类别：" + joinRecordTypes(b.Types),
 		fmt.Sprintf("及时率：决定之日起%d个工作日内报送的记录所占比例（工作日按国务院办公厅当年节假日安排通知）", b.DeadlineWorkdays),
 		"拒收率：拒收行占报送行（入库与拒收之和）的比例；完整率：报送行已填的双公示必填字段占应填字段的比例",
 		"得分：" + b.ScoreRule + "，按得分排名",
-		"期限依据：" + b.DeadlineSource,
-		"权重：" + b.WeightsSource,
-		"节假日表：" + yearList(b.CalendarYears) + "年（国务院办公厅各年《关于部分节假日安排的通知》）"}, b.Warnings...)
+		"期限依据：" + sentence(b.DeadlineSource),
+		"权重：" + sentence(b.WeightsSource),
+		"节假日表：" + b.CalendarSummary()}
+	for _, n := range b.CalendarNotices {
+		lines = append(lines, "　"+n.Text)
+	}
+	lines = append(lines, b.Warnings...)
 	for i, l := range lines {
 		if err := f.SetCellValue(notes, "A"+strconv.Itoa(i+1), l); err != nil {
 			return nil, err

@@ -128,9 +128,10 @@ func (m *Module) funcs() template.FuncMap {
 			}
 			return fmt.Sprintf("%+.1f%%", l.MoMChange*100)
 		},
-		"score":  func(x float64) string { return fmt.Sprintf("%.1f", x) },
-		"subnav": subnav,
-		"years":  yearList,
+		"score":    func(x float64) string { return fmt.Sprintf("%.1f", x) },
+		"subnav":   subnav,
+		"years":    yearList,
+		"sentence": sentence,
 	}
 }
 

@@ -482,6 +482,8 @@ type RiverSummary struct {
 	Measures     int64     `json:"measures"`
 	OpenProblems int64     `json:"open_problems"`
 	Unverified   []string  `json:"unverified,omitempty"`
+	// UnverifiedNames names the unverified facts in Chinese (流域、流经区县 …).
+	UnverifiedNames []string `json:"unverified_names,omitempty"`
 }
 
 // countBy runs "SELECT key, COUNT(*) … GROUP BY key" into a map.
@@ -571,7 +573,7 @@ func (m *Module) summaries(ctx context.Context, q store.Querier, basin, kind, on
 func summaryOf(r *RiverInfo, reaches, sections, outfalls, measures, open int64) RiverSummary {
 	return RiverSummary{ID: r.ID, Name: r.Name, Kind: r.Kind, KindName: r.Kind.Name(), Basin: r.Basin, LengthKm: r.LengthKm,
 		Cities: r.Cities(), Counties: append([]string{}, r.Counties...), Reaches: reaches, Sections: sections, Outfalls: outfalls,
-		Measures: measures, OpenProblems: open, Unverified: r.Unverified}
+		Measures: measures, OpenProblems: open, Unverified: r.Unverified, UnverifiedNames: r.UnverifiedNames()}
 }
 
 // ReachRow is a reach on a river page: the reach with its chief and region.

@@ -37,10 +37,7 @@ func TestArchiveOnPhone(t *testing.T) {
 			t.Errorf("%s: page %d px wide on a %d px screen", path, w.Scroll, w.Inner)
 		}
 	}
-	must("open login", chromedp.Do(ctx, chromedp.Navigate(base+"/login")))
-	must("fill login", chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("username"), "cd-office"), chromedp.SetValue(chromedp.ID("password"), pw)))
-	_, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#login-form button[type=submit]`)))
-	must("login", err)
+	loginInBrowser(ctx, e, must, "cd-office")
 
 	open("/river/rivers", "一河一档")
 	open("/river/rivers/tuojiang", "一河一策")

@@ -265,8 +265,14 @@ func (m *Module) UpdateProgress(ctx context.Context, u *auth.User, id int64, in 
 
 // RiverFile is everything the river page and its API show.
 type RiverFile struct {
-	Info         *RiverInfo     `json:"info"`
-	KindName     string         `json:"kind_name"`
+	Info     *RiverInfo `json:"info"`
+	KindName string     `json:"kind_name"`
+	// UnverifiedNames are the Chinese names of Info's unverified facts.
+	UnverifiedNames []string `json:"unverified_names"`
+	// Parent is the river it flows into, Tributaries those flowing into it
+	// (within the reference data).
+	Parent       *RiverInfo     `json:"-"`
+	Tributaries  []*RiverInfo   `json:"-"`
 	Summary      RiverSummary   `json:"summary"`
 	Region       string         `json:"region_filter,omitempty"`
 	Reaches      []ReachRow     `json:"reaches"`
@@ -290,7 +296,23 @@ type SectionView struct {
 	TargetName string `json:"target_name"`
 	LastName   string `json:"last_name"`
 	Worse      bool   `json:"worse_than_target"`
+	// Unverified names the facts of the section the reference data could not
+	// confirm (所在河流, 所在区域 …), as the page marks them.
+	Unverified []string `json:"unverified_names,omitempty"`
 }
+
+// unverifiedOf names the section's unverified facts ("所在区域" too when the
+// reference data gives no place and the platform filed it by its river's
+// first city).
+func (m *Module) unverifiedOf(id string) []string {
+	if s := m.atlas.Section(id); s != nil {
+		return s.UnverifiedNames()
+	}
+	return nil
+}
+
+// Has reports whether name is among the section's unverified facts.
+func (v SectionView) Has(name string) bool { return slices.Contains(v.Unverified, name) }
 
 func sectionKindName(k string) string {
 	switch SectionKind(k) {
@@ -315,10 +337,14 @@ func (m *Module) riverFile(ctx context.Context, u *auth.User, id, regionFilter s
 		return nil, store.ErrNotFound
 	}
 	db := m.d.DB
-	f := &RiverFile{Info: info, KindName: info.Kind.Name(), Region: regionFilter, CanEdit: m.canEditArchive(u), EditOutfall: map[int64]bool{}, EditMeasure: map[int64]bool{}}
+	f := &RiverFile{Info: info, KindName: info.Kind.Name(), UnverifiedNames: info.UnverifiedNames(), Region: regionFilter, CanEdit: m.canEditArchive(u), EditOutfall: map[int64]bool{}, EditMeasure: map[int64]bool{}}
 	if regionFilter != "" && !region.Valid(regionFilter) {
 		return nil, fieldErr("region", "区县代码“"+regionFilter+"”无效，请从列表中选择")
 	}
+	if info.Parent != "" {
+		f.Parent = m.waterInfo(info.Parent)
+	}
+	f.Tributaries = m.atlas.Tributaries(info.ID)
 	var err error
 	if f.Reaches, err = riverReaches(ctx, db, id, regionFilter, reachPageLimit); err != nil {
 		return nil, err
@@ -346,7 +372,7 @@ func (m *Module) riverFile(ctx context.Context, u *auth.User, id, regionFilter s
 		return nil, err
 	}
 	for _, s := range secs {
-		v := SectionView{SectionRow: s, KindName: sectionKindName(s.Kind), TargetName: "未定", LastName: "暂无监测"}
+		v := SectionView{SectionRow: s, KindName: sectionKindName(s.Kind), TargetName: "未定", LastName: "暂无监测", Unverified: m.unverifiedOf(s.ID)}
 		if s.Target > 0 {
 			v.TargetName = s.Target.String()
 		}

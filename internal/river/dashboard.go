@@ -95,8 +95,10 @@ type Dashboard struct {
 	Sources        []NamedCount    `json:"sources"`
 	Sections       []NamedCount    `json:"sections"` // by latest class, Key "0" (none yet) … "6" (劣Ⅴ类), as the sections list's class filter
 	MapSections    []SectionPoint  `json:"map_sections"`
-	Levels         []string        `json:"-"`
-	Charts         map[string]any  `json:"-"`
+	// MapUnplaced are the sections the map cannot place (no position in the reference data).
+	MapUnplaced []string       `json:"map_unplaced"`
+	Levels      []string       `json:"-"`
+	Charts      map[string]any `json:"-"`
 }
 
 // Dashboard computes the figures for a user's region at now.
@@ -353,6 +355,7 @@ func (m *Module) sectionFigures(ctx context.Context, q store.Querier, scope stri
 	}
 	defer rows.Close()
 	byClass := map[int]int64{}
+	d.MapUnplaced = []string{}
 	for rows.Next() {
 		var sp SectionPoint
 		if err := rows.Scan(&sp.ID, &sp.Name, &sp.River, &sp.Class); err != nil {
@@ -362,6 +365,8 @@ func (m *Module) sectionFigures(ctx context.Context, q store.Querier, scope stri
 		if p := Map().At("section:" + sp.ID); p != nil {
 			sp.Lon, sp.Lat = p.Lon, p.Lat
 			d.MapSections = append(d.MapSections, sp)
+		} else {
+			d.MapUnplaced = append(d.MapUnplaced, sp.Name)
 		}
 	}
 	if err := rows.Err(); err != nil {

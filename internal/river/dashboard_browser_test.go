@@ -16,10 +16,7 @@ import (
 func TestDashboardOnPhone(t *testing.T) {
 	ctx, e, problems, must := phoneOverDemo(t)
 	base := e.Srv.URL
-	must("open login", chromedp.Do(ctx, chromedp.Navigate(base+"/login")))
-	must("fill login", chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("username"), "cd-office"), chromedp.SetValue(chromedp.ID("password"), pw)))
-	_, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#login-form button[type=submit]`)))
-	must("login", err)
+	loginInBrowser(ctx, e, must, "cd-office")
 
 	resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(base+"/river/dashboard"))
 	must("open dashboard", err)

@@ -163,9 +163,8 @@ func (m *Module) Demo(ctx context.Context, d *platform.Deps, scale platform.Scal
 			}
 			chiefIDs, chiefRegion = append(chiefIDs, c.ID), append(chiefRegion, reg)
 			if lvl >= LevelCounty {
-				city := region.CityOf(reg)
 				rv := "minjiang"
-				if l := riversOf[city]; len(l) > 0 {
+				if l := m.demoRiversOf(reg, riversOf[region.CityOf(reg)]); len(l) > 0 {
 					rv = l[rng.IntN(len(l))]
 				}
 				r := &Reach{Code: fmt.Sprintf("HD%s%05d", reg, i), RiverID: rv, Name: fmt.Sprintf("%s%s第%d段", m.atlas.River(rv).Name, region.Name(reg), i%97+1),
@@ -299,7 +298,11 @@ func (m *Module) demoProblems(ctx context.Context, db *store.DB, rng *rand.Rand,
 					case ActClose:
 						p.ClosedAt = t
 					}
-					entries = append(entries, HistoryEntry{At: t, ActorID: "demo", ActorName: region.Name(r.region) + "河长办", Action: s.a, From: p.State, To: s.to, Reason: s.reason})
+					reason := s.reason
+					if s.a == ActAssign && reason == "" {
+						reason = defaultDeadlineReason(p.Severity, m.Workflow.DeadlineDays[p.Severity])
+					}
+					entries = append(entries, HistoryEntry{At: t, ActorID: "demo", ActorName: region.Name(r.region) + "河长办", Action: s.a, From: p.State, To: s.to, Reason: reason})
 					p.State = s.to
 				}
 				no := fmt.Sprintf("HZ%s%08X", reported.In(shanghai).Format("20060102"), rng.Uint32())
@@ -418,4 +421,37 @@ func (m *Module) demoReadings(ctx context.Context, db *store.DB, rng *rand.Rand,
 func round2(v float64) float64 {
 	f, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'f', 2, 64), 64)
 	return f
+}
+
+// demoRiversOf picks the rivers a demo reach of the county may lie on, so
+// that 一河一档 does not contradict itself: those whose reference data names
+// the county among 流经区县; failing that, those of the city (cityRivers) that
+// name none of the city's counties (where they run there is not known);
+// failing that, all of the city's rivers.
+func (m *Module) demoRiversOf(county string, cityRivers []string) []string {
+	city := region.CityOf(county)
+	var listed, unknown []string
+	for _, id := range cityRivers {
+		r := m.atlas.River(id)
+		inCity := false
+		for _, c := range r.Counties {
+			if region.CityOf(c) == city {
+				inCity = true
+				if c == county {
+					listed = append(listed, id)
+					break
+				}
+			}
+		}
+		if !inCity {
+			unknown = append(unknown, id)
+		}
+	}
+	switch {
+	case len(listed) > 0:
+		return listed
+	case len(unknown) > 0:
+		return unknown
+	}
+	return cityRivers
 }

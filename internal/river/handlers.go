@@ -214,6 +214,12 @@ type problemData struct {
 	CanAct       bool
 	Today        string
 	Deadline     string
+	// DeadlineWhy says where the deadline comes from (the severity's
+	// configured days, a date set at assignment, an approved extension).
+	DeadlineWhy string
+	// DefaultDays is the configured deadline of the problem's severity,
+	// EscalateDays the escalation interval (data/workflow.json).
+	DefaultDays, EscalateDays int
 }
 
 func (m *Module) problemPage(w http.ResponseWriter, r *http.Request) {
@@ -235,7 +241,16 @@ func (m *Module) renderProblem(w http.ResponseWriter, r *http.Request, status in
 	d.Photos = photos
 	if !p.Deadline.IsZero() {
 		d.Deadline = p.Deadline.In(shanghai).Format("2006-01-02 15:04")
+		for _, h := range hist {
+			switch h.Action {
+			case ActAssign:
+				d.DeadlineWhy = h.Reason // "" for an assignment recorded before the reason was kept
+			case ActApproveExtend:
+				d.DeadlineWhy = "批准延期后的期限"
+			}
+		}
 	}
+	d.DefaultDays, d.EscalateDays = m.Workflow.DeadlineDays[p.Severity], m.Workflow.EscalateDays()
 	if canWriteProblem(u, p.Region, p.Region2) {
 		for _, a := range Actions {
 			if _, ok := Next(p.State, a); !ok {

@@ -96,6 +96,8 @@ func (m *Module) funcs() template.FuncMap {
 		"sourceName":   func(s Source) string { return s.String() },
 		"className":    func(c Class) string { return c.String() },
 		"cityName":     region.Name,
+		"factName":     FactName,
+		"joinNames":    func(names []string) string { return strings.Join(names, "、") },
 		"overdue":      func(p *ProblemRow) bool { return Overdue(p.Problem, m.Now()) },
 		// code is a coded value as the server reads it back (a form's option value):
 		// {{.}} would print a Category or Source by its Chinese name.

@@ -34,3 +34,11 @@ func phoneOverDemo(t *testing.T) (context.Context, *env, *browsertest.Problems, 
 	must("phone viewport", chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch)))
 	return ctx, e, problems, must
 }
+
+// loginInBrowser signs user in through the login form of the served app.
+func loginInBrowser(ctx context.Context, e *env, must func(string, error), user string) {
+	must("open login", chromedp.Do(ctx, chromedp.Navigate(e.Srv.URL+"/login")))
+	must("fill login", chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("username"), user), chromedp.SetValue(chromedp.ID("password"), pw)))
+	_, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#login-form button[type=submit]`)))
+	must("login", err)
+}

@@ -55,6 +55,56 @@ type RiverInfo struct {
 // Verified reports whether the field is backed by a source.
 func (r *RiverInfo) Verified(field string) bool { return !slices.Contains(r.Unverified, field) }
 
+// factNames are the Chinese names of the facts of the reference data, as
+// the pages label them.
+var factNames = map[string]string{
+	"course": "流经", "counties": "流经区县", "length_km": "长度", "area_km2": "流域（集水）面积", "parent": "汇入", "basin": "流域",
+	"river": "所在河流", "region": "所在区域", "target": "目标类别", "from": "上游地区", "to": "下游地区", "handover": "是否交接断面",
+}
+
+// FactName is the Chinese name of a fact of the reference data (the field
+// itself when unknown).
+func FactName(field string) string {
+	if n, ok := factNames[field]; ok {
+		return n
+	}
+	return field
+}
+
+// factNameList names the fields in Chinese, in their order.
+func factNameList(fields []string) []string {
+	out := make([]string, 0, len(fields))
+	for _, f := range fields {
+		out = append(out, FactName(f))
+	}
+	return out
+}
+
+// UnverifiedNames names the unverified facts in Chinese (流域、汇入 …).
+func (r *RiverInfo) UnverifiedNames() []string { return factNameList(r.Unverified) }
+
+// UnverifiedNames names the section's unverified facts in Chinese; a section
+// whose place the reference data does not give (neither its region nor the
+// upstream unit of a hand-over) has 所在区域 among them: where the platform
+// files it is not a fact.
+func (s *Section) UnverifiedNames() []string {
+	out := factNameList(s.Unverified)
+	if s.Region == "" && s.From == nil && !slices.Contains(s.Unverified, "region") {
+		out = append(out, FactName("region"))
+	}
+	return out
+}
+
+// Section finds a section of the reference data by id; nil when unknown.
+func (a *Atlas) Section(id string) *Section {
+	for _, s := range a.Sections {
+		if s.ID == id {
+			return s
+		}
+	}
+	return nil
+}
+
 // Cities returns the four-city codes on the course, upstream first, each once.
 func (r *RiverInfo) Cities() []string {
 	var out []string

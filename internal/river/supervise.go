@@ -173,8 +173,10 @@ func (m *Module) Supervise(ctx context.Context, u *auth.User, id int64, note str
 type superviseData struct {
 	Groups []UnitGroup
 	Total  int
-	Error  string
-	Done   string
+	// EscalateDays is the configured escalation interval (data/workflow.json).
+	EscalateDays int
+	Error        string
+	Done         string
 }
 
 func (m *Module) supervisePage(w http.ResponseWriter, r *http.Request) {
@@ -192,7 +194,7 @@ func (m *Module) renderSupervise(w http.ResponseWriter, r *http.Request, status 
 		m.d.Web.Fail(w, r, err)
 		return
 	}
-	m.d.Web.Render(w, r, status, "river/supervise.html", "河长制 · 超期督办", superviseData{Groups: groups, Total: total, Error: msg, Done: done})
+	m.d.Web.Render(w, r, status, "river/supervise.html", "河长制 · 超期督办", superviseData{Groups: groups, Total: total, EscalateDays: m.Workflow.EscalateDays(), Error: msg, Done: done})
 }
 
 func (m *Module) superviseForm(w http.ResponseWriter, r *http.Request) {

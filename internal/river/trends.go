@@ -259,12 +259,17 @@ func (m *Module) apiTrend(w http.ResponseWriter, r *http.Request) {
 	web.WriteJSON(w, http.StatusOK, tr)
 }
 
+// Has reports whether name is among the section's unverified facts.
+func (it sectionItem) Has(name string) bool { return slices.Contains(it.Unverified, name) }
+
 // sectionItem is a line of the sections list.
 type sectionItem struct {
 	SectionRow
 	RiverName string
 	Readings  int64
 	LastAt    time.Time
+	// Unverified names the facts the reference data could not confirm.
+	Unverified []string
 }
 
 type trendsData struct {
@@ -325,6 +330,7 @@ func (m *Module) listSections(ctx context.Context, city, class string) ([]sectio
 			return nil, err
 		}
 		it.Body, it.Target, it.LastClass, it.LastAt = WaterBody(body), Class(target), Class(last), s2t(lastAt)
+		it.Unverified = m.unverifiedOf(it.ID)
 		out = append(out, it)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].RiverName < out[j].RiverName })

@@ -333,6 +333,15 @@ func LoadWorkflowConfig(b []byte) (WorkflowConfig, error) {
 	return cfg, nil
 }
 
+// defaultDeadlineReason is what the history of an assignment says when the
+// deadline came from the severity's configured days.
+func defaultDeadlineReason(s Severity, days int) string {
+	return fmt.Sprintf("交办时未填期限，按严重程度“%s”的办理期限计：交办后%d天", s, days)
+}
+
+// EscalateDays is the escalation interval in whole days.
+func (cfg WorkflowConfig) EscalateDays() int { return int(cfg.EscalateEvery / (24 * time.Hour)) }
+
 // Transition applies the action with the default configuration.
 func Transition(p Problem, a Action, actor Actor, now time.Time) (Problem, HistoryEntry, error) {
 	return DefaultWorkflowConfig().Transition(p, a, actor, now)
@@ -371,12 +380,19 @@ func (cfg WorkflowConfig) Transition(p Problem, a Action, actor Actor, now time.
 			return fail(wfErr("unit_required", "交办必须指定责任单位"))
 		}
 		dl := a.Deadline
+		if !dl.IsZero() && reason == "" {
+			reason = "交办时指定的办理期限"
+		}
 		if dl.IsZero() {
 			days, ok := cfg.DeadlineDays[p.Severity]
 			if !ok || days <= 0 {
 				return fail(wfErr("bad_severity", "问题的严重程度“%s”未配置办理期限，请先设置严重程度", p.Severity))
 			}
 			dl = now.AddDate(0, 0, days)
+			// the history says why the deadline is what it is
+			if reason == "" {
+				reason = defaultDeadlineReason(p.Severity, days)
+			}
 		}
 		if !dl.After(now) {
 			return fail(wfErr("deadline_past", "办理期限%s已过，请设置晚于当前时间的期限", fmtTime(dl)))
