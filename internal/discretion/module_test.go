@@ -706,6 +706,12 @@ func TestSimilarAndPriors(t *testing.T) {
 		if resp, _ := c.Get(fmt.Sprintf("/discretion/cases/%d", id)); resp.StatusCode != 403 {
 			t.Errorf("眉山 reads a 成都 draft: %d", resp.StatusCode)
 		}
+		// each similar case shows its own legal range (law version and base differ from case to
+		// case): the 10,500 元 case, 10–20倍 = 105,000.00–210,000.00 元
+		if _, body := e.login("cd-officer").Get(fmt.Sprintf("/discretion/cases/%d", id)); !strings.Contains(body, "<th class=\"num\">法定幅度（元）</th>") ||
+			!strings.Contains(body, "105,000.00–210,000.00") || !strings.Contains(body, "比较的是罚款在各自幅度内的位置") {
+			t.Errorf("the similar cases of the draft do not show each case's legal range")
+		}
 	})
 }
 
