@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"slices"
 	"sort"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"time"
 	"unicode"
 
+	"tongcheng/internal/platform"
 	"tongcheng/internal/region"
 )
 
@@ -167,9 +167,9 @@ func ParseBulletinSettings(cfg BulletinConfig, b []byte) (BulletinConfig, error)
 // LoadBulletinSettings is ParseBulletinSettings over the file at path
 // (TONGCHENG_CREDIT_BULLETIN_CONFIG).
 func LoadBulletinSettings(cfg BulletinConfig, path string) (BulletinConfig, error) {
-	b, err := os.ReadFile(path)
+	b, err := platform.ReadConfigFile(BulletinConfigEnv, "月通报配置文件", path)
 	if err != nil {
-		return cfg, fileProblem(BulletinConfigEnv, "月通报配置文件", path, err)
+		return cfg, err
 	}
 	out, err := ParseBulletinSettings(cfg, b)
 	if err != nil {

@@ -7,13 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"tongcheng/internal/platform"
 )
 
 // Calendar knows the official working days (工作日): Monday–Friday, minus
@@ -122,9 +123,9 @@ func (c *Calendar) with(b []byte, file string) (*Calendar, error) {
 
 // WithFile is With over the file at path (TONGCHENG_CREDIT_HOLIDAYS).
 func (c *Calendar) WithFile(path string) (*Calendar, error) {
-	b, err := os.ReadFile(path)
+	b, err := platform.ReadConfigFile(HolidaysFileEnv, "节假日文件", path)
 	if err != nil {
-		return nil, fileProblem(HolidaysFileEnv, "节假日文件", path, err)
+		return nil, err
 	}
 	cal, err := c.with(b, path)
 	if err != nil {
@@ -390,16 +391,4 @@ func jsonKindName(kind string) string {
 		return "花括号 { … }"
 	}
 	return kind
-}
-
-// fileProblem says why a configuration file named by an environment
-// variable could not be read.
-func fileProblem(env, what, path string, err error) error {
-	if errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("%s 所指的%s %s 不存在，请核对路径", env, what, path)
-	}
-	if errors.Is(err, os.ErrPermission) {
-		return fmt.Errorf("%s 所指的%s %s 没有读取权限", env, what, path)
-	}
-	return fmt.Errorf("%s 所指的%s %s 无法读取：%v", env, what, path, err)
 }

@@ -1,10 +1,9 @@
 package river
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
+
+	"tongcheng/internal/platform"
 )
 
 // Configuration files a 河长办 gives the program at start instead of the built-in
@@ -27,17 +26,14 @@ func (m *Module) applyConfigFiles(getenv func(string) string) {
 		if path == "" {
 			return
 		}
-		b, err := os.ReadFile(path)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			err = errors.New("文件不存在")
-		case err != nil:
-			err = fmt.Errorf("文件无法读取（%v）", err)
-		default:
-			err = apply(b)
+		b, err := platform.ReadConfigFile(env, what+"文件", path)
+		if err == nil {
+			if err = apply(b); err != nil {
+				err = fmt.Errorf("%s 所指的%s文件 %s：%w", env, what, path, err)
+			}
 		}
 		if err != nil {
-			m.configErrs = append(m.configErrs, fmt.Sprintf("%s 指定的配置文件 %s 未采用：%v；%s仍按内置配置。请改正文件后重新启动。", env, path, err, what))
+			m.configErrs = append(m.configErrs, fmt.Sprintf("%v；%s仍按内置配置。请改正文件后重新启动。", err, what))
 		}
 	}
 	load(WorkflowFileEnv, "交办期限和超期升级间隔", func(b []byte) error {

@@ -54,14 +54,15 @@ func TestConfigFilesFromEnvironment(t *testing.T) {
 		t.Errorf("a missing patrol file changed the frequency: %+v", f)
 	}
 	errs := m.ConfigErrors()
-	if len(errs) != 2 || !strings.HasPrefix(errs[0], river.WorkflowFileEnv+" 指定的配置文件 ") || !strings.Contains(errs[0], "一般") || !strings.Contains(errs[0], "交办期限和超期升级间隔仍按内置配置") ||
-		!strings.Contains(errs[1], "no-such.json 未采用：文件不存在；巡河频次仍按内置配置") {
+	if len(errs) != 2 || !strings.HasPrefix(errs[0], river.WorkflowFileEnv+" 所指的交办期限和超期升级间隔文件 "+filepath.Join(dir, "bad-workflow.json")+"：") ||
+		!strings.Contains(errs[0], "一般") || !strings.HasSuffix(errs[0], "；交办期限和超期升级间隔仍按内置配置。请改正文件后重新启动。") ||
+		errs[1] != river.PatrolFileEnv+" 所指的巡河频次文件 "+filepath.Join(dir, "no-such.json")+" 不存在，请核对路径；巡河频次仍按内置配置。请改正文件后重新启动。" {
 		t.Fatalf("reasons: %q", errs)
 	}
 
 	// shown to the 河长办 on the 驾驶舱 and in its API
 	e := newEnv(t, storetest.Open(t, "sqlite"))
-	if _, body := e.login("cd-office").Get("/river/dashboard"); !strings.Contains(body, `id="config-warnings"`) || !strings.Contains(body, "文件不存在；巡河频次仍按内置配置") {
+	if _, body := e.login("cd-office").Get("/river/dashboard"); !strings.Contains(body, `id="config-warnings"`) || !strings.Contains(body, "no-such.json 不存在，请核对路径；巡河频次仍按内置配置") {
 		t.Errorf("the 驾驶舱 does not show the unused files")
 	}
 	var d river.Dashboard
