@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -65,6 +66,16 @@ func RandomSecret(n int) string {
 		panic(err)
 	}
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// RandomHex returns n random bytes as 2n lower-case hexadecimal digits (keys,
+// identifiers and salts that travel in forms, paths and file names).
+func RandomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
 }
 
 // RandomPassword returns a password people can type: 16 characters without look-alikes.

@@ -3,7 +3,6 @@ package credit
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -128,11 +127,7 @@ func (c countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func newJobID() string {
-	b := make([]byte, 12)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
+func newJobID() string { return auth.RandomHex(12) }
 
 // startImport copies the upload to a temporary file (the request's copy goes
 // with the request), then imports it in the background, in chunks of

@@ -2,9 +2,7 @@ package river
 
 import (
 	"context"
-	"crypto/rand"
 	"embed"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -214,11 +212,7 @@ func canWriteProblem(u *auth.User, regions ...string) bool {
 	return false
 }
 
-func randomSalt() string {
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
+func randomSalt() string { return auth.RandomHex(4) }
 
 func workflowHTTP(err error) error {
 	var we *WorkflowError

@@ -2,7 +2,6 @@ package river
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -41,11 +40,7 @@ const ReportKeyTTL = 7 * 24 * time.Hour
 const FormKeyField = "idempotency_key"
 
 // newFormKey is a fresh key for a report page (128 random bits, hex).
-func newFormKey() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
+func newFormKey() string { return auth.RandomHex(16) }
 
 // formKeyOf is the key the page shown again after a refusal keeps: the one it was
 // sent with when that one is well formed, else a new one.
